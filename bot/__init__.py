@@ -1,0 +1,3 @@
+"""Astravue for Slack."""
+
+__version__ = "0.1.0"

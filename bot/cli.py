@@ -1,0 +1,214 @@
+"""The `astravue-bot` command: serve, migrate, keys, manifest, sandbox, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot.cli")
+
+MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+
+def _settings(**overrides: object) -> Settings:
+    settings = load_settings(**overrides)
+    from bot.logging import setup_logging
+
+    setup_logging(settings.log_level)
+    from bot.logging import RedactionFilter
+
+    for secret in (settings.slack_signing_secret, settings.astravue_client_secret,
+                   settings.slack_bot_token, settings.slack_app_token):
+        if secret:
+            RedactionFilter.register_secret(secret)
+    return settings
+
+
+# serve -----------------------------------------------------------------------------------------
+
+async def prepare_database(settings: Settings) -> None:
+    """SQLite (embedded default) migrates itself; any other database must be migrated first."""
+    from bot.db.session import create_engine, current_revision, head_revision, upgrade
+
+    if settings.is_sqlite:
+        await asyncio.to_thread(upgrade, settings.database_url)
+        return
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        current = await current_revision(engine)
+    finally:
+        await engine.dispose()
+    if current != head_revision():
+        raise ConfigError(
+            f"the database schema is at {current or 'nothing'}, the code needs {head_revision()}: "
+            "run `astravue-bot migrate` first."
+        )
+
+
+async def _serve(settings: Settings, *, socket_mode: bool) -> None:
+    import uvicorn
+
+    from bot.web import create_app
+    from bot.wiring import build_runtime
+
+    await prepare_database(settings)
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime)
+    # 0.0.0.0: the public web process (Procfile `web`), reached through the platform's router.
+    config = uvicorn.Config(app, host="0.0.0.0", port=settings.port,  # noqa: S104  # nosec B104
+                            log_config=None, lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    scheduler = None
+    tasks = [asyncio.create_task(server.serve())]
+    try:
+        if settings.scheduler_enabled:
+            from bot.scheduler import start_scheduler
+
+            scheduler = start_scheduler(runtime)
+        if socket_mode:
+            from bot.socket import run_socket_mode
+
+            tasks.append(asyncio.create_task(run_socket_mode(runtime, app)))
+        log.info("serving on port %s%s", settings.port, " with Socket Mode" if socket_mode else "")
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for task in tasks:
+            task.cancel()
+        await runtime.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    overrides: dict[str, object] = {}
+    if args.port:
+        overrides["port"] = args.port
+    settings = _settings(**overrides)
+    if args.socket_mode and not settings.slack_app_token:
+        raise ConfigError("--socket-mode needs SLACK_APP_TOKEN (an xapp- token with "
+                          "connections:write).")
+    asyncio.run(_serve(settings, socket_mode=args.socket_mode))
+    return 0
+
+
+# migrate ---------------------------------------------------------------------------------------
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.db.session import head_revision, upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, args.revision)
+    print(f"database is at {args.revision if args.revision != 'head' else head_revision()}")
+    return 0
+
+
+# keys ------------------------------------------------------------------------------------------
+
+def cmd_keys_new(_args: argparse.Namespace) -> int:
+    from bot.security.crypto import generate_key_spec
+
+    print(generate_key_spec())
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from bot.db.session import create_engine, create_sessionmaker
+    from bot.services.credentials import LinkCredentials
+    from bot.services.keys import rewrap_all
+    from bot.wiring import resolve_keyring
+
+    settings = _settings()
+
+    async def run() -> tuple[int, int]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await rewrap_all(create_sessionmaker(engine),
+                                    LinkCredentials(resolve_keyring(settings)), batch=args.batch)
+        finally:
+            await engine.dispose()
+
+    changed, failed = asyncio.run(run())
+    print(f"re-encrypted {changed} row(s) under the primary key"
+          + (f"; {failed} row(s) could not be decrypted with any configured key" if failed else ""))
+    return 1 if failed else 0
+
+
+# manifest --------------------------------------------------------------------------------------
+
+def render_manifest(public_url: str) -> str:
+    return MANIFEST_PATH.read_text(encoding="utf-8").replace("{PUBLIC_URL}", public_url)
+
+
+def cmd_manifest(_args: argparse.Namespace) -> int:
+    print(render_manifest(_settings().public_url), end="")
+    return 0
+
+
+# parser ----------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="astravue-bot",
+        description="Astravue for Slack: tasks, timers and notifications from Astravue in Slack.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the web server (and the notification poller)",
+                           description="Serve /slack/events, the OAuth routes and health checks. "
+                           "With the embedded SQLite default the schema is migrated first.")
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="receive Slack requests over Socket Mode (needs SLACK_APP_TOKEN)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema (Alembic)",
+                             description="Upgrade DATABASE_URL's schema to the latest revision.")
+    migrate.add_argument("revision", nargs="?", default="head", help="target (default: head)")
+    migrate.set_defaults(func=cmd_migrate)
+
+    keys = sub.add_parser("keys", help="token encryption keys",
+                          description="Make a key, or re-encrypt stored tokens after a rotation.")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_new = keys_sub.add_parser(
+        "new", help="print a fresh key for TOKEN_ENCRYPTION_KEYS",
+        description="Print kid:base64key. To rotate, put it FIRST in TOKEN_ENCRYPTION_KEYS, "
+        "keep the old key after it, then run `keys rotate`.")
+    keys_new.set_defaults(func=cmd_keys_new)
+    keys_rotate = keys_sub.add_parser(
+        "rotate", help="re-encrypt every stored token under the primary (first) key",
+        description="Re-encrypt stored tokens under the first key of TOKEN_ENCRYPTION_KEYS and "
+        "report how many rows changed. Afterwards the old key can be removed.")
+    keys_rotate.add_argument("--batch", type=int, default=200, help="rows per transaction")
+    keys_rotate.set_defaults(func=cmd_keys_rotate)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL",
+                              description="Print manifest.yml with PUBLIC_URL filled in.")
+    manifest.set_defaults(func=cmd_manifest)
+
+    _add_optional_commands(sub)
+    return parser
+
+
+def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot.sandbox.cli import add_sandbox_commands
+
+    add_sandbox_commands(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"astravue-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

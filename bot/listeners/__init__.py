@@ -1,0 +1,25 @@
+"""Bolt listeners: commands, actions, views, shortcuts, events, options and middleware."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services.container import ServiceContainer
+
+
+def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
+    from bot.listeners import account, commands, events, middleware
+    from bot.listeners.router import CommandRegistry
+
+    registry = CommandRegistry()
+    middleware.register(app, services)
+    account.register(app, services, registry)
+    for feature in _feature_modules():
+        feature.register(app, services, registry)
+    events.register(app, services)
+    commands.register(app, services, registry)  # last: it routes to what the others added
+
+
+def _feature_modules() -> list:  # type: ignore[type-arg]
+    """Feature listener modules, each with `register(app, services, registry)`."""
+    return []

@@ -1,0 +1,146 @@
+"""Account: connect, disconnect, whoami, doctor and the organisation setting."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.astravue.errors import AstravueError, Forbidden, ReauthorizationRequired
+from bot.db.models import LinkStatus, PollState
+from bot.listeners.registration import ack_only, on_action, on_view, view_value
+from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.safe_lazy import Invocation
+from bot.services.container import ServiceContainer
+from bot.ui import account as ui
+from bot.ui.errors import UserFacingError
+from bot.ui.ids import Action, Callback
+
+
+def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
+    @registry.handler("connect")
+    async def connect(inv: Invocation, _r: Resolution) -> None:
+        await inv.connect_prompt()
+
+    @registry.handler("disconnect")
+    async def disconnect(inv: Invocation, _r: Resolution) -> None:
+        link = await services.link(inv.team_id, inv.user_id)
+        if link is None or link.status == LinkStatus.DISCONNECTED:
+            await inv.reply(ui.disconnected(False))
+            return
+        await inv.reply(ui.disconnect_confirm())
+
+    async def disconnect_confirmed(inv: Invocation) -> None:
+        was_linked = await services.linking.disconnect(team_id=inv.team_id,
+                                                       slack_user_id=inv.user_id)
+        await inv.reply(ui.disconnected(was_linked), replace=True)
+
+    async def dismiss(inv: Invocation) -> None:
+        if inv.respond is not None and inv.context.response_url:
+            await inv.respond(delete_original=True)
+
+    @registry.handler("whoami")
+    async def whoami(inv: Invocation, _r: Resolution) -> None:
+        link = await services.link(inv.team_id, inv.user_id)
+        if link is None or link.status != LinkStatus.ACTIVE:
+            await inv.connect_prompt()
+            return
+        await inv.reply(ui.whoami(link.name, link.email, link.org_id, link.status.value,
+                                  link.astravue_user_id))
+
+    @registry.handler("doctor")
+    async def doctor(inv: Invocation, _r: Resolution) -> None:
+        await inv.reply(ui.doctor(await _doctor_checks(services, inv)))
+
+    @registry.handler("org")
+    async def org(inv: Invocation, resolution: Resolution) -> None:
+        link = await inv.link()
+        if not resolution.args:
+            await _open_org_modal(inv, link.org_id)
+            return
+        try:
+            org_id = int(resolution.args.split(" ")[0].lstrip("#"))
+        except ValueError:
+            raise UserFacingError("An organisation id is a number, e.g. `/astravue org 1`."
+                                  ) from None
+        await _save_org(services, inv, org_id)
+
+    async def set_org_button(inv: Invocation) -> None:
+        link = await inv.link()
+        await _open_org_modal(inv, link.org_id)
+
+    async def set_org_submitted(inv: Invocation) -> None:
+        value = view_value(inv.body["view"], ui.ORG_BLOCK, ui.ORG_INPUT)
+        await _save_org(services, inv, int(value))
+
+    def validate_org(view: dict) -> dict[str, str]:  # type: ignore[type-arg]
+        value = view_value(view, ui.ORG_BLOCK, ui.ORG_INPUT)
+        if value is None or not str(value).isdigit() or int(value) < 1:
+            return {ui.ORG_BLOCK: "Enter your organisation's number, e.g. 1."}
+        return {}
+
+    app.action(Action.CONNECT)(ack_only)  # a URL button: Slack still tells us it was clicked
+    app.action(Action.OPEN_URL)(ack_only)
+    on_action(app, services, Action.DISCONNECT_CONFIRM, disconnect_confirmed, needs_link=False)
+    on_action(app, services, Action.DISMISS, dismiss, needs_link=False)
+    on_action(app, services, Action.SET_ORG, set_org_button)
+    on_view(app, services, Callback.SET_ORG, set_org_submitted, validate=validate_org)
+
+
+async def _open_org_modal(inv: Invocation, current: int | None) -> None:
+    if not inv.trigger_id:
+        raise UserFacingError("Run `/astravue org <id>` to set your organisation.")
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.org_modal(current))
+
+
+async def _save_org(services: ServiceContainer, inv: Invocation, org_id: int) -> None:
+    """Check with Astravue that the user belongs to that organisation, then keep it."""
+    link = await inv.link()
+    try:
+        await services.astravue(link, org_id=org_id).spaces.list()
+    except Forbidden:
+        raise UserFacingError(f"Astravue says you aren't a member of organisation {org_id}. "
+                              "Check the number and try again.") from None
+    await services.linking.set_org(team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id)
+    await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
+
+
+async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui.Check]:
+    link = await services.link(inv.team_id, inv.user_id)
+    checks: list[ui.Check] = []
+    if link is None or link.status != LinkStatus.ACTIVE:
+        status = "never connected" if link is None else link.status.value.replace("_", " ")
+        checks.append(ui.Check("Astravue account", False, status, "run `/astravue connect`"))
+        return checks
+    checks.append(ui.Check("Astravue account", True, f"connected as {link.email or link.name}"))
+    try:
+        await services.tokens.access_token_for(link.id)
+        checks.append(ui.Check("Sign-in", True, "token valid"))
+    except ReauthorizationRequired:
+        checks.append(ui.Check("Sign-in", False, "expired or revoked", "run `/astravue connect`"))
+    except AstravueError as exc:
+        checks.append(ui.Check("Sign-in", False, f"Astravue sign-in unreachable ({exc})",
+                               "try again in a few minutes"))
+    checks.append(ui.Check("Organisation", link.org_id is not None,
+                           str(link.org_id) if link.org_id is not None else "not set",
+                           "run `/astravue org <id>`"))
+    try:
+        opened = await inv.client.conversations_open(users=inv.user_id)
+        checks.append(ui.Check("Direct messages", True,
+                               f"I can DM you (channel {opened['channel']['id']})"))
+    except SlackApiError as exc:
+        checks.append(ui.Check("Direct messages", False, f"Slack said {exc.response.get('error')}",
+                               "open the app's Messages tab, or ask an admin to allow DMs"))
+    async with services.runtime.sessions() as session:
+        poll = await session.get(PollState, link.id)
+    if poll is None:
+        checks.append(ui.Check("Notifications", False, "not being polled",
+                               "run `/astravue connect` again"))
+    else:
+        last = poll.last_delivery_at or poll.last_polled_at
+        detail = "last delivery " + last.strftime("%Y-%m-%d %H:%M UTC") if last else "no poll yet"
+        if poll.last_error:
+            checks.append(ui.Check("Notifications", False, f"last poll failed: {poll.last_error}",
+                                   "it retries by itself; run `/astravue doctor` again later"))
+        else:
+            checks.append(ui.Check("Notifications", True, detail))
+    return checks

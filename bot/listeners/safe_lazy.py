@@ -1,0 +1,131 @@
+"""What every lazy listener runs inside: one `Invocation`, and errors turned into words.
+
+Bolt only logs a lazy function's exception, in one line without traceback, and never calls
+`@app.error` for it; `safe_lazy` logs it fully with the Slack ids and tells the user the cause
+and the next step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.services.container import LinkInfo, NotConnected, OrgMissing, ServiceContainer
+from bot.ui import account as account_ui
+from bot.ui.errors import UserFacingError, connect_prompt, error_message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Invocation:
+    """One Slack request, as a lazy function sees it. Ids come from the payload, never from
+    button values or private_metadata: the actor is who Slack says acted."""
+
+    services: ServiceContainer
+    client: AsyncWebClient
+    body: dict[str, Any]
+    context: AsyncBoltContext
+    respond: AsyncRespond | None
+
+    @property
+    def team_id(self) -> str:
+        return str(self.context.team_id or self.body.get("team_id") or
+                   (self.body.get("team") or {}).get("id") or "")
+
+    @property
+    def user_id(self) -> str:
+        return str(self.context.user_id or "")
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.context.channel_id
+
+    @property
+    def trigger_id(self) -> str | None:
+        return self.body.get("trigger_id")
+
+    @property
+    def ids(self) -> str:
+        """For log lines: team, user and the action, callback or command."""
+        what = (self.body.get("command") or (self.body.get("view") or {}).get("callback_id")
+                or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
+                or self.body.get("callback_id") or (self.body.get("event") or {}).get("type"))
+        return f"team={self.team_id} user={self.user_id} what={what}"
+
+    async def link(self) -> LinkInfo:
+        return await self.services.active_link(self.team_id, self.user_id)
+
+    async def reply(self, payload: dict[str, Any], *, replace: bool = False,
+                    share: bool = False) -> None:
+        """Answer the user: through the response_url when there is one, else ephemerally in
+        the channel, else as a DM (App Home clicks have neither)."""
+        if self.respond is not None and self.context.response_url:
+            await self.respond(**payload, replace_original=replace,
+                               response_type="in_channel" if share else "ephemeral")
+            return
+        if self.channel_id and not self.channel_id.startswith("D"):
+            try:
+                await self.client.chat_postEphemeral(channel=self.channel_id, user=self.user_id,
+                                                     **payload)
+                return
+            except SlackApiError as exc:  # e.g. not in that channel: fall back to a DM
+                log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
+        await self.client.chat_postMessage(channel=self.user_id, **payload)
+
+    async def connect_prompt(self) -> None:
+        url = await self.services.linking.begin(
+            team_id=self.team_id, slack_user_id=self.user_id, channel_id=self.channel_id,
+            response_url=self.context.response_url)
+        await self.reply(connect_prompt(url))
+
+
+LazyHandler = Callable[[Invocation], Awaitable[None]]
+
+
+def safe_lazy(services: ServiceContainer, handler: LazyHandler
+              ) -> Callable[..., Awaitable[None]]:
+    """Wrap a handler as a Bolt lazy function that never loses an error."""
+
+    async def run(body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient,
+                  respond: AsyncRespond) -> None:
+        inv = Invocation(services=services, client=client, body=body, context=context,
+                         respond=respond)
+        try:
+            await handler(inv)
+        except Exception as exc:  # the one place lazy errors are caught, logged and explained
+            await report_failure(inv, exc)
+
+    run.__name__ = f"lazy_{handler.__name__}"
+    run.__qualname__ = run.__name__
+    return run
+
+
+async def report_failure(inv: Invocation, exc: Exception) -> None:
+    if isinstance(exc, UserFacingError):
+        log.info("%s: %s", inv.ids, exc.text)
+    elif isinstance(exc, NotConnected | ReauthorizationRequired):
+        log.info("%s: not connected", inv.ids)
+    elif isinstance(exc, OrgMissing):
+        log.info("%s: organisation not set", inv.ids)
+    elif isinstance(exc, AstravueError):
+        log.warning("%s: Astravue error: %s", inv.ids, exc)
+    else:
+        log.exception("%s: listener failed", inv.ids)
+    try:
+        if isinstance(exc, NotConnected | ReauthorizationRequired):
+            await inv.connect_prompt()
+        elif isinstance(exc, OrgMissing):
+            await inv.reply(account_ui.org_prompt())
+        else:
+            await inv.reply(error_message(exc))
+    except Exception:  # telling the user failed too; the log already has the cause
+        log.exception("%s: could not tell the user about the failure", inv.ids)

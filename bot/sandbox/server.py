@@ -1,0 +1,142 @@
+"""The whole sandbox on one loopback port: Astravue, Keycloak, Slack and an admin route.
+
+    /v1/...                 Astravue REST (bot.sandbox.astravue_api)
+    /realms/astravue/...    Keycloak (bot.sandbox.keycloak)
+    /slack/api/{method}     Slack Web API, /slack/respond/{id} response URLs (bot.sandbox.slack)
+    /_sandbox/...           faults, teammate activity and state, for demos and manual tests
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from bot.sandbox.astravue_api import create_astravue_app
+from bot.sandbox.astravue_state import AstravueState
+from bot.sandbox.faults import Faults
+from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
+from bot.sandbox.seed import build_seed_state
+from bot.sandbox.slack import SlackFake
+
+CLIENT_ID = "astravue-slack"
+CLIENT_SECRET = "sandbox-secret"
+SIGNING_SECRET = "sandbox-signing-secret"
+BOT_TOKEN = "xoxb-sandbox-token"
+
+
+@dataclass
+class Sandbox:
+    astravue: AstravueState
+    keycloak: KeycloakFake
+    slack: SlackFake
+    astravue_faults: Faults = field(default_factory=Faults)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+    base_url: str = ""
+
+    @property
+    def faults(self) -> dict[str, Faults]:
+        return {"astravue": self.astravue_faults, "keycloak": self.keycloak.faults,
+                "slack": self.slack.faults}
+
+    def env(self) -> dict[str, str]:
+        """The app settings that point at this sandbox."""
+        return {
+            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": f"{self.base_url}/slack/api/",
+            "ASTRAVUE_API_URL": self.base_url,
+            "ASTRAVUE_AUTH_URL": f"{self.base_url}{REALM_PATH}",
+            "ASTRAVUE_APP_URL": f"{self.base_url}/app",
+            "ASTRAVUE_CLIENT_ID": CLIENT_ID, "ASTRAVUE_CLIENT_SECRET": CLIENT_SECRET,
+        }
+
+    def set_base_url(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.slack.public_base = f"{base_url}/slack"
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Mount(REALM_PATH, app=self.keycloak.app),
+            Mount("/slack", app=self.slack.app),
+            Route("/_sandbox/faults/{target}", self._set_faults, methods=["GET", "POST"]),
+            Route("/_sandbox/teammate", self._teammate, methods=["POST"]),
+            Route("/_sandbox/end-sessions/{who}", self._end_sessions, methods=["POST"]),
+            Route("/_sandbox/state", self._state, methods=["GET"]),
+            # last: the Astravue app spells its own /v1/... paths
+            Mount("", app=create_astravue_app(self.astravue,
+                                              authenticate=self.keycloak.authenticate,
+                                              faults=self.astravue_faults)),
+        ])
+
+    async def _set_faults(self, request: Request) -> Response:
+        faults = self.faults.get(request.path_params["target"])
+        if faults is None:
+            return JSONResponse({"error": "target is astravue, keycloak or slack"}, 404)
+        if request.method == "POST":
+            body: dict[str, Any] = await request.json()
+            try:
+                faults.reset() if body.get("reset") else faults.update(body)
+            except (ValueError, TypeError) as exc:
+                return JSONResponse({"error": str(exc)}, 400)
+        return JSONResponse(faults.as_dict())
+
+    async def _teammate(self, request: Request) -> Response:
+        body = await request.json()
+        what = self.astravue.simulate_teammate_activity(int(body.get("user_id", 1)), self.rng)
+        return JSONResponse({"did": what})
+
+    async def _end_sessions(self, request: Request) -> Response:
+        ended = self.keycloak.end_sessions(request.path_params["who"])
+        return JSONResponse({"ended": ended})
+
+    async def _state(self, _request: Request) -> Response:
+        return JSONResponse({"slack_calls": len(self.slack.calls),
+                             "astravue_requests": len(self.astravue.requests)})
+
+
+def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None) -> Sandbox:
+    """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone."""
+    return Sandbox(astravue=build_seed_state(),
+                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LoopbackServer:
+    """A uvicorn server on 127.0.0.1 run as a task on the current event loop."""
+
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
+                                                    log_config=None, access_log=False,
+                                                    lifespan="on"))
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> str:
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()  # raises why it could not start
+            await asyncio.sleep(0.01)
+        return self.url
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task

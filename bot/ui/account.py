@@ -1,0 +1,121 @@
+"""Account messages: connected, who am I, disconnect, organisation, doctor, reconnect DM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.ui.components import (
+    actions,
+    button,
+    confirm_dialog,
+    context,
+    escape,
+    message,
+    modal,
+    plain,
+    section,
+)
+from bot.ui.ids import Action, Callback
+
+ORG_BLOCK = "org"
+ORG_INPUT = "org_id"
+
+
+def connected(name: str | None, email: str | None, org_id: int | None) -> dict[str, Any]:
+    who = escape(name or email or "your Astravue account")
+    lines = [f":white_check_mark: Connected as *{who}*" + (f" ({escape(email)})" if email and name
+                                                            else "") + "."]
+    blocks = [section("\n".join(lines))]
+    if org_id is None:
+        blocks += org_prompt()["blocks"]
+    else:
+        blocks.append(context(f"Organisation {org_id}. Now run your command again, or try "
+                              "`/astravue my` for your agenda."))
+    return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
+
+
+def org_prompt() -> dict[str, Any]:
+    return message("Tell me which Astravue organisation you work in", [
+        section(":office: Astravue didn't tell me which organisation you work in. Set it once "
+                "(you find the number in Astravue's address bar or your admin knows it); "
+                "you can change it later with `/astravue org`."),
+        actions(button("Set organisation", Action.SET_ORG, "set", style="primary")),
+    ])
+
+
+def org_modal(current: int | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "number_input", "is_decimal_allowed": False,
+                               "action_id": ORG_INPUT, "min_value": "1",
+                               "placeholder": plain("e.g. 1")}
+    if current is not None:
+        element["initial_value"] = str(current)
+    return modal("Astravue organisation", [
+        {"type": "input", "block_id": ORG_BLOCK, "label": plain("Organisation id"),
+         "element": element,
+         "hint": plain("The number of your Astravue organisation (tenant).")},
+    ], callback_id=Callback.SET_ORG, submit="Save")
+
+
+def whoami(name: str | None, email: str | None, org_id: int | None, status: str,
+           user_id: int | None) -> dict[str, Any]:
+    fields = [f"*Astravue user*\n{escape(name or '-')}", f"*Email*\n{escape(email or '-')}",
+              f"*Organisation*\n{org_id if org_id is not None else 'not set'}",
+              f"*Status*\n{status.replace('_', ' ')}"]
+    blocks = [section("Your Astravue connection", fields=fields)]
+    if user_id is not None:
+        blocks.append(context(f"Astravue user id {user_id}. `/astravue disconnect` to unlink."))
+    return message(f"Connected to Astravue as {name or email}", blocks)
+
+
+def disconnect_confirm() -> dict[str, Any]:
+    return message("Disconnect Astravue?", [
+        section("Disconnect your Astravue account? I'll stop sending your notifications and "
+                "forget your sign-in. You can connect again any time."),
+        actions(button("Disconnect", Action.DISCONNECT_CONFIRM, "yes", style="danger",
+                       confirm=confirm_dialog("Disconnect Astravue?", "Your stored sign-in is "
+                                              "revoked and deleted.", "Disconnect",
+                                              danger=True)),
+                button("Keep it", Action.DISMISS, "no")),
+    ])
+
+
+def disconnected(was_linked: bool) -> dict[str, Any]:
+    text = (":wave: Disconnected. Your Astravue sign-in was revoked and deleted."
+            if was_linked else "You weren't connected, so there was nothing to disconnect.")
+    return message(text, [section(text),
+                          context("Run `/astravue connect` whenever you want to come back.")])
+
+
+def dismissed() -> dict[str, Any]:
+    return {"delete_original": True}
+
+
+def needs_relink_dm(connect_url: str) -> dict[str, Any]:
+    text = ("Your Astravue connection stopped working (the sign-in expired or was revoked), "
+            "so I paused your notifications.")
+    return message(text, [section(f":warning: {text} Reconnect to pick up where you left off."),
+                          actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url,
+                                         style="primary"))])
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def doctor(checks: list[Check]) -> dict[str, Any]:
+    lines = []
+    for check in checks:
+        mark = ":white_check_mark:" if check.ok else ":x:"
+        line = f"{mark} *{check.name}*: {check.detail}"
+        if not check.ok and check.fix:
+            line += f"\n      _Fix:_ {check.fix}"
+        lines.append(line)
+    failing = sum(not c.ok for c in checks)
+    summary = "Everything looks good." if not failing else f"{failing} thing(s) to fix."
+    return message(f"Astravue doctor: {summary}",
+                   [section("*Astravue doctor*\n" + "\n".join(lines)), context(summary)])

@@ -1,0 +1,89 @@
+"""Every failure a user can meet, in words: what happened and what to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.astravue.errors import (
+    AstravueConnectionError,
+    AstravueError,
+    AstravueTimeout,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ReauthorizationRequired,
+    ResponseValidationError,
+    ServerError,
+)
+from bot.ui.components import actions, button, context, escape, message, section
+from bot.ui.ids import Action
+
+NOT_CONNECTED = "You haven't connected your Astravue account yet."
+RECONNECT_NEEDED = "Your Astravue connection stopped working, so I can't act for you."
+UNEXPECTED = ("Something failed on our side while doing that ({kind}). It is logged with the "
+              "details; try again, and if it keeps happening run `/astravue doctor`.")
+
+
+class UserFacingError(Exception):
+    """A failure whose message is already written for the user (bad input, missing setup)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def describe(error: BaseException) -> str:
+    """One or two sentences: the cause, then the next step."""
+    if isinstance(error, UserFacingError):
+        return error.text
+    if isinstance(error, ReauthorizationRequired):
+        return f"{RECONNECT_NEEDED} Run `/astravue connect` to connect again."
+    if isinstance(error, Forbidden):
+        return ("Astravue says your role doesn't allow that"
+                + (f" ({escape(error.message)})" if error.message else "") + ". "
+                "Ask a space or project admin to do it, or to give you that role.")
+    if isinstance(error, NotFound):
+        return ("That item no longer exists in Astravue (or you can't see it). "
+                "Check the id, or list what's there with `/astravue task list`.")
+    if isinstance(error, BadRequest):
+        fields = "; ".join(f"{escape(e.field or 'input')}: {escape(e.message or 'invalid')}"
+                           for e in error.field_errors)
+        return f"Astravue rejected that: {fields or escape(error.message)}. Fix it and try again."
+    if isinstance(error, Conflict):
+        return f"Astravue refused: {escape(error.message)}."
+    if isinstance(error, RateLimited):
+        wait = f" about {int(error.retry_after) + 1} s" if error.retry_after else " a minute"
+        return f"Astravue is rate-limiting your requests. Wait{wait} and try again."
+    if isinstance(error, AstravueTimeout):
+        return "Astravue didn't answer in time. Try again in a moment."
+    if isinstance(error, AstravueConnectionError | ServerError):
+        return "Astravue is unavailable right now. Nothing was changed; try again in a few minutes."
+    if isinstance(error, ResponseValidationError):
+        return ("Astravue answered in a shape I don't understand, so I stopped to be safe. "
+                "It is logged; try again later.")
+    if isinstance(error, AstravueError):
+        return UNEXPECTED.format(kind=type(error).__name__)
+    return UNEXPECTED.format(kind=type(error).__name__)
+
+
+def error_message(error: BaseException, *, connect_url: str | None = None) -> dict[str, Any]:
+    text = describe(error)
+    blocks = [section(f":warning: {text}")]
+    if isinstance(error, ReauthorizationRequired) and connect_url:
+        blocks.append(actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url,
+                                     style="primary")))
+    return message(text, blocks)
+
+
+def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, Any]:
+    """What an unlinked user sees, whatever they tried: a way forward, not an error."""
+    lines = [f":link: {NOT_CONNECTED} Connect it once; every action then runs as you, with "
+             "your own Astravue permissions."]
+    blocks = [section("\n".join(lines)),
+              actions(button("Connect Astravue", Action.CONNECT, url=connect_url,
+                             style="primary"))]
+    if retry_hint:
+        blocks.append(context("Once connected, run your command again."))
+    return message(NOT_CONNECTED, blocks)

@@ -1,0 +1,52 @@
+"""Help: the commands grouped by area, and the answer to a word that matched nothing."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.ui.components import context, divider, escape, header, message, section
+
+
+class CommandLike(Protocol):
+    path: str
+    usage: str
+    summary: str
+    area: str
+    aliases: tuple[str, ...]
+
+
+def _lines(specs: list[CommandLike]) -> str:
+    rows = []
+    for spec in specs:
+        top_level = " " not in spec.path
+        alias = f" _(also {', '.join(spec.aliases)})_" if spec.aliases and top_level else ""
+        rows.append(f"`/astravue {spec.usage}`: {spec.summary}{alias}")
+    return "\n".join(rows)
+
+
+def help_message(specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None,
+                 linked: bool = True) -> dict[str, Any]:
+    blocks = [header("Astravue for Slack" if topic is None else f"Astravue: {topic}")]
+    if not linked:
+        blocks.append(section(":wave: Start with `/astravue connect` to link your Astravue "
+                              "account; every action then runs as you."))
+    for area in areas:
+        if topic is not None and area != topic:
+            continue
+        in_area = [s for s in specs if s.area == area]
+        if in_area:
+            blocks.append(section(f"*{area}*\n{_lines(in_area)}"))
+    blocks += [divider(), context("Replies are visible only to you; add `--share` to post one "
+                                  "to the channel. Task ids and Astravue links work alike. "
+                                  "`/astravue help tasks` shows one area.")]
+    return message("Astravue commands", blocks)
+
+
+def unknown_command(word: str, suggestions: list[str], specs: list[CommandLike],
+                    areas: tuple[str, ...]) -> dict[str, Any]:
+    guess = ""
+    if suggestions:
+        guess = " Did you mean " + " or ".join(f"`/astravue {s}`" for s in suggestions) + "?"
+    intro = section(f"I don't know `{escape(word[:80])}`.{guess}")
+    full = help_message(specs, areas)
+    return message(f"Unknown command: {word[:80]}", [intro, divider(), *full["blocks"]])

@@ -1,0 +1,85 @@
+"""Builds the shared objects once per process: engine, keyring, HTTP clients, services."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import httpx
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import ConfigError, Settings
+from bot.db.session import create_engine, create_sessionmaker
+from bot.security.crypto import KeyFile, Keyring
+
+if TYPE_CHECKING:
+    from bot.services.container import ServiceContainer
+
+log = logging.getLogger(__name__)
+
+# Short timeouts: a person is waiting behind most calls (DESIGN "Conventions").
+ASTRAVUE_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0)
+ASTRAVUE_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+
+
+def resolve_keyring(settings: Settings) -> Keyring:
+    """The configured key ring; with the embedded SQLite default, a generated key file."""
+    if settings.token_encryption_keys:
+        return Keyring.from_spec(settings.token_encryption_keys)
+    if not settings.is_sqlite:
+        raise ConfigError(
+            "TOKEN_ENCRYPTION_KEYS is required with a non-SQLite DATABASE_URL; "
+            "make one with `astravue-bot keys new`."
+        )
+    if settings.sqlite_path is None:  # in-memory database: a key for this process only
+        from bot.security.crypto import generate_key_spec
+
+        return Keyring.from_spec(generate_key_spec())
+    key_path = settings.sqlite_path.with_name(settings.sqlite_path.name + ".keys")
+    return Keyring.from_spec(KeyFile.load_or_create(key_path))
+
+
+def create_slack_client(settings: Settings) -> AsyncWebClient:
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                            timeout=10)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+@dataclass
+class Runtime:
+    """Process-wide resources; `close()` releases them."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    keyring: Keyring
+    http: httpx.AsyncClient
+    slack: AsyncWebClient
+    services: ServiceContainer = field(init=False)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.engine.dispose()
+        session = getattr(self.slack, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    from bot.services.container import ServiceContainer
+
+    engine = create_engine(settings.database_url)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        keyring=resolve_keyring(settings),
+        http=httpx.AsyncClient(timeout=ASTRAVUE_TIMEOUT, limits=ASTRAVUE_LIMITS),
+        slack=create_slack_client(settings),
+    )
+    runtime.services = ServiceContainer.build(runtime)
+    return runtime
