@@ -54,12 +54,13 @@ async def prepare_database(settings: Settings) -> None:
 async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     import uvicorn
 
-    from bot.web import create_app
+    from bot.web import build_bolt, create_app
     from bot.wiring import build_runtime
 
     await prepare_database(settings)
     runtime = build_runtime(settings)
-    app = create_app(settings, runtime=runtime)
+    bolt = build_bolt(runtime)
+    app = create_app(settings, runtime=runtime, bolt=bolt)
     # 0.0.0.0: the public web process (Procfile `web`), reached through the platform's router.
     config = uvicorn.Config(app, host="0.0.0.0", port=settings.port,  # noqa: S104  # nosec B104
                             log_config=None, lifespan="on", access_log=False)
@@ -71,10 +72,10 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
             from bot.scheduler import start_scheduler
 
             scheduler = start_scheduler(runtime)
-        if socket_mode:
+        if socket_mode and bolt is not None:
             from bot.socket import run_socket_mode
 
-            tasks.append(asyncio.create_task(run_socket_mode(runtime, app)))
+            tasks.append(asyncio.create_task(run_socket_mode(bolt, settings)))
         log.info("serving on port %s%s", settings.port, " with Socket Mode" if socket_mode else "")
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:

@@ -74,6 +74,13 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
         re.compile(rf"(hooks\.slack(?:-gov)?\.com){_SLASH}[^\s\"'<>&]*", re.I),
         rf"\g<1>/{_MASK}",
     ),
+    # Our signed connect links are single-use capabilities too: whoever opens one links
+    # their Astravue account to that Slack user.
+    (
+        re.compile(rf"(oauth{_SLASH}astravue{_SLASH}start(?:\?|%3F)t(?:=|%3D))[^\s\"'<>&#\\]+",
+                   re.I),
+        rf"\g<1>{_MASK}",
+    ),
     # The sandbox's response_urls: `.../slack/respond/<opaque>`.
     (
         re.compile(rf"({_SLASH}slack{_SLASH}respond{_SLASH})[^\s\"'<>&?#\\]+", re.I),

@@ -23,15 +23,17 @@ from bot.wiring import Runtime, build_runtime
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
-    """The Starlette app. Shared objects are built at start-up (lifespan), not at import."""
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
+               bolt: AsyncApp | None = None) -> Starlette:
+    """The Starlette app. Shared objects are built at start-up (lifespan), not at import;
+    pass `runtime` and `bolt` to share them with another runner (Socket Mode)."""
     state: dict[str, object] = {}
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         rt = runtime or build_runtime(settings or load_settings())
         state["runtime"] = rt
-        state["bolt"] = _build_bolt(rt)
+        state["bolt"] = bolt or build_bolt(rt)
         try:
             yield
         finally:
@@ -98,7 +100,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     return app
 
 
-def _build_bolt(runtime: Runtime) -> AsyncApp | None:
+def build_bolt(runtime: Runtime) -> AsyncApp | None:
     if not runtime.settings.slack_configured:
         log.warning("Slack is not configured (%s): /slack/events answers 503",
                     ", ".join(runtime.settings.missing_slack_settings()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.astravue.auth import KeycloakClient
@@ -15,9 +16,14 @@ from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
 from bot.services.home import HomeService
 from bot.services.linking import LinkingService
+from bot.services.profiles import Profiles
+from bot.services.relink import RelinkNotifier
 from bot.services.tokens import TokenManager
 
 if TYPE_CHECKING:
+    from bot.services.notifications import NotificationService
+    from bot.services.tasks import TaskService
+    from bot.services.timers import TimerService
     from bot.wiring import Runtime
 
 
@@ -79,7 +85,30 @@ class ServiceContainer:
                         tokens=TokenManager(runtime.sessions, credentials, keycloak),
                         linking=linking, budget=UserRateBudget())
         container.home = HomeService(container)
+        container.tokens.on_needs_relink = RelinkNotifier(container)
         return container
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        return Profiles(self.runtime.slack)
+
+    @cached_property
+    def tasks(self) -> TaskService:
+        from bot.services.tasks import TaskService
+
+        return TaskService(self)
+
+    @cached_property
+    def timers(self) -> TimerService:
+        from bot.services.timers import TimerService
+
+        return TimerService(self)
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        from bot.services.notifications import NotificationService
+
+        return NotificationService(self)
 
     async def link(self, team_id: str, slack_user_id: str) -> LinkInfo | None:
         async with self.runtime.sessions() as session:

@@ -24,6 +24,7 @@ class Action(StrEnum):
     TASK_OVERFLOW = "task.overflow"
     TASK_PAGE = "task.page"
     TASK_DELETE_CONFIRM = "task.delete_confirm"
+    TASK_REFRESH = "task.refresh"  # re-show a card (e.g. "Keep it" after Delete…)
 
     TIMER_START = "timer.start"
     TIMER_STOP = "timer.stop"
@@ -65,9 +66,53 @@ class Callback(StrEnum):
     TIME_EDIT = "time.edit"
     TIMER_START_PICK = "timer.start_pick"
     NOTIF_SETTINGS = "notif.settings"
+    NOTIF_LIST = "notif.list"
     SPACE_FORM = "space.form"
     SPACE_DELETE = "space.delete"
     PROJECT_FORM = "project.form"
     PROJECT_DELETE = "project.delete"
     MESSAGE_TASK = "create_task_from_message"  # the manifest's message shortcut
     LOADING = "common.loading"
+
+
+class TaskRef:
+    """Which task a button is about, as a compact button value: `p:<task>` for a personal
+    task, `<space>:<project>:<task>` for a project task. Ids only, never anything secret; the
+    actor is always the user who clicked, so a crafted value can only name a task that user
+    may see in Astravue anyway."""
+
+    __slots__ = ("project_id", "space_id", "task_id")
+
+    def __init__(self, task_id: int, space_id: int | None = None,
+                 project_id: int | None = None) -> None:
+        self.task_id = task_id
+        self.space_id = space_id
+        self.project_id = project_id
+
+    @property
+    def personal(self) -> bool:
+        return self.project_id is None
+
+    def encode(self) -> str:
+        if self.personal:
+            return f"p:{self.task_id}"
+        return f"{self.space_id}:{self.project_id}:{self.task_id}"
+
+    @classmethod
+    def decode(cls, value: str) -> TaskRef:
+        """Raises ValueError on anything but the two forms above."""
+        parts = value.split(":")
+        if len(parts) == 2 and parts[0] == "p":
+            return cls(int(parts[1]))
+        if len(parts) == 3:
+            return cls(int(parts[2]), int(parts[0]), int(parts[1]))
+        raise ValueError(f"not a task reference: {value[:40]!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TaskRef) and self.encode() == other.encode()
+
+    def __hash__(self) -> int:
+        return hash(self.encode())
+
+    def __repr__(self) -> str:
+        return f"TaskRef({self.encode()})"

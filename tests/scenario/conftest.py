@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import io
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
+from bot.logging import install_redaction, setup_logging
+from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, SIGNING_SECRET
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 
 
@@ -81,3 +86,39 @@ async def connect(stack: Stack, user_id: str = "U0MARIA") -> None:
     assert page.status_code == 200, page.text
     await eventually(lambda: any("Connected" in text_of(p.payload)
                                  for p in stack.sandbox.slack.responses[before:]))
+
+
+SECRET_PATTERNS = (
+    re.compile(re.escape(SIGNING_SECRET)),
+    re.compile(re.escape(BOT_TOKEN)),
+    re.compile(r"(?<![\w-])" + re.escape(CLIENT_SECRET)),
+    re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}"),  # any JWT: access, refresh or id token
+    re.compile(r"/slack/respond/[\w-]{4,}"),  # a response_url: a bearer capability
+    re.compile(r"xox[abpre]-[\w-]{4,}"),
+)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_debug_logs() -> Iterator[None]:
+    """Every scenario runs at DEBUG through the app's own logging set-up (redaction on its
+    handlers); afterwards no captured line may contain a token, secret or response_url."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    setup_logging("DEBUG")
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    install_redaction(handler)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        for added in [h for h in root.handlers if h not in saved_handlers]:
+            root.removeHandler(added)
+        root.setLevel(saved_level)
+    text = captured.getvalue()
+    assert text, "nothing was logged at DEBUG: the check would be vacuous"
+    for pattern in SECRET_PATTERNS:
+        found = pattern.search(text)
+        context = text[max(found.start() - 80, 0):found.end()] if found else ""
+        assert found is None, f"a secret reached the logs: ...{context}"

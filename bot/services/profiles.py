@@ -1,0 +1,56 @@
+"""Slack profiles (time zone, email, name) with a short cache: users.info is Tier 4."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+TTL_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str
+    tz: str
+    email: str | None
+    name: str | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+
+class Profiles:
+    def __init__(self, client: AsyncWebClient, *, max_entries: int = 20_000) -> None:
+        self.client = client
+        self.max_entries = max_entries
+        self._cache: dict[str, tuple[float, Profile]] = {}
+
+    async def get(self, user_id: str) -> Profile:
+        cached = self._cache.get(user_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        try:
+            reply = await self.client.users_info(user=user_id)
+            user = reply["user"]
+            profile = Profile(user_id=user_id, tz=user.get("tz") or "UTC",
+                              email=(user.get("profile") or {}).get("email"),
+                              name=user.get("real_name") or user.get("name"))
+        except SlackApiError as exc:
+            log.info("users.info %s failed (%s); assuming UTC", user_id,
+                     exc.response.get("error"))
+            return Profile(user_id=user_id, tz="UTC", email=None, name=None)
+        if len(self._cache) >= self.max_entries:
+            self._cache.clear()
+        self._cache[user_id] = (time.monotonic() + TTL_SECONDS, profile)
+        return profile
