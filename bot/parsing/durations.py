@@ -34,7 +34,8 @@ _CLOCK: Final = re.compile(
     r"(?P<hour>\d{1,2})(?:(?P<sep>[:.h])(?P<minute>\d{2})?)?\s*(?P<meridiem>[ap])?(?:\.?m\.?)?",
     re.ASCII,
 )
-_RANGE: Final = re.compile(r"(?P<start>.+?)\s*(?:-|–|—|\bto\b)\s*(?P<end>.+)")
+# Separators: hyphen, en dash, em dash or "to".
+_RANGE: Final = re.compile(r"(?P<start>.+?)\s*(?:-|\u2013|\u2014|\bto\b)\s*(?P<end>.+)")
 
 
 class ParseError(ValueError):
