@@ -109,7 +109,10 @@ _SHARE = re.compile(r"(?:^|\s)--share(?=\s|$)")
 
 
 def normalise(text: str) -> str:
-    """Smart quotes and dashes to ASCII, control characters dropped, whitespace collapsed."""
+    """Slack's three entities decoded (it always escapes & < > in command text), smart
+    quotes and dashes to ASCII, control characters dropped, whitespace collapsed. The text is
+    escaped again wherever it is echoed."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = text.translate(_QUOTES)
     text = "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
     return " ".join(text.split())
@@ -125,6 +128,7 @@ class Resolution:
 
 
 Handler = Callable[..., Awaitable[Any]]
+SUGGEST_CUTOFF = 0.6
 
 
 @dataclass
@@ -178,5 +182,9 @@ class CommandRegistry:
             if parent == prefix:
                 for candidate in (last, *spec.aliases):
                     names[candidate] = spec.path
-        close = difflib.get_close_matches(word, list(names), n=3, cutoff=0.6)
-        return tuple(dict.fromkeys(names[c] for c in close))
+        scored = sorted(((difflib.SequenceMatcher(None, word, name).ratio(), name)
+                         for name in names), reverse=True)
+        if not scored or scored[0][0] < SUGGEST_CUTOFF:
+            return ()
+        best = scored[0][0]  # only the best tier: "conect" is connect, not disconnect
+        return tuple(dict.fromkeys(names[n] for r, n in scored[:3] if r >= best - 0.1))
