@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 # Short timeouts: a person is waiting behind most calls (DESIGN "Conventions").
 ASTRAVUE_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0)
 ASTRAVUE_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+# How long shutdown waits for lazy listeners still at work (an Astravue read is at most 10 s).
+LAZY_DRAIN_SECONDS = 12.0
 
 
 def resolve_keyring(settings: Settings) -> Keyring:
@@ -60,13 +63,27 @@ class Runtime:
     http: httpx.AsyncClient
     slack: AsyncWebClient
     services: ServiceContainer = field(init=False)
+    # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
+    lazy_work: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
 
     async def close(self) -> None:
+        await self.finish_lazy_work()
         await self.http.aclose()
         await self.engine.dispose()
         session = getattr(self.slack, "session", None)
         if session is not None and not session.closed:
             await session.close()
+
+    async def finish_lazy_work(self, grace: float = LAZY_DRAIN_SECONDS) -> None:
+        """Let running lazy listeners end before the clients they use are closed (else they
+        fail with "client has been closed"); past `grace` seconds they are cancelled."""
+        pending = {task for task in self.lazy_work if not task.done()}
+        if not pending:
+            return
+        log.info("waiting for %d lazy listener(s) to finish", len(pending))
+        _, late = await asyncio.wait(pending, timeout=grace)
+        for task in late:
+            task.cancel()
 
 
 def build_runtime(settings: Settings) -> Runtime:

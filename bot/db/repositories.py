@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,15 +23,19 @@ async def link_for(session: AsyncSession, team_id: str, slack_user_id: str
 
 
 async def settings_for(session: AsyncSession, team_id: str, slack_user_id: str) -> UserSettings:
-    """The user's settings row, created with the defaults on first use."""
+    """The user's settings row, created with the defaults on first use. Two requests may
+    create it at once: the insert ignores the loser's row instead of failing."""
     query = select(UserSettings).where(UserSettings.team_id == team_id,
                                        UserSettings.slack_user_id == slack_user_id)
     row = (await session.scalars(query)).one_or_none()
     if row is None:
-        row = UserSettings(team_id=team_id, slack_user_id=slack_user_id, type_modes={},
-                           muted_task_ids=[], digest_project_ids=[], extra={})
-        session.add(row)
-        await session.flush()
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+        await session.execute(
+            insert(UserSettings)
+            .values(team_id=team_id, slack_user_id=slack_user_id, type_modes={},
+                    muted_task_ids=[], digest_project_ids=[], extra={})
+            .on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"]))
+        row = (await session.scalars(query)).one()
     return row
 
 

@@ -22,4 +22,6 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
 
 def _feature_modules() -> list:  # type: ignore[type-arg]
     """Feature listener modules, each with `register(app, services, registry)`."""
-    return []
+    from bot.listeners import notifications, spaces, tasks, timers
+
+    return [timers, tasks, spaces, notifications]  # App Home sections appear in this order

@@ -74,7 +74,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     def validate_org(view: dict) -> dict[str, str]:  # type: ignore[type-arg]
         value = view_value(view, ui.ORG_BLOCK, ui.ORG_INPUT)
-        if value is None or not str(value).isdigit() or int(value) < 1:
+        if value is None or not str(value).isdecimal() or int(value) < 1:
             return {ui.ORG_BLOCK: "Enter your organisation's number, e.g. 1."}
         return {}
 

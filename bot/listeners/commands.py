@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
@@ -19,12 +18,7 @@ log = logging.getLogger(__name__)
 COMMAND = "/astravue"
 
 
-def _linked(context: AsyncBoltContext) -> bool:
-    return context.get("link_status") == "active"
-
-
-def local_answer(registry: CommandRegistry, resolution: Resolution, linked: bool
-                 ) -> dict[str, Any] | None:
+def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str, Any] | None:
     """What the ack itself can say, with no I/O: help and unknown words."""
     specs = registry.available()
     if resolution.spec is None:
@@ -32,17 +26,16 @@ def local_answer(registry: CommandRegistry, resolution: Resolution, linked: bool
                                AREAS)
     if resolution.spec.path == "help":
         topic = HELP_TOPICS.get(resolution.args.split(" ")[0].lower()) if resolution.args else None
-        return help_message(specs, AREAS, topic=topic, linked=linked)
+        return help_message(specs, AREAS, topic=topic)
     if resolution.spec.path not in registry.handlers:
         return unknown_command(resolution.spec.path, [], specs, AREAS)
     return None
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any],
-                          context: AsyncBoltContext) -> None:
+    async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         resolution = registry.resolve(body.get("text") or "")
-        answer = local_answer(registry, resolution, _linked(context))
+        answer = local_answer(registry, resolution)
         if answer is not None:
             await ack(**answer, response_type="ephemeral")
         else:
@@ -50,10 +43,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def run_command(inv: Invocation) -> None:
         resolution = registry.resolve(inv.body.get("text") or "")
-        if local_answer(registry, resolution, _linked(inv.context)) is not None:
+        if local_answer(registry, resolution) is not None:
             return  # answered in the ack
         assert resolution.spec is not None
-        if resolution.spec.needs_link and not _linked(inv.context):
+        if resolution.spec.needs_link and not await inv.linked():
             await inv.connect_prompt()
             return
         log.info("%s: /astravue %s", inv.ids, resolution.spec.path)

@@ -22,7 +22,7 @@ def requiring_link(handler: LazyHandler) -> LazyHandler:
     """An unlinked user who clicks gets the connect prompt, not an error."""
 
     async def run(inv: Invocation) -> None:
-        if inv.context.get("link_status") != "active":
+        if not await inv.linked():
             await inv.connect_prompt()
             return
         await handler(inv)

@@ -7,6 +7,7 @@ and the next step.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.db.models import LinkStatus
 from bot.services.container import LinkInfo, NotConnected, OrgMissing, ServiceContainer
 from bot.ui import account as account_ui
 from bot.ui.errors import UserFacingError, connect_prompt, error_message
@@ -64,6 +66,10 @@ class Invocation:
     async def link(self) -> LinkInfo:
         return await self.services.active_link(self.team_id, self.user_id)
 
+    async def linked(self) -> bool:
+        link = await self.services.link(self.team_id, self.user_id)
+        return link is not None and link.status == LinkStatus.ACTIVE
+
     async def reply(self, payload: dict[str, Any], *, replace: bool = False,
                     share: bool = False) -> None:
         """Answer the user: through the response_url when there is one, else ephemerally in
@@ -99,10 +105,15 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler
                   respond: AsyncRespond) -> None:
         inv = Invocation(services=services, client=client, body=body, context=context,
                          respond=respond)
+        task = asyncio.current_task()
+        in_flight = services.runtime.lazy_work  # shutdown waits for these (Runtime.close)
+        in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
         try:
             await handler(inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
+        finally:
+            in_flight.discard(task)  # type: ignore[arg-type]
 
     run.__name__ = f"lazy_{handler.__name__}"
     run.__qualname__ = run.__name__

@@ -208,7 +208,7 @@ class _Scan:
 
 def _project(token: str) -> str | None:
     match = _PROJECT.fullmatch(token.rstrip(_TRAILING_PUNCTUATION))
-    if match is None or match["name"].isdigit():
+    if match is None or match["name"].isdecimal():
         return None
     return match["name"]
 
@@ -227,7 +227,7 @@ def _person(token: str) -> PersonRef | None:
 
 def _tag(token: str) -> str | None:
     match = _TAG.fullmatch(token.rstrip(_TRAILING_PUNCTUATION))
-    if match is None or match["tag"].isdigit():
+    if match is None or match["tag"].isdecimal():
         return None
     return match["tag"]
 

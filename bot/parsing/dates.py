@@ -125,8 +125,11 @@ def user_today(tz_name: str | None, now: datetime) -> date:
 
 
 def to_utc_due(day: date, tz_name: str | None) -> datetime:
-    """A due date as stored: 23:59 on that day in the user's zone, in UTC."""
-    return datetime.combine(day, DUE_TIME, tzinfo=resolve_zone(tz_name)).astimezone(UTC)
+    """A due date as stored: 23:59 on that day in the user's zone, in UTC. Where a DST jump
+    skips 23:59 (Madrid, 1975-04-12), the last minute that day does have."""
+    due = datetime.combine(day, DUE_TIME, tzinfo=resolve_zone(tz_name)).astimezone(UTC)
+    _, end = local_day_bounds(day, tz_name)
+    return min(due, end - timedelta(minutes=1))
 
 
 def local_day_bounds(day: date, tz_name: str | None) -> tuple[datetime, datetime]:

@@ -239,6 +239,7 @@ class KeycloakFake:
         self.token_requests: list[str] = []  # grant_type of every token request, failed or not
         self.revoke_requests = 0
         self.last_error: dict[str, str] | None = None  # the latest token-endpoint error body
+        self.issued_tokens: list[str] = []  # every access, refresh and ID token handed out
         self._clock = clock
         self._signer = _TokenSigner()
         self._sessions: dict[str, _Session] = {}
@@ -603,6 +604,7 @@ class KeycloakFake:
             body["id_token"] = self._signer.encode(id_claims)
         body.update({"not-before-policy": 0, "session_state": session.sid,
                      "scope": session.scope})
+        self.issued_tokens += [access_token, refresh_token, *filter(None, [body.get("id_token")])]
         return body
 
     # -- helpers ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from bot.services.credentials import LinkCredentials
 from bot.services.home import HomeService
 from bot.services.linking import LinkingService
 from bot.services.profiles import Profiles
+from bot.services.relink import RelinkNotifier
 from bot.services.tokens import TokenManager
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class ServiceContainer:
                         tokens=TokenManager(runtime.sessions, credentials, keycloak),
                         linking=linking, budget=UserRateBudget())
         container.home = HomeService(container)
+        container.tokens.on_needs_relink = RelinkNotifier(container)
         return container
 
     @cached_property

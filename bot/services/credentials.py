@@ -25,13 +25,12 @@ class LinkCredentials:
         """Plaintext, or `DecryptionError` (fail closed: the caller marks the link)."""
         return self.keyring.decrypt(ciphertext, aad=self._context(link, purpose))
 
-    def rewrap(self, link: AstravueLink) -> bool:
-        """Re-encrypt this link's ciphertexts under the primary key; True if anything changed."""
-        changed = False
+    def rewrapped(self, link: AstravueLink) -> dict[str, str]:
+        """This link's ciphertexts that are not under the primary key, re-encrypted under it
+        (column name -> new ciphertext); the link itself is left unchanged."""
+        changes = {}
         for purpose, column in ((REFRESH, "refresh_token_ct"), (ACCESS, "access_token_ct")):
             ciphertext = getattr(link, column)
             if ciphertext and self.keyring.needs_rewrap(ciphertext):
-                plaintext = self.open(link, purpose, ciphertext)
-                setattr(link, column, self.seal(link, purpose, plaintext))
-                changed = True
-        return changed
+                changes[column] = self.seal(link, purpose, self.open(link, purpose, ciphertext))
+        return changes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.locks import for_update
@@ -31,14 +31,27 @@ async def rewrap_all(
         async with session_scope(sessions) as session:
             query = (select(AstravueLink).where(AstravueLink.id > last_id, has_tokens)
                      .order_by(AstravueLink.id).limit(batch))
-            query = for_update(query, session)
-            links = (await session.scalars(query)).all()
+            links = (await session.scalars(for_update(query, session))).all()
             if not links:
                 return changed, failed
             for link in links:
                 try:
-                    changed += credentials.rewrap(link)
+                    changes = credentials.rewrapped(link)
                 except DecryptionError:
                     failed += 1
                     log.error("link %s: stored token cannot be decrypted with any key", link.id)
+                    continue
+                if changes:
+                    changed += await _compare_and_set(session, link, changes)
             last_id = links[-1].id
+
+
+async def _compare_and_set(session: AsyncSession, link: AstravueLink, changes: dict[str, str]
+                           ) -> int:
+    """Write the re-wrapped tokens only if the row still holds what was read: a refresh that
+    ran meanwhile (SQLite has no row lock) stored newer tokens, which must not be undone."""
+    unchanged = [getattr(AstravueLink, column) == getattr(link, column) for column in changes]
+    result = await session.execute(
+        update(AstravueLink).where(AstravueLink.id == link.id, *unchanged).values(**changes)
+        .execution_options(synchronize_session=False))
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]

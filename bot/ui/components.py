@@ -127,8 +127,9 @@ def cap_blocks(blocks: list[Block], limit: int, more: Block | None = None) -> li
 
 
 def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
-    """A message payload: `text` is the notification and accessibility fallback."""
-    payload: dict[str, Any] = {"text": truncate(text, 3000)}
+    """A message payload. `text`, the notification and accessibility fallback, is given raw
+    and escaped here: it often quotes user or Astravue text, and Slack reads it as mrkdwn."""
+    payload: dict[str, Any] = {"text": truncate_escaped(text, 3000)}
     if blocks is not None:
         payload["blocks"] = cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
     return payload

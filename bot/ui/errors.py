@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.astravue.errors import (
@@ -34,10 +35,14 @@ class UserFacingError(Exception):
         self.text = text
 
 
+_BROADCASTS = re.compile(r"<!(?:channel|here|everyone|subteam)", re.I)
+
+
 def describe(error: BaseException) -> str:
     """One or two sentences: the cause, then the next step."""
     if isinstance(error, UserFacingError):
-        return error.text
+        # Their authors escape what they quote; this is the net under a missed escape.
+        return _BROADCASTS.sub(lambda m: "&lt;" + m[0][1:], error.text)
     if isinstance(error, ReauthorizationRequired):
         return f"{RECONNECT_NEEDED} Run `/astravue connect` to connect again."
     if isinstance(error, Forbidden):

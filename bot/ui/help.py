@@ -20,16 +20,17 @@ def _lines(specs: list[CommandLike]) -> str:
     for spec in specs:
         top_level = " " not in spec.path
         alias = f" _(also {', '.join(spec.aliases)})_" if spec.aliases and top_level else ""
-        rows.append(f"`/astravue {spec.usage}`: {spec.summary}{alias}")
+        # `<id|url>` in a usage line would be a link or a mention to Slack: escape it.
+        rows.append(f"`/astravue {escape(spec.usage)}`: {spec.summary}{alias}")
     return "\n".join(rows)
 
 
-def help_message(specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None,
-                 linked: bool = True) -> dict[str, Any]:
+def help_message(specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
+                 ) -> dict[str, Any]:
     blocks = [header("Astravue for Slack" if topic is None else f"Astravue: {topic}")]
-    if not linked:
-        blocks.append(section(":wave: Start with `/astravue connect` to link your Astravue "
-                              "account; every action then runs as you."))
+    if topic is None:
+        blocks.append(section(":wave: New here? `/astravue connect` links your Astravue "
+                              "account once; every action then runs as you."))
     for area in areas:
         if topic is not None and area != topic:
             continue

@@ -48,6 +48,11 @@ class Action(StrEnum):
 
     SPACE_DELETE = "space.delete"
     PROJECT_DELETE = "project.delete"
+    SPACE_EDIT = "space.edit"
+    PROJECT_EDIT = "project.edit"
+    # `<verb>|<id>` from a list's overflow menu or an ambiguous name's pick list
+    SPACE_CHOOSE = "space.choose"
+    PROJECT_CHOOSE = "project.choose"
 
     # external selects (options load) and pickers inside modals
     SELECT_SPACE = "select.space"

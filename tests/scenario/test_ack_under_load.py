@@ -26,6 +26,7 @@ async def _burst(stack: Stack, text: str) -> list[float]:
     return await asyncio.gather(*[one() for _ in range(CONCURRENT)])
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("fault", ["astravue answers in 2 s", "keycloak down"])
 async def test_fifty_concurrent_commands_are_all_acked_at_once(stack: Stack, fault: str) -> None:
     await connect(stack, "U0MARIA")

@@ -236,12 +236,18 @@ def clean_root() -> Iterator[logging.Logger]:
     root = logging.getLogger()
     saved_handlers, saved_level = list(root.handlers), root.level
     saved_levels = {name: logging.getLogger(name).level for name in ("httpx", "slack_sdk")}
+    # An earlier in-process `astravue-bot` call may have installed ours on an older stderr.
+    earlier = [h for h in saved_handlers if h.get_name() == "astravue-stderr"]
+    for handler in earlier:
+        root.removeHandler(handler)
     yield root
     for handler in list(root.handlers):
         if handler not in saved_handlers:
             root.removeHandler(handler)
         else:
             handler.filters = [f for f in handler.filters if not isinstance(f, RedactionFilter)]
+    for handler in earlier:
+        root.addHandler(handler)
     root.setLevel(saved_level)
     for name, level in saved_levels.items():
         logging.getLogger(name).setLevel(level)

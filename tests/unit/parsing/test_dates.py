@@ -191,8 +191,16 @@ def test_due_and_bounds_land_on_the_same_local_day(day: date, tz_name: str) -> N
     due = to_utc_due(day, tz_name)
     assert due.tzinfo is UTC
     assert due.astimezone(zone).date() == day
-    assert due.astimezone(zone).time() == time(23, 59)
     start, end = local_day_bounds(day, tz_name)
+    # 23:59 local, or the day's last minute where a DST jump skips 23:59 (Madrid 1975-04-12)
+    assert due.astimezone(zone).time() == time(23, 59) or due == end - timedelta(minutes=1)
     assert start.astimezone(zone).date() == day
     assert timedelta(hours=22) <= end - start <= timedelta(hours=26)
     assert start <= due < end
+
+
+def test_due_date_on_a_day_whose_2359_does_not_exist() -> None:
+    # Madrid jumped from 23:00 to 00:00 on 1975-04-12: the due time is that day's last minute.
+    due = to_utc_due(date(1975, 4, 12), "Europe/Madrid")
+    assert due.astimezone(ZoneInfo("Europe/Madrid")).date() == date(1975, 4, 12)
+    assert due == datetime(1975, 4, 12, 21, 59, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Benchmarks against the sandbox on loopback: each module runs with `python -m bench.<name>`."""

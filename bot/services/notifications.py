@@ -1,0 +1,535 @@
+"""The notification poller: claim due links, fetch, deliver each notification exactly once.
+
+Exactly once (DESIGN "Notifications"): a `pending` row (unique per link and notification) is
+committed before the DM is posted with metadata naming the notification, then marked `sent`
+with the ts. A `pending` row met again was left by a crash: the DM channel's history is
+searched for that metadata before anything is posted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import and_, or_, select, update
+
+from bot.astravue.client import AstravueClient
+from bot.astravue.errors import AstravueError
+from bot.astravue.models import NotificationDto
+from bot.db.base import utcnow
+from bot.db.locks import for_update
+from bot.db.models import (
+    AstravueLink,
+    DeliveryStatus,
+    LinkStatus,
+    NotificationDelivery,
+    PollState,
+    UserSettings,
+)
+from bot.db.repositories import settings_for
+from bot.db.session import session_scope
+from bot.services.messenger import Messenger
+from bot.ui import notifications as ui
+from bot.ui.ids import TaskRef
+from bot.ui.notification_settings import NotificationPrefs
+
+if TYPE_CHECKING:
+    from bot.services.container import LinkInfo, ServiceContainer
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+CONCURRENCY = 20  # polls in flight per process (platform.md P3); the HTTP pool holds 100
+PAGE_SIZE = 50
+MAX_PAGES = 5
+HISTORY_PAGES = 5
+MAX_BACKOFF = timedelta(hours=1)
+DIGEST_PERIOD = timedelta(hours=1)
+CATEGORIES = {"assignment": "assignment", "mention": "mention", "comment": "comment",
+              "reply": "comment", "status_change": "status_change",
+              "status change": "status_change"}
+
+
+def category(kind: str | None) -> str:
+    return CATEGORIES.get((kind or "").lower(), "other")
+
+
+def prefs_of(row: UserSettings) -> NotificationPrefs:
+    return NotificationPrefs(enabled=row.notifications_enabled, type_modes=dict(row.type_modes),
+                             quiet_start=row.quiet_start, quiet_end=row.quiet_end,
+                             skip_own_actions=row.skip_own_actions,
+                             mark_read_on_delivery=row.mark_read_on_delivery)
+
+
+def in_quiet_hours(prefs: NotificationPrefs, now: datetime, zone: ZoneInfo) -> bool:
+    if not (prefs.quiet_start and prefs.quiet_end) or prefs.quiet_start == prefs.quiet_end:
+        return False
+    local = now.astimezone(zone).time()
+    start, end = time.fromisoformat(prefs.quiet_start), time.fromisoformat(prefs.quiet_end)
+    return start <= local < end if start < end else local >= start or local < end
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where one notification goes; `held_for` is "quiet" or "digest" when held."""
+
+    status: DeliveryStatus
+    held_for: str | None = None
+
+
+@dataclass
+class Rules:
+    prefs: NotificationPrefs
+    own_user_id: int | None
+    muted_task_ids: frozenset[int]
+    digest_project_ids: frozenset[int]
+    quiet: bool
+
+    def route(self, n: NotificationDto) -> Routing:
+        mode = self.prefs.mode(category(n.type))
+        if (not self.prefs.enabled or mode == "off" or n.task_id in self.muted_task_ids
+                or (self.prefs.skip_own_actions and n.actor is not None
+                    and n.actor.user_id is not None and n.actor.user_id == self.own_user_id)):
+            return Routing(DeliveryStatus.SKIPPED)
+        if self.quiet:
+            return Routing(DeliveryStatus.HELD, "quiet")
+        if mode == "digest" or n.project_id in self.digest_project_ids:
+            return Routing(DeliveryStatus.HELD, "digest")
+        return Routing(DeliveryStatus.PENDING)
+
+
+def _payload(n: NotificationDto, **extra: Any) -> dict[str, Any]:
+    return {"notification": n.model_dump(mode="json", by_alias=True), **extra}
+
+
+def _restore(payload: dict[str, Any] | None, notification_id: int) -> NotificationDto:
+    if payload and "notification" in payload:
+        return NotificationDto.model_validate(payload["notification"])
+    return NotificationDto(notification_id=notification_id)
+
+
+class NotificationService:
+    def __init__(self, services: ServiceContainer) -> None:
+        self.services = services
+        self.runtime = services.runtime
+        self.interval = timedelta(seconds=self.runtime.settings.notify_poll_seconds)
+        self.lease = max(timedelta(minutes=5), self.interval * 5)
+        self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        settings = self.runtime.settings
+        # Its own client, without the shared one's rate-limit retries: the Messenger paces.
+        self.messenger = Messenger(AsyncWebClient(token=settings.slack_bot_token,
+                                                  base_url=settings.slack_api_url, timeout=10))
+
+    @property
+    def slack(self) -> AsyncWebClient:
+        return self.messenger.client
+
+    # ---- the tick ------------------------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Poll every link that was due when the tick began, once; returns how many.
+
+        Workers take claimed links from a short queue while the next batch is claimed, so a
+        slow poll never holds up a whole batch; links falling due during the tick wait for the
+        next one, so a tick always ends even when a pass takes longer than the interval.
+        """
+        started = utcnow()
+        queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=BATCH)
+        polled = 0
+
+        async def worker() -> None:
+            nonlocal polled
+            while (link_id := await queue.get()) is not None:
+                await self.poll_link(link_id)
+                polled += 1
+
+        workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
+        try:
+            while True:
+                claimed = await self.claim(BATCH, due_by=started)
+                for link_id in claimed:
+                    await queue.put(link_id)
+                if len(claimed) < BATCH:
+                    break
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        return polled
+
+    async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
+        """Take a lease on up to `limit` active links due by `due_by` (now), atomically."""
+        now = utcnow()
+        async with session_scope(self.runtime.sessions) as session:
+            free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < now)
+            due = for_update(
+                select(PollState.link_id)
+                .where(PollState.next_poll_at <= (due_by or now), free,
+                       PollState.link_id.in_(select(AstravueLink.id).where(
+                           AstravueLink.status == LinkStatus.ACTIVE)))
+                .order_by(PollState.next_poll_at).limit(limit), session, skip_locked=True)
+            claimed = await session.scalars(
+                update(PollState).where(PollState.link_id.in_(due.scalar_subquery()), free)
+                .values(lease_owner=self.owner, lease_expires_at=now + self.lease)
+                .returning(PollState.link_id))
+            return list(claimed.all())
+
+    async def poll_link(self, link_id: int) -> None:
+        """One user's poll; its failure backs that user off and touches no one else."""
+        error: str | None = None
+        try:
+            await self._poll(link_id)
+        except Exception as exc:  # one user's failure must never stop the tick
+            error = _describe(exc)
+            log.warning("notifications: poll of link %s failed: %s", link_id, error,
+                        exc_info=not isinstance(exc, AstravueError))
+        await self._release(link_id, error)
+
+    async def _release(self, link_id: int, error: str | None) -> None:
+        now = utcnow()
+        async with session_scope(self.runtime.sessions) as session:
+            poll = await session.get(PollState, link_id)
+            if poll is None or poll.lease_owner != self.owner:
+                return  # disconnected meanwhile, or the lease was lost
+            poll.lease_owner, poll.lease_expires_at = None, None
+            poll.last_polled_at = now
+            poll.last_error = error[:300] if error else None
+            poll.failures = poll.failures + 1 if error else 0
+            wait = (min(self.interval * 2 ** poll.failures, MAX_BACKOFF) if error
+                    else self.interval)
+            poll.next_poll_at = now + wait
+
+    # ---- one link ------------------------------------------------------------------------
+
+    async def _poll(self, link_id: int) -> None:
+        from bot.services.container import LinkInfo
+
+        async with session_scope(self.runtime.sessions) as session:
+            link = await session.get(AstravueLink, link_id)
+            poll = await session.get(PollState, link_id)
+            if link is None or poll is None or link.status != LinkStatus.ACTIVE:
+                return
+            info = LinkInfo.of(link)
+            row = await settings_for(session, link.team_id, link.slack_user_id)
+            prefs, muted, digest_projects = (prefs_of(row), frozenset(row.muted_task_ids),
+                                             frozenset(row.digest_project_ids))
+            cursor, initialized, channel = poll.last_seen_id, poll.initialized, link.dm_channel_id
+        client = self.services.astravue(info)
+        channel = channel or await self._open_dm(info)
+        await self._reconcile(info.id, channel)
+        fresh = await self._fetch_new(client, cursor)
+        if not initialized:
+            await self._first_poll(info, channel, fresh)
+            return
+        zone = (await self.services.profiles.get(info.slack_user_id)).zone
+        rules = Rules(prefs, info.astravue_user_id, muted, digest_projects,
+                      in_quiet_hours(prefs, utcnow(), zone))
+        await self._record(info.id, fresh, rules)
+        sent = await self._deliver_pending(info, channel, client)
+        if sent and prefs.mark_read_on_delivery:
+            await client.notifications.mark_read(notification_ids=sent)
+        if not rules.quiet:
+            await self._flush_digest(info.id, channel)
+
+    async def _open_dm(self, link: LinkInfo) -> str:
+        opened = await self.slack.conversations_open(users=link.slack_user_id)
+        channel = str(opened["channel"]["id"])
+        async with session_scope(self.runtime.sessions) as session:
+            await session.execute(update(AstravueLink).where(AstravueLink.id == link.id)
+                                  .values(dm_channel_id=channel))
+        return channel
+
+    async def _fetch_new(self, client: AstravueClient, cursor: int | None
+                         ) -> list[NotificationDto]:
+        """Notifications newer than the cursor, oldest first (the API lists newest first)."""
+        found: dict[int, NotificationDto] = {}
+        for page in range(MAX_PAGES):
+            items = await client.notifications.list(page=page, size=PAGE_SIZE)
+            newer = [n for n in items if cursor is None or n.notification_id > cursor]
+            found.update((n.notification_id, n) for n in newer)
+            if len(items) < PAGE_SIZE or len(newer) < len(items):
+                break
+        return [found[key] for key in sorted(found)]
+
+    async def _first_poll(self, link: LinkInfo, channel: str,
+                          existing: list[NotificationDto]) -> None:
+        """What is already there counts as seen; at most one summary DM."""
+        async with session_scope(self.runtime.sessions) as session:
+            poll = await session.get(PollState, link.id)
+            if poll is None or poll.initialized:
+                return
+            await self._insert_rows(session, link.id, [
+                (n, DeliveryStatus.SKIPPED, None) for n in existing])
+            poll.initialized = True
+            poll.last_seen_id = _advance(poll.last_seen_id, existing)
+        unread = sum(1 for n in existing if not n.read)
+        if unread:
+            await self.messenger.post(channel, ui.summary_dm(unread))
+
+    async def _record(self, link_id: int, fresh: list[NotificationDto], rules: Rules) -> None:
+        """Ledger rows for new notifications, and the cursor, in one transaction."""
+        if not fresh:
+            return
+        rows = []
+        for n in fresh:
+            routing = rules.route(n)
+            payload = (None if routing.status == DeliveryStatus.SKIPPED
+                       else _payload(n, held_for=routing.held_for))
+            rows.append((n, routing.status, payload))
+        async with session_scope(self.runtime.sessions) as session:
+            await self._insert_rows(session, link_id, rows)
+            poll = await session.get(PollState, link_id)
+            if poll is not None:
+                poll.last_seen_id = _advance(poll.last_seen_id, fresh)
+
+    @staticmethod
+    async def _insert_rows(session: Any, link_id: int, rows: list[
+            tuple[NotificationDto, DeliveryStatus, dict[str, Any] | None]]) -> None:
+        known = set((await session.scalars(select(NotificationDelivery.notification_id).where(
+            NotificationDelivery.link_id == link_id,
+            NotificationDelivery.notification_id.in_([n.notification_id for n, _, _ in rows]),
+        ))).all())
+        for n, status, payload in rows:
+            if n.notification_id not in known:
+                session.add(NotificationDelivery(
+                    link_id=link_id, notification_id=n.notification_id, status=status,
+                    task_id=n.task_id, project_id=n.project_id, payload=payload))
+        await session.flush()
+
+    # ---- exactly-once delivery -----------------------------------------------------------
+
+    async def _reconcile(self, link_id: int, channel: str) -> None:
+        """Pending rows found before posting were left by a crash: were they posted?"""
+        async with self.runtime.sessions() as session:
+            pending = (await session.scalars(select(NotificationDelivery).where(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.status == DeliveryStatus.PENDING))).all()
+        if not pending:
+            return
+        oldest = min(row.created_at for row in pending) - timedelta(minutes=5)
+        posted = await self._posted_ids(channel, link_id, oldest)
+        found = {row.notification_id: posted[row.notification_id]
+                 for row in pending if row.notification_id in posted}
+        if found:
+            log.info("notifications: link %s: %d pending DM(s) were already posted",
+                     link_id, len(found))
+            async with session_scope(self.runtime.sessions) as session:
+                for notification_id, ts in found.items():
+                    await self._mark_sent(session, link_id, notification_id, channel, ts)
+
+    async def _posted_ids(self, channel: str, link_id: int, oldest: datetime) -> dict[int, str]:
+        """notification id -> ts of our DMs in the channel since `oldest`."""
+        posted: dict[int, str] = {}
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            reply = await self.slack.conversations_history(
+                channel=channel, oldest=f"{oldest.timestamp():.6f}", limit=200,
+                include_all_metadata=True, **({"cursor": cursor} if cursor else {}))
+            for msg in reply.get("messages") or []:
+                meta = msg.get("metadata") or {}
+                body = meta.get("event_payload") or {}
+                if (meta.get("event_type") == ui.EVENT_TYPE
+                        and body.get("link_id") == link_id and "notification_id" in body):
+                    posted[int(body["notification_id"])] = str(msg["ts"])
+            cursor = (reply.get("response_metadata") or {}).get("next_cursor")
+            if not reply.get("has_more") or not cursor:
+                break
+        return posted
+
+    async def _deliver_pending(self, link: LinkInfo, channel: str,
+                               client: AstravueClient) -> list[int]:
+        async with self.runtime.sessions() as session:
+            pending = (await session.scalars(select(NotificationDelivery).where(
+                NotificationDelivery.link_id == link.id,
+                NotificationDelivery.status == DeliveryStatus.PENDING,
+            ).order_by(NotificationDelivery.notification_id))).all()
+        sent: list[int] = []
+        cards = CardBuilder(client, self.runtime.settings.astravue_app_url)
+        for row in pending:
+            card = await cards.build(_restore(row.payload, row.notification_id))
+            metadata = {"event_type": ui.EVENT_TYPE,
+                        "event_payload": {"notification_id": row.notification_id,
+                                          "link_id": link.id}}
+            ts = await self.messenger.post(channel, ui.notification_dm(card), metadata)
+            async with session_scope(self.runtime.sessions) as session:
+                await self._mark_sent(session, link.id, row.notification_id, channel, ts)
+            sent.append(row.notification_id)
+        return sent
+
+    @staticmethod
+    async def _mark_sent(session: Any, link_id: int, notification_id: int, channel: str,
+                         ts: str) -> None:
+        now = utcnow()
+        await session.execute(update(NotificationDelivery).where(
+            NotificationDelivery.link_id == link_id,
+            NotificationDelivery.notification_id == notification_id,
+        ).values(status=DeliveryStatus.SENT, channel_id=channel, message_ts=ts, sent_at=now))
+        await session.execute(update(PollState).where(PollState.link_id == link_id)
+                              .values(last_delivery_at=now))
+
+    # ---- digests -------------------------------------------------------------------------
+
+    async def _flush_digest(self, link_id: int, channel: str) -> None:
+        """Held rows become one DM when quiet hours are over or the digest period has passed.
+
+        The rows are tagged with a digest key (committed) before the post, so a crash after
+        posting is found in the history by that key rather than posted twice."""
+        now = utcnow()
+        async with self.runtime.sessions() as session:
+            held = (await session.scalars(select(NotificationDelivery).where(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.status == DeliveryStatus.HELD,
+            ).order_by(NotificationDelivery.notification_id))).all()
+        if not held:
+            return
+        started = {(row.payload or {}).get("digest_key") for row in held} - {None}
+        due = started or any((row.payload or {}).get("held_for") == "quiet" for row in held) \
+            or min(row.created_at for row in held) <= now - DIGEST_PERIOD
+        if not due:
+            return
+        if started:
+            posted = await self._posted_digests(channel, link_id,
+                                                min(row.created_at for row in held))
+            held = [row for row in held if (row.payload or {}).get("digest_key") not in posted]
+            await self._mark_digested(link_id, [r.notification_id for r in held
+                                                if (r.payload or {}).get("digest_key")
+                                                in posted], channel, None)
+        if not held:
+            return
+        key = f"{held[0].notification_id}-{held[-1].notification_id}"
+        ids = [row.notification_id for row in held]
+        async with session_scope(self.runtime.sessions) as session:
+            for row in held:
+                await session.execute(update(NotificationDelivery).where(
+                    NotificationDelivery.id == row.id).values(
+                    payload={**(row.payload or {}), "digest_key": key}))
+        metadata = {"event_type": ui.DIGEST_EVENT_TYPE,
+                    "event_payload": {"link_id": link_id, "digest_key": key}}
+        ts = await self.messenger.post(channel, ui.digest_dm(
+            [_restore(row.payload, row.notification_id) for row in held]), metadata)
+        await self._mark_digested(link_id, ids, channel, ts)
+
+    async def _posted_digests(self, channel: str, link_id: int, oldest: datetime) -> set[str]:
+        reply = await self.slack.conversations_history(
+            channel=channel, oldest=f"{(oldest - timedelta(minutes=5)).timestamp():.6f}",
+            limit=200, include_all_metadata=True)
+        keys = set()
+        for msg in reply.get("messages") or []:
+            meta = msg.get("metadata") or {}
+            body = meta.get("event_payload") or {}
+            if meta.get("event_type") == ui.DIGEST_EVENT_TYPE and body.get("link_id") == link_id:
+                keys.add(str(body.get("digest_key")))
+        return keys
+
+    async def _mark_digested(self, link_id: int, ids: list[int], channel: str,
+                             ts: str | None) -> None:
+        if not ids:
+            return
+        async with session_scope(self.runtime.sessions) as session:
+            await session.execute(update(NotificationDelivery).where(and_(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.notification_id.in_(ids))).values(
+                status=DeliveryStatus.DIGESTED, channel_id=channel, message_ts=ts,
+                sent_at=utcnow()))
+
+    # ---- what listeners call -------------------------------------------------------------
+
+    async def prefs(self, team_id: str, user_id: str) -> NotificationPrefs:
+        async with session_scope(self.runtime.sessions) as session:
+            return prefs_of(await settings_for(session, team_id, user_id))
+
+    async def save_prefs(self, team_id: str, user_id: str, prefs: NotificationPrefs) -> None:
+        async with session_scope(self.runtime.sessions) as session:
+            row = await settings_for(session, team_id, user_id)
+            row.notifications_enabled = prefs.enabled
+            row.type_modes = dict(prefs.type_modes)
+            row.quiet_start, row.quiet_end = prefs.quiet_start, prefs.quiet_end
+            row.skip_own_actions = prefs.skip_own_actions
+            row.mark_read_on_delivery = prefs.mark_read_on_delivery
+
+    async def mute_task(self, team_id: str, user_id: str, task_id: int) -> None:
+        async with session_scope(self.runtime.sessions) as session:
+            row = await settings_for(session, team_id, user_id)
+            row.muted_task_ids = sorted({*row.muted_task_ids, task_id})
+
+    async def digest_project(self, team_id: str, user_id: str, project_id: int) -> None:
+        async with session_scope(self.runtime.sessions) as session:
+            row = await settings_for(session, team_id, user_id)
+            row.digest_project_ids = sorted({*row.digest_project_ids, project_id})
+
+    async def card(self, link: LinkInfo, notification_id: int) -> ui.NotificationCard:
+        """The card of a notification already delivered (for updating its DM)."""
+        async with self.runtime.sessions() as session:
+            row = (await session.scalars(select(NotificationDelivery).where(
+                NotificationDelivery.link_id == link.id,
+                NotificationDelivery.notification_id == notification_id))).one_or_none()
+        return await CardBuilder(self.services.astravue(link),
+                                 self.runtime.settings.astravue_app_url).build(
+            _restore(row.payload if row else None, notification_id))
+
+    async def listing(self, link: LinkInfo, *, only_unread: bool) -> list[NotificationDto]:
+        client = self.services.astravue(link)
+        found = []
+        async for n in client.notifications.iter(size=PAGE_SIZE,
+                                                 read=False if only_unread else None):
+            found.append(n)
+            if len(found) > ui.LIST_LIMIT:
+                break
+        return found
+
+
+def _advance(cursor: int | None, seen: list[NotificationDto]) -> int | None:
+    """The cursor never moves backwards."""
+    ids = [n.notification_id for n in seen]
+    return max([*ids, *([cursor] if cursor is not None else [])], default=None)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+class CardBuilder:
+    """Task title, project and link for DMs; failures leave them out, never the DM."""
+
+    def __init__(self, client: AstravueClient, app_url: str) -> None:
+        self.client = client
+        self.app_url = app_url.rstrip("/")
+        self._projects: dict[tuple[int, int], str | None] = {}
+
+    async def build(self, n: NotificationDto) -> ui.NotificationCard:
+        if n.task_id is None:
+            return ui.NotificationCard(n)
+        ref = (TaskRef(n.task_id, n.space_id, n.project_id)
+               if n.project_id is not None and n.space_id is not None else TaskRef(n.task_id))
+        title = project = None
+        try:
+            if ref.personal:
+                task = await self.client.tasks.get(task_id=n.task_id)
+            else:
+                assert ref.space_id is not None and ref.project_id is not None
+                task = await self.client.project_tasks.get(
+                    space_id=ref.space_id, project_id=ref.project_id, task_id=n.task_id)
+                project = await self._project(ref.space_id, ref.project_id)
+            title = task.task_title
+        except AstravueError as exc:
+            log.info("notification %s: task %s not loaded (%s)", n.notification_id, n.task_id,
+                     type(exc).__name__)
+        return ui.NotificationCard(n, title, project, ref, f"{self.app_url}/tasks/{n.task_id}")
+
+    async def _project(self, space_id: int, project_id: int) -> str | None:
+        key = (space_id, project_id)
+        if key not in self._projects:
+            try:
+                found = await self.client.projects.get(space_id=space_id, project_id=project_id)
+                self._projects[key] = found.project_name
+            except AstravueError:
+                self._projects[key] = None
+        return self._projects[key]

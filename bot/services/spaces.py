@@ -1,0 +1,135 @@
+"""Space and project use cases as the acting user: find by name or id, list, create, change,
+delete, and count what a deletion would take with it.
+
+Names are matched as in quick capture (`name_matches`): a number is an id, then an exact name
+ignoring case, spaces and dashes, else the names containing the word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.astravue.client import AstravueClient
+from bot.astravue.models import ProjectDto, ProjectRequest, SpaceDto, SpaceRequest, TaskDto
+from bot.parsing import local_day_bounds, to_utc_due
+from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.tasks import ProjectInfo, TaskService, name_matches
+from bot.ui.spaces import ProjectFields
+from bot.ui.tasks import is_done
+
+
+@dataclass(frozen=True)
+class SpaceOverview:
+    space: SpaceDto
+    projects: list[ProjectDto]
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    project: ProjectDto
+    space: SpaceDto
+    tasks: list[TaskDto]
+
+    @property
+    def open_tasks(self) -> int:
+        return sum(1 for t in self.tasks if not is_done(t))
+
+
+@dataclass(frozen=True)
+class SpaceLoss:
+    """What deleting a space takes with it."""
+
+    space: SpaceDto
+    projects: list[ProjectDto]
+    tasks: int
+
+
+class SpaceService:
+    def __init__(self, services: ServiceContainer) -> None:
+        self.services = services
+
+    @property
+    def tasks(self) -> TaskService:
+        return self.services.tasks
+
+    def client(self, link: LinkInfo) -> AstravueClient:
+        return self.services.astravue(link)
+
+    # -- spaces -------------------------------------------------------------------------
+
+    async def spaces(self, link: LinkInfo) -> list[SpaceDto]:
+        return await self.client(link).spaces.list()
+
+    async def overview(self, link: LinkInfo) -> list[SpaceOverview]:
+        client = self.client(link)
+        return [SpaceOverview(space, await self.projects_in(link, space.space_id))
+                for space in await client.spaces.list()]
+
+    async def projects_in(self, link: LinkInfo, space_id: int) -> list[ProjectDto]:
+        return [p async for p in self.client(link).projects.iter(space_id=space_id, size=100)]
+
+    async def match_spaces(self, link: LinkInfo, word: str) -> list[SpaceDto]:
+        spaces = await self.spaces(link)
+        ids = name_matches(word, [(s.space_id, s.space_name) for s in spaces])
+        return [s for s in spaces if s.space_id in ids]
+
+    async def space(self, link: LinkInfo, space_id: int) -> SpaceDto:
+        return await self.client(link).spaces.get(space_id=space_id)
+
+    async def create_space(self, link: LinkInfo, body: SpaceRequest) -> SpaceDto:
+        return await self.client(link).spaces.create(body=body)
+
+    async def update_space(self, link: LinkInfo, space_id: int, body: SpaceRequest) -> SpaceDto:
+        return await self.client(link).spaces.update(space_id=space_id, body=body)
+
+    async def space_loss(self, link: LinkInfo, space_id: int) -> SpaceLoss:
+        space = await self.space(link, space_id)
+        projects = await self.projects_in(link, space_id)
+        tasks = 0
+        for project in projects:
+            tasks += len(await self.tasks.project_tasks(link, _info(space, project)))
+        return SpaceLoss(space, projects, tasks)
+
+    async def delete_space(self, link: LinkInfo, space_id: int) -> None:
+        await self.client(link).spaces.delete(space_id=space_id)
+
+    # -- projects -----------------------------------------------------------------------
+
+    async def match_projects(self, link: LinkInfo, word: str,
+                             space_id: int | None = None) -> list[ProjectInfo]:
+        found = await self.tasks.match_projects(link, word)
+        return [p for p in found if space_id is None or p.space_id == space_id]
+
+    async def project(self, link: LinkInfo, space_id: int, project_id: int) -> ProjectOverview:
+        client = self.client(link)
+        space = await client.spaces.get(space_id=space_id)
+        project = await client.projects.get(space_id=space_id, project_id=project_id)
+        tasks = await self.tasks.project_tasks(link, _info(space, project))
+        return ProjectOverview(project, space, tasks)
+
+    async def create_project(self, link: LinkInfo, space_id: int, fields: ProjectFields
+                             ) -> ProjectDto:
+        body = await self._request(link, fields)
+        return await self.client(link).projects.create(space_id=space_id, body=body)
+
+    async def update_project(self, link: LinkInfo, space_id: int, project_id: int,
+                             fields: ProjectFields) -> ProjectDto:
+        body = await self._request(link, fields)
+        return await self.client(link).projects.update(space_id=space_id, project_id=project_id,
+                                                       body=body)
+
+    async def delete_project(self, link: LinkInfo, space_id: int, project_id: int) -> None:
+        await self.client(link).projects.delete(space_id=space_id, project_id=project_id)
+
+    async def _request(self, link: LinkInfo, fields: ProjectFields) -> ProjectRequest:
+        """Local days become instants in the user's zone: start at 00:00, end at 23:59."""
+        tz = await self.tasks.tz(link)
+        return ProjectRequest(
+            project_name=fields.name, description=fields.description, status=fields.status,
+            priority=fields.priority, health=fields.health, budget=fields.budget,
+            start_date=local_day_bounds(fields.start, tz)[0] if fields.start else None,
+            end_date=to_utc_due(fields.end, tz) if fields.end else None)
+
+
+def _info(space: SpaceDto, project: ProjectDto) -> ProjectInfo:
+    return ProjectInfo(space.space_id, space.space_name, project.project_id, project.project_name)

@@ -1,0 +1,279 @@
+"""Timers and time entries: one running timer per user, stops, manual and range logs, sheets.
+
+Takes ids and plain values, returns Astravue models; knows nothing of Slack payloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.astravue.errors import Conflict
+from bot.astravue.models import (
+    ProjectDto,
+    TimerData,
+    TimerRequest,
+    TimerUpdateRequest,
+    TimesheetReport,
+    TimesheetSummary,
+    TimeTrackerDto,
+)
+from bot.db.models import UserSettings
+from bot.db.repositories import settings_for
+from bot.db.session import session_scope
+from bot.parsing import local_day_bounds, resolve_zone
+from bot.ui.components import escape
+from bot.ui.errors import UserFacingError
+from bot.ui.ids import TaskRef
+
+if TYPE_CHECKING:
+    from bot.astravue.client import AstravueClient
+    from bot.services.container import LinkInfo, ServiceContainer
+
+# A manual entry on a past day is placed at the start of a usual working day.
+MANUAL_DAY_START = time(9, 0)
+NO_TIMER = "No timer is running. Start one with `/astravue timer start <task>`."
+
+
+class TimerBusy(Exception):
+    """Another timer runs: the caller offers Switch instead of an error."""
+
+    def __init__(self, running: TimerData) -> None:
+        super().__init__(f"timer {running.time_tracker_id} is running")
+        self.running = running
+
+
+@dataclass(frozen=True)
+class Stopped:
+    timer: TimerData  # what ran (task title, start)
+    entry: TimeTrackerDto  # what was logged
+
+
+@dataclass(frozen=True)
+class Switched:
+    stopped: Stopped | None
+    started: TimerData
+
+
+@dataclass(frozen=True)
+class ProjectSheet:
+    project: ProjectDto
+    report: TimesheetReport
+    summary: TimesheetSummary
+
+
+def ref_of(timer: TimerData) -> TaskRef:
+    return TaskRef(timer.task_id or 0, timer.space_id, timer.project_id)
+
+
+class TimerService:
+    def __init__(self, services: ServiceContainer) -> None:
+        self.services = services
+
+    def _client(self, link: LinkInfo) -> AstravueClient:
+        return self.services.astravue(link)
+
+    # -- preferences --
+
+    async def settings(self, link: LinkInfo) -> UserSettings:
+        """The user's settings (a detached copy), created with the defaults on first use."""
+        async with session_scope(self.services.runtime.sessions) as session:
+            return await settings_for(session, link.team_id, link.slack_user_id)
+
+    async def stop_billable(self, link: LinkInfo) -> bool:
+        return (await self.settings(link)).last_stop_billable
+
+    async def remember(self, link: LinkInfo, **values: object) -> None:
+        """Save settings fields, e.g. `last_stop_billable=True`."""
+        async with session_scope(self.services.runtime.sessions) as session:
+            row = await settings_for(session, link.team_id, link.slack_user_id)
+            for name, value in values.items():
+                setattr(row, name, value)
+
+    async def zone_name(self, link: LinkInfo) -> str:
+        return (await self.services.profiles.get(link.slack_user_id)).tz
+
+    # -- the running timer --
+
+    async def running(self, link: LinkInfo) -> TimerData | None:
+        timers = await self._client(link).timers.active()
+        return timers[0] if timers else None
+
+    async def _require_running(self, link: LinkInfo) -> TimerData:
+        timer = await self.running(link)
+        if timer is None:
+            raise UserFacingError(NO_TIMER)
+        return timer
+
+    async def start(self, link: LinkInfo, ref: TaskRef) -> TimerData:
+        """Start on `ref`; TimerBusy when another task's timer runs (checked first, and again
+        if Astravue answers 409 because one started elsewhere meanwhile)."""
+        current = await self.running(link)
+        if current is not None:
+            if current.task_id == ref.task_id:
+                return current
+            raise TimerBusy(current)
+        try:
+            await self._client(link).timers.start(task_id=ref.task_id,
+                                                  project_id=ref.project_id)
+        except Conflict:
+            current = await self.running(link)
+            if current is None:
+                raise
+            raise TimerBusy(current) from None
+        return await self._require_running(link)
+
+    async def switch(self, link: LinkInfo, ref: TaskRef) -> Switched:
+        """Stop whatever runs (with the last billable choice), then start `ref`."""
+        current = await self.running(link)
+        stopped = None
+        if current is not None and current.task_id != ref.task_id:
+            stopped = await self._stop(link, current, await self.stop_billable(link), None)
+        return Switched(stopped, await self.start(link, ref))
+
+    async def stop(self, link: LinkInfo, *, billable: bool | None = None,
+                   notes: str | None = None, tracker_id: int | None = None) -> Stopped:
+        """Stop the running timer; `billable=None` keeps the user's last choice. With
+        `tracker_id`, only that timer (a stale button must not stop a newer one)."""
+        current = await self._require_running(link)
+        if tracker_id is not None and current.time_tracker_id != tracker_id:
+            raise UserFacingError("That timer was already stopped. "
+                                  "`/astravue timer` shows what runs now.")
+        if billable is None:
+            billable = await self.stop_billable(link)
+        return await self._stop(link, current, billable, notes)
+
+    async def _stop(self, link: LinkInfo, timer: TimerData, billable: bool,
+                    notes: str | None) -> Stopped:
+        entry = await self._client(link).timers.stop(
+            task_id=timer.task_id or 0, body=TimerRequest(billable=billable, notes=notes or None))
+        await self.remember(link, last_stop_billable=billable)
+        return Stopped(timer, entry)
+
+    async def stop_if_running_on(self, link: LinkInfo, ref: TaskRef) -> timedelta | None:
+        """Before completing a task: stop its running timer; how much was logged, if any."""
+        current = await self.running(link)
+        if current is None or current.task_id != ref.task_id:
+            return None
+        stopped = await self._stop(link, current, await self.stop_billable(link), None)
+        return stopped.entry.duration or timedelta(0)
+
+    async def stop_at(self, link: LinkInfo, tracker_id: int, end: datetime) -> TimeTrackerDto:
+        """A forgotten timer: stop it and log a range from its start to `end` instead."""
+        current = await self.running(link)
+        if current is None or current.time_tracker_id != tracker_id:
+            raise UserFacingError("That timer was already stopped. "
+                                  "`/astravue time` shows your entries.")
+        assert current.start_time is not None  # a running timer always has a start
+        if not current.start_time < end <= datetime.now(UTC):
+            raise UserFacingError("Choose a time after the timer started and not in the future.")
+        billable = await self.stop_billable(link)
+        stopped = await self._stop(link, current, billable, None)
+        client = self._client(link)
+        await client.timers.delete(time_tracker_id=stopped.entry.time_tracker_id)
+        return await client.timers.add_range(
+            task_id=current.task_id or 0, project_id=current.project_id,
+            body=TimerRequest(start_time=current.start_time, end_time=end, billable=billable))
+
+    # -- manual entries --
+
+    async def log_duration(self, link: LinkInfo, ref: TaskRef, duration: timedelta, *,
+                           day: date | None, billable: bool, notes: str | None
+                           ) -> TimeTrackerDto:
+        """`duration` of work: ending now when `day` is today or None, else from 09:00 local."""
+        zone = await self.zone_name(link)
+        start = None
+        if day is not None and day != datetime.now(resolve_zone(zone)).date():
+            _check_not_future(day, zone)
+            start = datetime.combine(day, MANUAL_DAY_START, tzinfo=resolve_zone(zone))
+        minutes = int(duration.total_seconds()) // 60
+        body = TimerRequest(hours=minutes // 60, minutes=minutes % 60, start_time=start,
+                            billable=billable, notes=notes or None)
+        return await self._client(link).timers.add_manual(task_id=ref.task_id,
+                                                          project_id=ref.project_id, body=body)
+
+    async def log_range(self, link: LinkInfo, ref: TaskRef, start: time, end: time, *,
+                        day: date | None, billable: bool, notes: str | None) -> TimeTrackerDto:
+        zone = await self.zone_name(link)
+        local = resolve_zone(zone)
+        day = day or datetime.now(local).date()
+        _check_not_future(day, zone)
+        body = TimerRequest(start_time=datetime.combine(day, start, tzinfo=local),
+                            end_time=datetime.combine(day, end, tzinfo=local),
+                            billable=billable, notes=notes or None)
+        return await self._client(link).timers.add_range(task_id=ref.task_id,
+                                                         project_id=ref.project_id, body=body)
+
+    # -- entries --
+
+    async def entries(self, link: LinkInfo, first: date, last: date) -> list[TimeTrackerDto]:
+        """The user's own stopped entries whose start falls on [first, last] in their zone."""
+        zone = await self.zone_name(link)
+        since, _ = local_day_bounds(first, zone)
+        _, until = local_day_bounds(last, zone)
+        report = await self._client(link).timesheets.global_(
+            start_date=since.date(), end_date=until.date())
+        return [e for e in report.entries
+                if e.user_id == link.astravue_user_id and e.start_time is not None
+                and since <= e.start_time < until]
+
+    async def entry(self, link: LinkInfo, entry_id: int, around: date) -> TimeTrackerDto:
+        """One of the user's entries, looked up in the month around `around`."""
+        for found in await self.entries(link, around - timedelta(days=31), around):
+            if found.time_tracker_id == entry_id:
+                return found
+        raise UserFacingError("I couldn't find that time entry any more; it may have been "
+                              "deleted. Run `/astravue time week` to see your entries.")
+
+    async def today_total(self, link: LinkInfo) -> timedelta:
+        today = datetime.now(resolve_zone(await self.zone_name(link))).date()
+        entries = await self.entries(link, today, today)
+        return sum((e.duration or timedelta(0) for e in entries), timedelta(0))
+
+    async def update_entry(self, link: LinkInfo, entry_id: int, *, start: datetime,
+                           end: datetime, billable: bool, notes: str | None) -> TimeTrackerDto:
+        body = TimerUpdateRequest(start_time=start, end_time=end, billable=billable,
+                                  notes=notes or None)
+        return await self._client(link).timers.update(time_tracker_id=entry_id, body=body)
+
+    async def delete_entry(self, link: LinkInfo, entry_id: int) -> None:
+        await self._client(link).timers.delete(time_tracker_id=entry_id)
+
+    # -- timesheets --
+
+    async def find_project(self, link: LinkInfo, text: str) -> ProjectDto:
+        """A project by id or (case-insensitive) name, across the user's spaces."""
+        wanted = text.strip().lstrip("#").lower()
+        for project in await self._projects(link):
+            if wanted in (str(project.project_id), project.project_name.lower()):
+                return project
+        raise UserFacingError(f"I couldn't find a project called `{escape(text[:60])}`. "
+                              "`/astravue projects` lists the ones you can see.")
+
+    async def project_names(self, link: LinkInfo) -> dict[int | None, str]:
+        return {p.project_id: p.project_name for p in await self._projects(link)}
+
+    async def _projects(self, link: LinkInfo) -> list[ProjectDto]:
+        client = self._client(link)
+        return [project for space in await client.spaces.list()
+                async for project in client.projects.iter(space_id=space.space_id)]
+
+    async def project_sheet(self, link: LinkInfo, project: ProjectDto, first: date,
+                            last: date) -> ProjectSheet:
+        client = self._client(link)
+        report = await client.timesheets.project(project_id=project.project_id,
+                                                 start_date=first, end_date=last)
+        summary = await client.timesheets.project_summary(project_id=project.project_id,
+                                                          start_date=first, end_date=last)
+        return ProjectSheet(project, report, summary)
+
+    async def global_sheet(self, link: LinkInfo, first: date, last: date) -> TimesheetReport:
+        return await self._client(link).timesheets.global_(start_date=first, end_date=last,
+                                                           group_by="project")
+
+
+def _check_not_future(day: date, zone: str) -> None:
+    if day > datetime.now(resolve_zone(zone)).date():
+        raise UserFacingError(f"{day:%a %d %b} is in the future; log time for today or "
+                              "an earlier day.")

@@ -1,0 +1,113 @@
+"""The notification settings modal and the App Home section that opens it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.ui.components import Block, actions, button, context, header, modal, option, section
+from bot.ui.ids import Action, Callback
+
+TYPES = (("assignment", "Assigned to me"), ("mention", "Mentions"), ("comment", "Comments"),
+         ("status_change", "Status changes"), ("other", "Everything else"))
+MODES = (("instant", "Right away"), ("digest", "In a digest"), ("off", "Off"))
+
+ENABLED_BLOCK, ENABLED_INPUT = "notif_enabled", "enabled"
+TYPE_BLOCK = "notif_type_{}"
+TYPE_INPUT = "mode"
+QUIET_START_BLOCK, QUIET_END_BLOCK, QUIET_INPUT = "quiet_start", "quiet_end", "time"
+OPTIONS_BLOCK, OPTIONS_INPUT = "notif_options", "options"
+SKIP_OWN, MARK_READ = "skip_own", "mark_read"
+
+
+@dataclass
+class NotificationPrefs:
+    """What the modal edits, as plain values."""
+
+    enabled: bool = True
+    type_modes: dict[str, str] = field(default_factory=dict)
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    skip_own_actions: bool = True
+    mark_read_on_delivery: bool = False
+
+    def mode(self, kind: str) -> str:
+        return self.type_modes.get(kind, "instant")
+
+
+def _select(initial: str) -> dict[str, Any]:
+    options = [option(text, value) for value, text in MODES]
+    chosen = next(o for o in options if o["value"] == initial)
+    return {"type": "static_select", "action_id": TYPE_INPUT, "options": options,
+            "initial_option": chosen}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "optional": optional,
+                    "label": {"type": "plain_text", "text": label}, "element": element}
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _checkboxes(action_id: str, choices: list[tuple[str, str]], selected: set[str]
+                ) -> dict[str, Any]:
+    options = [option(text, value) for value, text in choices]
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": action_id, "options": options}
+    initial = [o for o in options if o["value"] in selected]
+    if initial:
+        element["initial_options"] = initial
+    return element
+
+
+def _timepicker(initial: str | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "timepicker", "action_id": QUIET_INPUT}
+    if initial:
+        element["initial_time"] = initial
+    return element
+
+
+def settings_modal(prefs: NotificationPrefs, tz_name: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        _input(ENABLED_BLOCK, "Notifications in Slack",
+               _checkboxes(ENABLED_INPUT, [("on", "Send me Astravue notifications as DMs")],
+                           {"on"} if prefs.enabled else set()), optional=True),
+    ]
+    blocks += [_input(TYPE_BLOCK.format(kind), label, _select(prefs.mode(kind)))
+               for kind, label in TYPES]
+    blocks += [
+        _input(QUIET_START_BLOCK, "Quiet hours start", _timepicker(prefs.quiet_start),
+               optional=True, hint=f"In your time zone ({tz_name}). Notifications are held "
+               "and sent as one digest when quiet hours end."),
+        _input(QUIET_END_BLOCK, "Quiet hours end", _timepicker(prefs.quiet_end), optional=True),
+        _input(OPTIONS_BLOCK, "Options", _checkboxes(OPTIONS_INPUT, [
+            (SKIP_OWN, "Skip my own actions"),
+            (MARK_READ, "Mark as read in Astravue once delivered here")],
+            {v for v, on in ((SKIP_OWN, prefs.skip_own_actions),
+                             (MARK_READ, prefs.mark_read_on_delivery)) if on}), optional=True),
+    ]
+    return modal("Notification settings", blocks, callback_id=Callback.NOTIF_SETTINGS,
+                 submit="Save")
+
+
+def _summary(prefs: NotificationPrefs) -> str:
+    if not prefs.enabled:
+        return "Notifications are *off*."
+    modes = ", ".join(f"{label.lower()}: {dict(MODES)[prefs.mode(kind)].lower()}"
+                      for kind, label in TYPES)
+    quiet = (f"quiet hours {prefs.quiet_start} to {prefs.quiet_end}"
+             if prefs.quiet_start and prefs.quiet_end else "no quiet hours")
+    return f"Notifications are *on* ({modes}); {quiet}."
+
+
+def home_section(prefs: NotificationPrefs) -> list[Block]:
+    return [header("Notifications"), section(_summary(prefs)),
+            actions(button("Notification settings", Action.HOME_SETTINGS, "settings"),
+                    button("List unread", Action.NOTIF_LIST, "unread")),
+            context("Or run `/astravue settings` and `/astravue notifications`.")]
+
+
+def saved_message(prefs: NotificationPrefs) -> dict[str, Any]:
+    text = f":white_check_mark: Saved. {_summary(prefs)}"
+    return {"text": text, "blocks": [section(text)]}

@@ -1,0 +1,365 @@
+"""Task cards, task lists, the agenda and the quick-capture preview.
+
+Also the one definition of Astravue task URLs: `{app}/tasks/{id}` for a personal task and
+`{app}/spaces/{s}/projects/{p}/tasks/{id}` for a project task; both are accepted wherever a
+task id is, and used for "Open in Astravue".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.parsing.durations import format_duration
+from bot.ui.components import (
+    Block,
+    actions,
+    button,
+    confirm_dialog,
+    context,
+    date_token,
+    divider,
+    escape,
+    header,
+    message,
+    option,
+    overflow,
+    section,
+    truncate,
+    truncate_escaped,
+)
+from bot.ui.ids import Action, TaskRef
+
+DONE_CATEGORY = "done"
+PRIORITY_ICONS = {"Critical": ":red_circle:", "High": ":large_orange_circle:",
+                  "Medium": ":large_yellow_circle:", "Low": ":white_circle:"}
+PAGE_SIZE = 10  # two blocks a task: 10 per page leaves room for headers and paging
+TITLE_IN_LIST = 200
+DESCRIPTION_IN_CARD = 1500
+MAX_LISTED_DETAILS = 5
+LATEST_COMMENTS = 3
+OVERFLOW_DELETE = "delete"
+
+_URL_TAIL = re.compile(r"/(?:spaces/(?P<space>\d+)/projects/(?P<project>\d+)/)?tasks/(?P<task>\d+)"
+                       r"/?(?:[?#].*)?$")
+
+
+def task_url(app_url: str, ref: TaskRef) -> str:
+    base = app_url.rstrip("/")
+    if ref.personal:
+        return f"{base}/tasks/{ref.task_id}"
+    return f"{base}/spaces/{ref.space_id}/projects/{ref.project_id}/tasks/{ref.task_id}"
+
+
+def parse_task_locator(text: str, app_url: str) -> TaskRef | int | None:
+    """A task URL (a TaskRef), a bare id such as `42` or `#42` (an int), or None.
+
+    A bare id does not say whether the task is personal or in a project; the caller resolves it.
+    """
+    word = text.strip().strip("<>").split("|")[0]
+    if word.lstrip("#").isdecimal():
+        return int(word.lstrip("#"))
+    base = app_url.rstrip("/")
+    if not word.startswith(base + "/"):
+        return None
+    match = _URL_TAIL.fullmatch(word[len(base):])
+    if match is None:
+        return None
+    if match["project"]:
+        return TaskRef(int(match["task"]), int(match["space"]), int(match["project"]))
+    return TaskRef(int(match["task"]))
+
+
+def ref_of(task: TaskDto) -> TaskRef:
+    if task.project_id is None:
+        return TaskRef(task.task_id)
+    return TaskRef(task.task_id, task.space_id, task.project_id)
+
+
+def is_done(task: TaskDto) -> bool:
+    if task.status is None:
+        return False
+    category = (task.status.status_category or "").lower()
+    return category == DONE_CATEGORY or (not category and task.status_name == "Done")
+
+
+# --- the quick-capture draft ------------------------------------------------------------
+
+
+@dataclass
+class Pick:
+    """A question the preview asks: which project or which person a word meant."""
+
+    kind: str  # "project" or "person"
+    word: str
+    choices: list[tuple[str, str]]  # (label, value)
+
+
+@dataclass
+class TaskDraft:
+    """What quick capture (or a form) understood, kept until the user confirms."""
+
+    title: str
+    description: str | None = None
+    space_id: int | None = None
+    project_id: int | None = None
+    project_name: str | None = None
+    owners: list[tuple[int, str]] = field(default_factory=list)
+    due: date | None = None
+    start: date | None = None
+    priority: str | None = None
+    status: str | None = None
+    tags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    picks: list[Pick] = field(default_factory=list)
+    permalink: str | None = None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["due"] = self.due.isoformat() if self.due else None
+        data["start"] = self.start.isoformat() if self.start else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> TaskDraft:
+        data = json.loads(text)
+        data["due"] = date.fromisoformat(data["due"]) if data.get("due") else None
+        data["start"] = date.fromisoformat(data["start"]) if data.get("start") else None
+        data["owners"] = [(int(i), str(n)) for i, n in data.get("owners") or []]
+        data["picks"] = [Pick(p["kind"], p["word"], [tuple(c) for c in p["choices"]])
+                         for p in data.get("picks") or []]
+        return cls(**data)
+
+
+def _day(day: date) -> str:
+    return day.strftime("%a %-d %b %Y")
+
+
+def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
+    """The ephemeral "here is what I understood" with Create, Edit in modal and Cancel."""
+    where = (f"#{escape(draft.project_name or str(draft.project_id))}" if draft.project_id
+             else "Personal task")
+    owners = ", ".join(escape(name) for _, name in draft.owners) or "you (unassigned)"
+    fields = [f"*Where*\n{where}", f"*Owners*\n{truncate(owners, 1000)}",
+              f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
+              f"*Priority*\n{escape(draft.priority or 'default')}"]
+    if draft.start:
+        fields.append(f"*Start*\n{_day(draft.start)}")
+    if draft.tags:
+        fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in draft.tags), 1000))
+    blocks: list[Block] = [
+        section(f"*New task:* {truncate_escaped(draft.title or '(no title)', 2800)}",
+                fields=fields)]
+    if draft.description:
+        blocks.append(context(truncate_escaped(draft.description, 2000)))
+    for note in draft.notes[:5]:
+        blocks.append(context(f":information_source: {escape(note)}"))
+    for index, pick in enumerate(draft.picks[:5]):
+        what = "project" if pick.kind == "project" else "person"
+        select = {"type": "static_select", "action_id": Action.TASK_PICK,
+                  "placeholder": {"type": "plain_text", "text": f"Choose the {what}"},
+                  "options": [option(label, f"{token}|{index}|{value}")
+                              for label, value in pick.choices[:100]]}
+        blocks.append(section(f":question: Which {what} did you mean by "
+                              f"*{truncate_escaped(pick.word, 200)}*?", accessory=select,
+                              block_id=f"pick-{index}"))
+    controls = [button("Create", Action.TASK_CREATE_CONFIRM, token, style="primary"),
+                button("Edit in modal", Action.TASK_CREATE_EDIT, token),
+                button("Cancel", Action.TASK_CREATE_CANCEL, token)]
+    if draft.picks:
+        controls = controls[1:]  # answer the questions first
+    blocks.append(actions(*controls))
+    return message(f"New task: {truncate(draft.title, 200)}", blocks)
+
+
+# --- cards ------------------------------------------------------------------------------
+
+
+def _due_text(task: TaskDto) -> str:
+    if task.due_date is None:
+        return "no due date"
+    return date_token(int(task.due_date.timestamp()), "{date_short_pretty}",
+                      task.due_date.strftime("%Y-%m-%d"))
+
+
+def _owners_text(task: TaskDto) -> str:
+    names = [escape(o.display_name) for o in task.owners]
+    return truncate(", ".join(names), 500) if names else "nobody"
+
+
+def task_line(task: TaskDto, *, app_url: str, title_limit: int = TITLE_IN_LIST) -> str:
+    """One mrkdwn line: linked title, status, priority, due date."""
+    title = truncate_escaped(task.task_title or "(untitled)", title_limit).replace("|", "¦")
+    icon = PRIORITY_ICONS.get(task.priority_label or "", "")
+    done = ":white_check_mark: " if is_done(task) else ""
+    return (f"{done}*<{task_url(app_url, ref_of(task))}|{title}>* `#{task.task_id}`\n"
+            f"{escape(task.status_name or 'no status')} · {icon} "
+            f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)} · "
+            f"{_owners_text(task)}")
+
+
+def completed_note(logged: timedelta | None) -> str:
+    if logged is None:
+        return ":tada: Completed."
+    return (f":tada: Completed. Its timer was running, so I stopped it first and logged "
+            f"{format_duration(logged)}.")
+
+
+def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) -> Block:
+    """Complete and Start timer only while the task is open; Delete sits in the overflow."""
+    value = ref_of(task).encode()
+    elements: list[dict[str, Any]] = []
+    if not is_done(task):
+        elements += [button("Complete", Action.TASK_COMPLETE, value, style="primary"),
+                     button("Start timer", Action.TIMER_START, value)]
+    elements += [button("Edit", Action.TASK_EDIT, value),
+                 button("Open in Astravue", Action.OPEN_URL, value,
+                        url=task_url(app_url, ref_of(task))),
+                 overflow(Action.TASK_OVERFLOW, [("Delete…", f"{OVERFLOW_DELETE}|{value}")])]
+    return actions(*elements, block_id=block_id)
+
+
+def task_card(task: TaskDto, *, app_url: str, subtasks: list[TaskDto] | None = None,
+              checklist: list[TaskCheckListDto] | None = None,
+              comments: list[TaskCommentDto] | None = None, note: str | None = None
+              ) -> list[Block]:
+    """A full card: header facts, description and (when given) subtasks, checklist, comments."""
+    blocks: list[Block] = []
+    if note:
+        blocks.append(section(note))
+    fields = [f"*Status*\n{escape(task.status_name or 'none')}",
+              f"*Priority*\n{escape(task.priority_label or 'none')}",
+              f"*Owners*\n{_owners_text(task)}", f"*Due*\n{_due_text(task)}"]
+    if task.start_date:
+        fields.append("*Start*\n" + date_token(int(task.start_date.timestamp()),
+                                                "{date_short_pretty}"))
+    if task.tags:
+        fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in task.tags), 1000))
+    blocks.append(section(task_line(task, app_url=app_url, title_limit=2000).split("\n")[0],
+                          fields=fields))
+    if task.description:
+        blocks.append(section(truncate_escaped(task.description, DESCRIPTION_IN_CARD)))
+    details: list[str] = []
+    if subtasks:
+        done = sum(1 for s in subtasks if is_done(s))
+        names = ", ".join(truncate_escaped(s.task_title, 80) for s in subtasks[:MAX_LISTED_DETAILS])
+        details.append(f"*Subtasks* {done}/{len(subtasks)} done: {names}"
+                       + _more(len(subtasks) - MAX_LISTED_DETAILS))
+    if checklist:
+        ticked = sum(1 for c in checklist if c.completed)
+        details.append(f"*Checklist* {ticked}/{len(checklist)} done")
+    if comments and len(comments) > LATEST_COMMENTS:
+        details.append(f"…and {len(comments) - LATEST_COMMENTS} earlier comments")
+    for comment in (comments or [])[-LATEST_COMMENTS:]:
+        who = (truncate_escaped(comment.created_by.display_name, 100) if comment.created_by
+               else "someone")
+        details.append(f"*{who}:* {truncate_escaped(comment.comment, 300)}")
+    if details:
+        blocks.append(context(*details))
+    blocks.append(task_actions(task, app_url=app_url))
+    return blocks
+
+
+def _more(count: int) -> str:
+    return f" and {count} more" if count > 0 else ""
+
+
+def task_message(task: TaskDto, *, app_url: str, note: str | None = None, **details: Any
+                 ) -> dict[str, Any]:
+    return message(f"Task: {truncate(task.task_title, 200)}",
+                   task_card(task, app_url=app_url, note=note, **details))
+
+
+def task_gone(note: str) -> dict[str, Any]:
+    """The card after its task disappeared: words only, every button removed."""
+    return message(note, [section(f":wastebasket: {note}")])
+
+
+def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
+    value = ref_of(task).encode()
+    title = truncate_escaped(task.task_title, 150)
+    dialog = confirm_dialog("Delete this task?", f"*{title}* and its subtasks, checklist and "
+                            "comments will be gone for everyone.", "Delete", "Keep it",
+                            danger=True)
+    blocks = [section(f":warning: Delete {task_line(task, app_url=app_url)}"),
+              context("This also deletes its subtasks, checklist items, comments and time "
+                      "entries. It cannot be undone."),
+              actions(button("Delete task", Action.TASK_DELETE_CONFIRM, value, style="danger",
+                             confirm=dialog),
+                      button("Keep it", Action.TASK_REFRESH, value))]
+    return message(f"Delete task {task.task_id}?", blocks)
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def task_list_blocks(tasks: list[TaskDto], *, app_url: str, page: int = 0,
+                     page_size: int = PAGE_SIZE, page_value: str | None = None
+                     ) -> list[Block]:
+    """One page of tasks; past the page, "and N more" with a Next button (if `page_value`)."""
+    start = page * page_size
+    shown = tasks[start:start + page_size]
+    blocks: list[Block] = []
+    for task in shown:
+        blocks += [section(task_line(task, app_url=app_url)), task_actions(task, app_url=app_url)]
+    remaining = len(tasks) - start - len(shown)
+    paging: list[dict[str, Any]] = []
+    if page > 0 and page_value is not None:
+        paging.append(button("Previous", Action.TASK_PAGE, f"{page - 1}|{page_value}"))
+    if remaining > 0:
+        if page_value is not None:
+            paging.append(button(f"Next {min(remaining, page_size)}", Action.TASK_PAGE,
+                                 f"{page + 1}|{page_value}"))
+        blocks.append(context(f"…and {remaining} more"))
+    blocks += [actions(b) for b in paging]  # one block each: action ids are unique per block
+    return blocks
+
+
+def task_list_message(tasks: list[TaskDto], *, app_url: str, title: str, page: int = 0,
+                      page_value: str | None = None, empty: str = "No tasks here."
+                      ) -> dict[str, Any]:
+    if not tasks:
+        return message(empty, [section(f"*{escape(title)}*\n{escape(empty)}")])
+    pages = (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 0), pages - 1)
+    blocks = [header(title),
+              context(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+                      + (f" · page {page + 1} of {pages}" if pages > 1 else "")),
+              *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value)]
+    return message(f"{title}: {len(tasks)} tasks", blocks)
+
+
+AGENDA_SECTIONS = (("overdue", ":rotating_light: Overdue"), ("today", ":date: Due today"),
+                   ("upcoming", ":calendar: Upcoming"))
+AGENDA_PER_SECTION = 5
+
+
+def agenda_blocks(groups: dict[str, list[TaskDto]], *, app_url: str) -> list[Block]:
+    """Overdue, due today and upcoming, each capped with "and N more"."""
+    blocks: list[Block] = []
+    for key, label in AGENDA_SECTIONS:
+        tasks = groups.get(key) or []
+        blocks.append(section(f"*{label}* ({len(tasks)})"))
+        if not tasks:
+            blocks.append(context("Nothing."))
+        blocks += task_list_blocks(tasks, app_url=app_url, page_size=AGENDA_PER_SECTION)
+    return blocks
+
+
+def agenda_message(groups: dict[str, list[TaskDto]], *, app_url: str) -> dict[str, Any]:
+    count = sum(len(v) for v in groups.values())
+    blocks = [header("Your agenda"), *agenda_blocks(groups, app_url=app_url),
+              divider(), context("`/astravue task list` for everything, `/astravue todo` to "
+                                 "add a personal task.")]
+    return message(f"Your agenda: {count} open tasks", blocks)
+
+
+def search_results(query: str, tasks: list[TaskDto], *, app_url: str) -> dict[str, Any]:
+    return task_list_message(tasks, app_url=app_url,
+                             title=f"Tasks matching “{truncate(query, 100)}”",
+                             empty=f"No task matches “{truncate_escaped(query, 100)}”. "
+                             "Try fewer words.")
