@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if rejection:
             log.warning("rejected Slack request: %s", rejection)
             return JSONResponse({"error": "invalid request"}, status_code=401)
-        bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, body))
+        with rt().ack_gate.acking():
+            bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError, Settings
 from bot.db.session import create_engine, create_sessionmaker
+from bot.listeners.ack_gate import AckGate
 from bot.security.crypto import KeyFile, Keyring
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class Runtime:
     services: ServiceContainer = field(init=False)
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
+    ack_gate: AckGate = field(init=False, default_factory=AckGate)
 
     async def close(self) -> None:
         await self.finish_lazy_work()

@@ -109,6 +109,7 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler
         in_flight = services.runtime.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
         try:
+            await services.runtime.ack_gate.wait_for_acks()
             await handler(inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
