@@ -174,11 +174,31 @@ def read_settings(view: dict[str, Any]) -> settings_ui.NotificationPrefs:
         quiet_start=view_value(view, settings_ui.QUIET_START_BLOCK, settings_ui.QUIET_INPUT),
         quiet_end=view_value(view, settings_ui.QUIET_END_BLOCK, settings_ui.QUIET_INPUT),
         skip_own_actions=settings_ui.SKIP_OWN in options,
-        mark_read_on_delivery=settings_ui.MARK_READ in options)
+        mark_read_on_delivery=settings_ui.MARK_READ in options,
+        timer_limit_minutes=_minutes(view_value(view, settings_ui.TIMER_LIMIT_BLOCK,
+                                                settings_ui.TIMER_LIMIT_INPUT)),
+        workday_end=view_value(view, settings_ui.WORKDAY_END_BLOCK, settings_ui.QUIET_INPUT))
+
+
+def _minutes(hours: Any) -> int:
+    """The reminder limit typed in hours; -1 when it is not a number from 0 to 24. A form
+    without the field (opened before it existed) keeps the default."""
+    if hours is None:
+        return settings_ui.NotificationPrefs.timer_limit_minutes
+    try:
+        value = float(str(hours))
+    except ValueError:
+        return -1
+    if not 0 <= value <= settings_ui.MAX_TIMER_HOURS:  # also rejects nan
+        return -1
+    return round(value * 60)
 
 
 def validate_settings(view: dict[str, Any]) -> dict[str, str]:
     prefs = read_settings(view)
+    if prefs.timer_limit_minutes < 0:
+        return {settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, "
+                "e.g. 8 or 7.5 (0 turns the reminder off)."}
     if bool(prefs.quiet_start) != bool(prefs.quiet_end):
         missing = settings_ui.QUIET_END_BLOCK if prefs.quiet_start else \
             settings_ui.QUIET_START_BLOCK

@@ -66,7 +66,9 @@ def prefs_of(row: UserSettings) -> NotificationPrefs:
     return NotificationPrefs(enabled=row.notifications_enabled, type_modes=dict(row.type_modes),
                              quiet_start=row.quiet_start, quiet_end=row.quiet_end,
                              skip_own_actions=row.skip_own_actions,
-                             mark_read_on_delivery=row.mark_read_on_delivery)
+                             mark_read_on_delivery=row.mark_read_on_delivery,
+                             timer_limit_minutes=row.timer_limit_minutes,
+                             workday_end=row.workday_end)
 
 
 def in_quiet_hours(prefs: NotificationPrefs, now: datetime, zone: ZoneInfo) -> bool:
@@ -454,6 +456,8 @@ class NotificationService:
             row.quiet_start, row.quiet_end = prefs.quiet_start, prefs.quiet_end
             row.skip_own_actions = prefs.skip_own_actions
             row.mark_read_on_delivery = prefs.mark_read_on_delivery
+            row.timer_limit_minutes = prefs.timer_limit_minutes
+            row.workday_end = prefs.workday_end
 
     async def mute_task(self, team_id: str, user_id: str, task_id: int) -> None:
         async with session_scope(self.runtime.sessions) as session:

@@ -1,4 +1,4 @@
-"""The notification settings modal and the App Home section that opens it."""
+"""The settings modal (notifications and timer reminders) and the App Home section."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ TYPE_INPUT = "mode"
 QUIET_START_BLOCK, QUIET_END_BLOCK, QUIET_INPUT = "quiet_start", "quiet_end", "time"
 OPTIONS_BLOCK, OPTIONS_INPUT = "notif_options", "options"
 SKIP_OWN, MARK_READ = "skip_own", "mark_read"
+TIMER_LIMIT_BLOCK, TIMER_LIMIT_INPUT = "timer_limit", "hours"
+WORKDAY_END_BLOCK = "workday_end"
+MAX_TIMER_HOURS = 24
 
 
 @dataclass
 class NotificationPrefs:
-    """What the modal edits, as plain values."""
+    """What the settings modal edits, as plain values."""
 
     enabled: bool = True
     type_modes: dict[str, str] = field(default_factory=dict)
@@ -30,6 +33,8 @@ class NotificationPrefs:
     quiet_end: str | None = None
     skip_own_actions: bool = True
     mark_read_on_delivery: bool = False
+    timer_limit_minutes: int = 480  # remind about a timer running this long (0 = never)
+    workday_end: str | None = None  # "HH:MM" in the user's zone: remind past it
 
     def mode(self, kind: str) -> str:
         return self.type_modes.get(kind, "instant")
@@ -86,9 +91,23 @@ def settings_modal(prefs: NotificationPrefs, tz_name: str) -> dict[str, Any]:
             (MARK_READ, "Mark as read in Astravue once delivered here")],
             {v for v, on in ((SKIP_OWN, prefs.skip_own_actions),
                              (MARK_READ, prefs.mark_read_on_delivery)) if on}), optional=True),
+        header("Timer reminders"),
+        _input(TIMER_LIMIT_BLOCK, "Remind me when a timer runs longer than (hours)",
+               {"type": "number_input", "action_id": TIMER_LIMIT_INPUT,
+                "is_decimal_allowed": True, "min_value": "0",
+                "max_value": str(MAX_TIMER_HOURS),
+                "initial_value": _hours(prefs.timer_limit_minutes)},
+               hint="0 turns this reminder off."),
+        _input(WORKDAY_END_BLOCK, "My working day ends at",
+               {**_timepicker(prefs.workday_end), "action_id": QUIET_INPUT}, optional=True,
+               hint=f"In your time zone ({tz_name}). A timer still running then gets a "
+               "reminder."),
     ]
-    return modal("Notification settings", blocks, callback_id=Callback.NOTIF_SETTINGS,
-                 submit="Save")
+    return modal("Settings", blocks, callback_id=Callback.NOTIF_SETTINGS, submit="Save")
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"
 
 
 def _summary(prefs: NotificationPrefs) -> str:
@@ -98,7 +117,10 @@ def _summary(prefs: NotificationPrefs) -> str:
                       for kind, label in TYPES)
     quiet = (f"quiet hours {prefs.quiet_start} to {prefs.quiet_end}"
              if prefs.quiet_start and prefs.quiet_end else "no quiet hours")
-    return f"Notifications are *on* ({modes}); {quiet}."
+    timer = (f"Timer reminder after {_hours(prefs.timer_limit_minutes)} h"
+             if prefs.timer_limit_minutes else "No timer-length reminder")
+    workday = f", and at {prefs.workday_end}" if prefs.workday_end else ""
+    return f"Notifications are *on* ({modes}); {quiet}. {timer}{workday}."
 
 
 def home_section(prefs: NotificationPrefs) -> list[Block]:

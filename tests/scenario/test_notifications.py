@@ -175,10 +175,34 @@ def _settings_values(**overrides: Any) -> dict[str, Any]:
         values[settings_ui.TYPE_BLOCK.format(kind)] = {settings_ui.TYPE_INPUT: {
             "type": "static_select",
             "selected_option": {"value": overrides.get(kind, "instant")}}}
-    for block in (settings_ui.QUIET_START_BLOCK, settings_ui.QUIET_END_BLOCK):
+    for block in (settings_ui.QUIET_START_BLOCK, settings_ui.QUIET_END_BLOCK,
+                  settings_ui.WORKDAY_END_BLOCK):
         values[block] = {settings_ui.QUIET_INPUT: {"type": "timepicker",
                                                    "selected_time": overrides.get(block)}}
+    values[settings_ui.TIMER_LIMIT_BLOCK] = {settings_ui.TIMER_LIMIT_INPUT: {
+        "type": "number_input", "value": overrides.get(settings_ui.TIMER_LIMIT_BLOCK, "8")}}
     return values
+
+
+async def test_timer_reminder_settings(stack: Stack) -> None:
+    await linked(stack)
+    maria = stack.user("U0MARIA")
+    await maria.command("settings")
+    view = (await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
+                                      if v.get("callback_id") == "notif.settings"]))[-1]
+    for bad in ("abc", "25", "-1"):
+        refused = await maria.submit(view, _settings_values(
+            **{settings_ui.TIMER_LIMIT_BLOCK: bad}))
+        assert refused.json()["errors"] == {
+            settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, e.g. 8 or 7.5 "
+                                           "(0 turns the reminder off)."}
+    await maria.submit(view, _settings_values(**{settings_ui.TIMER_LIMIT_BLOCK: "7.5",
+                                                 settings_ui.WORKDAY_END_BLOCK: "18:00"}))
+    await eventually(lambda: any("Timer reminder after 7.5 h, and at 18:00" in m.text
+                                 for m in dms(stack)))
+    link = await stack.runtime.services.active_link("T0ACME", "U0MARIA")
+    settings = await stack.runtime.services.timers.settings(link)
+    assert settings.timer_limit_minutes == 450 and settings.workday_end == "18:00"
 
 
 async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:
