@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from bot.astravue.client import AstravueClient
 from bot.astravue.errors import AstravueError
@@ -224,12 +224,20 @@ class NotificationService:
             prefs, muted, digest_projects = (prefs_of(row), frozenset(row.muted_task_ids),
                                              frozenset(row.digest_project_ids))
             cursor, initialized, channel = poll.last_seen_id, poll.initialized, link.dm_channel_id
+            # Rows left pending (a crash) or held (a digest): none in the usual poll, which
+            # then skips the reconcile, delivery and digest queries below.
+            unfinished = await session.scalar(select(exists().where(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.HELD)))))
         client = self.services.astravue(info)
         channel = channel or await self._open_dm(info)
-        await self._reconcile(info.id, channel)
+        if unfinished:
+            await self._reconcile(info.id, channel)
         fresh = await self._fetch_new(client, cursor)
         if not initialized:
             await self._first_poll(info, channel, fresh)
+            return
+        if not (fresh or unfinished):
             return
         zone = (await self.services.profiles.get(info.slack_user_id)).zone
         rules = Rules(prefs, info.astravue_user_id, muted, digest_projects,
