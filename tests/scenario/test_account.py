@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.db.models import AstravueLink, LinkStatus, PollState
@@ -23,7 +25,8 @@ async def test_connect_whoami_doctor_disconnect_reconnect(stack: Stack) -> None:
     assert link.astravue_user_id == 1 and link.org_id == 1
     assert link.astravue_email == "maria@acme.test"
     assert link.refresh_token_ct and link.refresh_token_ct.startswith("v1.")
-    assert "eyJ" not in link.refresh_token_ct  # encrypted, not the JWT itself
+    # encrypted, not the JWT itself (never a JWT shape; a bare "eyJ" can occur by chance)
+    assert not re.search(r"eyJ[\w-]{10,}\.[\w-]{10,}\.", link.refresh_token_ct)
     async with stack.runtime.sessions() as session:
         assert await session.get(PollState, link.id) is not None
 
