@@ -8,13 +8,13 @@ database); the sandbox (Astravue, Keycloak, Slack) is served from this test proc
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import sys
 from collections import Counter
 
 from bot.sandbox.stack import Stack
+from tests.reliability.pollers import poller_env
 from tests.scenario.conftest import connect
 
 KILLS = 50
@@ -47,15 +47,6 @@ asyncio.run(main())
 """
 
 
-def _env(stack: Stack) -> dict[str, str]:
-    env = {key.upper(): str(value) for key, value in stack.sandbox.env().items()}
-    settings = stack.settings
-    env.update(DATABASE_URL=settings.database_url, PUBLIC_URL=settings.public_url,
-               TOKEN_ENCRYPTION_KEYS=str(settings.token_encryption_keys),
-               SCHEDULER_ENABLED="false", LOG_LEVEL="WARNING", NOTIFY_POLL_SECONDS="5",
-               PATH=os.environ.get("PATH", ""))
-    return env
-
 
 async def _start(env: dict[str, str]) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
@@ -73,7 +64,7 @@ async def test_sigkill_during_delivery_loses_nothing_and_duplicates_nothing(
     await stack.runtime.services.notifications.tick()  # first polls, in the test process
     stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
     stack.sandbox.slack.workspace_per_minute = stack.sandbox.slack.workspace_burst = 10_000
-    env, rng, made = _env(stack), random.Random(11), []
+    env, rng, made = poller_env(stack, poll_seconds=5), random.Random(11), []
     for _ in range(KILLS):
         for user in USERS:
             made += [stack.sandbox.astravue.add_notification(

@@ -24,7 +24,6 @@ the `notification_deliveries` ledger.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
@@ -46,6 +45,7 @@ from bot.sandbox.server import CLIENT_ID, CLIENT_SECRET
 from bot.sandbox.stack import Stack
 from bot.services.credentials import ACCESS, REFRESH, LinkCredentials
 from tests.conftest import requires_postgres
+from tests.reliability.pollers import poller_env
 
 PROCESSES = 3
 LINKS = 300
@@ -117,15 +117,6 @@ class Pollers:
         for reader in self._readers:
             reader.cancel()
 
-
-def _env(stack: Stack) -> dict[str, str]:
-    env = {key.upper(): str(value) for key, value in stack.sandbox.env().items()}
-    settings = stack.settings
-    env.update(DATABASE_URL=settings.database_url, PUBLIC_URL=settings.public_url,
-               TOKEN_ENCRYPTION_KEYS=str(settings.token_encryption_keys),
-               SCHEDULER_ENABLED="false", LOG_LEVEL="WARNING", NOTIFY_POLL_SECONDS="3600",
-               PATH=os.environ.get("PATH", ""))
-    return env
 
 
 def _slack_users() -> Iterator[tuple[str, int]]:
@@ -226,7 +217,7 @@ async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
     links = await _link_everyone(stack)
     made: dict[int, list[int]] = {user_id: [] for user_id in ASTRAVUE_USERS}
     pollers = Pollers()
-    await pollers.start(_env(stack))
+    await pollers.start(poller_env(stack, poll_seconds=3600))
     try:
         for round_number in range(ROUNDS):
             if round_number:
