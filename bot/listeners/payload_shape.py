@@ -24,6 +24,7 @@ _TEXT: _Types = (str,)
 _OBJECT: _Types = (dict,)
 _LIST: _Types = (list,)
 _ID: _Types = (str, dict, type(None))  # Slack sends {"id": ...}, a bare id, or null
+_TEXT_OR_NULL: _Types = (str, type(None))  # e.g. an empty optional text input's value
 
 # Top-level fields, checked when present.
 _TOP: dict[str, _Types] = {
@@ -37,16 +38,16 @@ _TOP: dict[str, _Types] = {
 }
 _VIEW: dict[str, _Types] = {
     "id": _TEXT, "type": _TEXT, "callback_id": _TEXT, "private_metadata": _TEXT,
-    "hash": _TEXT, "blocks": _LIST, "state": _OBJECT, "root_view_id": _TEXT,
-    "previous_view_id": (str, type(None)),
+    "hash": _TEXT, "blocks": _LIST, "state": _OBJECT, "root_view_id": _TEXT_OR_NULL,
+    "previous_view_id": _TEXT_OR_NULL,
 }
 # One block_actions action, or one input's submitted value in view.state.values.
 _ACTION: dict[str, _Types] = {
-    "action_id": _TEXT, "block_id": _TEXT, "type": _TEXT, "value": _TEXT,
+    "action_id": _TEXT, "block_id": _TEXT, "type": _TEXT, "value": _TEXT_OR_NULL,
     "selected_option": (dict, type(None)), "selected_options": _LIST,
-    "selected_date": (str, type(None)), "selected_time": (str, type(None)),
-    "selected_user": (str, type(None)), "selected_users": _LIST,
-    "selected_conversation": (str, type(None)), "selected_channel": (str, type(None)),
+    "selected_date": _TEXT_OR_NULL, "selected_time": _TEXT_OR_NULL,
+    "selected_user": _TEXT_OR_NULL, "selected_users": _LIST,
+    "selected_conversation": _TEXT_OR_NULL, "selected_channel": _TEXT_OR_NULL,
 }
 _KINDS: dict[str, tuple[str, ...]] = {  # what each payload type cannot do without
     "block_actions": ("actions",), "view_submission": ("view",), "view_closed": ("view",),

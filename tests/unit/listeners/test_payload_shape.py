@@ -27,6 +27,7 @@ REAL = {
     "view_submission": view_submission(
         {"id": "V1", "callback_id": "task.new", "private_metadata": "{}", "blocks": []},
         {"title": {"title": {"type": "plain_text_input", "value": "x"}},
+         "notes": {"notes": {"type": "plain_text_input", "value": None}},  # left empty
          "due": {"due": {"type": "datepicker", "selected_date": None}}},
         user_id="U0MARIA", trigger_id="t"),
     "block_suggestion": block_suggestion("task.assignee", "ma", user_id="U0MARIA"),
@@ -75,7 +76,7 @@ def _payload(**fields: object) -> bytes:
     (_payload(type="view_submission", view={"state": {"values": {"b": []}}}), FORM,
      "view.state.values holds a block that is not an object"),
     (_payload(type="view_submission", view={"state": {"values": {"b": {"a": {"value": 1}}}}}),
-     FORM, "view.state.values.b.a.value must be text"),
+     FORM, "view.state.values.b.a.value must be text or null"),
     (_payload(team=[]), FORM, "team must be text or an object or null"),
     (_payload(response_urls=[{"response_url": 5}]), FORM,
      "response_urls[0].response_url must be text"),
