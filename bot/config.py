@@ -17,6 +17,7 @@ EXPECTED = {
     "SLACK_BOT_TOKEN": "a bot token starting with xoxb-",
     "SLACK_APP_TOKEN": "an app-level token starting with xapp-",
     "SLACK_API_URL": "an http(s) URL ending with /",
+    "SLACK_RESPONSE_URL_PREFIXES": "http(s) URL prefixes, comma-separated",
     "ASTRAVUE_API_URL": "an http(s) URL",
     "ASTRAVUE_AUTH_URL": "an http(s) URL of the Keycloak realm",
     "ASTRAVUE_APP_URL": "an http(s) URL",
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # response_urls the app may follow besides Slack's own (bot.security.response_urls)
+    slack_response_url_prefixes: str | None = None
     astravue_api_url: str = "https://api.astravue.com"
     astravue_auth_url: str = "https://auth.astravue.com/realms/astravue"
     astravue_app_url: str = "https://app.astravue.com"
@@ -80,6 +83,14 @@ class Settings(BaseSettings):
     @classmethod
     def _slack_url(cls, value: str) -> str:
         return _check_url(value if value.endswith("/") else value + "/")
+
+    @field_validator("slack_response_url_prefixes")
+    @classmethod
+    def _prefixes(cls, value: str | None) -> str | None:
+        for prefix in (value or "").split(","):
+            if prefix.strip():
+                _check_url(prefix.strip())
+        return value or None
 
     @field_validator("astravue_api_url", "astravue_auth_url", "astravue_app_url", "public_url")
     @classmethod

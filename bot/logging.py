@@ -21,13 +21,16 @@ _NOISY_LOGGERS = (
     "httpx",
     "httpcore",
     "hpack",
-    "aiosqlite",
     "sqlalchemy.engine",
     "apscheduler",
     "asyncio",
     "slack_sdk",
     "aiohttp",
 )
+# Loggers whose DEBUG records repr every database call with its parameters (OAuth states,
+# emails): they stay at WARNING even when the app runs at DEBUG. SQLAlchemy's own statement
+# log hides parameters (`hide_parameters` on the engine, bot.db.session).
+_PARAMETER_LOGGERS = ("aiosqlite",)
 _MIN_SECRET_CHARS = 6
 _MASK = "***"
 
@@ -234,6 +237,8 @@ def setup_logging(level: str = "INFO") -> None:
     quiet = logging.NOTSET if numeric <= logging.DEBUG else logging.WARNING
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(quiet)
+    for name in _PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _all_handlers() -> list[logging.Handler]:

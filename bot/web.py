@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
-from bot.listeners.verification import verify_slack_request
+from bot.listeners.request_body import read_slack_body
 from bot.wiring import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             return PlainTextResponse(
                 f"Slack is not configured on this deployment: set {missing}.", status_code=503
             )
-        body = await request.body()
-        rejection = verify_slack_request(
-            body, request.headers, rt().settings.slack_signing_secret or ""
-        )
-        if rejection:
-            log.warning("rejected Slack request: %s", rejection)
-            return JSONResponse({"error": "invalid request"}, status_code=401)
+        body = await read_slack_body(request, rt().settings.slack_signing_secret or "")
+        if isinstance(body, Response):  # refused: forged, stale, too large or malformed
+            return body
         with rt().ack_gate.acking():
             bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, body))
         return to_starlette_response(bolt_response)

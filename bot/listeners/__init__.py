@@ -8,10 +8,11 @@ from bot.services.container import ServiceContainer
 
 
 def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
-    from bot.listeners import account, commands, events, middleware
+    from bot.listeners import account, commands, events, middleware, response_url_guard
     from bot.listeners.router import CommandRegistry
 
     registry = CommandRegistry()
+    response_url_guard.register(app, services.runtime.settings)
     middleware.register(app, services)
     # First: Bolt tries listeners in order until one matches, and most requests are commands
     # (this halved the ack's CPU); it routes to the handlers the modules below add.

@@ -52,6 +52,7 @@ class Sandbox:
         return {
             "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": f"{self.base_url}/slack/api/",
+            "SLACK_RESPONSE_URL_PREFIXES": f"{self.base_url}/slack/respond/",
             "ASTRAVUE_API_URL": self.base_url,
             "ASTRAVUE_AUTH_URL": f"{self.base_url}{REALM_PATH}",
             "ASTRAVUE_APP_URL": f"{self.base_url}/app",

@@ -1,5 +1,6 @@
-"""S2: hostile text in slash commands and modal submissions never gets a 5xx, and nothing the
-app sends to Slack carries a mention or link the user typed (it must come out escaped).
+"""S2: hostile text in slash commands and modal submissions, and signed bodies of the wrong
+shape (issue 12 item 12), never get a 5xx, and nothing the app sends to Slack carries a mention
+or link the user typed (it must come out escaped).
 
 In process for speed: signed requests go to the ASGI app through `httpx.ASGITransport`; the
 app's own Slack, Astravue and Keycloak calls go to the sandbox on loopback. One event loop
@@ -10,12 +11,14 @@ for the module runs the sandbox between examples. `FUZZ_EXAMPLES` sets the examp
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 from collections.abc import Coroutine, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -24,7 +27,14 @@ from hypothesis import strategies as st
 
 from bot.db.session import upgrade
 from bot.sandbox.server import SIGNING_SECRET
-from bot.sandbox.slack_requests import SlackClientSim, view_submission
+from bot.sandbox.slack_requests import (
+    FORM,
+    SlackClientSim,
+    block_action,
+    event_callback,
+    sign,
+    view_submission,
+)
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 from bot.web import create_app
 from tests.conftest import fresh_database_url
@@ -130,9 +140,9 @@ async def _start(database_url: str) -> tuple[Stack, SlackClientSim, AsyncExitSta
 
 
 async def _open_modals(harness: Harness) -> None:
-    """The modals the app opens, filled in later with fuzz."""
+    """The modals the app opens, filled in later with fuzz (and messages with buttons)."""
     fake = harness.stack.sandbox.slack
-    for text in ("org", "task", "log", "settings"):
+    for text in ("org", "task", "log", "settings", "help", "task list"):
         await harness.sim.command(text)
         await harness.drain()
     harness.views = [call.args["view"] for call in fake.calls
@@ -203,6 +213,115 @@ def test_view_submission_values(harness: Harness, pick: int, text: str, metadata
     signed = view_submission(view, _state_values(view, text), user_id=FUZZER,
                              trigger_id=harness.stack.sandbox.slack.new_trigger_id(FUZZER))
     harness.check(harness.run(harness.sim.post(signed)), text)
+    harness.after_example()
+
+
+# Issue 12 item 12: correctly signed bodies of the wrong shape. A real payload (a click on a
+# button the app drew, a submission of a modal it opened, an event) has one field replaced by
+# a value of another type, or the body itself is broken; each is signed and must get < 500.
+MUTABLE = (("actions",), ("actions", 0), ("actions", 0, "action_id"), ("actions", 0, "value"),
+           ("actions", 0, "selected_option"), ("view",), ("view", "state"),
+           ("view", "state", "values"), ("view", "callback_id"), ("view", "private_metadata"),
+           ("view", "blocks"), ("team",), ("user",), ("channel",), ("container",),
+           ("message",), ("type",), ("trigger_id",), ("response_url",), ("response_urls",),
+           ("state",), ("event",), ("event", "type"), ("event", "user"), ("event", "channel"))
+DEEP = "__deep__"  # replaced by nesting json.dumps itself would refuse to write
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=12)
+odd_values = st.one_of(json_values, st.just(DEEP),
+                       st.sampled_from([None, "x", 0, [], {}, ["x"], [None], [{}], {"x": 1}]))
+RAW_BODIES = st.one_of(
+    st.tuples(st.binary(max_size=300), st.sampled_from([FORM, "application/json"])),
+    st.tuples(st.text(max_size=300).map(lambda t: urlencode({"payload": t}).encode()),
+              st.just(FORM)),
+    st.tuples(st.just(b"payload=%7B%7D"),
+              st.sampled_from(["text/plain", "", "multipart/form-data", "application/xml"])))
+
+
+def _clicks(harness: Harness) -> list[dict[str, Any]]:
+    """Buttons and menus the app drew, as block_actions actions."""
+    found = []
+    for call in harness.stack.sandbox.slack.calls:
+        for block in (call.args.get("view") or call.args).get("blocks") or []:
+            for element in [*(block.get("elements") or []), block.get("accessory") or {},
+                            block.get("element") or {}]:
+                if isinstance(element, dict) and "action_id" in element:
+                    found.append({"action_id": element["action_id"], "type": element["type"],
+                                  "block_id": block.get("block_id", ""),
+                                  "value": element.get("value", "")})
+    return found
+
+
+def _base_payload(harness: Harness, kind: str, pick: int) -> dict[str, Any]:
+    fake = harness.stack.sandbox.slack
+    if kind == "block_actions":
+        clicks = _clicks(harness)
+        assert clicks, "the app drew no buttons to fuzz"
+        body, _ = block_action([clicks[pick % len(clicks)]], user_id=FUZZER,
+                               trigger_id=fake.new_trigger_id(FUZZER),
+                               container={"type": "message", "channel_id": "C0GENERAL"},
+                               channel_id="C0GENERAL",
+                               response_url=fake.new_response_url("C0GENERAL", FUZZER))
+    elif kind == "view_submission":
+        view = harness.views[pick % len(harness.views)]
+        body, _ = view_submission(view, _state_values(view, "x"), user_id=FUZZER,
+                                  trigger_id=fake.new_trigger_id(FUZZER))
+    else:
+        body, _ = event_callback({"type": "app_home_opened", "user": FUZZER, "tab": "home",
+                                  "channel": "D0MARIA"})
+        return json.loads(body)
+    return json.loads(dict(_form_fields(body))["payload"])
+
+
+def _form_fields(body: bytes) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(body.decode(), keep_blank_values=True)
+
+
+def _mutate(payload: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    node: Any = payload
+    for step in path[:-1]:
+        if isinstance(node, dict) and isinstance(step, str) and isinstance(node.get(step),
+                                                                            dict | list):
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and len(node) > step:
+            node = node[step]
+        else:
+            return
+    if isinstance(node, dict) and isinstance(path[-1], str):
+        node[path[-1]] = value
+    elif isinstance(node, list) and isinstance(path[-1], int) and len(node) > path[-1]:
+        node[path[-1]] = value
+
+
+def _encode(payload: dict[str, Any], kind: str, depth: int) -> tuple[bytes, str]:
+    text = json.dumps(payload).replace(f'"{DEEP}"', "[" * depth + "]" * depth)
+    if kind == "event_callback":
+        return text.encode(), "application/json"
+    return urlencode({"payload": text}).encode(), FORM
+
+
+@pytest.mark.timeout(FUZZ_TIMEOUT)
+@fuzz_settings
+@given(kind=st.sampled_from(["block_actions", "view_submission", "event_callback"]),
+       pick=st.integers(min_value=0), path=st.sampled_from(MUTABLE), value=odd_values,
+       depth=st.integers(min_value=10, max_value=3_000), raw=st.none() | RAW_BODIES)
+def test_signed_bodies_of_the_wrong_shape(harness: Harness, kind: str, pick: int,
+                                          path: tuple[str | int, ...], value: Any, depth: int,
+                                          raw: tuple[bytes, str] | None) -> None:
+    if raw is None:
+        payload = _base_payload(harness, kind, pick)
+        _mutate(payload, path, value)
+        raw = _encode(payload, kind, depth)
+    body, content_type = raw
+    headers = sign(body, content_type)
+    if not content_type:
+        del headers["Content-Type"]
+    harness.check(harness.run(harness.sim.post((body, headers))), repr(body[:200]))
     harness.after_example()
 
 
