@@ -14,7 +14,7 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
@@ -36,7 +36,7 @@ class Held:
     """What the confirmation page needs: the row's id and the CSRF token (page and cookie)."""
 
     pending_id: str
-    csrf_token: str
+    csrf_token: str = field(repr=False)
     expires_at: datetime
 
 
