@@ -84,6 +84,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def oauth_callback(request: Request) -> Response:
         return await oauth.callback(request, rt().services)
 
+    async def oauth_confirm(request: Request) -> Response:
+        return await oauth.confirm(request, rt().services)
+
     routes = [
         Route("/", setup_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/oauth/astravue/start", oauth_start, methods=["GET"]),
         Route("/oauth/astravue/callback", oauth_callback, methods=["GET"]),
+        Route(oauth.CONFIRM_PATH, oauth_confirm, methods=["POST"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.app_state = state

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime, utcnow
 
+EMAIL_CHARS = 320  # the longest address RFC 5321 allows
+NAME_CHARS = 200
+
 
 class LinkStatus(enum.StrEnum):
     ACTIVE = "active"
@@ -52,8 +55,8 @@ class AstravueLink(Base):
         default=LinkStatus.ACTIVE,
     )
     astravue_user_id: Mapped[int | None] = mapped_column(BigInteger)
-    astravue_email: Mapped[str | None] = mapped_column(String(320))
-    astravue_name: Mapped[str | None] = mapped_column(String(200))
+    astravue_email: Mapped[str | None] = mapped_column(String(EMAIL_CHARS))
+    astravue_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))
     org_id: Mapped[int | None] = mapped_column(BigInteger)
     # Ciphertexts `v1.<kid>.<...>`, bound to this row, team and user (bot.security.crypto).
     refresh_token_ct: Mapped[str | None] = mapped_column(Text)
@@ -80,6 +83,27 @@ class OAuthState(Base):
     code_verifier_ct: Mapped[str] = mapped_column(Text)  # encrypted PKCE verifier
     response_url_ct: Mapped[str | None] = mapped_column(Text)  # encrypted: a bearer capability
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PendingLink(Base):
+    """A signed-in connect waiting for its browser's confirmation (the Astravue email did not
+    match the Slack user's): tokens sealed, confirmed once with a CSRF token, short-lived."""
+
+    __tablename__ = "pending_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    csrf_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 (hex) of the page's token
+    tokens_ct: Mapped[str] = mapped_column(Text)  # encrypted token set, bound to this row
+    response_url_ct: Mapped[str | None] = mapped_column(Text)
+    astravue_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    astravue_email: Mapped[str | None] = mapped_column(String(EMAIL_CHARS))
+    astravue_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))
+    org_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 

@@ -1,8 +1,11 @@
-"""The browser side of connecting: `/oauth/astravue/start` and `/oauth/astravue/callback`."""
+"""The browser side of connecting: `/oauth/astravue/start`, `/oauth/astravue/callback` and,
+when the callback cannot tell that the browser is the Slack user's, `/oauth/astravue/confirm`."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from starlette.requests import Request
@@ -11,16 +14,37 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.astravue.auth import OAuthError
 from bot.astravue.errors import AstravueConnectionError
 from bot.services.container import ServiceContainer
+from bot.services.link_rules import well_formed_token
 from bot.services.linking import LinkError, LinkOutcome
+from bot.services.pending_links import PENDING_TTL
 from bot.ui import account as account_ui
-from bot.ui.pages import page
+from bot.ui.pages import LinkParties, confirm_page, connected_page, page
 
 log = logging.getLogger(__name__)
 
+CONFIRM_PATH = "/oauth/astravue/confirm"
+CSRF_COOKIE_PREFIX = "astravue_confirm_"  # + the pending link's id: one cookie per page
+MAX_FORM_BYTES = 2048  # the confirmation form is three short fields
+# No caching, no framing (a framed "Link" button could be clickjacked), no referrer.
+_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                       "form-action 'self'; frame-ancestors 'none'"}
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
 
 def _page(kind: str) -> Response:
-    body, status = page(kind)
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return _html(*page(kind))
+
+
+def _parties(outcome: LinkOutcome) -> LinkParties:
+    person = outcome.person
+    return LinkParties(slack_name=person.name or person.user_id, slack_user_id=person.user_id,
+                       workspace=person.workspace, astravue_name=outcome.name,
+                       astravue_email=outcome.email)
 
 
 async def start(request: Request, services: ServiceContainer) -> Response:
@@ -44,13 +68,74 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
     except (OAuthError, AstravueConnectionError) as exc:
         log.warning("connect callback failed: %s", type(exc).__name__)
         return _page("unavailable")
-    await confirm_in_slack(services, outcome)
-    return _page("connected")
+    if outcome.held is None:
+        return await _connected(services, outcome)
+    await tell_in_slack(services, outcome, account_ui.link_waiting(outcome.name, outcome.email))
+    held = outcome.held
+    response = _html(confirm_page(_parties(outcome), action=CONFIRM_PATH,
+                                  pending_id=held.pending_id, csrf_token=held.csrf_token,
+                                  expires_at=held.expires_at))
+    response.set_cookie(CSRF_COOKIE_PREFIX + held.pending_id, held.csrf_token,
+                        max_age=int(PENDING_TTL.total_seconds()), path="/oauth/astravue/",
+                        secure=services.runtime.settings.public_url.startswith("https://"),
+                        httponly=True, samesite="strict")
+    return response
 
 
-async def confirm_in_slack(services: ServiceContainer, outcome: LinkOutcome) -> None:
+async def confirm(request: Request, services: ServiceContainer) -> Response:
+    """The confirmation page's POST: "Link" or "Cancel", with the page's CSRF token."""
+    form = await _small_form(request)
+    if form is None:
+        return _page("invalid")
+    pending_id, action = form.get("pending", ""), form.get("action")
+    cookie = (request.cookies.get(CSRF_COOKIE_PREFIX + pending_id)
+              if well_formed_token(pending_id) else None)
+    answer = {"link": services.linking.confirm, "cancel": services.linking.cancel}.get(
+        action or "")
+    if answer is None:
+        return _page("invalid")
+    try:
+        outcome = await answer(pending_id=pending_id, form_token=form.get("csrf", ""),
+                               cookie_token=cookie)
+    except LinkError as exc:
+        log.info("connect confirmation refused: %s", exc)
+        return _page(exc.kind)
+    if action == "cancel":
+        await tell_in_slack(services, outcome,
+                            account_ui.link_cancelled(outcome.name, outcome.email))
+        response = _page("cancelled")
+    else:
+        response = await _connected(services, outcome)
+    response.delete_cookie(CSRF_COOKIE_PREFIX + pending_id, path="/oauth/astravue/")
+    return response
+
+
+async def _connected(services: ServiceContainer, outcome: LinkOutcome) -> Response:
+    await tell_in_slack(services, outcome,
+                        account_ui.connected(outcome.name, outcome.email, outcome.org_id))
+    return _html(connected_page(_parties(outcome)))
+
+
+async def _small_form(request: Request) -> dict[str, str] | None:
+    """The urlencoded form of a POST, read no further than MAX_FORM_BYTES; None if it is not
+    one (too long, not text, or with repeated or too many fields)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    try:
+        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, max_num_fields=5,
+                          strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    form = dict(pairs)
+    return form if len(form) == len(pairs) else None
+
+
+async def tell_in_slack(services: ServiceContainer, outcome: LinkOutcome,
+                        payload: dict[str, Any]) -> None:
     """Through the command's response_url while it lives, else as a DM."""
-    payload = account_ui.connected(outcome.name, outcome.email, outcome.org_id)
     if outcome.response_url:
         try:
             reply = await AsyncWebhookClient(outcome.response_url).send(

@@ -71,20 +71,22 @@ class SlackUser:
     id: str
     name: str
     real_name: str
-    email: str
+    email: str | None  # None: Slack sends no profile.email (hidden, or not granted)
     tz: str = "UTC"
     is_bot: bool = False
 
     def as_slack(self, team_id: str, wall: float) -> dict[str, Any]:
         local = datetime.fromtimestamp(wall, UTC).astimezone(ZoneInfo(self.tz))
         offset = local.utcoffset()
+        profile = {"real_name": self.real_name, "display_name": self.name, "team": team_id}
+        if self.email is not None:
+            profile["email"] = self.email
         return {
             "id": self.id, "team_id": team_id, "name": self.name, "real_name": self.real_name,
             "deleted": False, "is_bot": self.is_bot, "is_app_user": False,
             "tz": self.tz, "tz_label": local.tzname(),
             "tz_offset": int(offset.total_seconds()) if offset else 0,
-            "profile": {"email": self.email, "real_name": self.real_name,
-                        "display_name": self.name, "team": team_id},
+            "profile": profile,
         }
 
 
@@ -283,7 +285,7 @@ class SlackFake:
         self._response_urls[opaque] = _ResponseUrl(channel, user, message_ts, self.clock())
         return f"{self.public_base.rstrip('/')}/respond/{opaque}"
 
-    def add_user(self, user_id: str, *, name: str, real_name: str, email: str,
+    def add_user(self, user_id: str, *, name: str, real_name: str, email: str | None,
                  tz: str = "UTC", is_bot: bool = False) -> SlackUser:
         user = SlackUser(user_id, name, real_name, email, tz, is_bot)
         self.users[user_id] = user
@@ -675,7 +677,7 @@ class SlackFake:
     def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
         email = str(args.get("email", "")).lower()
         for user in self.users.values():
-            if user.email.lower() == email:
+            if user.email and user.email.lower() == email:
                 return {"user": user.as_slack(TEAM_ID, self.wall_clock())}
         raise _Refusal("users_not_found")
 

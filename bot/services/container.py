@@ -18,6 +18,7 @@ from bot.services.home import HomeService
 from bot.services.linking import LinkingService
 from bot.services.profiles import Profiles
 from bot.services.relink import RelinkNotifier
+from bot.services.slack_directory import SlackDirectory
 from bot.services.tokens import TokenManager
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class ServiceContainer:
         linking = LinkingService(
             runtime.sessions, runtime.keyring, keycloak,
             LinkSigner.from_keyring(runtime.keyring), DatabaseNonceStore(runtime.sessions),
-            public_url=settings.public_url, redirect_uri=settings.oauth_redirect_uri)
+            public_url=settings.public_url, redirect_uri=settings.oauth_redirect_uri,
+            directory=SlackDirectory(runtime.slack))
         container = cls(runtime=runtime, keycloak=keycloak,
                         tokens=TokenManager(runtime.sessions, credentials, keycloak),
                         linking=linking, budget=UserRateBudget())

@@ -3,14 +3,16 @@
 `/astravue connect` stores a state row (PKCE verifier and response_url encrypted) and hands
 out a signed, expiring, single-use start URL. The start route redirects to Keycloak; the
 callback consumes the state atomically, exchanges the code, reads the user's identity, and
-stores the link with its refresh token encrypted.
+stores the link with its refresh token encrypted when the Astravue email is the Slack user's.
+Otherwise whoever opened the link may not be the Slack user: the link waits for a POST from
+that browser (`bot.services.pending_links`).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -20,36 +22,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.auth import KeycloakClient, OAuthError, TokenSet
 from bot.db.base import utcnow
-from bot.db.models import AstravueLink, LinkStatus, OAuthState, PollState
+from bot.db.models import (
+    EMAIL_CHARS,
+    NAME_CHARS,
+    AstravueLink,
+    LinkStatus,
+    OAuthState,
+    PendingLink,
+    PollState,
+)
 from bot.db.repositories import link_for
 from bot.db.session import session_scope
 from bot.security.crypto import DecryptionError, Keyring, TokenContext
 from bot.security.signing import LinkSigner, NonceStore, SignatureError
 from bot.services.credentials import ACCESS, REFRESH, LinkCredentials
+from bot.services.link_errors import LinkError
+from bot.services.link_rules import fit_email, fit_name, same_email, well_formed_token
+from bot.services.pending_links import Held, PendingLinks
+from bot.services.slack_directory import SlackDirectory, SlackPerson
 
 log = logging.getLogger(__name__)
 
 STATE_TTL = timedelta(minutes=10)
-
-
-class LinkError(Exception):
-    """The connect flow cannot go on; `kind` picks the page shown to the user."""
-
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-        self.kind = kind  # invalid | expired | used | denied | exchange_failed
-
-
-@dataclass(frozen=True)
-class LinkOutcome:
-    team_id: str
-    slack_user_id: str
-    link_id: int
-    email: str | None
-    name: str | None
-    org_id: int | None
-    response_url: str | None  # decrypted; a bearer capability, never logged
-    channel_id: str | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +52,38 @@ class Identity:
     email: str | None
     name: str | None
     org_id: int | None
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    """What a callback, confirmation or cancel did: which Slack user, which Astravue account."""
+
+    person: SlackPerson
+    identity: Identity
+    channel_id: str | None
+    response_url: str | None = field(repr=False)  # decrypted; a bearer capability, never logged
+    link_id: int | None = None  # None: nothing is linked
+    held: Held | None = None  # set when the link waits for the browser's confirmation
+
+    @property
+    def team_id(self) -> str:
+        return self.person.team_id
+
+    @property
+    def slack_user_id(self) -> str:
+        return self.person.user_id
+
+    @property
+    def email(self) -> str | None:
+        return self.identity.email
+
+    @property
+    def name(self) -> str | None:
+        return self.identity.name
+
+    @property
+    def org_id(self) -> int | None:
+        return self.identity.org_id
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -92,9 +118,12 @@ class LinkingService:
         *,
         public_url: str,
         redirect_uri: str,
+        directory: SlackDirectory,
     ) -> None:
         self.sessions = sessions
         self.keyring = keyring
+        self.pending = PendingLinks(sessions, keyring)
+        self.directory = directory
         self.credentials = LinkCredentials(keyring)
         self.keycloak = keycloak
         self.signer = signer
@@ -134,8 +163,10 @@ class LinkingService:
             kind = {"SignatureExpired": "expired", "SignatureReused": "used"}.get(
                 type(exc).__name__, "invalid")
             raise LinkError(kind) from None
+        if not well_formed_token(claims.get("s")):
+            raise LinkError("invalid", "malformed state claim")
         async with self.sessions() as session:
-            state = await session.get(OAuthState, str(claims.get("s", "")))
+            state = await session.get(OAuthState, claims["s"])
         if state is None or state.expires_at <= utcnow():
             raise LinkError("expired")
         try:
@@ -168,18 +199,22 @@ class LinkingService:
 
     async def complete(self, *, state_value: str, code: str | None, error: str | None
                        ) -> LinkOutcome:
-        """The OAuth callback: consume the state, exchange the code, store the link."""
-        if not state_value:
-            raise LinkError("invalid", "no state")
+        """The OAuth callback: consume the state and exchange the code; link at once when the
+        Astravue email is the Slack user's, else hold the link for the browser to confirm."""
+        if not well_formed_token(state_value):
+            raise LinkError("invalid", "malformed state")
         state = await self._consume_state(state_value)
         if error or not code:
             raise LinkError("denied", error or "no code")
-        verifier = self.keyring.decrypt(state.code_verifier_ct,
-                                        aad=self._state_context(state, "pkce"))
-        response_url = None
-        if state.response_url_ct:
-            response_url = self.keyring.decrypt(
-                state.response_url_ct, aad=self._state_context(state, "response_url"))
+        try:
+            verifier = self.keyring.decrypt(state.code_verifier_ct,
+                                            aad=self._state_context(state, "pkce"))
+            response_url = None
+            if state.response_url_ct:
+                response_url = self.keyring.decrypt(
+                    state.response_url_ct, aad=self._state_context(state, "response_url"))
+        except DecryptionError:  # the keys changed while the user was signing in
+            raise LinkError("expired", "state cannot be decrypted") from None
         try:
             tokens = await self.keycloak.exchange_code(code=code, redirect_uri=self.redirect_uri,
                                                        code_verifier=verifier)
@@ -187,14 +222,55 @@ class LinkingService:
             log.warning("code exchange failed for %s/%s: %s", state.team_id,
                         state.slack_user_id, exc.error)
             raise LinkError("exchange_failed", exc.error) from None
-        identity = await self._identity(tokens)
-        link_id = await self._store_link(state.team_id, state.slack_user_id, tokens, identity)
-        log.info("linked %s/%s to Astravue user %s (org %s)", state.team_id,
-                 state.slack_user_id, identity.astravue_user_id, identity.org_id)
-        return LinkOutcome(team_id=state.team_id, slack_user_id=state.slack_user_id,
-                           link_id=link_id, email=identity.email, name=identity.name,
-                           org_id=identity.org_id, response_url=response_url,
-                           channel_id=state.channel_id)
+        identity = _fitted(await self._identity(tokens))
+        person = await self.directory.person(state.team_id, state.slack_user_id)
+        if same_email(identity.email, person.email):
+            return await self._link(person, identity, tokens, state.channel_id, response_url)
+        held = await self.pending.hold(
+            PendingLink(team_id=state.team_id, slack_user_id=state.slack_user_id,
+                        channel_id=state.channel_id, astravue_user_id=identity.astravue_user_id,
+                        astravue_email=identity.email, astravue_name=identity.name,
+                        org_id=identity.org_id),
+            tokens, response_url)
+        log.info("connect of %s/%s to Astravue user %s waits for the browser's confirmation "
+                 "(the emails differ or Slack has none)", state.team_id, state.slack_user_id,
+                 identity.astravue_user_id)
+        return LinkOutcome(person=person, identity=identity, channel_id=state.channel_id,
+                           response_url=response_url, held=held)
+
+    async def confirm(self, *, pending_id: str, form_token: str, cookie_token: str | None
+                      ) -> LinkOutcome:
+        """The browser's "Link" POST: link what the callback held, once."""
+        taken = await self.pending.take(pending_id=pending_id, form_token=form_token,
+                                        cookie_token=cookie_token)
+        row = taken.row
+        person = await self.directory.person(row.team_id, row.slack_user_id)
+        return await self._link(person, _identity_of(row), taken.tokens, row.channel_id,
+                                taken.response_url)
+
+    async def cancel(self, *, pending_id: str, form_token: str, cookie_token: str | None
+                     ) -> LinkOutcome:
+        """The browser's "Cancel" POST: forget what the callback held and revoke its grant."""
+        taken = await self.pending.take(pending_id=pending_id, form_token=form_token,
+                                        cookie_token=cookie_token)
+        row = taken.row
+        if taken.tokens.refresh_token:
+            try:
+                await self.keycloak.revoke(taken.tokens.refresh_token)
+            except OAuthError as exc:  # nothing was stored, so nothing is left behind here
+                log.warning("revoking a cancelled connect failed: %s", exc.error)
+        log.info("connect of %s/%s cancelled in the browser", row.team_id, row.slack_user_id)
+        person = await self.directory.person(row.team_id, row.slack_user_id)
+        return LinkOutcome(person=person, identity=_identity_of(row), channel_id=row.channel_id,
+                           response_url=taken.response_url)
+
+    async def _link(self, person: SlackPerson, identity: Identity, tokens: TokenSet,
+                    channel_id: str | None, response_url: str | None) -> LinkOutcome:
+        link_id = await self._store_link(person.team_id, person.user_id, tokens, identity)
+        log.info("linked %s/%s to Astravue user %s (org %s)", person.team_id, person.user_id,
+                 identity.astravue_user_id, identity.org_id)
+        return LinkOutcome(person=person, identity=identity, channel_id=channel_id,
+                           response_url=response_url, link_id=link_id)
 
     async def _identity(self, tokens: TokenSet) -> Identity:
         identity = identity_from_claims(tokens.claims())
@@ -214,12 +290,14 @@ class LinkingService:
             if link is None:
                 link = AstravueLink(team_id=team_id, slack_user_id=slack_user_id)
                 session.add(link)
+            # Another Astravue user takes their own organisation (or none: they are asked);
+            # the same user keeps the one they set by hand when the token names none.
+            if identity.org_id is not None or link.astravue_user_id != identity.astravue_user_id:
+                link.org_id = identity.org_id
             link.status = LinkStatus.ACTIVE
             link.astravue_user_id = identity.astravue_user_id
             link.astravue_email = identity.email
             link.astravue_name = identity.name
-            if identity.org_id is not None or link.astravue_user_id != identity.astravue_user_id:
-                link.org_id = identity.org_id
             link.refresh_failures = 0
             link.refresh_backoff_until = None
             link.relink_reason = None
@@ -271,6 +349,17 @@ class LinkingService:
             if link is None:
                 raise LinkError("invalid", "not linked")
             link.org_id = org_id
+
+
+def _fitted(identity: Identity) -> Identity:
+    """The identity cut to its columns (a too-long address is dropped, never cut)."""
+    return replace(identity, name=fit_name(identity.name, NAME_CHARS),
+                   email=fit_email(identity.email, EMAIL_CHARS))
+
+
+def _identity_of(row: PendingLink) -> Identity:
+    return Identity(astravue_user_id=row.astravue_user_id, email=row.astravue_email,
+                    name=row.astravue_name, org_id=row.org_id)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -36,9 +36,10 @@ class Profiles:
         self.max_entries = max_entries
         self._cache: dict[str, tuple[float, Profile]] = {}
 
-    async def get(self, user_id: str) -> Profile:
+    async def get(self, user_id: str, *, fresh: bool = False) -> Profile:
+        """`fresh` skips the cache: for decisions on the email, such as linking an account."""
         cached = self._cache.get(user_id)
-        if cached and cached[0] > time.monotonic():
+        if cached and cached[0] > time.monotonic() and not fresh:
             return cached[1]
         try:
             reply = await self.client.users_info(user=user_id)

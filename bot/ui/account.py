@@ -22,17 +22,40 @@ ORG_BLOCK = "org"
 ORG_INPUT = "org_id"
 
 
+def _account(name: str | None, email: str | None, fallback: str) -> str:
+    """`*Name* (email)` in mrkdwn, escaped."""
+    who = f"*{escape(name or email or fallback)}*"
+    return who + (f" ({escape(email)})" if email and name else "")
+
+
 def connected(name: str | None, email: str | None, org_id: int | None) -> dict[str, Any]:
-    who = escape(name or email or "your Astravue account")
-    lines = [f":white_check_mark: Connected as *{who}*" + (f" ({escape(email)})" if email and name
-                                                            else "") + "."]
-    blocks = [section("\n".join(lines))]
+    blocks = [section(f":white_check_mark: Connected as "
+                      f"{_account(name, email, 'your Astravue account')}.")]
     if org_id is None:
         blocks += org_prompt()["blocks"]
     else:
         blocks.append(context(f"Organisation {org_id}. Now run your command again, or try "
                               "`/astravue my` for your agenda."))
     return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
+
+
+def link_waiting(name: str | None, email: str | None) -> dict[str, Any]:
+    """Someone finished this user's connect link as an account with another email."""
+    who = _account(name, email, "an Astravue account")
+    text = (f":warning: Someone opened your connect link and signed in to Astravue as {who}. "
+            "Nothing is connected yet: the link waits for a confirmation in that browser.")
+    return message("Your connect link waits for a confirmation in the browser", [
+        section(text),
+        context("Not you? Do nothing: it expires in 10 minutes and connects nothing. Never "
+                "share your connect links; run `/astravue connect` for a new one."),
+    ])
+
+
+def link_cancelled(name: str | None, email: str | None) -> dict[str, Any]:
+    who = _account(name, email, "an Astravue account")
+    text = f"The connection to Astravue as {who} was cancelled in the browser; nothing changed."
+    return message("Connecting Astravue was cancelled", [
+        section(text), context("Run `/astravue connect` whenever you want to try again.")])
 
 
 def org_prompt() -> dict[str, Any]:

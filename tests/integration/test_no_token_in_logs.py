@@ -11,17 +11,19 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.auth import KeycloakClient
 from bot.astravue.errors import ReauthorizationRequired, ServerError
 from bot.db.repositories import DatabaseNonceStore
 from bot.logging import install_redaction, setup_logging
-from bot.sandbox.server import CLIENT_SECRET, Sandbox
+from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, Sandbox
 from bot.security.crypto import Keyring
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
 from bot.services.linking import LinkingService
+from bot.services.slack_directory import SlackDirectory
 from tests.integration.conftest import (
     REDIRECT_URI,
     Clock,
@@ -77,7 +79,8 @@ async def test_no_secret_reaches_the_logs(
     keyring = Keyring.from_spec(key_spec)
     linking = LinkingService(sessions, keyring, keycloak, LinkSigner.from_keyring(keyring),
                              DatabaseNonceStore(sessions), public_url="http://127.0.0.1:9",
-                             redirect_uri=REDIRECT_URI)
+                             redirect_uri=REDIRECT_URI, directory=SlackDirectory(AsyncWebClient(
+                                 token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])))
     response_url = f"{sandbox.base_url}/slack/respond/opaque-capability-123"
 
     # Linking, as the browser and the callback route drive it.

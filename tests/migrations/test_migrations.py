@@ -13,7 +13,7 @@ from bot.db.session import create_engine, current_revision, downgrade, head_revi
 
 EXPECTED_TABLES = {
     "astravue_links", "oauth_states", "used_nonces", "user_settings", "notification_poll_state",
-    "notification_deliveries", "processed_events", "channel_defaults",
+    "notification_deliveries", "processed_events", "channel_defaults", "pending_links",
 }
 
 

@@ -209,6 +209,8 @@ CASES: dict[str, Case] = {
     "account.connected[no org]": Case(lambda: account.connected(LONG, LONG, None)),
     "account.connected[org]": Case(lambda: account.connected(LONG, LONG, 1)),
     "account.org_prompt": Case(account.org_prompt),
+    "account.link_waiting": Case(lambda: account.link_waiting(LONG, LONG)),
+    "account.link_cancelled": Case(lambda: account.link_cancelled(LONG, LONG)),
     "account.org_modal": Case(lambda: account.org_modal(10**12)),
     "account.whoami": Case(lambda: account.whoami(LONG, LONG, 1, "needs_relink", 1)),
     "account.disconnect_confirm": Case(account.disconnect_confirm),

@@ -347,6 +347,14 @@ async def test_users_info_and_lookup(fake: SlackFake, http: httpx.AsyncClient,
                   tz="America/New_York")
     assert (await api(http, "users.info", user="U0NEW"))["user"]["tz_offset"] == -5 * 3600
 
+    # A user with no email (hidden, or never set): Slack leaves profile.email out.
+    fake.add_user("U0NOMAIL", name="nomail", real_name="No Mail", email=None)
+    assert "email" not in (await api(http, "users.info", user="U0NOMAIL"))["user"]["profile"]
+    fake.users["U0MARIA"].email = None
+    assert "email" not in (await api(http, "users.info", user="U0MARIA"))["user"]["profile"]
+    assert (await api(http, "users.lookupByEmail", email="maria@acme.test"))["error"] == \
+        "users_not_found"
+
 
 async def test_wait_for_returns_matching_calls_or_times_out(
         fake: SlackFake, http: httpx.AsyncClient) -> None:

@@ -5,53 +5,23 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import time_machine
-from sqlalchemy import select
 
-from bot.db.models import AstravueLink
 from bot.sandbox.keycloak import REALM_PATH
 from bot.sandbox.server import CLIENT_ID, CLIENT_SECRET
 from bot.sandbox.stack import SLACK_USERNAMES, Stack
 from tests.scenario import conftest as scenario
-from tests.scenario.conftest import buttons, last_response
+from tests.security.connect_flow import authorize_url as _authorize_url
+from tests.security.connect_flow import callback_url as _callback_url
+from tests.security.connect_flow import linked as _linked
+from tests.security.connect_flow import query as _query
+from tests.security.connect_flow import start_url as _start_url
 
 # The scenario fixtures: a running stack, and the DEBUG log check for secrets.
 stack = scenario.stack
 no_secret_in_debug_logs = scenario.no_secret_in_debug_logs
-
-
-async def _start_url(stack: Stack, user_id: str) -> str:
-    before = len(stack.sandbox.slack.responses)
-    await stack.user(user_id).command("connect")
-    return str(buttons(await last_response(stack, user_id, before))["account.connect"]["url"])
-
-
-async def _authorize_url(browser: httpx.AsyncClient, start_url: str) -> str:
-    start = await browser.get(start_url)
-    assert start.status_code == 302, start.text
-    return start.headers["location"]
-
-
-async def _callback_url(browser: httpx.AsyncClient, start_url: str, login: str) -> str:
-    """Sign in at Keycloak; the redirect back to the app (not followed)."""
-    authorize = await _authorize_url(browser, start_url)
-    signed_in = await browser.get(authorize + "&" + urlencode({"login_hint": login}))
-    assert signed_in.status_code == 302
-    return signed_in.headers["location"]
-
-
-def _query(url: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
-async def _linked(stack: Stack) -> dict[str, int | None]:
-    """Slack user -> Astravue user id of every stored link."""
-    async with stack.runtime.sessions() as session:
-        links = (await session.scalars(select(AstravueLink))).all()
-    return {link.slack_user_id: link.astravue_user_id for link in links}
 
 
 async def test_pkce_is_s256_and_the_state_is_not_the_start_token(stack: Stack) -> None:
