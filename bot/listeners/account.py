@@ -35,7 +35,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         await inv.reply(ui.disconnected(was_linked), replace=True)
 
     async def dismiss(inv: Invocation) -> None:
-        if inv.respond is not None and inv.context.response_url:
+        if inv.respond is not None and inv.context.response_url and inv.may_replace:
             await inv.respond(delete_original=True)
 
     @registry.handler("whoami")

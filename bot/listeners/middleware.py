@@ -12,24 +12,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
-from sqlalchemy.exc import IntegrityError
 
-from bot.db.base import utcnow
-from bot.db.models import ProcessedEvent
-from bot.db.session import session_scope
+from bot.services import once
 from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 
 
 async def first_delivery(services: ServiceContainer, event_id: str) -> bool:
-    """True the first time an event id is seen, in any process."""
-    try:
-        async with session_scope(services.runtime.sessions) as session:
-            session.add(ProcessedEvent(event_id=event_id, received_at=utcnow()))
-    except IntegrityError:
-        return False
-    return True  # old ids are pruned by the scheduler (bot.scheduler.prune_expired)
+    """True the first time an event id is seen, in any process (old ids are pruned by the
+    scheduler, bot.scheduler.prune_expired)."""
+    return await once.claim(services.runtime.sessions, event_id)
 
 
 def register(app: AsyncApp, services: ServiceContainer) -> None:

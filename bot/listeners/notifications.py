@@ -137,8 +137,9 @@ async def _modal(inv: Invocation, build: ViewBuilder) -> None:
 
 
 async def _update_dm(inv: Invocation, payload: dict[str, Any]) -> None:
-    """Replace the clicked DM: through the response_url, else with chat.update."""
-    if inv.respond is not None and inv.context.response_url:
+    """Replace the clicked DM: through the response_url, else with chat.update (when this
+    user may rewrite it: `Invocation.may_replace`; else they are answered alone)."""
+    if (inv.respond is not None and inv.context.response_url) or not inv.may_replace:
         await inv.reply(payload, replace=True)
         return
     container = inv.body.get("container") or {}

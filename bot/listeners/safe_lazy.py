@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.models import LinkStatus
+from bot.listeners import audience
 from bot.services.container import LinkInfo, NotConnected, OrgMissing, ServiceContainer
 from bot.ui import account as account_ui
 from bot.ui.errors import UserFacingError, connect_prompt, error_message
@@ -70,27 +71,49 @@ class Invocation:
         link = await self.services.link(self.team_id, self.user_id)
         return link is not None and link.status == LinkStatus.ACTIVE
 
+    @property
+    def may_replace(self) -> bool:
+        """The clicked message may be rewritten for this user (bot.listeners.audience)."""
+        return audience.may_replace(self.body, self.user_id)
+
     async def reply(self, payload: dict[str, Any], *, replace: bool = False,
                     share: bool = False) -> None:
         """Answer the user: through the response_url when there is one, else ephemerally in
-        the channel, else as a DM (App Home clicks have neither)."""
+        the channel, else as a DM (App Home clicks have neither). `replace` rewrites the
+        clicked message only when `may_replace`; otherwise the answer is the user's alone.
+        A shared message records its author, so only they can rewrite it later."""
+        if replace and not self.may_replace:
+            log.info("%s: not rewriting a message someone else shared; answering privately",
+                     self.ids)
+            replace = share = False
         if self.respond is not None and self.context.response_url:
+            author = self.user_id if share else audience.author_of(self.body) if replace else None
             await self.respond(**payload, replace_original=replace,
-                               response_type="in_channel" if share else "ephemeral")
+                               response_type="in_channel" if share else "ephemeral",
+                               metadata=audience.shared_by(author) if author else None)
             return
-        if self.channel_id and not self.channel_id.startswith("D"):
+        await self.tell_privately(payload, self.channel_id)
+
+    async def tell_privately(self, payload: dict[str, Any], channel: str | None) -> None:
+        """Ephemerally in `channel`; as a DM when there is none, it is a DM, or Slack refuses
+        (e.g. the app is not in that channel)."""
+        if channel and not channel.startswith("D"):
             try:
-                await self.client.chat_postEphemeral(channel=self.channel_id, user=self.user_id,
+                await self.client.chat_postEphemeral(channel=channel, user=self.user_id,
                                                      **payload)
                 return
-            except SlackApiError as exc:  # e.g. not in that channel: fall back to a DM
+            except SlackApiError as exc:
                 log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
         await self.client.chat_postMessage(channel=self.user_id, **payload)
 
     async def connect_prompt(self) -> None:
+        """The connect button, to this user alone. The response_url is kept (to say
+        "Connected" in place of the prompt) only where what it replaces is theirs alone: a
+        click in a shared message would otherwise turn it into "Connected as ..."."""
+        keep = audience.only_clicker_sees(self.body)
         url = await self.services.linking.begin(
             team_id=self.team_id, slack_user_id=self.user_id, channel_id=self.channel_id,
-            response_url=self.context.response_url)
+            response_url=self.context.response_url if keep else None)
         await self.reply(connect_prompt(url))
 
 

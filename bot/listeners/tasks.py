@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
 from bot.astravue.models import TaskUpdateRequest
+from bot.listeners import audience
 from bot.listeners.registration import Ack, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
+from bot.services import once
 from bot.services.container import LinkInfo, ServiceContainer
 from bot.services.tasks import WINDOWS, TaskService
 from bot.ui import task_forms as forms
@@ -23,6 +27,8 @@ from bot.ui import tasks as ui
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError, describe
 from bot.ui.ids import Action, Callback, TaskRef
+
+log = logging.getLogger(__name__)
 
 ROLE_HINTS = {"delete": "the task's owners, its creator or an organisation Admin",
               "create": "Members and Admins (Guests are read-only)",
@@ -54,15 +60,22 @@ def _split(args: str) -> tuple[str, str]:
 
 
 async def announce(inv: Invocation, meta: dict[str, Any], payload: dict[str, Any]) -> None:
-    """A form's result: in the message's thread (shortcut), else ephemeral where it began
-    (`meta["c"]`, the channel kept in the view's metadata), else as a DM."""
+    """A form's result, once its work is done: in the message's thread (shortcut), else
+    ephemeral where it began (`meta["c"]`, the channel kept in the view's metadata), else as
+    a DM. A thread Slack refuses (e.g. the app is not in that channel) costs only the thread
+    reply: the user is told privately that it worked, and why the reply is missing."""
     channel = meta.get("c")
     if channel and meta.get("ts"):
-        await inv.client.chat_postMessage(channel=channel, thread_ts=meta["ts"], **payload)
-    elif channel and not str(channel).startswith("D"):
-        await inv.client.chat_postEphemeral(channel=channel, user=inv.user_id, **payload)
-    else:
-        await inv.client.chat_postMessage(channel=inv.user_id, **payload)
+        try:
+            await inv.client.chat_postMessage(channel=channel, thread_ts=meta["ts"],
+                                              metadata=audience.shared_by(inv.user_id),
+                                              **payload)
+            return
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            log.info("%s: thread reply refused (%s); telling the user privately", inv.ids, error)
+            payload = ui.thread_refused(payload, str(channel), error)
+    await inv.tell_privately(payload, channel)
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -224,20 +237,38 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             draft.owners = [(link.astravue_user_id, link.name or "you")]
         if meta.get("link"):
             draft.permalink = meta["link"]
+        # One task per submission, however often it arrives; a failed create frees it again.
+        key = f"view:{inv.team_id}:{view.get('id')}"
+        if not await once.claim(services.runtime.sessions, key):
+            log.info("%s: submission %s already handled; not creating again", inv.ids,
+                     view.get("id"))
+            return
         try:
             task = await tasks().create(link, draft)
-        except BadRequest as exc:
-            await open_form(inv, link, draft, meta, errors=_field_errors(exc))
-            return
-        except Forbidden as exc:
-            raise _forbidden("create", exc) from None
-        if meta.get("tok"):
-            await tasks().drop_draft(link, meta["tok"])
-        if draft.project_id and draft.space_id and meta.get("c"):
-            await tasks().remember_channel_project(inv.team_id, meta["c"], draft.space_id,
-                                                   draft.project_id)
+        except Exception as exc:
+            await once.release(services.runtime.sessions, key)
+            if isinstance(exc, BadRequest):
+                await open_form(inv, link, draft, meta, errors=_field_errors(exc))
+                return
+            if isinstance(exc, Forbidden):
+                raise _forbidden("create", exc) from None
+            raise
+        await after_create(inv, link, draft, meta)
         note = ":white_check_mark: Created." + _unmapped_note(unmapped)
         await announce(inv, meta, ui.task_message(task, app_url=app_url(), note=note))
+
+    async def after_create(inv: Invocation, link: LinkInfo, draft: ui.TaskDraft,
+                           meta: dict[str, Any]) -> None:
+        """Housekeeping once the task exists: a failure here is logged, never reported as
+        a failed create (the user would try again and make a duplicate)."""
+        try:
+            if meta.get("tok"):
+                await tasks().drop_draft(link, meta["tok"])
+            if draft.project_id and draft.space_id and meta.get("c"):
+                await tasks().remember_channel_project(inv.team_id, meta["c"], draft.space_id,
+                                                       draft.project_id)
+        except Exception:
+            log.exception("%s: task created; tidying up after it failed", inv.ids)
 
     async def edit_submitted(inv: Invocation) -> None:
         view, link = inv.body["view"], await inv.link()

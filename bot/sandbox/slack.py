@@ -226,6 +226,10 @@ class SlackFake:
         # "channel": a 429 blocks that channel; "workspace": it blocks chat.postMessage for all.
         self.retry_after_scope: Literal["channel", "workspace"] = "channel"
         self.rng = random.Random(seed)
+        # Channels the bot is a member of: None is every channel (the default); a set limits
+        # chat.postMessage and chat.postEphemeral to those (`not_in_channel` elsewhere). The
+        # bot's own DMs are always open to it.
+        self.bot_channels: set[str] | None = None
 
         self.users: dict[str, SlackUser] = {u.id: copy.copy(u) for u in _SEED_USERS}
         self.calls: list[SlackCall] = []
@@ -439,6 +443,11 @@ class SlackFake:
             return self.dm_channel(channel)
         return channel
 
+    def _require_member(self, channel: str) -> None:
+        if (self.bot_channels is not None and not channel.startswith("D")
+                and channel not in self.bot_channels):
+            raise _Refusal("not_in_channel")
+
     def _user(self, user_id: Any) -> SlackUser:
         user = self.users.get(user_id) if isinstance(user_id, str) else None
         if user is None:
@@ -469,6 +478,7 @@ class SlackFake:
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
+        self._require_member(channel)
         self._pace_post_message(channel)
         text, blocks = self._message_content("chat.postMessage", args)
         metadata = _metadata(args.get("metadata"))
@@ -513,6 +523,7 @@ class SlackFake:
 
     def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
+        self._require_member(channel)
         user = self._user(args.get("user"))
         text, blocks = self._message_content("chat.postEphemeral", args)
         ephemeral = Ephemeral(channel, user.id, self._next_ts(), text, blocks,
@@ -703,7 +714,11 @@ class SlackFake:
             self.violations.extend(f"response_url: {v}" for v in violations)
             if self.strict:
                 return self._response_answer(record, payload, 400, "invalid_blocks")
-        return self._response_answer(record, payload, 200, self._apply_response(record, payload))
+        try:
+            outcome = self._apply_response(record, payload)
+        except _Refusal as refusal:  # e.g. malformed metadata
+            return self._response_answer(record, payload, 400, refusal.error)
+        return self._response_answer(record, payload, 200, outcome)
 
     def _response_answer(self, record: _ResponseUrl, payload: dict[str, Any], status: int,
                          outcome: str) -> Response:
@@ -721,11 +736,14 @@ class SlackFake:
             elif original is not None:
                 self._ephemerals.remove(original)
             return "deleted"
+        metadata = _metadata(payload.get("metadata"))
         if _truthy(payload.get("replace_original")) and original is not None:
             original.text, original.blocks = text, blocks
+            if isinstance(original, Message) and metadata is not None:
+                original.metadata = metadata
             return "replaced"
         if payload.get("response_type") == "in_channel":
-            message = Message(record.channel, self._next_ts(), text, blocks,
+            message = Message(record.channel, self._next_ts(), text, blocks, metadata,
                               thread_ts=payload.get("thread_ts"))
             self._messages.setdefault(record.channel, []).append(message)
             return "in_channel"

@@ -247,13 +247,15 @@ class SlackClientSim:
             container: dict[str, Any] = {"type": "view", "view_id": view.get("id")}
             view = {**view, "state": {"values": values or {}}}
         else:
-            if channel_id is None and message is not None:
-                found = self.fake.find_message(str(message.get("ts")))
-                channel_id = found.channel if found else None
-            channel_id = channel_id or "C0GENERAL"
             message_ts = (message or {}).get("ts")
+            found = self.fake.find_message(str(message_ts)) if message_ts else None
+            if channel_id is None and found is not None:
+                channel_id = found.channel
+            channel_id = channel_id or "C0GENERAL"
+            # A message the fake did not keep in a channel is one of the app's ephemeral
+            # replies (tests pass those as the payloads the app sent to a response_url).
             container = {"type": "message", "message_ts": message_ts, "channel_id": channel_id,
-                         "is_ephemeral": False}
+                         "is_ephemeral": message is not None and found is None}
             response_url = self.fake.new_response_url(channel_id, self.user_id, message_ts)
         return await self.post(block_action(
             [action], user_id=self.user_id, container=container, trigger_id=self._trigger(),

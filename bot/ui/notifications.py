@@ -13,6 +13,7 @@ from bot.ui.components import (
     button,
     context,
     date_token,
+    escape,
     header,
     message,
     modal,
@@ -92,10 +93,10 @@ def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict
     if about:
         lines.append(about)
     blocks: list[Block] = [section("\n".join(lines))]
-    footer = [t for t in (_when(n), (n.type or "").replace("_", " ")) if t]
+    footer = [t for t in (_when(n), escape((n.type or "").replace("_", " "))) if t]
     if state == "deleted":
         blocks.append(context(":wastebasket: Deleted in Astravue."))
-        return message(f"Deleted: {truncate(n.message, 200)}", blocks)
+        return message(f"Deleted: {truncate(n.message or 'notification', 200)}", blocks)
     if state == "read":
         footer.append(":white_check_mark: read")
     if footer:

@@ -16,9 +16,11 @@ from typing import Any
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
 from bot.parsing.durations import format_duration
 from bot.ui.components import (
+    MAX_MESSAGE_BLOCKS,
     Block,
     actions,
     button,
+    cap_blocks,
     confirm_dialog,
     context,
     date_token,
@@ -272,6 +274,25 @@ def task_message(task: TaskDto, *, app_url: str, note: str | None = None, **deta
                  ) -> dict[str, Any]:
     return message(f"Task: {truncate(task.task_title, 200)}",
                    task_card(task, app_url=app_url, note=note, **details))
+
+
+_THREAD_REFUSALS = {
+    "not_in_channel": "I'm not a member of that channel. To get replies there, add me to it: "
+                      "`/invite @Astravue`",
+    "channel_not_found": "I'm not a member of that channel (or it is private). To get replies "
+                         "there, add me to it: `/invite @Astravue`",
+    "is_archived": "that channel is archived",
+}
+
+
+def thread_refused(payload: dict[str, Any], channel: str, error: str) -> dict[str, Any]:
+    """A form's result that Slack wouldn't post in its thread, for the user alone: the work
+    is done, only the thread reply is missing, and this says why."""
+    why = _THREAD_REFUSALS.get(error, f"Slack refused it ({escape(error)})")
+    notice = context(f":information_source: Done, but I couldn't reply in the thread in "
+                     f"<#{escape(channel)}>: {why}.")
+    return {**payload, "blocks": cap_blocks([notice, *(payload.get("blocks") or [])],
+                                            MAX_MESSAGE_BLOCKS)}
 
 
 def task_gone(note: str) -> dict[str, Any]:

@@ -334,6 +334,9 @@ CASES: dict[str, Case] = {
         make_task(1), app_url=APP_URL, note=MRKDWN, subtasks=make_tasks(),
         comments=make_comments())),
     "tasks.task_gone": Case(lambda: tasks.task_gone(MRKDWN)),
+    "tasks.thread_refused": Case(lambda: tasks.thread_refused(tasks.task_message(
+        make_task(1), app_url=APP_URL, note=MRKDWN, subtasks=make_tasks(),
+        comments=make_comments()), "C0RANDOM", MRKDWN)),
     "tasks.delete_confirmation": Case(
         lambda: tasks.delete_confirmation(make_task(1), app_url=APP_URL)),
     "tasks.task_list_blocks": Case(

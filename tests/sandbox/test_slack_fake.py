@@ -130,6 +130,21 @@ async def test_post_message_refusals(fake: SlackFake, http: httpx.AsyncClient) -
     assert fake.messages_in("C0GENERAL") == []
 
 
+async def test_bot_posts_only_in_channels_it_is_a_member_of(
+        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    assert (await api(http, "chat.postMessage", channel="C0RANDOM", text="a"))["ok"]  # default
+    fake.bot_channels = {"C0GENERAL"}
+    message = await api(http, "chat.postMessage", channel="C0RANDOM", text="b")
+    ephemeral = await api(http, "chat.postEphemeral", channel="C0RANDOM", user="U0MARIA",
+                          text="c")
+    inside = await api(http, "chat.postMessage", channel="C0GENERAL", text="d")
+    dm = await api(http, "chat.postMessage", channel="U0MARIA", text="e")
+
+    assert message == ephemeral == {"ok": False, "error": "not_in_channel"}
+    assert inside["ok"] and dm["ok"]  # its channels and its own DMs stay open
+    assert [m.text for m in fake.messages_in("C0RANDOM")] == ["a"]
+
+
 async def test_invalid_blocks_are_refused_and_recorded(
         fake: SlackFake, http: httpx.AsyncClient) -> None:
     body = await api(http, "chat.postMessage", channel="C0GENERAL", text="x",
