@@ -79,3 +79,28 @@ def view_value(view: dict[str, Any], block_id: str, action_id: str) -> Any:
     if kind == "timepicker":
         return element.get("selected_time")
     return element.get("value")
+
+
+def view_initial(view: dict[str, Any], block_id: str) -> Any:
+    """What an input showed when the form opened, in `view_value`'s terms."""
+    block = next((b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {})
+    element = block.get("element") or {}
+    kind = element.get("type")
+    if kind in ("static_select", "external_select", "radio_buttons"):
+        option = element.get("initial_option")
+        return option.get("value") if option else None
+    if kind == "multi_users_select":
+        return element.get("initial_users") or []
+    if kind == "datepicker":
+        return element.get("initial_date")
+    if kind == "timepicker":
+        return element.get("initial_time")
+    return element.get("initial_value")
+
+
+def edited(view: dict[str, Any], block_id: str, action_id: str) -> bool:
+    """Whether the user changed this input. An edit form changes only these fields: one the
+    user left alone keeps its stored value, even where the form shows it rounded (a day
+    for an instant, minutes for seconds, the start of a long text)."""
+    return (view_value(view, block_id, action_id) or None) != (
+        view_initial(view, block_id) or None)

@@ -13,7 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import Forbidden
-from bot.listeners.registration import on_action, on_view, view_value
+from bot.astravue.updates import TimerChanges
+from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import (
@@ -328,11 +329,19 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             return datetime.combine(day, parse_clock_time(str(view_value(view, block, action))),
                                     tzinfo=zone)
 
+        # Only what the user changed: the pickers show minutes, the entry may hold seconds.
+        changes: TimerChanges = {}
+        moved_day = edited(view, ui.DATE_BLOCK, ui.DATE_INPUT)
+        if moved_day or edited(view, ui.START_BLOCK, ui.START_INPUT):
+            changes["start_time"] = moment(ui.START_BLOCK, ui.START_INPUT)
+        if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT):
+            changes["end_time"] = moment(ui.END_BLOCK, ui.END_INPUT)
+        if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT):
+            changes["billable"] = view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO
+        if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT):
+            changes["notes"] = view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or None
         entry = await timers.update_entry(
-            await inv.link(), _int(view.get("private_metadata")) or 0,
-            start=moment(ui.START_BLOCK, ui.START_INPUT), end=moment(ui.END_BLOCK, ui.END_INPUT),
-            billable=view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-            notes=view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT))
+            await inv.link(), _int(view.get("private_metadata")) or 0, changes)
         await inv.reply(ui.logged(entry, f"task {entry.task_id}", zone))
         await refresh_home(inv)
 

@@ -14,11 +14,11 @@ from bot.astravue.models import (
     ProjectDto,
     TimerData,
     TimerRequest,
-    TimerUpdateRequest,
     TimesheetReport,
     TimesheetSummary,
     TimeTrackerDto,
 )
+from bot.astravue.updates import TimerChanges
 from bot.db.models import UserSettings
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
@@ -231,11 +231,13 @@ class TimerService:
         entries = await self.entries(link, today, today)
         return sum((e.duration or timedelta(0) for e in entries), timedelta(0))
 
-    async def update_entry(self, link: LinkInfo, entry_id: int, *, start: datetime,
-                           end: datetime, billable: bool, notes: str | None) -> TimeTrackerDto:
-        body = TimerUpdateRequest(start_time=start, end_time=end, billable=billable,
-                                  notes=notes or None)
-        return await self._client(link).timers.update(time_tracker_id=entry_id, body=body)
+    async def update_entry(self, link: LinkInfo, entry_id: int, changes: TimerChanges
+                           ) -> TimeTrackerDto:
+        """Change these fields of one of the user's entries (notes None clears the note)."""
+        zone = await self.zone_name(link)
+        found = await self.entry(link, entry_id, datetime.now(resolve_zone(zone)).date())
+        return await self._client(link).timers.change(
+            task_id=found.task_id or 0, time_tracker_id=entry_id, changes=changes)
 
     async def delete_entry(self, link: LinkInfo, entry_id: int) -> None:
         await self._client(link).timers.delete(time_tracker_id=entry_id)
