@@ -12,6 +12,7 @@ from bot.astravue.auth import OAuthError
 from bot.astravue.errors import AstravueConnectionError
 from bot.services.container import ServiceContainer
 from bot.services.linking import LinkError, LinkOutcome
+from bot.services.session_scopes import ScopeRetry
 from bot.ui import account as account_ui
 from bot.ui.pages import page
 
@@ -38,6 +39,8 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
         outcome = await services.linking.complete(state_value=params.get("state", ""),
                                                   code=params.get("code"),
                                                   error=params.get("error"))
+    except ScopeRetry as retry:  # Keycloak refused offline_access: ask again without it
+        return RedirectResponse(retry.url, status_code=302, headers={"Cache-Control": "no-store"})
     except LinkError as exc:
         log.info("connect callback refused: %s", exc.kind)
         return _page(exc.kind)
@@ -50,7 +53,8 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
 
 async def confirm_in_slack(services: ServiceContainer, outcome: LinkOutcome) -> None:
     """Through the command's response_url while it lives, else as a DM."""
-    payload = account_ui.connected(outcome.name, outcome.email, outcome.org_id)
+    payload = account_ui.connected(outcome.name, outcome.email, outcome.org_id,
+                                   session_only=outcome.session_only)
     if outcome.response_url:
         try:
             reply = await AsyncWebhookClient(outcome.response_url).send(
