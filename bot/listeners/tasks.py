@@ -373,7 +373,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         details = await tasks().details(link, ref)
         await inv.reply(ui.task_message(details.task, app_url=app_url(),
                                         subtasks=details.subtasks, checklist=details.checklist,
-                                        comments=details.comments), share=resolution.share)
+                                        comments=details.comments, my_time=details.my_time),
+                        share=resolution.share)
 
     @registry.handler("task search")
     async def search(inv: Invocation, resolution: Resolution) -> None:

@@ -29,7 +29,7 @@ from bot.services.container import LinkInfo, ServiceContainer
 from bot.services.timers import NO_TIMER, TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui
-from bot.ui.components import escape
+from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback, TaskRef
 from bot.ui.tasks import ref_of
@@ -86,6 +86,9 @@ def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]
             if day is not None and not others:
                 return day, words[length:]
     return None, words
+
+
+PERIODS = ("today", "week", "month")
 
 
 def period(word: str, today: date, default: str) -> tuple[date, date, str]:
@@ -298,9 +301,17 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     # -- entries --
 
     async def time_command(inv: Invocation, resolution: Resolution) -> None:
-        zone = await zone_of(inv)
-        first, last, label = period(resolution.args.lower(), datetime.now(zone).date(), "today")
-        entries = await timers.entries(await inv.link(), first, last)
+        """`/astravue time [today|week|month]`, or `/astravue time <task>`: your entries."""
+        zone, link = await zone_of(inv), await inv.link()
+        word = resolution.args.strip()
+        if word and word.lower() not in PERIODS:
+            _, task = await services.tasks.find(link, word)
+            entries, _ = await timers.on_task(link, task.task_id)
+            label = f"on #{task.task_id} “{escape(truncate(task.task_title, 80))}”"
+            await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
+            return
+        first, last, label = period(word.lower(), datetime.now(zone).date(), "today")
+        entries = await timers.entries(link, first, last)
         await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
 
     async def edit_clicked(inv: Invocation) -> None:

@@ -38,6 +38,7 @@ from bot.ui.tasks import (
     DONE_CATEGORY,
     Pick,
     TaskDraft,
+    TaskTime,
     is_done,
     parse_task_locator,
     ref_of,
@@ -70,6 +71,7 @@ class TaskDetails:
     subtasks: list[TaskDto]
     checklist: list[TaskCheckListDto]
     comments: list[TaskCommentDto]
+    my_time: TaskTime | None = None
 
 
 def _key(name: str) -> str:
@@ -215,9 +217,15 @@ class TaskService:
             space_id, project_id = _in_project(ref)
             subtasks = await client.subtasks.list_project(
                 space_id=space_id, project_id=project_id, task_id=ref.task_id)
-        checklist = await client.checklists.list_for_task(task_id=ref.task_id)
+        self._seen(link, subtasks)  # so `task show <subtask id>` finds them
+        if task.parent_task_id is None:
+            checklist = await client.checklists.list_for_task(task_id=ref.task_id)
+        else:
+            checklist = await client.checklists.list_for_subtask(
+                task_id=task.parent_task_id, subtask_id=ref.task_id)
         comments = await client.comments.list(task_id=ref.task_id, size=50)
-        return TaskDetails(task, subtasks, checklist, comments[-3:])
+        _, my_time = await self.services.timers.on_task(link, ref.task_id)
+        return TaskDetails(task, subtasks, checklist, comments[-3:], my_time)
 
     async def update(self, link: LinkInfo, ref: TaskRef, changes: TaskChanges) -> TaskDto:
         """Change these fields only: the client reads the task and sends all of it."""
