@@ -95,7 +95,8 @@ def view_value(view: dict[str, Any], block_id: str, action_id: str) -> Any:
 
 def view_initial(view: dict[str, Any], block_id: str) -> Any:
     """What an input showed when the form opened, in `view_value`'s terms."""
-    block = next((b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {})
+    block: dict[str, Any] = next(
+        (b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {})
     return _element_value(block.get("element") or {}, initial=True)
 
 

@@ -588,7 +588,7 @@ class _AstravueApi:
         if not self.state.put_replaces:
             fields = _task_fields(call.body, creating=False)
         else:  # what the body leaves out takes the value a new task gets
-            defaults = {
+            defaults: dict[str, Any] = {
                 "description": None, "owners": [], "tags": [], "start_date": None,
                 "due_date": None, "completion": 0, "priority": DEFAULT_PRIORITY,
                 "status": self.state.statuses_for(task.org_id, task.project_id)[0].name}

@@ -89,7 +89,8 @@ async def find_in_astravue(client: AstravueClient, email: str) -> Identity:
     people += [s.created_by for s in spaces]
     me = next((p for p in people if p and p.user_id is not None and p.email
                and p.email.lower() == email.lower()), None)
-    tenant = next((r.tenant_id for r in [*tasks, *spaces] if r.tenant_id is not None), None)
+    tenants = [t.tenant_id for t in tasks] + [s.tenant_id for s in spaces]
+    tenant = next((t for t in tenants if t is not None), None)
     return Identity(astravue_user_id=me.user_id if me else None, email=None, name=None,
                     org_id=tenant, user_source="astravue" if me else None,
                     org_source="astravue" if tenant is not None else None)
