@@ -146,6 +146,11 @@ class KeycloakClient:
     def __repr__(self) -> str:
         return f"KeycloakClient(auth_url={self._auth_url!r}, client_id={self._client_id!r})"
 
+    @property
+    def scopes(self) -> str:
+        """The scopes the connect flow asks for (settings: ASTRAVUE_SCOPES)."""
+        return self._scopes
+
     @staticmethod
     def new_pkce() -> tuple[str, str]:
         """A fresh (code_verifier, S256 code_challenge) pair."""
@@ -153,13 +158,20 @@ class KeycloakClient:
         return verifier, pkce_challenge(verifier)
 
     def authorize_url(
-        self, *, redirect_uri: str, state: str, code_challenge: str, login_hint: str | None = None
+        self,
+        *,
+        redirect_uri: str,
+        state: str,
+        code_challenge: str,
+        login_hint: str | None = None,
+        scopes: str | None = None,
     ) -> str:
+        """`scopes` replaces the configured ones (linking without offline_access)."""
         params = {
             "response_type": "code",
             "client_id": self._client_id,
             "redirect_uri": redirect_uri,
-            "scope": self._scopes,
+            "scope": scopes or self._scopes,
             "state": state,
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",

@@ -27,6 +27,7 @@ from bot.astravue.endpoints import ENDPOINTS, Endpoint
 from bot.astravue.errors import (
     AstravueConnectionError,
     AstravueTimeout,
+    NotFound,
     ReauthorizationRequired,
     ResponseValidationError,
     Unauthorized,
@@ -61,6 +62,16 @@ from bot.astravue.models import (
 )
 from bot.astravue.pagination import Page, iterate_items
 from bot.astravue.retry import RetryPolicy, capped_timeout, should_retry
+from bot.astravue.updates import (
+    ProjectChanges,
+    SpaceChanges,
+    TaskChanges,
+    TimerChanges,
+    project_update,
+    space_update,
+    task_update,
+    timer_update,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -310,6 +321,11 @@ class PersonalTasks(_Resource):
         reply = await self._client.call("updatePersonalTask", path={"taskId": task_id}, body=body)
         return reply.one(TaskDto)
 
+    async def change(self, *, task_id: int, changes: TaskChanges) -> TaskDto:
+        """Read the task, then PUT all of it with `changes` applied (bot.astravue.updates)."""
+        current = await self.get(task_id=task_id)
+        return await self.update(task_id=task_id, body=task_update(current, changes))
+
     async def delete(self, *, task_id: int) -> None:
         await self._client.call("deletePersonalTask", path={"taskId": task_id})
 
@@ -327,6 +343,11 @@ class Spaces(_Resource):
     async def update(self, *, space_id: int, body: SpaceRequest) -> SpaceDto:
         reply = await self._client.call("updateSpace", path={"spaceId": space_id}, body=body)
         return reply.one(SpaceDto)
+
+    async def change(self, *, space_id: int, changes: SpaceChanges) -> SpaceDto:
+        """Read the space, then PUT all of it with `changes` applied."""
+        current = await self.get(space_id=space_id)
+        return await self.update(space_id=space_id, body=space_update(current, changes))
 
     async def delete(self, *, space_id: int) -> None:
         await self._client.call("deleteSpace", path={"spaceId": space_id})
@@ -362,6 +383,13 @@ class Projects(_Resource):
     async def update(self, *, space_id: int, project_id: int, body: ProjectRequest) -> ProjectDto:
         path = {"spaceId": space_id, "projectId": project_id}
         return (await self._client.call("updateProject", path=path, body=body)).one(ProjectDto)
+
+    async def change(self, *, space_id: int, project_id: int,
+                     changes: ProjectChanges) -> ProjectDto:
+        """Read the project, then PUT all of it with `changes` applied."""
+        current = await self.get(space_id=space_id, project_id=project_id)
+        return await self.update(space_id=space_id, project_id=project_id,
+                                 body=project_update(current, changes))
 
     async def delete(self, *, space_id: int, project_id: int) -> None:
         await self._client.call(
@@ -440,6 +468,13 @@ class ProjectTasks(_Resource):
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
         return (await self._client.call("updateProjectTask", path=path, body=body)).one(TaskDto)
 
+    async def change(self, *, space_id: int, project_id: int, task_id: int,
+                     changes: TaskChanges) -> TaskDto:
+        """Read the task, then PUT all of it with `changes` applied."""
+        current = await self.get(space_id=space_id, project_id=project_id, task_id=task_id)
+        return await self.update(space_id=space_id, project_id=project_id, task_id=task_id,
+                                 body=task_update(current, changes))
+
     async def delete(self, *, space_id: int, project_id: int, task_id: int) -> None:
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
         await self._client.call("deleteProjectTask", path=path)
@@ -504,6 +539,18 @@ class Timers(_Resource):
             "updateTimer", path={"timeTrackerId": time_tracker_id}, body=body
         )
         return reply.one(TimeTrackerDto)
+
+    async def change(self, *, task_id: int, time_tracker_id: int,
+                     changes: TimerChanges) -> TimeTrackerDto:
+        """Read the entry (there is no GET of one entry: the task's entries hold it), then PUT
+        all of it with `changes` applied."""
+        current = next((entry for entry in await self.list_for_task(task_id=task_id)
+                        if entry.time_tracker_id == time_tracker_id), None)
+        if current is None:
+            raise NotFound(404, "GET", ENDPOINTS["listTaskTimers"].build(taskId=task_id),
+                           f"time entry {time_tracker_id} is not among the task's entries")
+        return await self.update(time_tracker_id=time_tracker_id,
+                                 body=timer_update(current, changes))
 
     async def delete(self, *, time_tracker_id: int) -> None:
         await self._client.call("deleteTimer", path={"timeTrackerId": time_tracker_id})

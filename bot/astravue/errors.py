@@ -77,7 +77,7 @@ class AstravueAPIError(AstravueError):
 
 
 class BadRequest(AstravueAPIError):
-    """400: validation failed; `field_errors` says which input was wrong."""
+    """400 or 422: validation failed; `field_errors` says which input was wrong."""
 
 
 class Unauthorized(AstravueAPIError):
@@ -110,6 +110,7 @@ _BY_STATUS: dict[int, type[AstravueAPIError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    422: BadRequest,  # Spring's other answer to a body that fails validation
     429: RateLimited,
 }
 

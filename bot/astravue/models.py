@@ -9,7 +9,7 @@ names as aliases; request models serialise back to the wire names with `to_wire(
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -34,9 +34,17 @@ class AstravueModel(BaseModel):
 
 
 class RequestModel(AstravueModel):
+    # Fields sent as an explicit null when None: full update bodies clear them on purpose
+    # (see bot.astravue.updates). Any other None field is left out of the body.
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset()
+
     def to_wire(self) -> dict[str, Any]:
-        """The JSON body: camelCase names, unset (None) fields left out."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        """The JSON body: camelCase names; None fields left out unless CLEARABLE."""
+        wire = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for name in self.CLEARABLE:
+            if getattr(self, name) is None:
+                wire[type(self).model_fields[name].alias or name] = None
+        return wire
 
 
 # --- people -----------------------------------------------------------------------------
@@ -167,6 +175,10 @@ class TaskCreateRequest(RequestModel):
 
 
 class TaskUpdateRequest(RequestModel):
+    """A whole task as PUT sends it (built by bot.astravue.updates)."""
+
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset({"description", "start_date", "due_date"})
+
     task_title: str | None = None
     description: str | None = None
     owners: list[int] | None = None
@@ -227,6 +239,12 @@ class SpaceRequest(RequestModel):
     color: str | None = None
 
 
+class SpaceUpdateRequest(SpaceRequest):
+    """A whole space as PUT sends it (built by bot.astravue.updates)."""
+
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset({"description"})
+
+
 class ProjectDto(AstravueModel):
     tenant_id: int | None = None
     project_id: int
@@ -255,6 +273,13 @@ class ProjectRequest(RequestModel):
     budget: float | None = None
 
 
+class ProjectUpdateRequest(ProjectRequest):
+    """A whole project as PUT sends it (built by bot.astravue.updates)."""
+
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset(
+        {"description", "start_date", "end_date", "budget"})
+
+
 class ProjectListResponse(AstravueModel):
     projects: list[ProjectDto] = Field(default_factory=list)
     page: int | None = None
@@ -276,6 +301,10 @@ class TimerRequest(RequestModel):
 
 
 class TimerUpdateRequest(RequestModel):
+    """A whole time entry as PUT sends it (built by bot.astravue.updates)."""
+
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset({"notes"})
+
     start_time: UtcDateTime | None = None
     end_time: UtcDateTime | None = None
     billable: bool | None = None

@@ -104,6 +104,9 @@ class PendingLink(Base):
     astravue_email: Mapped[str | None] = mapped_column(String(EMAIL_CHARS))
     astravue_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))
     org_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_source: Mapped[str | None] = mapped_column(String(16))  # where the identity came from
+    org_source: Mapped[str | None] = mapped_column(String(16))
+    session_only: Mapped[bool] = mapped_column(Boolean, default=False)  # no offline token
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 

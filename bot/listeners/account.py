@@ -11,6 +11,7 @@ from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.services.container import ServiceContainer
+from bot.services.identity import find_in_astravue, recorded
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
@@ -95,12 +96,17 @@ async def _open_org_modal(inv: Invocation, current: int | None) -> None:
 async def _save_org(services: ServiceContainer, inv: Invocation, org_id: int) -> None:
     """Check with Astravue that the user belongs to that organisation, then keep it."""
     link = await inv.link()
+    client = services.astravue(link, org_id=org_id)
     try:
-        await services.astravue(link, org_id=org_id).spaces.list()
+        await client.spaces.list()
     except Forbidden:
         raise UserFacingError(f"Astravue says you aren't a member of organisation {org_id}. "
                               "Check the number and try again.") from None
-    await services.linking.set_org(team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id)
+    user_id = None
+    if link.astravue_user_id is None and link.email:  # no claim said who they are
+        user_id = (await find_in_astravue(client, link.email)).astravue_user_id
+    await services.linking.set_org(team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id,
+                                   astravue_user_id=user_id)
     await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
 
 
@@ -120,9 +126,8 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
     except AstravueError as exc:
         checks.append(ui.Check("Sign-in", False, f"Astravue sign-in unreachable ({exc})",
                                "try again in a few minutes"))
-    checks.append(ui.Check("Organisation", link.org_id is not None,
-                           str(link.org_id) if link.org_id is not None else "not set",
-                           "run `/astravue org <id>`"))
+    checks += ui.identity_checks(link.astravue_user_id, link.org_id, await recorded(
+        services.runtime.sessions, inv.team_id, inv.user_id))
     try:
         opened = await inv.client.conversations_open(users=inv.user_id)
         checks.append(ui.Check("Direct messages", True,

@@ -17,6 +17,7 @@ from bot.services.container import ServiceContainer
 from bot.services.link_rules import well_formed_token
 from bot.services.linking import LinkError, LinkOutcome
 from bot.services.pending_links import PENDING_TTL
+from bot.services.session_scopes import ScopeRetry
 from bot.ui import account as account_ui
 from bot.ui.pages import LinkParties, confirm_page, connected_page, page
 
@@ -62,6 +63,8 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
         outcome = await services.linking.complete(state_value=params.get("state", ""),
                                                   code=params.get("code"),
                                                   error=params.get("error"))
+    except ScopeRetry as retry:  # Keycloak refused offline_access: ask again without it
+        return RedirectResponse(retry.url, status_code=302, headers={"Cache-Control": "no-store"})
     except LinkError as exc:
         log.info("connect callback refused: %s", exc.kind)
         return _page(exc.kind)
@@ -112,7 +115,8 @@ async def confirm(request: Request, services: ServiceContainer) -> Response:
 
 async def _connected(services: ServiceContainer, outcome: LinkOutcome) -> Response:
     await tell_in_slack(services, outcome,
-                        account_ui.connected(outcome.name, outcome.email, outcome.org_id))
+                        account_ui.connected(outcome.name, outcome.email, outcome.org_id,
+                                             session_only=outcome.session_only))
     return _html(connected_page(_parties(outcome)))
 
 

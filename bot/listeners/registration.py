@@ -59,23 +59,50 @@ def on_view(app: AsyncApp, services: ServiceContainer, callback_id: str, handler
     app.view(callback_id)(ack=ack_view, lazy=[safe_lazy(services, lazy)])
 
 
+# Element type -> (key of the submitted value in view state, key of the initial value in
+# the element); any other element (text, number) uses "value" and "initial_value".
+_VALUE_KEYS = {
+    "static_select": ("selected_option", "initial_option"),
+    "external_select": ("selected_option", "initial_option"),
+    "radio_buttons": ("selected_option", "initial_option"),
+    "multi_static_select": ("selected_options", "initial_options"),
+    "multi_external_select": ("selected_options", "initial_options"),
+    "checkboxes": ("selected_options", "initial_options"),
+    "users_select": ("selected_user", "initial_user"),
+    "multi_users_select": ("selected_users", "initial_users"),
+    "datepicker": ("selected_date", "initial_date"),
+    "timepicker": ("selected_time", "initial_time"),
+}
+
+
+def _element_value(element: dict[str, Any], *, initial: bool) -> Any:
+    keys = _VALUE_KEYS.get(element.get("type") or "", ("value", "initial_value"))
+    raw = element.get(keys[initial])
+    if keys[0] == "selected_option":
+        return raw.get("value") if raw else None
+    if keys[0] == "selected_options":
+        return [o.get("value") for o in raw or []]
+    if keys[0] == "selected_users":
+        return raw or []
+    return raw
+
+
 def view_value(view: dict[str, Any], block_id: str, action_id: str) -> Any:
     """The submitted value of one input, whatever its element type."""
     element = (((view.get("state") or {}).get("values") or {}).get(block_id) or {}).get(action_id)
-    if not element:
-        return None
-    kind = element.get("type")
-    if kind in ("static_select", "external_select", "radio_buttons"):
-        option = element.get("selected_option")
-        return option.get("value") if option else None
-    if kind in ("multi_static_select", "multi_external_select", "checkboxes"):
-        return [o.get("value") for o in element.get("selected_options") or []]
-    if kind == "users_select":
-        return element.get("selected_user")
-    if kind == "multi_users_select":
-        return element.get("selected_users") or []
-    if kind == "datepicker":
-        return element.get("selected_date")
-    if kind == "timepicker":
-        return element.get("selected_time")
-    return element.get("value")
+    return _element_value(element, initial=False) if element else None
+
+
+def view_initial(view: dict[str, Any], block_id: str) -> Any:
+    """What an input showed when the form opened, in `view_value`'s terms."""
+    block: dict[str, Any] = next(
+        (b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {})
+    return _element_value(block.get("element") or {}, initial=True)
+
+
+def edited(view: dict[str, Any], block_id: str, action_id: str) -> bool:
+    """Whether the user changed this input. An edit form changes only these fields: one the
+    user left alone keeps its stored value, even where the form shows it rounded (a day
+    for an instant, minutes for seconds, the start of a long text)."""
+    return (view_value(view, block_id, action_id) or None) != (
+        view_initial(view, block_id) or None)

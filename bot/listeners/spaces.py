@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import AstravueError, BadRequest, Forbidden, NotFound
 from bot.astravue.models import SpaceDto, SpaceRequest
-from bot.listeners.registration import on_action, on_view, view_value
+from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.tasks import announce, metadata
@@ -20,7 +20,7 @@ from bot.services.container import LinkInfo, ServiceContainer
 from bot.services.spaces import SpaceService
 from bot.ui import spaces as ui
 from bot.ui.components import escape, modal, section
-from bot.ui.errors import UserFacingError, describe
+from bot.ui.errors import UserFacingError, describe, field_errors
 from bot.ui.ids import Action, Callback
 from bot.ui.task_forms import VALUE, loading_view
 
@@ -35,12 +35,6 @@ def _chosen(inv: Invocation) -> str:
 
 def _from_message(inv: Invocation) -> bool:
     return inv.body.get("type") == "block_actions"
-
-
-def _field_errors(exc: BadRequest) -> dict[str, str]:
-    errors = {ui.FIELD_BLOCKS.get(e.field or "", e.field or "form"): e.message or "invalid"
-              for e in exc.field_errors}
-    return errors or {"form": describe(exc)}
 
 
 def _day(value: Any) -> date | None:
@@ -66,6 +60,12 @@ def read_project_form(view: dict[str, Any]) -> ui.ProjectFields:
         status=value(ui.STATUS), priority=value(ui.PRIORITY), health=value(ui.HEALTH),
         start=_day(value(ui.START)), end=_day(value(ui.END)),
         budget=_number(value(ui.BUDGET)))
+
+
+def _changed(view: dict[str, Any], meta: dict[str, Any], blocks: tuple[str, ...]
+             ) -> list[str]:
+    """The inputs the user changed, with those changed before a refusal reopened the form."""
+    return sorted({b for b in blocks if edited(view, b, VALUE)} | set(meta.get("e") or ()))
 
 
 def validate_space_form(view: dict[str, Any]) -> dict[str, str]:
@@ -361,11 +361,12 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                             color=view_value(view, ui.COLOR, VALUE))
         space_id = meta.get("s")
         action = "edit this space" if space_id else "create spaces"
+        changed = _changed(view, meta, (ui.NAME, ui.DESCRIPTION, ui.COLOR))
 
         async def work() -> None:
             try:
                 if space_id:
-                    saved = await spaces.update_space(link, int(space_id), body)
+                    saved = await spaces.update_space(link, int(space_id), body, changed)
                 else:
                     saved = await spaces.create_space(link, body)
             except BadRequest as exc:
@@ -373,8 +374,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                                  description=body.description, color=body.color
                                  ) if space_id else None
                 await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.space_form(
-                    shown, name=body.space_name, metadata=json.dumps(meta),
-                    errors=_field_errors(exc)))
+                    shown, name=body.space_name, metadata=json.dumps({**meta, "e": changed}),
+                    errors=field_errors(exc, ui.FIELD_BLOCKS)))
                 return
             await announce(inv, meta, ui.saved("Space", saved.space_name,
                                                "saved" if space_id else "created"))
@@ -388,11 +389,14 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         editing = meta.get("p") is not None
         space_id = int(meta["s"] if editing else view_value(view, ui.SPACE, VALUE))
         action = "edit this project" if editing else "create projects in this space"
+        changed = _changed(view, meta, (ui.NAME, ui.DESCRIPTION, ui.STATUS, ui.PRIORITY,
+                                        ui.HEALTH, ui.START, ui.END, ui.BUDGET))
 
         async def work() -> None:
             try:
                 if editing:
-                    saved = await spaces.update_project(link, space_id, int(meta["p"]), fields)
+                    saved = await spaces.update_project(link, space_id, int(meta["p"]), fields,
+                                                        changed)
                 else:
                     saved = await spaces.create_project(link, space_id, fields)
             except BadRequest as exc:
@@ -400,7 +404,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                                                 for s in await spaces.spaces(link)]
                 await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.project_form(
                     fields, editing=editing, spaces=choices, space=str(space_id),
-                    metadata=json.dumps(meta), errors=_field_errors(exc)))
+                    metadata=json.dumps({**meta, "e": changed}),
+                    errors=field_errors(exc, ui.FIELD_BLOCKS)))
                 return
             await announce(inv, meta, ui.saved("Project", saved.project_name,
                                                "saved" if editing else "created"))

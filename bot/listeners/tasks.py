@@ -6,16 +6,16 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
-from bot.astravue.models import TaskUpdateRequest
+from bot.astravue.updates import TaskChanges
 from bot.listeners import audience
-from bot.listeners.registration import Ack, on_action, on_view, view_value
+from bot.listeners.registration import Ack, edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
@@ -25,7 +25,7 @@ from bot.services.tasks import WINDOWS, TaskService
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.components import escape
-from bot.ui.errors import UserFacingError, describe
+from bot.ui.errors import UserFacingError, field_errors
 from bot.ui.ids import Action, Callback, TaskRef
 
 log = logging.getLogger(__name__)
@@ -248,7 +248,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         except Exception as exc:
             await once.release(services.runtime.sessions, key)
             if isinstance(exc, BadRequest):
-                await open_form(inv, link, draft, meta, errors=_field_errors(exc))
+                await open_form(inv, link, draft, meta,
+                                errors=field_errors(exc, forms.FIELD_BLOCKS))
                 return
             if isinstance(exc, Forbidden):
                 raise _forbidden("create", exc) from None
@@ -277,16 +278,28 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         draft = read_form(view)
         owners, unmapped = await owners_from_form(inv, link, view)
         tz = await tasks().tz(link)
-        body = TaskUpdateRequest(
-            task_title=draft.title, description=draft.description,
-            owners=[i for i, _ in owners] or None, priority=draft.priority,
-            status=draft.status, tags=draft.tags,
-            due_date=to_utc_due(draft.due, tz) if draft.due else None,
-            start_date=local_day_bounds(draft.start, tz)[0] if draft.start else None)
+        # Only what the user changed: an input emptied clears its field on purpose.
+        wanted: dict[str, Any] = {
+            forms.TITLE: ("task_title", draft.title),
+            forms.DESCRIPTION: ("description", draft.description),
+            forms.TAGS: ("tags", draft.tags),
+            forms.PRIORITY: ("priority", draft.priority),
+            forms.STATUS: ("status", draft.status),
+            forms.DUE: ("due_date", to_utc_due(draft.due, tz) if draft.due else None),
+            forms.START: ("start_date",
+                          local_day_bounds(draft.start, tz)[0] if draft.start else None),
+            forms.OWNERS: ("owners", [i for i, _ in owners])}
+        # A form reopened after a refusal shows the user's values: remember what they changed.
+        changed = {block for block in wanted if edited(view, block, forms.VALUE)}
+        changed |= set(meta.get("e") or ())
+        if not owners:
+            changed.discard(forms.OWNERS)  # nobody mappable chosen: not "remove every owner"
+        changes = cast(TaskChanges, {wanted[block][0]: wanted[block][1] for block in changed})
         try:
-            task = await tasks().update(link, ref, body)
+            task = await tasks().update(link, ref, changes)
         except BadRequest as exc:
-            await open_form(inv, link, draft, meta, editing=True, errors=_field_errors(exc))
+            await open_form(inv, link, draft, {**meta, "e": sorted(changed)}, editing=True,
+                            errors=field_errors(exc, forms.FIELD_BLOCKS))
             return
         except Forbidden as exc:
             raise _forbidden("edit", exc) from None
@@ -392,7 +405,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         details = await tasks().details(link, ref)
         await inv.reply(ui.task_message(details.task, app_url=app_url(),
                                         subtasks=details.subtasks, checklist=details.checklist,
-                                        comments=details.comments), share=resolution.share)
+                                        comments=details.comments, my_time=details.my_time),
+                        share=resolution.share)
 
     @registry.handler("task search")
     async def search(inv: Invocation, resolution: Resolution) -> None:
@@ -527,12 +541,6 @@ def _local(moment: datetime | None, tz: str) -> date | None:
     if moment is None:
         return None
     return user_today(tz, moment)
-
-
-def _field_errors(exc: BadRequest) -> dict[str, str]:
-    errors = {forms.FIELD_BLOCKS.get(e.field or "", e.field or "form"): e.message or "invalid"
-              for e in exc.field_errors}
-    return errors or {"form": describe(exc)}
 
 
 def _notes(notes: list[str]) -> str:

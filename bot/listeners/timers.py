@@ -13,7 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import Forbidden
-from bot.listeners.registration import on_action, on_view, view_value
+from bot.astravue.updates import TimerChanges
+from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import (
@@ -28,7 +29,7 @@ from bot.services.container import LinkInfo, ServiceContainer
 from bot.services.timers import NO_TIMER, TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui
-from bot.ui.components import escape
+from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback, TaskRef
 from bot.ui.tasks import ref_of
@@ -85,6 +86,9 @@ def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]
             if day is not None and not others:
                 return day, words[length:]
     return None, words
+
+
+PERIODS = ("today", "week", "month")
 
 
 def period(word: str, today: date, default: str) -> tuple[date, date, str]:
@@ -297,9 +301,17 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     # -- entries --
 
     async def time_command(inv: Invocation, resolution: Resolution) -> None:
-        zone = await zone_of(inv)
-        first, last, label = period(resolution.args.lower(), datetime.now(zone).date(), "today")
-        entries = await timers.entries(await inv.link(), first, last)
+        """`/astravue time [today|week|month]`, or `/astravue time <task>`: your entries."""
+        zone, link = await zone_of(inv), await inv.link()
+        word = resolution.args.strip()
+        if word and word.lower() not in PERIODS:
+            _, task = await services.tasks.find(link, word)
+            entries, _ = await timers.on_task(link, task.task_id)
+            label = f"on #{task.task_id} “{escape(truncate(task.task_title, 80))}”"
+            await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
+            return
+        first, last, label = period(word.lower(), datetime.now(zone).date(), "today")
+        entries = await timers.entries(link, first, last)
         await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
 
     async def edit_clicked(inv: Invocation) -> None:
@@ -328,11 +340,19 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             return datetime.combine(day, parse_clock_time(str(view_value(view, block, action))),
                                     tzinfo=zone)
 
+        # Only what the user changed: the pickers show minutes, the entry may hold seconds.
+        changes: TimerChanges = {}
+        moved_day = edited(view, ui.DATE_BLOCK, ui.DATE_INPUT)
+        if moved_day or edited(view, ui.START_BLOCK, ui.START_INPUT):
+            changes["start_time"] = moment(ui.START_BLOCK, ui.START_INPUT)
+        if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT):
+            changes["end_time"] = moment(ui.END_BLOCK, ui.END_INPUT)
+        if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT):
+            changes["billable"] = view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO
+        if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT):
+            changes["notes"] = view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or None
         entry = await timers.update_entry(
-            await inv.link(), _int(view.get("private_metadata")) or 0,
-            start=moment(ui.START_BLOCK, ui.START_INPUT), end=moment(ui.END_BLOCK, ui.END_INPUT),
-            billable=view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-            notes=view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT))
+            await inv.link(), _int(view.get("private_metadata")) or 0, changes)
         await inv.reply(ui.logged(entry, f"task {entry.task_id}", zone))
         await refresh_home(inv)
 

@@ -23,7 +23,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.astravue_state import (
+    DEFAULT_HEALTH,
+    DEFAULT_PRIORITY,
+    DEFAULT_PROJECT_STATUS,
+    DEFAULT_SPACE_COLOR,
     ROLE_IDS,
+    UNSET,
     AstravueState,
     BadRequest,
     ChecklistItem,
@@ -73,7 +78,7 @@ class _Body:
     def __contains__(self, name: str) -> bool:
         return name in self.data
 
-    def _fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: str) -> None:
         self.errors.append(FieldError(name, message, self.data.get(name)))
 
     def _present(self, name: str, *, required: bool, nullable: bool) -> bool:
@@ -81,9 +86,9 @@ class _Body:
         if self.data.get(name) is not None:
             return True
         if required:
-            self._fail(name, "is required")
+            self.fail(name, "is required")
         elif name in self.data and not nullable:
-            self._fail(name, "must not be null")
+            self.fail(name, "must not be null")
         return False
 
     def text(self, name: str, *, required: bool = False, nullable: bool = False) -> str | None:
@@ -91,10 +96,10 @@ class _Body:
             return None
         value = self.data[name]
         if not isinstance(value, str):
-            self._fail(name, "must be a string")
+            self.fail(name, "must be a string")
             return None
         if required and not value.strip():
-            self._fail(name, "must not be blank")
+            self.fail(name, "must not be blank")
             return None
         return value
 
@@ -104,7 +109,7 @@ class _Body:
         if isinstance(value, Mapping):
             value = next((value[k] for k in keys if isinstance(value.get(k), str)), None)
         if name in self.data and not (isinstance(value, str) and value.strip()):
-            self._fail(name, "must be a non-empty name")
+            self.fail(name, "must be a non-empty name")
             return None
         return value
 
@@ -114,21 +119,21 @@ class _Body:
             return None
         value = self.data[name]
         if not isinstance(value, int) or isinstance(value, bool):
-            self._fail(name, "must be an integer")
+            self.fail(name, "must be an integer")
             return None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             bounds = (f"between {minimum} and {maximum}" if maximum is not None
                       else f"at least {minimum}")
-            self._fail(name, f"must be {bounds}")
+            self.fail(name, f"must be {bounds}")
             return None
         return value
 
-    def number(self, name: str) -> float | None:
-        if not self._present(name, required=False, nullable=False):
+    def number(self, name: str, *, nullable: bool = False) -> float | None:
+        if not self._present(name, required=False, nullable=nullable):
             return None
         value = self.data[name]
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            self._fail(name, "must be a non-negative number")
+            self.fail(name, "must be a non-negative number")
             return None
         return float(value)
 
@@ -137,7 +142,7 @@ class _Body:
             return None
         value = self.data[name]
         if not isinstance(value, bool):
-            self._fail(name, "must be true or false")
+            self.fail(name, "must be true or false")
             return None
         return value
 
@@ -147,7 +152,7 @@ class _Body:
             return None
         parsed = _parse_datetime(self.data[name])
         if parsed is None:
-            self._fail(name, "must be an ISO-8601 date-time such as 2024-05-01T09:00:00Z")
+            self.fail(name, "must be an ISO-8601 date-time such as 2024-05-01T09:00:00Z")
         return parsed
 
     def day(self, name: str) -> date | None:
@@ -156,7 +161,7 @@ class _Body:
         try:
             return date.fromisoformat(str(self.data[name]))
         except ValueError:
-            self._fail(name, "must be a date such as 2024-05-01")
+            self.fail(name, "must be a date such as 2024-05-01")
             return None
 
     def ids(self, name: str, *, required: bool = False) -> list[int] | None:
@@ -165,10 +170,10 @@ class _Body:
         value = self.data[name]
         if not isinstance(value, list) or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value):
-            self._fail(name, "must be a list of integer ids")
+            self.fail(name, "must be a list of integer ids")
             return None
         if required and not value:
-            self._fail(name, "must not be empty")
+            self.fail(name, "must not be empty")
             return None
         return value
 
@@ -177,7 +182,7 @@ class _Body:
             return None
         value = self.data[name]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._fail(name, "must be a list of strings")
+            self.fail(name, "must be a list of strings")
             return None
         return value
 
@@ -576,8 +581,18 @@ class _AstravueApi:
         return self.render.task(self.state.personal_task(call.actor_id, call.path["task_id"]))
 
     async def update_personal_task(self, call: _Call) -> JSON:
-        task = self.state.personal_task(call.actor_id, call.path["task_id"])
-        fields = _task_fields(call.body, creating=False)
+        return self._update_task(call, self.state.personal_task(call.actor_id,
+                                                                call.path["task_id"]))
+
+    def _update_task(self, call: _Call, task: Task) -> JSON:
+        if not self.state.put_replaces:
+            fields = _task_fields(call.body, creating=False)
+        else:  # what the body leaves out takes the value a new task gets
+            defaults: dict[str, Any] = {
+                "description": None, "owners": [], "tags": [], "start_date": None,
+                "due_date": None, "completion": 0, "priority": DEFAULT_PRIORITY,
+                "status": self.state.statuses_for(task.org_id, task.project_id)[0].name}
+            fields = {**defaults, **_task_fields(call.body, creating=True)}
         return self.render.task(self.state.update_task(call.actor_id, task.task_id, **fields))
 
     async def delete_personal_task(self, call: _Call) -> None:
@@ -622,9 +637,24 @@ class _AstravueApi:
 
     async def update_space(self, call: _Call) -> JSON:
         self.state.space(call.actor_id, call.path["space_id"])
-        space = self.state.update_space(call.actor_id, call.path["space_id"],
-                                        **self._space_fields(call.body))
+        body = call.body
+        name = body.text("spaceName", required=True)
+        fields = self._updated(body, {
+            "description": ("description", lambda n: body.text(n, nullable=True), None),
+            "color": ("color", body.text, DEFAULT_SPACE_COLOR)})
+        space = self.state.update_space(call.actor_id, call.path["space_id"], str(name),
+                                        **fields)
         return self.render.space(space)
+
+    def _updated(self, body: _Body, readers: Mapping[str, tuple[str, Callable[[str], object],
+                                                                  object]]) -> dict[str, Any]:
+        """Keyword arguments from the fields a PUT body holds: {wire name: (keyword, reader,
+        value when replaced)}. When PUT replaces, an absent field takes the last."""
+        fields = {kwarg: read(name) if name in body else replaced
+                  for name, (kwarg, read, replaced) in readers.items()
+                  if name in body or self.state.put_replaces}
+        body.check()
+        return fields
 
     async def delete_space(self, call: _Call) -> None:
         self.state.delete_space(call.actor_id, call.path["space_id"])
@@ -656,9 +686,18 @@ class _AstravueApi:
 
     async def update_project(self, call: _Call) -> JSON:
         self.state.project(call.actor_id, call.path["project_id"], call.path["space_id"])
+        body = call.body
+        name = body.text("projectName", required=True)
+        fields = self._updated(body, {
+            "description": ("description", lambda n: body.text(n, nullable=True), None),
+            "status": ("status", body.text, DEFAULT_PROJECT_STATUS),
+            "priority": ("priority", body.text, DEFAULT_PRIORITY),
+            "health": ("health", body.text, DEFAULT_HEALTH),
+            "startDate": ("start_date", lambda n: body.moment(n, nullable=True), None),
+            "endDate": ("end_date", lambda n: body.moment(n, nullable=True), None),
+            "budget": ("budget", lambda n: body.number(n, nullable=True), None)})
         project = self.state.update_project(call.actor_id, call.path["space_id"],
-                                            call.path["project_id"],
-                                            **self._project_fields(call.body))
+                                            call.path["project_id"], str(name), **fields)
         return self.render.project(project)
 
     async def delete_project(self, call: _Call) -> None:
@@ -696,9 +735,7 @@ class _AstravueApi:
         return self.render.task(self._project_task(call))
 
     async def update_project_task(self, call: _Call) -> JSON:
-        task = self._project_task(call)
-        fields = _task_fields(call.body, creating=False)
-        return self.render.task(self.state.update_task(call.actor_id, task.task_id, **fields))
+        return self._update_task(call, self._project_task(call))
 
     async def delete_project_task(self, call: _Call) -> None:
         self.state.delete_task(call.actor_id, self._project_task(call).task_id)
@@ -720,15 +757,17 @@ class _AstravueApi:
 
     async def update_timer(self, call: _Call) -> JSON:
         body = call.body
-        readers: dict[str, tuple[str, Callable[[str], object]]] = {
-            "startTime": ("start", body.moment),
-            "endTime": ("end", body.moment),
-            "billable": ("billable", body.boolean),
-            "notes": ("notes", lambda n: body.text(n, nullable=True)),
-        }
-        fields: dict[str, Any] = {
-            kwarg: read(name) for name, (kwarg, read) in readers.items() if name in body}
-        body.check()
+        if self.state.put_replaces:  # a replaced entry still needs its times
+            entry = self.state.entries.get(call.path["tracker_id"])
+            running = entry is not None and entry.running
+            for name in ("startTime",) if running else ("startTime", "endTime"):
+                if name not in body:
+                    body.fail(name, "is required")
+        fields = self._updated(body, {
+            "startTime": ("start", body.moment, UNSET),
+            "endTime": ("end", body.moment, UNSET),
+            "billable": ("billable", body.boolean, False),
+            "notes": ("notes", lambda n: body.text(n, nullable=True), None)})
         entry = self.state.update_time_entry(call.actor_id, call.path["tracker_id"], **fields)
         return self.render.entry(entry)
 

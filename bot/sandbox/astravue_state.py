@@ -42,6 +42,9 @@ PRIORITY_TEMPLATE: Final = (
     ("Critical", "#D50000"),
 )
 DEFAULT_PRIORITY: Final = "Medium"
+DEFAULT_SPACE_COLOR: Final = "#3F51B5"
+DEFAULT_PROJECT_STATUS: Final = "Active"
+DEFAULT_HEALTH: Final = "On Track"
 
 ASSIGNMENT: Final = "assignment"
 MENTION: Final = "mention"
@@ -349,8 +352,13 @@ class Timesheet:
 class AstravueState:
     """Everything the fake Astravue knows. Ids grow monotonically per kind of record."""
 
-    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None, *,
+                 put_replaces: bool = False) -> None:
         self.clock: Callable[[], datetime] = clock or utc_now
+        # How the HTTP API reads a PUT: False patches the fields the body holds; True
+        # replaces the whole object, so a field missing from the body is cleared or reset to
+        # its default, as a full-replace REST API would.
+        self.put_replaces = put_replaces
         self.orgs: dict[int, Org] = {}
         self.users: dict[int, User] = {}
         self.spaces: dict[int, Space] = {}
@@ -470,7 +478,7 @@ class AstravueState:
             raise Forbidden(f"Only organisation admins can {action} (your role: {actor.role})")
 
     def create_space(self, actor_id: int, name: str, *, description: str = "",
-                     color: str = "#3F51B5") -> Space:
+                     color: str = DEFAULT_SPACE_COLOR) -> Space:
         actor = self.user(actor_id)
         self._require_admin(actor, "create spaces")
         now = self.now()
@@ -480,12 +488,16 @@ class AstravueState:
         return self.spaces[space_id]
 
     def update_space(self, actor_id: int, space_id: int, name: str, *,
-                     description: str | None = None, color: str | None = None) -> Space:
+                     description: str | _Unset | None = UNSET,
+                     color: str | _Unset = UNSET) -> Space:
+        """Change the given fields (None clears the description)."""
         space = self.space(actor_id, space_id)
         self._require_admin(self.user(actor_id), "update spaces")
         space.name = name
-        space.description = space.description if description is None else description
-        space.color = color or space.color
+        if description is not UNSET:
+            space.description = description or ""
+        if color is not UNSET:
+            space.color = color
         space.updated_at = self.now()
         return space
 
@@ -521,8 +533,8 @@ class AstravueState:
         raise Forbidden(f"Only admins of this space or project can {action}")
 
     def create_project(self, actor_id: int, space_id: int, name: str, *,
-                       description: str = "", status: str = "Active",
-                       priority: str = DEFAULT_PRIORITY, health: str = "On Track",
+                       description: str = "", status: str = DEFAULT_PROJECT_STATUS,
+                       priority: str = DEFAULT_PRIORITY, health: str = DEFAULT_HEALTH,
                        start_date: datetime | None = None, end_date: datetime | None = None,
                        budget: float | None = None) -> Project:
         actor = self.user(actor_id)
@@ -539,23 +551,31 @@ class AstravueState:
         return self.projects[project_id]
 
     def update_project(self, actor_id: int, space_id: int, project_id: int, name: str, *,
-                       description: str | None = None, status: str | None = None,
-                       priority: str | None = None, health: str | None = None,
-                       start_date: datetime | None = None, end_date: datetime | None = None,
-                       budget: float | None = None) -> Project:
+                       description: str | _Unset | None = UNSET,
+                       status: str | _Unset = UNSET, priority: str | _Unset = UNSET,
+                       health: str | _Unset = UNSET,
+                       start_date: datetime | _Unset | None = UNSET,
+                       end_date: datetime | _Unset | None = UNSET,
+                       budget: float | _Unset | None = UNSET) -> Project:
+        """Change the given fields (None clears the description, the dates and the budget)."""
         project = self.project(actor_id, project_id, space_id)
         self._require_project_admin(self.user(actor_id), self.spaces[space_id], project,
                                     "update projects")
-        start = start_date or project.start_date
-        end = end_date or project.end_date
+        start = project.start_date if start_date is UNSET else start_date
+        end = project.end_date if end_date is UNSET else end_date
         _check_order(start, end, "endDate", "startDate")
         project.name = name
-        project.description = project.description if description is None else description
-        project.status = status or project.status
-        project.priority = priority or project.priority
-        project.health = health or project.health
         project.start_date, project.end_date = start, end
-        project.budget = project.budget if budget is None else budget
+        if description is not UNSET:
+            project.description = description or ""
+        if status is not UNSET:
+            project.status = status
+        if priority is not UNSET:
+            project.priority = priority
+        if health is not UNSET:
+            project.health = health
+        if budget is not UNSET:
+            project.budget = budget
         project.updated_at = self.now()
         return project
 

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from starlette.applications import Starlette
@@ -56,6 +56,12 @@ class KeycloakSettings:
     access_code_lifespan: int = 60  # Keycloak's "Client login timeout"
     client_id: str = "astravue-slack"
     client_secret: str = "sandbox-secret"
+    # A realm without Astravue's protocol mappers: no astravue_user_id / tenant_id claims in
+    # tokens or userinfo (only the standard sub, email and names).
+    custom_claims: bool = True
+    # A client without the offline_access scope: "auth" refuses it when authorizing (an
+    # invalid_scope redirect), "token" at the code exchange; None allows it.
+    refuse_offline_access: Literal["auth", "token"] | None = None
 
 
 @dataclass
@@ -270,6 +276,14 @@ class KeycloakFake:
                 return user
         raise KeyError(who)
 
+    def claims_of(self, user: KeycloakUser) -> dict[str, Any]:
+        """What tokens and userinfo say of `user` under this realm's mappers."""
+        claims = user.claims()
+        if not self.settings.custom_claims:
+            claims.pop("astravue_user_id", None)
+            claims.pop("tenant_id", None)
+        return claims
+
     def authenticate(self, access_token: str) -> int | None:
         """The Astravue user id of a valid, unexpired access token, else None.
 
@@ -279,7 +293,9 @@ class KeycloakFake:
         claims = self._signer.decode(access_token)
         if claims is None or claims.get("typ") != "Bearer" or self._expired(claims):
             return None
-        return int(claims["astravue_user_id"])
+        # By `sub`, as Astravue must when the token carries no astravue_user_id claim.
+        user = next((u for u in self.users.values() if u.sub == claims.get("sub")), None)
+        return user.astravue_user_id if user is not None else None
 
     def end_sessions(self, who: str | int) -> int:
         """Admin sign-out of a user, offline sessions included; returns how many ended."""
@@ -399,7 +415,7 @@ class KeycloakFake:
         if session is None or session.state is not _SessionState.ACTIVE:
             # Unlike a resource server, Keycloak's userinfo checks the session (B6).
             return _invalid_token("User session not found or doesn't have client attached on it")
-        return JSONResponse(session.user.claims())
+        return JSONResponse(self.claims_of(session.user))
 
     # -- authorization ------------------------------------------------------------------------
 
@@ -411,6 +427,8 @@ class KeycloakFake:
                              "response_type.")
         scopes = params.get("scope", "").split()
         unknown = [s for s in scopes if s not in SUPPORTED_SCOPES]
+        if self.settings.refuse_offline_access == "auth" and "offline_access" in scopes:
+            unknown.append("offline_access")
         if unknown:
             raise OAuthError("invalid_scope", f"Invalid scopes: {' '.join(unknown)}")
         method = params.get("code_challenge_method")
@@ -503,6 +521,9 @@ class KeycloakFake:
         session = self._sessions[entry.sid]
         self._check_session(session, offline=session.offline)
         _verify_pkce(form.get("code_verifier"), entry.code_challenge)
+        if self.settings.refuse_offline_access == "token" and session.offline:
+            session.state = _SessionState.ENDED
+            raise OAuthError("invalid_scope", "Offline tokens not allowed for the user or client")
         return self._token_response(session, issuer, nonce=entry.nonce)
 
     def _grant_refresh_token(self, form: dict[str, str], issuer: str) -> dict[str, Any]:
@@ -580,7 +601,7 @@ class KeycloakFake:
         user = session.user
         common = {"iss": issuer, "iat": now, "sid": session.sid, "azp": settings.client_id}
         access_token = self._signer.encode({
-            **common, **user.claims(), "jti": str(uuid.uuid4()), "exp": access_exp,
+            **common, **self.claims_of(user), "jti": str(uuid.uuid4()), "exp": access_exp,
             "typ": "Bearer", "scope": session.scope,
         })
         refresh_jti = str(uuid.uuid4())
@@ -597,7 +618,7 @@ class KeycloakFake:
             "token_type": "Bearer",
         }
         if "openid" in session.scope.split():
-            id_claims = {**common, **user.claims(), "aud": settings.client_id,
+            id_claims = {**common, **self.claims_of(user), "aud": settings.client_id,
                          "jti": str(uuid.uuid4()), "exp": access_exp, "typ": "ID"}
             if nonce:
                 id_claims["nonce"] = nonce

@@ -15,6 +15,7 @@ from bot.db.repositories import DatabaseNonceStore, link_for
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
 from bot.services.home import HomeService
+from bot.services.identity import IdentityResolver
 from bot.services.linking import LinkingService
 from bot.services.profiles import Profiles
 from bot.services.relink import RelinkNotifier
@@ -82,7 +83,9 @@ class ServiceContainer:
             runtime.sessions, runtime.keyring, keycloak,
             LinkSigner.from_keyring(runtime.keyring), DatabaseNonceStore(runtime.sessions),
             public_url=settings.public_url, redirect_uri=settings.oauth_redirect_uri,
-            directory=SlackDirectory(runtime.slack))
+            directory=SlackDirectory(runtime.slack),
+            identities=IdentityResolver(keycloak, http=runtime.http,
+                                        api_url=settings.astravue_api_url))
         container = cls(runtime=runtime, keycloak=keycloak,
                         tokens=TokenManager(runtime.sessions, credentials, keycloak),
                         linking=linking, budget=UserRateBudget())

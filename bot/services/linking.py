@@ -14,13 +14,12 @@ import logging
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.astravue.auth import KeycloakClient, OAuthError, TokenSet
+from bot.astravue.auth import KeycloakClient, OAuthError, TokenSet, pkce_challenge
 from bot.db.base import utcnow
 from bot.db.models import (
     EMAIL_CHARS,
@@ -36,22 +35,23 @@ from bot.db.session import session_scope
 from bot.security.crypto import DecryptionError, Keyring, TokenContext
 from bot.security.signing import LinkSigner, NonceStore, SignatureError
 from bot.services.credentials import ACCESS, REFRESH, LinkCredentials
+from bot.services.identity import Identity, IdentityResolver, remember
 from bot.services.link_errors import LinkError
 from bot.services.link_rules import fit_email, fit_name, same_email, well_formed_token
 from bot.services.pending_links import Held, PendingLinks
+from bot.services.session_scopes import (
+    REDUCED_PREFIX,
+    ScopeRetry,
+    may_retry,
+    offline_refused,
+    session_only,
+    without_offline,
+)
 from bot.services.slack_directory import SlackDirectory, SlackPerson
 
 log = logging.getLogger(__name__)
 
 STATE_TTL = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Identity:
-    astravue_user_id: int | None
-    email: str | None
-    name: str | None
-    org_id: int | None
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class LinkOutcome:
     response_url: str | None = field(repr=False)  # decrypted; a bearer capability, never logged
     link_id: int | None = None  # None: nothing is linked
     held: Held | None = None  # set when the link waits for the browser's confirmation
+    session_only: bool = False  # no offline token: the link ends with the Keycloak session
 
     @property
     def team_id(self) -> str:
@@ -86,27 +87,6 @@ class LinkOutcome:
         return self.identity.org_id
 
 
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def identity_from_claims(claims: dict[str, Any]) -> Identity:
-    """Astravue's identity hints in the token (inferred claim names, read tolerantly)."""
-    name = claims.get("name") or " ".join(
-        p for p in (claims.get("given_name"), claims.get("family_name")) if p) or None
-    return Identity(
-        astravue_user_id=_int_or_none(claims.get("astravue_user_id") or claims.get("user_id")
-                                      or claims.get("userId")),
-        email=claims.get("email"),
-        name=name,
-        org_id=_int_or_none(claims.get("tenant_id") or claims.get("tenantId")
-                            or claims.get("org_id")),
-    )
-
-
 class LinkingService:
     def __init__(
         self,
@@ -119,11 +99,13 @@ class LinkingService:
         public_url: str,
         redirect_uri: str,
         directory: SlackDirectory,
+        identities: IdentityResolver | None = None,
     ) -> None:
         self.sessions = sessions
         self.keyring = keyring
         self.pending = PendingLinks(sessions, keyring)
         self.directory = directory
+        self.identities = identities or IdentityResolver(keycloak)
         self.credentials = LinkCredentials(keyring)
         self.keycloak = keycloak
         self.signer = signer
@@ -138,9 +120,16 @@ class LinkingService:
     async def begin(self, *, team_id: str, slack_user_id: str, channel_id: str | None,
                     response_url: str | None) -> str:
         """A fresh start URL for this user (made when they ask, so never stale)."""
+        state, _ = await self._new_state(team_id, slack_user_id, channel_id, response_url)
+        token = self.signer.sign({"s": state.state, "t": team_id, "u": slack_user_id},
+                                 ttl=int(STATE_TTL.total_seconds()))
+        return f"{self.public_url}/oauth/astravue/start?{urlencode({'t': token})}"
+
+    async def _new_state(self, team_id: str, slack_user_id: str, channel_id: str | None,
+                         response_url: str | None, prefix: str = "") -> tuple[OAuthState, str]:
         verifier, _ = KeycloakClient.new_pkce()
         now = utcnow()
-        state = OAuthState(state=secrets.token_urlsafe(32), team_id=team_id,
+        state = OAuthState(state=prefix + secrets.token_urlsafe(32), team_id=team_id,
                            slack_user_id=slack_user_id, channel_id=channel_id,
                            created_at=now, expires_at=now + STATE_TTL, code_verifier_ct="")
         state.code_verifier_ct = self.keyring.encrypt(verifier,
@@ -151,9 +140,7 @@ class LinkingService:
         async with session_scope(self.sessions) as session:
             await session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
             session.add(state)
-        token = self.signer.sign({"s": state.state, "t": team_id, "u": slack_user_id},
-                                 ttl=int(STATE_TTL.total_seconds()))
-        return f"{self.public_url}/oauth/astravue/start?{urlencode({'t': token})}"
+        return state, verifier
 
     async def authorization_redirect(self, token: str) -> str:
         """Check the signed start URL (once) and give Keycloak's authorize URL."""
@@ -174,8 +161,6 @@ class LinkingService:
                                             aad=self._state_context(state, "pkce"))
         except DecryptionError:
             raise LinkError("invalid", "state cannot be decrypted") from None
-        from bot.astravue.auth import pkce_challenge
-
         return self.keycloak.authorize_url(redirect_uri=self.redirect_uri, state=state.state,
                                            code_challenge=pkce_challenge(verifier))
 
@@ -204,6 +189,8 @@ class LinkingService:
         if not well_formed_token(state_value):
             raise LinkError("invalid", "malformed state")
         state = await self._consume_state(state_value)
+        if offline_refused(error):
+            await self._retry_without_offline(state)
         if error or not code:
             raise LinkError("denied", error or "no code")
         try:
@@ -221,16 +208,21 @@ class LinkingService:
         except OAuthError as exc:
             log.warning("code exchange failed for %s/%s: %s", state.team_id,
                         state.slack_user_id, exc.error)
+            if offline_refused(exc.error, exc.description):
+                await self._retry_without_offline(state)
             raise LinkError("exchange_failed", exc.error) from None
-        identity = _fitted(await self._identity(tokens))
+        identity = _fitted(await self.identities.resolve(tokens))
+        limited = session_only(self.keycloak.scopes, tokens.scope, state.state)
         person = await self.directory.person(state.team_id, state.slack_user_id)
         if same_email(identity.email, person.email):
-            return await self._link(person, identity, tokens, state.channel_id, response_url)
+            return await self._link(person, identity, tokens, state.channel_id, response_url,
+                                    limited=limited)
         held = await self.pending.hold(
             PendingLink(team_id=state.team_id, slack_user_id=state.slack_user_id,
                         channel_id=state.channel_id, astravue_user_id=identity.astravue_user_id,
                         astravue_email=identity.email, astravue_name=identity.name,
-                        org_id=identity.org_id),
+                        org_id=identity.org_id, user_source=identity.user_source,
+                        org_source=identity.org_source, session_only=limited),
             tokens, response_url)
         log.info("connect of %s/%s to Astravue user %s waits for the browser's confirmation "
                  "(the emails differ or Slack has none)", state.team_id, state.slack_user_id,
@@ -246,7 +238,7 @@ class LinkingService:
         row = taken.row
         person = await self.directory.person(row.team_id, row.slack_user_id)
         return await self._link(person, _identity_of(row), taken.tokens, row.channel_id,
-                                taken.response_url)
+                                taken.response_url, limited=row.session_only)
 
     async def cancel(self, *, pending_id: str, form_token: str, cookie_token: str | None
                      ) -> LinkOutcome:
@@ -265,22 +257,38 @@ class LinkingService:
                            response_url=taken.response_url)
 
     async def _link(self, person: SlackPerson, identity: Identity, tokens: TokenSet,
-                    channel_id: str | None, response_url: str | None) -> LinkOutcome:
+                    channel_id: str | None, response_url: str | None, *, limited: bool
+                    ) -> LinkOutcome:
         link_id = await self._store_link(person.team_id, person.user_id, tokens, identity)
+        async with session_scope(self.sessions) as session:
+            await remember(session, person.team_id, person.user_id, session_only=limited,
+                           user_source=identity.user_source, org_source=identity.org_source)
         log.info("linked %s/%s to Astravue user %s (org %s)", person.team_id, person.user_id,
                  identity.astravue_user_id, identity.org_id)
+        if limited:
+            log.warning("link %s (%s/%s) has no offline token (Keycloak refused "
+                        "offline_access): it ends with the user's Keycloak session", link_id,
+                        person.team_id, person.user_id)
         return LinkOutcome(person=person, identity=identity, channel_id=channel_id,
-                           response_url=response_url, link_id=link_id)
+                           response_url=response_url, link_id=link_id, session_only=limited)
 
-    async def _identity(self, tokens: TokenSet) -> Identity:
-        identity = identity_from_claims(tokens.claims())
-        if identity.email and identity.astravue_user_id is not None:
-            return identity
-        try:
-            return identity_from_claims({**tokens.claims(),
-                                         **await self.keycloak.userinfo(tokens.access_token)})
-        except OAuthError:
-            return identity
+    async def _retry_without_offline(self, state: OAuthState) -> None:
+        """Raise ScopeRetry: the same connect flow, asking Keycloak without offline_access
+        (only once, and only if it was asked for)."""
+        if not may_retry(self.keycloak.scopes, state.state):
+            return
+        response_url = None
+        if state.response_url_ct:
+            response_url = self.keyring.decrypt(
+                state.response_url_ct, aad=self._state_context(state, "response_url"))
+        retry, verifier = await self._new_state(state.team_id, state.slack_user_id,
+                                                state.channel_id, response_url, REDUCED_PREFIX)
+        log.info("Keycloak refused offline_access for %s/%s; asking without it",
+                 state.team_id, state.slack_user_id)
+        raise ScopeRetry(self.keycloak.authorize_url(
+            redirect_uri=self.redirect_uri, state=retry.state,
+            code_challenge=pkce_challenge(verifier),
+            scopes=without_offline(self.keycloak.scopes)))
 
     async def _store_link(self, team_id: str, slack_user_id: str, tokens: TokenSet,
                           identity: Identity) -> int:
@@ -343,12 +351,18 @@ class LinkingService:
                             exc.error)
         return True
 
-    async def set_org(self, *, team_id: str, slack_user_id: str, org_id: int) -> None:
+    async def set_org(self, *, team_id: str, slack_user_id: str, org_id: int,
+                      astravue_user_id: int | None = None) -> None:
+        """The organisation the user chose (and, if found there, their Astravue user id)."""
         async with session_scope(self.sessions) as session:
             link = await link_for(session, team_id, slack_user_id)
             if link is None:
                 raise LinkError("invalid", "not linked")
             link.org_id = org_id
+            if astravue_user_id is not None:
+                link.astravue_user_id = astravue_user_id
+            await remember(session, team_id, slack_user_id, org_source="user",
+                           **({"user_source": "astravue"} if astravue_user_id else {}))
 
 
 def _fitted(identity: Identity) -> Identity:
@@ -359,7 +373,8 @@ def _fitted(identity: Identity) -> Identity:
 
 def _identity_of(row: PendingLink) -> Identity:
     return Identity(astravue_user_id=row.astravue_user_id, email=row.astravue_email,
-                    name=row.astravue_name, org_id=row.org_id)
+                    name=row.astravue_name, org_id=row.org_id, user_source=row.user_source,
+                    org_source=row.org_source)
 
 
 def _aware(moment: datetime) -> datetime:

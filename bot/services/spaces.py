@@ -7,10 +7,13 @@ ignoring case, spaces and dashes, else the names containing the word.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from bot.astravue.client import AstravueClient
 from bot.astravue.models import ProjectDto, ProjectRequest, SpaceDto, SpaceRequest, TaskDto
+from bot.astravue.updates import ProjectChanges, SpaceChanges
 from bot.parsing import local_day_bounds, to_utc_due
 from bot.services.container import LinkInfo, ServiceContainer
 from bot.services.tasks import ProjectInfo, TaskService, name_matches
@@ -79,8 +82,15 @@ class SpaceService:
     async def create_space(self, link: LinkInfo, body: SpaceRequest) -> SpaceDto:
         return await self.client(link).spaces.create(body=body)
 
-    async def update_space(self, link: LinkInfo, space_id: int, body: SpaceRequest) -> SpaceDto:
-        return await self.client(link).spaces.update(space_id=space_id, body=body)
+    async def update_space(self, link: LinkInfo, space_id: int, form: SpaceRequest,
+                           changed: Collection[str]) -> SpaceDto:
+        """Only the form's `changed` inputs (name, description, color); an emptied description
+        is cleared on purpose."""
+        wanted: dict[str, Any] = {"name": ("space_name", form.space_name),
+                                  "description": ("description", form.description),
+                                  "color": ("color", form.color)}
+        changes = cast(SpaceChanges, dict(wanted[name] for name in changed))
+        return await self.client(link).spaces.change(space_id=space_id, changes=changes)
 
     async def space_loss(self, link: LinkInfo, space_id: int) -> SpaceLoss:
         space = await self.space(link, space_id)
@@ -113,10 +123,15 @@ class SpaceService:
         return await self.client(link).projects.create(space_id=space_id, body=body)
 
     async def update_project(self, link: LinkInfo, space_id: int, project_id: int,
-                             fields: ProjectFields) -> ProjectDto:
+                             fields: ProjectFields, changed: Collection[str]) -> ProjectDto:
+        """Only the form's `changed` inputs (ProjectFields names); an emptied text, date or
+        budget is cleared on purpose."""
         body = await self._request(link, fields)
-        return await self.client(link).projects.update(space_id=space_id, project_id=project_id,
-                                                       body=body)
+        wire = {"name": "project_name", "start": "start_date", "end": "end_date"}
+        changes = cast(ProjectChanges, {wire.get(name, name): getattr(body, wire.get(name, name))
+                                        for name in changed})
+        return await self.client(link).projects.change(space_id=space_id, project_id=project_id,
+                                                       changes=changes)
 
     async def delete_project(self, link: LinkInfo, space_id: int, project_id: int) -> None:
         await self.client(link).projects.delete(space_id=space_id, project_id=project_id)

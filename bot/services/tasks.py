@@ -22,8 +22,8 @@ from bot.astravue.models import (
     TaskCommentDto,
     TaskCreateRequest,
     TaskDto,
-    TaskUpdateRequest,
 )
+from bot.astravue.updates import TaskChanges
 from bot.db.models import ChannelDefault
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
@@ -38,6 +38,7 @@ from bot.ui.tasks import (
     DONE_CATEGORY,
     Pick,
     TaskDraft,
+    TaskTime,
     is_done,
     parse_task_locator,
     ref_of,
@@ -70,6 +71,7 @@ class TaskDetails:
     subtasks: list[TaskDto]
     checklist: list[TaskCheckListDto]
     comments: list[TaskCommentDto]
+    my_time: TaskTime | None = None
 
 
 def _key(name: str) -> str:
@@ -215,18 +217,25 @@ class TaskService:
             space_id, project_id = _in_project(ref)
             subtasks = await client.subtasks.list_project(
                 space_id=space_id, project_id=project_id, task_id=ref.task_id)
-        checklist = await client.checklists.list_for_task(task_id=ref.task_id)
+        self._seen(link, subtasks)  # so `task show <subtask id>` finds them
+        if task.parent_task_id is None:
+            checklist = await client.checklists.list_for_task(task_id=ref.task_id)
+        else:
+            checklist = await client.checklists.list_for_subtask(
+                task_id=task.parent_task_id, subtask_id=ref.task_id)
         comments = await client.comments.list(task_id=ref.task_id, size=50)
-        return TaskDetails(task, subtasks, checklist, comments[-3:])
+        _, my_time = await self.services.timers.on_task(link, ref.task_id)
+        return TaskDetails(task, subtasks, checklist, comments[-3:], my_time)
 
-    async def update(self, link: LinkInfo, ref: TaskRef, body: TaskUpdateRequest) -> TaskDto:
+    async def update(self, link: LinkInfo, ref: TaskRef, changes: TaskChanges) -> TaskDto:
+        """Change these fields only: the client reads the task and sends all of it."""
         client = self.client(link)
         if ref.personal:
-            task = await client.tasks.update(task_id=ref.task_id, body=body)
+            task = await client.tasks.change(task_id=ref.task_id, changes=changes)
         else:
             space_id, project_id = _in_project(ref)
-            task = await client.project_tasks.update(space_id=space_id, project_id=project_id,
-                                                     task_id=ref.task_id, body=body)
+            task = await client.project_tasks.change(space_id=space_id, project_id=project_id,
+                                                     task_id=ref.task_id, changes=changes)
         return self._seen(link, [task])[0]
 
     async def complete(self, link: LinkInfo, ref: TaskRef) -> tuple[TaskDto, timedelta | None]:
@@ -235,15 +244,16 @@ class TaskService:
         if (link.org_id or 0, ref.project_id) not in self._statuses:
             await self.get(link, ref)
         logged = await self.services.timers.stop_if_running_on(link, ref)
-        body = TaskUpdateRequest(status=self.done_status(link, ref.project_id), completion=100)
-        return await self.update(link, ref, body), logged
+        changes: TaskChanges = {"status": self.done_status(link, ref.project_id),
+                                "completion": 100}
+        return await self.update(link, ref, changes), logged
 
     async def assign(self, link: LinkInfo, ref: TaskRef, owner_ids: list[int]) -> TaskDto:
-        return await self.update(link, ref, TaskUpdateRequest(owners=owner_ids))
+        return await self.update(link, ref, {"owners": owner_ids})
 
     async def set_due(self, link: LinkInfo, ref: TaskRef, day: date) -> TaskDto:
         due = to_utc_due(day, await self.tz(link))
-        return await self.update(link, ref, TaskUpdateRequest(due_date=due))
+        return await self.update(link, ref, {"due_date": due})
 
     async def delete(self, link: LinkInfo, ref: TaskRef) -> None:
         client = self.client(link)

@@ -14,11 +14,11 @@ from bot.astravue.models import (
     ProjectDto,
     TimerData,
     TimerRequest,
-    TimerUpdateRequest,
     TimesheetReport,
     TimesheetSummary,
     TimeTrackerDto,
 )
+from bot.astravue.updates import TimerChanges
 from bot.db.models import UserSettings
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
@@ -26,6 +26,7 @@ from bot.parsing import local_day_bounds, resolve_zone
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import TaskRef
+from bot.ui.tasks import TaskTime
 
 if TYPE_CHECKING:
     from bot.astravue.client import AstravueClient
@@ -54,6 +55,15 @@ class Stopped:
 class Switched:
     stopped: Stopped | None
     started: TimerData
+
+
+def time_on_task(entries: list[TimeTrackerDto], since: datetime, until: datetime) -> TaskTime:
+    """Sum the entries (a running timer counts what it has so far); today is [since, until)."""
+    def spent(chosen: list[TimeTrackerDto]) -> timedelta:
+        return sum((e.duration or timedelta(0) for e in chosen), timedelta(0))
+
+    today = [e for e in entries if e.start_time is not None and since <= e.start_time < until]
+    return TaskTime(today=spent(today), total=spent(entries))
 
 
 @dataclass(frozen=True)
@@ -226,16 +236,28 @@ class TimerService:
         raise UserFacingError("I couldn't find that time entry any more; it may have been "
                               "deleted. Run `/astravue time week` to see your entries.")
 
+    async def on_task(self, link: LinkInfo, task_id: int
+                      ) -> tuple[list[TimeTrackerDto], TaskTime]:
+        """The user's own entries on a task, oldest first, and their time on it."""
+        entries = await self._client(link).timers.list_for_task(
+            task_id=task_id, user_id=link.astravue_user_id)
+        entries.sort(key=lambda e: e.start_time or datetime.min.replace(tzinfo=UTC))
+        zone = await self.zone_name(link)
+        since, until = local_day_bounds(datetime.now(resolve_zone(zone)).date(), zone)
+        return entries, time_on_task(entries, since, until)
+
     async def today_total(self, link: LinkInfo) -> timedelta:
         today = datetime.now(resolve_zone(await self.zone_name(link))).date()
         entries = await self.entries(link, today, today)
         return sum((e.duration or timedelta(0) for e in entries), timedelta(0))
 
-    async def update_entry(self, link: LinkInfo, entry_id: int, *, start: datetime,
-                           end: datetime, billable: bool, notes: str | None) -> TimeTrackerDto:
-        body = TimerUpdateRequest(start_time=start, end_time=end, billable=billable,
-                                  notes=notes or None)
-        return await self._client(link).timers.update(time_tracker_id=entry_id, body=body)
+    async def update_entry(self, link: LinkInfo, entry_id: int, changes: TimerChanges
+                           ) -> TimeTrackerDto:
+        """Change these fields of one of the user's entries (notes None clears the note)."""
+        zone = await self.zone_name(link)
+        found = await self.entry(link, entry_id, datetime.now(resolve_zone(zone)).date())
+        return await self._client(link).timers.change(
+            task_id=found.task_id or 0, time_tracker_id=entry_id, changes=changes)
 
     async def delete_entry(self, link: LinkInfo, entry_id: int) -> None:
         await self._client(link).timers.delete(time_tracker_id=entry_id)

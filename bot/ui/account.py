@@ -20,6 +20,15 @@ from bot.ui.ids import Action, Callback
 
 ORG_BLOCK = "org"
 ORG_INPUT = "org_id"
+# Where an identity fact came from (bot.services.identity), in words.
+SOURCE_WORDS = {"token": "the sign-in token's claims", "userinfo": "Keycloak's userinfo",
+                "astravue": "Astravue, matched by email", "user": "you, with `/astravue org`"}
+
+
+SESSION_ONLY = ("Your Keycloak doesn't allow this app offline access, so this connection "
+                "ends when your Astravue sign-in session does (when you sign out or stay away "
+                "too long); then run `/astravue connect` again. An admin can allow the "
+                "`offline_access` scope for the app to make it last.")
 
 
 def _account(name: str | None, email: str | None, fallback: str) -> str:
@@ -28,9 +37,12 @@ def _account(name: str | None, email: str | None, fallback: str) -> str:
     return who + (f" ({escape(email)})" if email and name else "")
 
 
-def connected(name: str | None, email: str | None, org_id: int | None) -> dict[str, Any]:
-    blocks = [section(f":white_check_mark: Connected as "
-                      f"{_account(name, email, 'your Astravue account')}.")]
+def connected(name: str | None, email: str | None, org_id: int | None, *,
+              session_only: bool = False) -> dict[str, Any]:
+    lines = [f":white_check_mark: Connected as {_account(name, email, 'your Astravue account')}."]
+    if session_only:
+        lines.append(f":hourglass: {SESSION_ONLY}")
+    blocks = [section("\n".join(lines))]
     if org_id is None:
         blocks += org_prompt()["blocks"]
     else:
@@ -142,3 +154,27 @@ def doctor(checks: list[Check]) -> dict[str, Any]:
     summary = "Everything looks good." if not failing else f"{failing} thing(s) to fix."
     return message(f"Astravue doctor: {summary}",
                    [section("*Astravue doctor*\n" + "\n".join(lines)), context(summary)])
+
+
+def identity_checks(user_id: int | None, org_id: int | None,
+                    facts: dict[str, Any]) -> list[Check]:
+    """Who you are in Astravue and where each fact came from (bot.services.identity)."""
+
+    def source(key: str) -> str:
+        return f" (from {SOURCE_WORDS.get(facts.get(key) or '', 'an earlier connection')})"
+
+    checks = [
+        Check("Astravue user", user_id is not None,
+              f"user {user_id}{source('user_source')}" if user_id is not None else
+              "unknown: no token claim, userinfo or Astravue record named you",
+              "set your organisation with `/astravue org <id>`; I then look you up by email"),
+        Check("Organisation", org_id is not None,
+              f"{org_id}{source('org_source')}" if org_id is not None else "not set",
+              "run `/astravue org <id>`"),
+    ]
+    if facts.get("session_only"):
+        checks.append(Check("Sign-in lifetime", False,
+                            "ends with your Keycloak session (offline access was refused)",
+                            "ask an admin to allow the `offline_access` scope for the app, "
+                            "then run `/astravue connect`"))
+    return checks

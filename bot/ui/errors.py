@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from bot.astravue.errors import (
@@ -36,6 +37,15 @@ class UserFacingError(Exception):
 
 
 _BROADCASTS = re.compile(r"<!(?:channel|here|everyone|subteam)", re.I)
+_WIRE_NAME = re.compile(r"\b[a-z]+(?:[A-Z][a-z]*)+\b")
+_NAMED = {"taskTitle": "title", "spaceName": "name", "projectName": "name"}
+
+
+def in_words(text: str) -> str:
+    """Astravue's field names as words: "dueDate must not be before startDate" reads
+    "due date must not be before start date"."""
+    return _WIRE_NAME.sub(lambda m: _NAMED.get(m[0]) or re.sub(
+        r"(?<=[a-z])(?=[A-Z])", " ", m[0]).lower(), text)
 
 
 def describe(error: BaseException) -> str:
@@ -53,9 +63,10 @@ def describe(error: BaseException) -> str:
         return ("That item no longer exists in Astravue (or you can't see it). "
                 "Check the id, or list what's there with `/astravue task list`.")
     if isinstance(error, BadRequest):
-        fields = "; ".join(f"{escape(e.field or 'input')}: {escape(e.message or 'invalid')}"
+        fields = "; ".join(f"{in_words(e.field or 'input')}: {in_words(e.message or 'invalid')}"
                            for e in error.field_errors)
-        return f"Astravue rejected that: {fields or escape(error.message)}. Fix it and try again."
+        return (f"Astravue rejected that: {escape(fields or error.message)}. Nothing was "
+                "changed; fix it and try again.")
     if isinstance(error, Conflict):
         return f"Astravue refused: {escape(error.message)}."
     if isinstance(error, RateLimited):
@@ -71,6 +82,19 @@ def describe(error: BaseException) -> str:
     if isinstance(error, AstravueError):
         return UNEXPECTED.format(kind=type(error).__name__)
     return UNEXPECTED.format(kind=type(error).__name__)
+
+
+def field_errors(error: BadRequest, blocks: Mapping[str, str]) -> dict[str, str]:
+    """A refused form's errors by block id (`blocks`: Astravue field -> block): each under its
+    input, in words; one about a field the form does not show names it, at the top."""
+    placed: dict[str, str] = {}
+    for e in error.field_errors:
+        why = in_words(e.message or "is invalid")
+        block = blocks.get(e.field or "")
+        if block is None:
+            block, why = f"form:{e.field}", f"{in_words(e.field or 'input')}: {why}"
+        placed[block] = why
+    return placed or {"form": describe(error)}
 
 
 def error_message(error: BaseException, *, connect_url: str | None = None) -> dict[str, Any]:

@@ -225,11 +225,20 @@ def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) ->
     return actions(*elements, block_id=block_id)
 
 
+@dataclass(frozen=True)
+class TaskTime:
+    """A user's time on one task: logged today (in their zone) and in all."""
+
+    today: timedelta
+    total: timedelta
+
+
 def task_card(task: TaskDto, *, app_url: str, subtasks: list[TaskDto] | None = None,
               checklist: list[TaskCheckListDto] | None = None,
-              comments: list[TaskCommentDto] | None = None, note: str | None = None
-              ) -> list[Block]:
-    """A full card: header facts, description and (when given) subtasks, checklist, comments."""
+              comments: list[TaskCommentDto] | None = None, note: str | None = None,
+              my_time: TaskTime | None = None) -> list[Block]:
+    """A full card: header facts, description and (when given) subtasks, checklist, comments
+    and the reader's time on the task."""
     blocks: list[Block] = []
     if note:
         blocks.append(section(note))
@@ -248,12 +257,16 @@ def task_card(task: TaskDto, *, app_url: str, subtasks: list[TaskDto] | None = N
     details: list[str] = []
     if subtasks:
         done = sum(1 for s in subtasks if is_done(s))
-        names = ", ".join(truncate_escaped(s.task_title, 80) for s in subtasks[:MAX_LISTED_DETAILS])
+        names = ", ".join(f"{truncate_escaped(s.task_title, 80)} (#{s.task_id})"
+                          for s in subtasks[:MAX_LISTED_DETAILS])
         details.append(f"*Subtasks* {done}/{len(subtasks)} done: {names}"
                        + _more(len(subtasks) - MAX_LISTED_DETAILS))
     if checklist:
         ticked = sum(1 for c in checklist if c.completed)
         details.append(f"*Checklist* {ticked}/{len(checklist)} done")
+    if my_time is not None and my_time.total:
+        details.append(f"*Your time* today {format_duration(my_time.today)} · total "
+                       f"{format_duration(my_time.total)} (`/astravue time {task.task_id}`)")
     if comments and len(comments) > LATEST_COMMENTS:
         details.append(f"…and {len(comments) - LATEST_COMMENTS} earlier comments")
     for comment in (comments or [])[-LATEST_COMMENTS:]:

@@ -31,6 +31,9 @@ def upgrade() -> None:
     sa.Column('astravue_email', sa.String(length=320), nullable=True),
     sa.Column('astravue_name', sa.String(length=200), nullable=True),
     sa.Column('org_id', sa.BigInteger(), nullable=True),
+    sa.Column('user_source', sa.String(length=16), nullable=True),
+    sa.Column('org_source', sa.String(length=16), nullable=True),
+    sa.Column('session_only', sa.Boolean(), nullable=False),
     sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_links'))

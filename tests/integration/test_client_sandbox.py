@@ -19,9 +19,7 @@ from bot.astravue.models import (
     ProjectRequest,
     SpaceRequest,
     TaskCreateRequest,
-    TaskUpdateRequest,
     TimerRequest,
-    TimerUpdateRequest,
 )
 from bot.sandbox.astravue_state import AstravueState
 from bot.sandbox.server import Sandbox
@@ -85,10 +83,11 @@ async def personal_tasks(tour: Tour) -> None:
     assert tour.last_request()[1] == f"/v1/tasks/{created.task_id}"
     assert fetched.task_id == created.task_id and fetched.status_name == created.status_name
 
-    updated = await tasks.update(task_id=created.task_id,
-                                 body=TaskUpdateRequest(status="Done", completion=100))
+    updated = await tasks.change(task_id=created.task_id,
+                                 changes={"status": "Done", "completion": 100})
     assert tour.last_request()[0] == "PUT"
     assert updated.status_name == "Done" and updated.completion == 100
+    assert updated.due_date == due and updated.priority_label == "High"  # kept
     assert tour.state.status_of(stored).name == "Done"
 
     await tasks.delete(task_id=created.task_id)
@@ -106,9 +105,10 @@ async def spaces(tour: Tour) -> None:
     assert tour.state.spaces[created.space_id].name == "Research"
     fetched = await tour.client.spaces.get(space_id=created.space_id)
     assert fetched.space_name == "Research" and fetched.color == "#00FF00"
-    updated = await tour.client.spaces.update(space_id=created.space_id,
-                                              body=SpaceRequest(space_name="R&D"))
+    updated = await tour.client.spaces.change(space_id=created.space_id,
+                                              changes={"space_name": "R&D"})
     assert updated.space_name == tour.state.spaces[created.space_id].name == "R&D"
+    assert updated.color == "#00FF00"
     await tour.client.spaces.delete(space_id=created.space_id)
     assert tour.last_request() == ("DELETE", f"/v1/spaces/{created.space_id}", str(ACME))
     assert created.space_id not in tour.state.spaces
@@ -127,10 +127,10 @@ async def projects(tour: Tour) -> None:
     path = f"/v1/spaces/{space_id}/projects/{created.project_id}"
     fetched = await tour.client.projects.get(space_id=space_id, project_id=created.project_id)
     assert fetched.project_name == "Docs" and tour.last_request()[1] == path
-    updated = await tour.client.projects.update(
-        space_id=space_id, project_id=created.project_id,
-        body=ProjectRequest(project_name="Docs", health="At Risk"))
+    updated = await tour.client.projects.change(
+        space_id=space_id, project_id=created.project_id, changes={"health": "At Risk"})
     assert updated.health == tour.state.projects[created.project_id].health == "At Risk"
+    assert updated.project_name == "Docs" and updated.budget == 1500.0
     await tour.client.projects.delete(space_id=space_id, project_id=created.project_id)
     assert tour.last_request() == ("DELETE", path, str(ACME))
     assert created.project_id not in tour.state.projects
@@ -154,8 +154,9 @@ async def project_tasks(tour: Tour) -> None:
     assert fetched.tags == ["seo"]
     assert tour.last_request() == (
         "GET", f"/v1/spaces/{space_id}/projects/{project_id}/tasks/{created.task_id}", "1")
-    updated = await project_tasks.update(**ids, body=TaskUpdateRequest(task_title="Sitemap"))
+    updated = await project_tasks.change(**ids, changes={"task_title": "Sitemap"})
     assert updated.task_title == tour.state.tasks[created.task_id].title == "Sitemap"
+    assert updated.tags == ["seo"] and [o.user_id for o in updated.owners] == [2]
     await project_tasks.delete(**ids)
     assert created.task_id not in tour.state.tasks
 
@@ -225,9 +226,10 @@ async def timers(tour: Tour) -> None:
     entries = await timers.list_for_task(task_id=flights, user_id=MARIA)
     assert {e.time_tracker_id for e in entries} == {
         e.entry_id for e in tour.state.time_entries(MARIA) if e.task_id == flights}
-    edited = await timers.update(time_tracker_id=manual.time_tracker_id,
-                                 body=TimerUpdateRequest(notes="Compared fares"))
+    edited = await timers.change(task_id=flights, time_tracker_id=manual.time_tracker_id,
+                                 changes={"notes": "Compared fares"})
     assert edited.notes == tour.state.entries[manual.time_tracker_id].notes == "Compared fares"
+    assert edited.duration == manual.duration and edited.start_time == manual.start_time
     await timers.delete(time_tracker_id=manual.time_tracker_id)
     assert tour.last_request() == ("DELETE", f"/v1/time-track/{manual.time_tracker_id}", "1")
     assert manual.time_tracker_id not in tour.state.entries

@@ -614,3 +614,61 @@ def test_teammate_activity_always_notifies_the_target(seed: int) -> None:
     assert new[0].actor_id != target and not state.users[new[0].actor_id].is_guest
     assert state.users[new[0].actor_id].full_name in line
     assert new[0].type in {"assignment", "mention", "status_change"}
+
+
+# ---- PUT: patch (default; null clears) or, with put_replaces, replace ---------------------
+
+
+async def test_patch_keeps_what_the_body_leaves_out_and_null_clears(
+        api: ApiClient, state: AstravueState) -> None:
+    path = task_path(state, "Update pricing page copy")
+    before = await api.data("GET", path)
+    assert before["dueDate"] and before["owners"] and before["tags"]
+    after = await api.data("PUT", path, json={"description": "New words", "startDate": None})
+    assert after["description"] == "New words" and after["startDate"] is None
+    for kept in ("taskTitle", "dueDate", "owners", "tags", "priority", "status", "completion"):
+        assert after[kept] == before[kept], kept
+
+    space = next(s for s in state.spaces.values() if s.name == "Marketing")
+    renamed = await api.data("PUT", f"/v1/spaces/{space.space_id}",
+                             json={"spaceName": "Growth", "description": None})
+    assert (renamed["description"], renamed["color"]) == ("", "#E91E63")
+
+    website = project_id(state, "Website")
+    project = await api.data("PUT", f"/v1/spaces/{space.space_id - 1}/projects/{website}",
+                             json={"projectName": "Site", "budget": None})
+    assert (project["budget"], project["description"]) == (None, "Public website")
+
+
+async def test_replace_resets_what_the_body_leaves_out(api: ApiClient,
+                                                       state: AstravueState) -> None:
+    state.put_replaces = True
+    path = task_path(state, "Update pricing page copy")
+    before = await api.data("GET", path)
+    refused = await api.error(400, "PUT", path, json={"status": "Done"})
+    assert fields_of(refused) == {"taskTitle"}
+    assert await api.data("GET", path) == before  # a refused PUT changes nothing
+
+    after = await api.data("PUT", path, json={"taskTitle": "Pricing", "status": "Done"})
+    assert (after["taskTitle"], after["status"]["statusName"]) == ("Pricing", "Done")
+    assert (after["description"], after["owners"], after["tags"]) == ("", [], [])
+    assert (after["dueDate"], after["startDate"], after["completion"]) == (None, None, 0)
+    assert after["priority"]["priorityLabel"] == "Medium"
+
+    website = project_id(state, "Website")
+    space_id = state.projects[website].space_id
+    project = await api.data("PUT", f"/v1/spaces/{space_id}/projects/{website}",
+                             json={"projectName": "Website"})
+    assert (project["description"], project["budget"], project["health"]) == (
+        "", None, "On Track")
+    space = await api.data("PUT", f"/v1/spaces/{space_id}", json={"spaceName": "Eng"})
+    assert (space["description"], space["color"]) == ("", "#3F51B5")
+
+    (entry,) = await api.data("GET", f"/v1/time-track/tasks/{before['taskId']}")
+    assert entry["billable"] and entry["notes"]
+    entry_path = f"/v1/time-track/{entry['timeTrackerId']}"
+    refused = await api.error(400, "PUT", entry_path, json={"billable": True})
+    assert fields_of(refused) == {"startTime", "endTime"}
+    replaced = await api.data("PUT", entry_path, json={
+        "startTime": entry["startTime"], "endTime": entry["endTime"]})
+    assert (replaced["billable"], replaced["notes"]) == (False, None)

@@ -95,7 +95,9 @@ CASES = [
     Case("updatePersonalTask",
          lambda c: c.tasks.update(task_id=7, body=TaskUpdateRequest(status="Done", completion=100)),
          "/v1/tasks/7", p.TASK, task_fields, TASK_SEEN,
-         body={"status": "Done", "completion": 100}),
+         # A TaskUpdateRequest is a whole task: its unset clearable fields go as null.
+         body={"status": "Done", "completion": 100, "description": None, "startDate": None,
+               "dueDate": None}),
     Case("deletePersonalTask", lambda c: c.tasks.delete(task_id=7), "/v1/tasks/7", None,
          lambda r: r, None),
     # spaces
@@ -149,7 +151,7 @@ CASES = [
          lambda c: c.project_tasks.update(space_id=3, project_id=4, task_id=7,
                                           body=TaskUpdateRequest(owners=[2])),
          "/v1/spaces/3/projects/4/tasks/7", p.TASK, task_fields, TASK_SEEN,
-         body={"owners": [2]}),
+         body={"owners": [2], "description": None, "startDate": None, "dueDate": None}),
     Case("deleteProjectTask",
          lambda c: c.project_tasks.delete(space_id=3, project_id=4, task_id=7),
          "/v1/spaces/3/projects/4/tasks/7", None, lambda r: r, None),

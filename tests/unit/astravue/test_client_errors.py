@@ -53,7 +53,8 @@ async def test_400_carries_field_errors(client: AstravueClient, router: respx.Mo
 
 @pytest.mark.parametrize(
     ("status", "error_class"),
-    [(403, Forbidden), (404, NotFound), (409, Conflict), (418, AstravueAPIError)],
+    [(403, Forbidden), (404, NotFound), (409, Conflict), (418, AstravueAPIError),
+     (422, BadRequest)],
 )
 async def test_status_maps_to_class_and_is_not_retried(
     status: int, error_class: type[AstravueAPIError], client: AstravueClient,
