@@ -7,13 +7,10 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot.cli")
-
-MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"
 
 
 def _settings(**overrides: object) -> Settings:
@@ -103,20 +100,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # migrate ---------------------------------------------------------------------------------------
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot.db.session import head_revision, upgrade
+    from bot.db.session import database_revision, upgrade
 
     settings = _settings()
     upgrade(settings.database_url, args.revision)
-    print(f"database is at {args.revision if args.revision != 'head' else head_revision()}")
+    # What the database now records, not the target asked for: `migrate base` on a database
+    # at head changes nothing (upgrade never goes down).
+    print(f"database is at {database_revision(settings.database_url) or 'base (no schema)'}")
     return 0
 
 
 # keys ------------------------------------------------------------------------------------------
 
-def cmd_keys_new(_args: argparse.Namespace) -> int:
-    from bot.security.crypto import generate_key_spec
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from bot.security.crypto import KeyringConfigError, generate_key_spec
 
-    print(generate_key_spec())
+    try:
+        print(generate_key_spec(args.kid))
+    except KeyringConfigError as exc:
+        raise ConfigError(f"--kid: {exc}".replace("entry 1: ", "")) from None
     return 0
 
 
@@ -145,7 +147,9 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 # manifest --------------------------------------------------------------------------------------
 
 def render_manifest(public_url: str) -> str:
-    return MANIFEST_PATH.read_text(encoding="utf-8").replace("{PUBLIC_URL}", public_url)
+    from bot.resources import manifest_template
+
+    return manifest_template().replace("{PUBLIC_URL}", public_url)
 
 
 def cmd_manifest(_args: argparse.Namespace) -> int:
@@ -182,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
         "new", help="print a fresh key for TOKEN_ENCRYPTION_KEYS",
         description="Print kid:base64key. To rotate, put it FIRST in TOKEN_ENCRYPTION_KEYS, "
         "keep the old key after it, then run `keys rotate`.")
+    keys_new.add_argument("--kid", help="the key id (default: today's date and a random "
+                          "suffix, unique every time)")
     keys_new.set_defaults(func=cmd_keys_new)
     keys_rotate = keys_sub.add_parser(
         "rotate", help="re-encrypt every stored token under the primary (first) key",

@@ -27,6 +27,7 @@ _NOISY_LOGGERS = (
     "asyncio",
     "slack_sdk",
     "aiohttp",
+    "alembic",  # plugin and "Context impl" lines at every start and /readyz
 )
 _MIN_SECRET_CHARS = 6
 _MASK = "***"
