@@ -21,7 +21,7 @@ def _settings(**overrides: object) -> Settings:
     from bot.logging import RedactionFilter
 
     for secret in (settings.slack_signing_secret, settings.astravue_client_secret,
-                   settings.slack_bot_token, settings.slack_app_token):
+                   settings.slack_bot_token, settings.slack_app_token, settings.metrics_token):
         if secret:
             RedactionFilter.register_secret(secret)
     return settings

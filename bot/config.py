@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: str | None = None  # GET /metrics needs it as a bearer token; unset: loopback
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
 from bot.listeners.verification import verify_slack_request
@@ -57,8 +58,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if rejection:
             log.warning("rejected Slack request: %s", rejection)
             return JSONResponse({"error": "invalid request"}, status_code=401)
-        with rt().ack_gate.acking():
-            bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, body))
+        bolt_request = to_async_bolt_request(request, body)
+        with rt().ack_gate.acking(), metrics.time_ack(bolt_request.body):
+            bolt_response = await bolt.async_dispatch(bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
@@ -82,6 +84,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def setup_page(_request: Request) -> Response:
         return HTMLResponse(render_setup_page(rt().settings))
 
+    async def metrics_endpoint(request: Request) -> Response:
+        return await metrics.metrics_response(request, token=rt().settings.metrics_token,
+                                              sessions=rt().sessions)
+
     async def oauth_start(request: Request) -> Response:
         return await oauth.start(request, rt().services)
 
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         Route("/", setup_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/oauth/astravue/start", oauth_start, methods=["GET"]),
         Route("/oauth/astravue/callback", oauth_callback, methods=["GET"]),

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, exists, or_, select, update
 
+from bot import metrics
 from bot.astravue.client import AstravueClient
 from bot.astravue.errors import AstravueError
 from bot.astravue.models import NotificationDto
@@ -136,6 +137,7 @@ class NotificationService:
 
     # ---- the tick ------------------------------------------------------------------------
 
+    @metrics.timed_poll_cycle
     async def tick(self) -> int:
         """Poll every link that was due when the tick began, once; returns how many.
 

@@ -18,6 +18,7 @@ from weakref import WeakValueDictionary
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.astravue.auth import (
     ClientConfigurationError,
     KeycloakClient,
@@ -119,6 +120,7 @@ class TokenManager:
                 failure = ReauthorizationRequired("stored token could not be decrypted")
             else:
                 token, failure = await self._grant(link, refresh_token)
+                metrics.count_token_refresh(failure)
         if isinstance(failure, ReauthorizationRequired) and self.on_needs_relink is not None:
             await self.on_needs_relink(link_id)
         if failure is not None:
