@@ -17,7 +17,7 @@ def _settings(**overrides: object) -> Settings:
     settings = load_settings(**overrides)
     from bot.logging import setup_logging
 
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from bot.logging import RedactionFilter
 
     for secret in (settings.slack_signing_secret, settings.astravue_client_secret,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import metrics
+from bot import log_context, metrics
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
 from bot.listeners.verification import verify_slack_request
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             log.warning("rejected Slack request: %s", rejection)
             return JSONResponse({"error": "invalid request"}, status_code=401)
         bolt_request = to_async_bolt_request(request, body)
+        log_context.bind_slack_request(bolt_request.body)
         with rt().ack_gate.acking(), metrics.time_ack(bolt_request.body):
             bolt_response = await bolt.async_dispatch(bolt_request)
         return to_starlette_response(bolt_response)
