@@ -51,19 +51,20 @@ async def prepare_database(settings: Settings) -> None:
 async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     import uvicorn
 
+    from bot.startup_checks import bind_port, warn_at_start
     from bot.web import build_bolt, create_app
     from bot.wiring import build_runtime
 
+    listener = bind_port(settings.port)  # first: a taken port is one line, before any work
     await prepare_database(settings)
     runtime = build_runtime(settings)
     bolt = build_bolt(runtime)
     app = create_app(settings, runtime=runtime, bolt=bolt)
-    # 0.0.0.0: the public web process (Procfile `web`), reached through the platform's router.
-    config = uvicorn.Config(app, host="0.0.0.0", port=settings.port,  # noqa: S104  # nosec B104
-                            log_config=None, lifespan="on", access_log=False)
+    config = uvicorn.Config(app, log_config=None, lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     scheduler = None
-    tasks = [asyncio.create_task(server.serve())]
+    tasks = [asyncio.create_task(server.serve(sockets=[listener]))]
+    checks = asyncio.create_task(warn_at_start(settings, socket_mode=socket_mode))
     try:
         if settings.scheduler_enabled:
             from bot.scheduler import start_scheduler
@@ -80,7 +81,7 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        for task in tasks:
+        for task in [*tasks, checks]:
             task.cancel()
         await runtime.close()
 
