@@ -147,14 +147,26 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 # manifest --------------------------------------------------------------------------------------
 
-def render_manifest(public_url: str) -> str:
+def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
+    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled."""
     from bot.resources import manifest_template
 
-    return manifest_template().replace("{PUBLIC_URL}", public_url)
+    if not socket_mode:
+        return manifest_template().replace("{PUBLIC_URL}", public_url)
+    lines = [line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
+             for line in manifest_template().splitlines(keepends=True)
+             if "{PUBLIC_URL}" not in line]
+    return "".join(lines)
 
 
-def cmd_manifest(_args: argparse.Namespace) -> int:
-    print(render_manifest(_settings().public_url), end="")
+def cmd_manifest(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not args.socket_mode and not settings.public_url.startswith("https://"):
+        print(f"astravue-bot: warning: PUBLIC_URL is {settings.public_url}, but Slack only "
+              "sends requests to https:// addresses: set PUBLIC_URL to this app's public HTTPS "
+              "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
+              file=sys.stderr)
+    print(render_manifest(settings.public_url, socket_mode=args.socket_mode), end="")
     return 0
 
 
@@ -199,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL",
                               description="Print manifest.yml with PUBLIC_URL filled in.")
+    manifest.add_argument("--socket-mode", action="store_true",
+                          help="the Socket Mode variant: no request URLs (needs SLACK_APP_TOKEN)")
     manifest.set_defaults(func=cmd_manifest)
 
     _add_optional_commands(sub)

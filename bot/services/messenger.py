@@ -1,5 +1,5 @@
 """Posting the poller's DMs at Slack's pace: ~1 message per second per channel, a workspace
-budget, and `Retry-After` honoured on 429 (platform.md A5).
+budget, and `Retry-After` honoured on 429.
 
 It runs in the poller, never in a listener, so waiting here blocks no request. Its Slack client
 has no rate-limit retry handler: this pacer alone decides when to try again.

@@ -1,7 +1,7 @@
 """Access tokens for a link: reuse until shortly before expiry, refresh single-flight.
 
-Keycloak rotates refresh tokens and kills the whole session when a spent one is reused
-(platform.md B4), so two refreshes of one user must never race: an asyncio lock per link in
+Keycloak rotates refresh tokens and kills the whole session when a spent one is reused,
+so two refreshes of one user must never race: an asyncio lock per link in
 this process, and `SELECT ... FOR UPDATE` on the link row across processes (PostgreSQL), held
 through the token POST and the commit. After taking the lock the row is read again, so a
 refresh another process just did is used instead of repeated.

@@ -35,3 +35,26 @@ def test_migrate_reports_the_revision_the_database_is_at(
     assert _out(capsys, ["migrate"]) == f"database is at {head_revision()}"
     # Upgrading "to base" changes nothing on a migrated database: say where it really is.
     assert _out(capsys, ["migrate", "base"]) == f"database is at {head_revision()}"
+
+
+def test_manifest_fills_in_public_url_and_warns_when_it_is_not_https(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.com")
+    assert main(["manifest"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.count('"https://bot.example.com/slack/events"') == 4
+    assert "{PUBLIC_URL}" not in printed.out and printed.err == ""
+
+    monkeypatch.setenv("PUBLIC_URL", "http://localhost:3000")
+    assert main(["manifest"]) == 0
+    assert "Slack only sends requests to https:// addresses" in capsys.readouterr().err
+
+
+def test_manifest_socket_mode_variant_has_no_request_urls(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    socket_mode = _out(capsys, ["manifest", "--socket-mode"])
+    assert "socket_mode_enabled: true" in socket_mode
+    assert "url:" not in socket_mode  # no url, request_url or message_menu_options_url
+    assert "slash_commands:" in socket_mode and "interactivity:" in socket_mode
