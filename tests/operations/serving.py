@@ -28,18 +28,20 @@ def serving(command: Sequence[str], *, cwd: Path, env: dict[str, str],
     or the time is up), yield; then stop it and keep everything it printed in `output`."""
     port = free_port()
     served = Served(url=f"http://127.0.0.1:{port}")
-    process = subprocess.Popen([*command, "serve", "--port", str(port)],  # noqa: S603
-                               cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    try:
-        served.ready_status = _wait_ready(f"{served.url}/readyz", process, ready_within)
-        yield served
-    finally:
-        process.terminate()
-        served.output = process.communicate(timeout=30)[0]
+    log_path = cwd / f"serve-{port}.log"  # a file, not a pipe: a full pipe would block the app
+    with log_path.open("w", encoding="utf-8") as log_file:
+        process = subprocess.Popen([*command, "serve", "--port", str(port)],  # noqa: S603
+                                   cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            served.ready_status = _wait_ready(f"{served.url}/readyz", process, ready_within)
+            yield served
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    served.output = log_path.read_text(encoding="utf-8")
 
 
-def _wait_ready(url: str, process: subprocess.Popen[str], within: float) -> int | None:
+def _wait_ready(url: str, process: subprocess.Popen[bytes], within: float) -> int | None:
     stop = time.monotonic() + within
     while time.monotonic() < stop and process.poll() is None:
         try:
