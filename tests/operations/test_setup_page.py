@@ -9,11 +9,13 @@ from typing import Any
 import httpx
 
 from bot.config import load_settings
+from bot.security.crypto import generate_key_spec
 from bot.web import create_app
 
 
 async def _setup_page(database_url: str, **settings: Any) -> str:
-    app = create_app(load_settings(_env_file=None, database_url=database_url, **settings))
+    app = create_app(load_settings(_env_file=None, database_url=database_url,
+                                   token_encryption_keys=generate_key_spec(), **settings))
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(
             transport=transport, base_url="http://bot.test") as client:
