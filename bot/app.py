@@ -7,11 +7,24 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.listeners import register_listeners
 from bot.wiring import Runtime
 
 log = logging.getLogger(__name__)
+
+
+def _not_the_token_notice(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns at every start that
+    # the client we pass wins over it: that is the intended set-up, not news for an operator.
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.bolt")
+    logger.addFilter(_not_the_token_notice)  # once: addFilter skips a filter already there
+    return logger
 
 
 def build_app(runtime: Runtime) -> AsyncApp:
@@ -21,7 +34,7 @@ def build_app(runtime: Runtime) -> AsyncApp:
         client=runtime.slack,
         process_before_response=False,  # long-lived process: ack first, lazy work after
         raise_error_for_unhandled_request=False,
-        logger=logging.getLogger("bot.bolt"),
+        logger=_bolt_logger(),
     )
 
     @app.error

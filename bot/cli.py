@@ -7,24 +7,21 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot.cli")
-
-MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"
 
 
 def _settings(**overrides: object) -> Settings:
     settings = load_settings(**overrides)
     from bot.logging import setup_logging
 
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from bot.logging import RedactionFilter
 
     for secret in (settings.slack_signing_secret, settings.astravue_client_secret,
-                   settings.slack_bot_token, settings.slack_app_token):
+                   settings.slack_bot_token, settings.slack_app_token, settings.metrics_token):
         if secret:
             RedactionFilter.register_secret(secret)
     return settings
@@ -54,19 +51,20 @@ async def prepare_database(settings: Settings) -> None:
 async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     import uvicorn
 
+    from bot.startup_checks import bind_port, warn_at_start
     from bot.web import build_bolt, create_app
     from bot.wiring import build_runtime
 
+    listener = bind_port(settings.port)  # first: a taken port is one line, before any work
     await prepare_database(settings)
     runtime = build_runtime(settings)
     bolt = build_bolt(runtime)
     app = create_app(settings, runtime=runtime, bolt=bolt)
-    # 0.0.0.0: the public web process (Procfile `web`), reached through the platform's router.
-    config = uvicorn.Config(app, host="0.0.0.0", port=settings.port,  # noqa: S104  # nosec B104
-                            log_config=None, lifespan="on", access_log=False)
+    config = uvicorn.Config(app, log_config=None, lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     scheduler = None
-    tasks = [asyncio.create_task(server.serve())]
+    tasks = [asyncio.create_task(server.serve(sockets=[listener]))]
+    checks = asyncio.create_task(warn_at_start(settings, socket_mode=socket_mode))
     try:
         if settings.scheduler_enabled:
             from bot.scheduler import start_scheduler
@@ -83,7 +81,7 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        for task in tasks:
+        for task in [*tasks, checks]:
             task.cancel()
         await runtime.close()
 
@@ -103,20 +101,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # migrate ---------------------------------------------------------------------------------------
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot.db.session import head_revision, upgrade
+    from bot.db.session import database_revision, upgrade
 
     settings = _settings()
     upgrade(settings.database_url, args.revision)
-    print(f"database is at {args.revision if args.revision != 'head' else head_revision()}")
+    # What the database now records, not the target asked for: `migrate base` on a database
+    # at head changes nothing (upgrade never goes down).
+    print(f"database is at {database_revision(settings.database_url) or 'base (no schema)'}")
     return 0
 
 
 # keys ------------------------------------------------------------------------------------------
 
-def cmd_keys_new(_args: argparse.Namespace) -> int:
-    from bot.security.crypto import generate_key_spec
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from bot.security.crypto import KeyringConfigError, generate_key_spec
 
-    print(generate_key_spec())
+    try:
+        print(generate_key_spec(args.kid))
+    except KeyringConfigError as exc:
+        raise ConfigError(f"--kid: {exc}".replace("entry 1: ", "")) from None
     return 0
 
 
@@ -144,12 +147,26 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 # manifest --------------------------------------------------------------------------------------
 
-def render_manifest(public_url: str) -> str:
-    return MANIFEST_PATH.read_text(encoding="utf-8").replace("{PUBLIC_URL}", public_url)
+def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
+    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled."""
+    from bot.resources import manifest_template
+
+    if not socket_mode:
+        return manifest_template().replace("{PUBLIC_URL}", public_url)
+    lines = [line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
+             for line in manifest_template().splitlines(keepends=True)
+             if "{PUBLIC_URL}" not in line]
+    return "".join(lines)
 
 
-def cmd_manifest(_args: argparse.Namespace) -> int:
-    print(render_manifest(_settings().public_url), end="")
+def cmd_manifest(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not args.socket_mode and not settings.public_url.startswith("https://"):
+        print(f"astravue-bot: warning: PUBLIC_URL is {settings.public_url}, but Slack only "
+              "sends requests to https:// addresses: set PUBLIC_URL to this app's public HTTPS "
+              "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
+              file=sys.stderr)
+    print(render_manifest(settings.public_url, socket_mode=args.socket_mode), end="")
     return 0
 
 
@@ -182,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
         "new", help="print a fresh key for TOKEN_ENCRYPTION_KEYS",
         description="Print kid:base64key. To rotate, put it FIRST in TOKEN_ENCRYPTION_KEYS, "
         "keep the old key after it, then run `keys rotate`.")
+    keys_new.add_argument("--kid", help="the key id (default: today's date and a random "
+                          "suffix, unique every time)")
     keys_new.set_defaults(func=cmd_keys_new)
     keys_rotate = keys_sub.add_parser(
         "rotate", help="re-encrypt every stored token under the primary (first) key",
@@ -192,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL",
                               description="Print manifest.yml with PUBLIC_URL filled in.")
+    manifest.add_argument("--socket-mode", action="store_true",
+                          help="the Socket Mode variant: no request URLs (needs SLACK_APP_TOKEN)")
     manifest.set_defaults(func=cmd_manifest)
 
     _add_optional_commands(sub)

@@ -29,6 +29,7 @@ EXPECTED = {
     "SCHEDULER_ENABLED": "true or false",
     "PORT": "a port number from 1 to 65535",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "LOG_FORMAT": "text or json",
 }
 
 
@@ -64,6 +65,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_token: str | None = None  # GET /metrics needs it as a bearer token; unset: loopback
 
     @field_validator("slack_bot_token")
     @classmethod

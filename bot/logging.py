@@ -26,6 +26,7 @@ _NOISY_LOGGERS = (
     "asyncio",
     "slack_sdk",
     "aiohttp",
+    "alembic",  # plugin and "Context impl" lines at every start and /readyz
 )
 # Loggers whose DEBUG records repr every database call with its parameters (OAuth states,
 # emails): they stay at WARNING even when the app runs at DEBUG. SQLAlchemy's own statement
@@ -122,7 +123,7 @@ def _standard_record_attributes() -> frozenset[str]:
     return frozenset(vars(blank)) | {"message", "asctime"}
 
 
-_STANDARD_ATTRIBUTES = _standard_record_attributes()
+STANDARD_ATTRIBUTES = _standard_record_attributes()
 _exception_formatter = logging.Formatter()
 
 
@@ -186,7 +187,7 @@ class RedactionFilter(logging.Filter):
     @staticmethod
     def _redact_extras(record: logging.LogRecord) -> None:
         for name, value in list(vars(record).items()):
-            if name not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+            if name not in STANDARD_ATTRIBUTES and isinstance(value, str):
                 setattr(record, name, redact(value))
 
 
@@ -216,7 +217,7 @@ def install_redaction(handler: logging.Handler) -> None:
         handler.addFilter(RedactionFilter())
 
 
-def setup_logging(level: str = "INFO") -> None:
+def setup_logging(level: str = "INFO", log_format: str = "text") -> None:
     """Configure the root logger once: stderr handler, plain format, redaction everywhere.
 
     Calling again only changes the level. Handlers that already exist (on the root logger
@@ -229,8 +230,8 @@ def setup_logging(level: str = "INFO") -> None:
     if not any(handler.get_name() == _HANDLER_NAME for handler in root.handlers):
         stderr = logging.StreamHandler(sys.stderr)
         stderr.set_name(_HANDLER_NAME)
-        stderr.setFormatter(logging.Formatter(_FORMAT))
         root.addHandler(stderr)
+    _set_format(root, log_format)
     root.setLevel(numeric)
     for handler in _all_handlers():
         install_redaction(handler)
@@ -239,6 +240,19 @@ def setup_logging(level: str = "INFO") -> None:
         logging.getLogger(name).setLevel(quiet)
     for name in _PARAMETER_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _set_format(root: logging.Logger, log_format: str) -> None:
+    """Plain lines, or one JSON object per line (LOG_FORMAT=json) with the request's ids."""
+    from bot.log_context import ContextFilter
+    from bot.log_json import JsonFormatter
+
+    for handler in root.handlers:
+        if handler.get_name() == _HANDLER_NAME:
+            handler.setFormatter(JsonFormatter() if log_format == "json" else
+                                 logging.Formatter(_FORMAT))
+            if not any(isinstance(f, ContextFilter) for f in handler.filters):
+                handler.addFilter(ContextFilter())
 
 
 def _all_handlers() -> list[logging.Handler]:

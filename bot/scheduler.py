@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(hours=1)
 RESCUE_EVERY = timedelta(minutes=5)
-# Slack retries events for minutes, or for 24 h with Delayed Events (platform.md A2).
+# Slack retries events for minutes, or for 24 h with Delayed Events.
 EVENT_MEMORY = timedelta(hours=25)
 
 

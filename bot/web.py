@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import log_context, metrics
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
 from bot.listeners.request_body import read_slack_body
@@ -53,8 +54,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         body = await read_slack_body(request, rt().settings.slack_signing_secret or "")
         if isinstance(body, Response):  # refused: forged, stale, too large or malformed
             return body
-        with rt().ack_gate.acking():
-            bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, body))
+        bolt_request = to_async_bolt_request(request, body)
+        log_context.bind_slack_request(bolt_request.body)
+        with rt().ack_gate.acking(), metrics.time_ack(bolt_request.body):
+            bolt_response = await bolt.async_dispatch(bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
@@ -78,6 +81,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def setup_page(_request: Request) -> Response:
         return HTMLResponse(render_setup_page(rt().settings))
 
+    async def metrics_endpoint(request: Request) -> Response:
+        return await metrics.metrics_response(request, token=rt().settings.metrics_token,
+                                              sessions=rt().sessions)
+
     async def oauth_start(request: Request) -> Response:
         return await oauth.start(request, rt().services)
 
@@ -91,6 +98,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         Route("/", setup_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/oauth/astravue/start", oauth_start, methods=["GET"]),
         Route("/oauth/astravue/callback", oauth_callback, methods=["GET"]),
@@ -131,23 +139,50 @@ def render_setup_page(settings: Settings) -> str:
             detail = "generated key file next to the SQLite database (development only)"
         mark = "&#10003;" if ok else "&#10007;"
         items.append(f"<li>{mark} <b>{html.escape(name)}</b>: {html.escape(detail)}</li>")
-    events_url = html.escape(f"{settings.public_url}/slack/events")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Astravue for Slack: setup</title></head>
 <body style="font-family: sans-serif; max-width: 46rem; margin: 2rem auto">
 <h1>Astravue for Slack</h1>
 <p>This deployment's configuration:</p>
 <ul>{"".join(items)}</ul>
-<h2>Create the Slack app</h2>
-<ol>
-<li>Run <code>astravue-bot manifest</code>: it prints <code>manifest.yml</code> with every request
-URL set to <code>{events_url}</code>.</li>
-<li>At api.slack.com/apps choose <i>Create New App</i>, then <i>From an app manifest</i>,
-and paste it.</li>
-<li>Install the app to your workspace; copy the Bot User OAuth Token (xoxb-) and the Signing
-Secret into <code>SLACK_BOT_TOKEN</code> and <code>SLACK_SIGNING_SECRET</code>, then restart.</li>
-<li>Register <code>{html.escape(settings.oauth_redirect_uri)}</code> as a redirect URI of your
-Astravue OAuth client.</li>
-</ol>
+<h2>What to do next, in this order</h2>
+<ol>{"".join(f"<li>{step}</li>" for step in setup_steps(settings))}</ol>
 <p>Health: <a href="/healthz">/healthz</a> &middot; readiness: <a href="/readyz">/readyz</a></p>
 </body></html>"""
+
+
+def setup_steps(settings: Settings) -> list[str]:
+    """The first-run steps (HTML), in the order that works: Slack verifies the events URL
+    only once this app, restarted with the signing secret, can answer it."""
+    public = settings.public_url.startswith("https://")
+    events_url = html.escape(f"{settings.public_url}/slack/events")
+    if public:
+        make_app = ("Make the Slack app: run <code>astravue-bot manifest</code> (every request "
+                    f"URL is <code>{events_url}</code>), then at api.slack.com/apps choose "
+                    "<i>Create New App</i> &gt; <i>From an app manifest</i> and paste it.")
+    else:
+        make_app = ("Make the Slack app. <code>PUBLIC_URL</code> is not an HTTPS address, so "
+                    "either set it to this app's public HTTPS address and run "
+                    "<code>astravue-bot manifest</code>, or use Socket Mode: run "
+                    "<code>astravue-bot manifest --socket-mode</code>. At api.slack.com/apps "
+                    "choose <i>Create New App</i> &gt; <i>From an app manifest</i> and paste it; "
+                    "for Socket Mode also create an app-level token with "
+                    "<code>connections:write</code>.")
+    secrets = ("Install the app to your workspace and set the secrets: the Bot User OAuth "
+               "Token (xoxb-) in <code>SLACK_BOT_TOKEN</code>, the Signing Secret in "
+               "<code>SLACK_SIGNING_SECRET</code>"
+               + ("" if public else ", and for Socket Mode the xapp- token in "
+                  "<code>SLACK_APP_TOKEN</code>") + ".")
+    restart = ("Restart the app" + ("" if public else
+               " (with <code>astravue-bot serve --socket-mode</code> for Socket Mode)") + ".")
+    verify = (f"Verify the events URL: in the Slack app's <i>Event Subscriptions</i> page, "
+              f"Slack checks <code>{events_url}</code>; click <i>Retry</i> if it was pasted "
+              "before the restart." if public else
+              "Check the app answers: type <code>/astravue help</code> in Slack.")
+    oauth = ("Register the Astravue OAuth client: add "
+             f"<code>{html.escape(settings.oauth_redirect_uri)}</code> as a redirect URI and "
+             "set <code>ASTRAVUE_CLIENT_ID</code> and <code>ASTRAVUE_CLIENT_SECRET</code>, "
+             "then restart.")
+    demo = ("Meanwhile, try everything without Slack: <code>make demo</code> runs the app "
+            "against local fakes in a terminal Slack simulator.")
+    return [make_app, secrets, restart, verify, oauth, demo]

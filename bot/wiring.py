@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Short timeouts: a person is waiting behind most calls (DESIGN "Conventions").
+# Short timeouts: a person is waiting behind most calls.
 ASTRAVUE_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0)
 ASTRAVUE_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=50)
 # How long shutdown waits for lazy listeners still at work (an Astravue read is at most 10 s).

@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bot import metrics
 from bot.astravue.budget import UserRateBudget
 from bot.astravue.endpoints import ENDPOINTS, Endpoint
 from bot.astravue.errors import (
@@ -250,6 +251,7 @@ class AstravueClient:
         return _unwrap(endpoint.method, path, response)
 
     def _log(self, endpoint: Endpoint, outcome: int | str, started: float) -> None:
+        metrics.count_astravue_call(endpoint.name, outcome)
         logger.debug(
             "astravue %s %s -> %s in %.0f ms (user %s)",
             endpoint.method,

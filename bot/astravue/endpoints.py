@@ -1,6 +1,6 @@
 """The one table of Astravue operations: name -> HTTP method and path template.
 
-Most paths are inferred (see REFERENCE.md), so they live here and nowhere else: correcting one
+Most paths are inferred, not documented, so they live here and nowhere else: correcting one
 is a one-line change. Names are the operationIds of openapi.yaml; the Keycloak operations the
 spec does not list (refresh, revoke, userinfo) get names in the same style. REST paths are
 relative to ASTRAVUE_API_URL, Keycloak paths to ASTRAVUE_AUTH_URL (the realm URL).

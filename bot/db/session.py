@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
@@ -14,8 +14,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -51,8 +49,10 @@ async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncItera
 def _alembic_config(url: str):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
+    from bot.resources import migrations_dir
+
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.set_main_option("sqlalchemy.url", url)
     return config
 
@@ -71,6 +71,19 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as conn:
         return await conn.run_sync(_read)
+
+
+def database_revision(url: str) -> str | None:
+    """The revision `url`'s database records (blocking; call before the loop starts)."""
+
+    async def read() -> str | None:
+        engine = create_engine(url, pool_size=1)
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
 
 
 async def schema_is_current(engine: AsyncEngine) -> bool:

@@ -18,6 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.models import LinkStatus
 from bot.listeners import audience
@@ -133,7 +134,7 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
         try:
             await services.runtime.ack_gate.wait_for_acks()
-            await handler(inv)
+            await metrics.timed_lazy(handler, inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
         finally:

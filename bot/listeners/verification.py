@@ -1,6 +1,6 @@
 """Slack request verification that never raises: every malformed request is a plain 401.
 
-Bolt's own check turns a non-numeric or empty timestamp into a 500 (platform.md A7), so every
+Bolt's own check turns a non-numeric or empty timestamp into a 500, so every
 request is verified here first, on the raw body. The headers are checked on their own first, so
 a request that cannot be authentic is refused before its body is read. Whether an authentic
 body is well formed (UTF-8, JSON, shape) is `payload_shape`'s question: that answer is 400.

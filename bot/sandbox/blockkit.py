@@ -1,4 +1,4 @@
-"""Block Kit limit checks, as Slack enforces them (platform.md A6).
+"""Block Kit limit checks, as Slack enforces them.
 
 The Slack fake runs every posted or updated message and view through these checks and answers
 `invalid_blocks` when one fails, so a builder that overflows a limit fails a test instead of a

@@ -1,7 +1,7 @@
 """Sandbox Keycloak: the `astravue` realm's OIDC endpoints, with Keycloak's session rules.
 
-Mounted at `/realms/astravue` of the sandbox server. It models what our app must survive
-(platform.md B3-B5): access-token lifespan, SSO idle and max, offline idle, refresh-token
+Mounted at `/realms/astravue` of the sandbox server. It models what our app must survive:
+access-token lifespan, SSO idle and max, offline idle, refresh-token
 rotation with reuse detection that detaches the client session, code replay that does the
 same, and Keycloak's exact `error_description` strings. Tokens look like JWTs (HS256 with a
 per-instance key, so a restarted fake rejects old tokens) and carry the `astravue_user_id`

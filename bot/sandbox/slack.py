@@ -216,7 +216,7 @@ class SlackFake:
         self.bot_token = BOT_TOKEN
         self.faults = Faults()
         self.strict = True  # refuse invalid Block Kit (as Slack does) rather than only record it
-        # chat.postMessage pacing (platform.md A5) and the R7 fault knob.
+        # chat.postMessage pacing and the R7 fault knob.
         self.channel_per_second = 1.0
         self.channel_burst = 3
         self.workspace_per_minute = 300

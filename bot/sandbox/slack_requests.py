@@ -2,7 +2,7 @@
 
 Each builder returns `(body, headers)`: slash commands form-encoded with Slack's field names,
 interactions form-encoded with one `payload=` JSON field, events as JSON; all signed with
-`v0:{timestamp}:{body}` HMAC-SHA256 (platform.md A7). `SlackClientSim` plays one Slack user:
+`v0:{timestamp}:{body}` HMAC-SHA256. `SlackClientSim` plays one Slack user:
 it takes fresh trigger_ids and response_urls from the `SlackFake` and POSTs to the app.
 """
 

@@ -95,8 +95,12 @@ def derive_secret(key: bytes, info: bytes) -> bytes:
 
 
 def generate_key_spec(kid: str | None = None) -> str:
-    """A fresh one-key spec, ``kid:base64url(32 random bytes)``; kid defaults to today's date."""
-    kid = kid or f"k{datetime.now(UTC):%Y%m%d}"
+    """A fresh one-key spec, ``kid:base64url(32 random bytes)``.
+
+    The default kid is today's date plus a random suffix: two keys made on one day must not
+    share an id, or the key ring could not tell their ciphertexts apart.
+    """
+    kid = kid or f"k{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(4)}"
     _check_kid(kid, 1)
     return f"{kid}:{base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()}"
 

@@ -1,5 +1,5 @@
 """Posting the poller's DMs at Slack's pace: ~1 message per second per channel, a workspace
-budget, and `Retry-After` honoured on 429 (platform.md A5).
+budget, and `Retry-After` honoured on 429.
 
 It runs in the poller, never in a listener, so waiting here blocks no request. Its Slack client
 has no rate-limit retry handler: this pacer alone decides when to try again.
@@ -15,6 +15,8 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class Messenger:
                 if wait is None:
                     raise
                 log.info("Slack rate-limited channel %s; retrying after %.0f s", channel, wait)
+                metrics.SLACK_RATE_LIMITED.inc()
                 async with self._lock:
                     until = self.clock() + wait
                     self._blocked_until[channel] = max(self._blocked_until.get(channel, 0.0),
@@ -96,4 +99,5 @@ class Messenger:
         extra = {"metadata": metadata} if metadata is not None else {}
         reply = await self._paced(channel, lambda: self.client.chat_postMessage(
             channel=channel, **payload, **extra))
+        metrics.DMS_SENT.inc()
         return str(reply["ts"])

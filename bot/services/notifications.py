@@ -1,6 +1,6 @@
 """The notification poller: claim due links, fetch, deliver each notification exactly once.
 
-Exactly once (DESIGN "Notifications"): a `pending` row (unique per link and notification) is
+Exactly once: a `pending` row (unique per link and notification) is
 committed before the DM is posted with metadata naming the notification, then marked `sent`
 with the ts. A `pending` row met again was left by a crash: the DM channel's history is
 searched for that metadata before anything is posted again.
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import and_, exists, or_, select, update
 
+from bot import metrics
 from bot.astravue.client import AstravueClient
 from bot.astravue.errors import AstravueError
 from bot.astravue.models import NotificationDto
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 50
-CONCURRENCY = 20  # polls in flight per process (platform.md P3); the HTTP pool holds 100
+CONCURRENCY = 20  # polls in flight per process; the HTTP pool holds 100
 PAGE_SIZE = 50
 MAX_PAGES = 5
 HISTORY_PAGES = 5
@@ -136,6 +137,7 @@ class NotificationService:
 
     # ---- the tick ------------------------------------------------------------------------
 
+    @metrics.timed_poll_cycle
     async def tick(self) -> int:
         """Poll every link that was due when the tick began, once; returns how many.
 

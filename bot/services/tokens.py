@@ -1,7 +1,7 @@
 """Access tokens for a link: reuse until shortly before expiry, refresh single-flight.
 
-Keycloak rotates refresh tokens and kills the whole session when a spent one is reused
-(platform.md B4), so two refreshes of one user must never race: an asyncio lock per link in
+Keycloak rotates refresh tokens and kills the whole session when a spent one is reused,
+so two refreshes of one user must never race: an asyncio lock per link in
 this process, and `SELECT ... FOR UPDATE` on the link row across processes (PostgreSQL), held
 through the token POST and the commit. After taking the lock the row is read again, so a
 refresh another process just did is used instead of repeated.
@@ -18,6 +18,7 @@ from weakref import WeakValueDictionary
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.astravue.auth import (
     ClientConfigurationError,
     KeycloakClient,
@@ -119,6 +120,7 @@ class TokenManager:
                 failure = ReauthorizationRequired("stored token could not be decrypted")
             else:
                 token, failure = await self._grant(link, refresh_token)
+                metrics.count_token_refresh(failure)
         if isinstance(failure, ReauthorizationRequired) and self.on_needs_relink is not None:
             await self.on_needs_relink(link_id)
         if failure is not None:

@@ -1,4 +1,4 @@
-"""Small Block Kit helpers that keep every output inside Slack's limits (platform.md A6)."""
+"""Small Block Kit helpers that keep every output inside Slack's limits."""
 
 from __future__ import annotations
 

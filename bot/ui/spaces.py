@@ -42,7 +42,7 @@ HEALTHS = ("On Track", "At Risk", "Off Track")
 FIELD_BLOCKS = {"spaceName": NAME, "projectName": NAME, "description": DESCRIPTION,
                 "color": COLOR, "status": STATUS, "priority": PRIORITY, "health": HEALTH,
                 "startDate": START, "endDate": END, "budget": BUDGET}
-# Who may do what (REFERENCE.md §1.8), said when Astravue answers 403
+# Who may do what, said when Astravue answers 403
 ROLE_RULES = {
     "create spaces": "Only organisation Admins and Account Admins can create spaces",
     "edit this space": "Only organisation Admins and the space's Space Admins can edit it",

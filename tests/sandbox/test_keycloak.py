@@ -1,4 +1,4 @@
-"""The sandbox Keycloak behaves like Keycloak where our app depends on it (platform.md B3-B6)."""
+"""The sandbox Keycloak behaves like Keycloak where our app depends on it."""
 
 from __future__ import annotations
 

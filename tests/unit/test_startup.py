@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import prepare_database
 from bot.config import ConfigError, load_settings
-from bot.db.session import create_engine, current_revision, head_revision
+from bot.db.session import database_revision, head_revision
 from bot.wiring import resolve_keyring
 from tests.conftest import ON_POSTGRES
 
@@ -34,15 +34,7 @@ def test_any_other_database_without_keys_stops_start_up() -> None:
 def test_serve_migrates_sqlite_by_itself(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
     asyncio.run(prepare_database(load_settings(_env_file=None, database_url=url)))
-
-    async def revision() -> str | None:
-        engine = create_engine(url)
-        try:
-            return await current_revision(engine)
-        finally:
-            await engine.dispose()
-
-    assert asyncio.run(revision()) == head_revision()
+    assert database_revision(url) == head_revision()
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set TEST_DATABASE_URL (CI does)")
