@@ -18,7 +18,7 @@ from collections.abc import Coroutine, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
@@ -273,13 +273,7 @@ def _base_payload(harness: Harness, kind: str, pick: int) -> dict[str, Any]:
         body, _ = event_callback({"type": "app_home_opened", "user": FUZZER, "tab": "home",
                                   "channel": "D0MARIA"})
         return json.loads(body)
-    return json.loads(dict(_form_fields(body))["payload"])
-
-
-def _form_fields(body: bytes) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(body.decode(), keep_blank_values=True)
+    return json.loads(dict(parse_qsl(body.decode()))["payload"])
 
 
 def _mutate(payload: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
