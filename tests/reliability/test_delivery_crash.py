@@ -67,13 +67,18 @@ async def _start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     return process
 
 
-async def test_sigkill_during_delivery_loses_nothing_and_duplicates_nothing(
-        stack: Stack) -> None:
+async def _linked_with_fast_slack(stack: Stack) -> None:
+    """Both users linked and past their first poll; Slack rate limits out of the way."""
     for user in USERS.values():
         await connect(stack, user)
     await stack.runtime.services.notifications.tick()  # first polls, in the test process
     stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
     stack.sandbox.slack.workspace_per_minute = stack.sandbox.slack.workspace_burst = 10_000
+
+
+async def test_sigkill_during_delivery_loses_nothing_and_duplicates_nothing(
+        stack: Stack) -> None:
+    await _linked_with_fast_slack(stack)
     env, rng, made = poller_env(stack, poll_seconds=5), random.Random(11), []
     for _ in range(KILLS):
         for user in USERS:
@@ -115,11 +120,7 @@ OVERLAPPING_KILLS = 8
 
 async def test_two_pollers_outlasting_their_lease_lose_nothing_and_duplicate_nothing(
         stack: Stack) -> None:
-    for user in USERS.values():
-        await connect(stack, user)
-    await stack.runtime.services.notifications.tick()  # first polls, in the test process
-    stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
-    stack.sandbox.slack.workspace_per_minute = stack.sandbox.slack.workspace_burst = 10_000
+    await _linked_with_fast_slack(stack)
     env, rng = poller_env(stack, poll_seconds=5), random.Random(12)
     made: list[int] = []
     running = [await _start(env, *SHORT_LEASE)]
