@@ -73,12 +73,15 @@ class Messenger:
             self._workspace_next = at + self.workspace_interval
             return at
 
-    async def _paced(self, channel: str, call: Callable[[], Awaitable[Any]]) -> Any:
+    async def _paced(self, channel: str, call: Callable[[], Awaitable[Any]],
+                     before_send: Callable[[], Awaitable[None]] | None = None) -> Any:
         for _ in range(MAX_RATE_LIMIT_RETRIES + 1):
             at = await self._reserve(channel)
             delay = at - self.clock()
             if delay > 0:
                 await self.sleep(delay)
+            if before_send is not None:
+                await before_send()
             try:
                 return await call()
             except SlackApiError as exc:
@@ -94,10 +97,12 @@ class Messenger:
         raise RateLimitExhausted(channel)
 
     async def post(self, channel: str, payload: dict[str, Any],
-                   metadata: dict[str, Any] | None = None) -> str:
-        """Post a message; returns its ts."""
+                   metadata: dict[str, Any] | None = None, *,
+                   before_send: Callable[[], Awaitable[None]] | None = None) -> str:
+        """Post a message; returns its ts. `before_send` runs after the pacing wait, right
+        before each attempt, and may raise to cancel the post (the poller's lease check)."""
         extra = {"metadata": metadata} if metadata is not None else {}
         reply = await self._paced(channel, lambda: self.client.chat_postMessage(
-            channel=channel, **payload, **extra))
+            channel=channel, **payload, **extra), before_send)
         metrics.DMS_SENT.inc()
         return str(reply["ts"])

@@ -4,6 +4,12 @@ Exactly once: a `pending` row (unique per link and notification) is
 committed before the DM is posted with metadata naming the notification, then marked `sent`
 with the ts. A `pending` row met again was left by a crash: the DM channel's history is
 searched for that metadata before anything is posted again.
+
+The link's lease is what keeps two pollers from posting the same row: every write of the
+ledger and every post is preceded by a conditional renewal of the lease that fails once
+another poller has taken the link, and that poll then stops. That holds while one post
+takes less than a lease (the Slack client gives up after 10 s; a lease is 5 minutes or more).
+A poll sends at most `DMS_PER_POLL` DMs, so even a backlog keeps a poll well within its lease.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -53,10 +60,21 @@ PAGE_SIZE = 50
 MAX_PAGES = 5
 HISTORY_PAGES = 5
 MAX_BACKOFF = timedelta(hours=1)
+# A tick also takes links falling due this fraction of an interval after its start: ticks
+# start a little late by varying amounts, and a link must not miss one for being due a few
+# milliseconds after it began.
+EARLY = 0.1
+# At Slack's 1 DM per second per channel, 20 take 20 s; with the workspace budget (4/s)
+# shared by CONCURRENCY polls, at most about 100 s: well within the 5-minute minimum lease.
+DMS_PER_POLL = 20
 DIGEST_PERIOD = timedelta(hours=1)
 CATEGORIES = {"assignment": "assignment", "mention": "mention", "comment": "comment",
               "reply": "comment", "status_change": "status_change",
               "status change": "status_change"}
+
+
+class LeaseLost(Exception):
+    """Another poller took the link over (this poll outlasted its lease): post nothing more."""
 
 
 def category(kind: str | None) -> str:
@@ -125,6 +143,7 @@ class NotificationService:
         self.runtime = services.runtime
         self.interval = timedelta(seconds=self.runtime.settings.notify_poll_seconds)
         self.lease = max(timedelta(minutes=5), self.interval * 5)
+        self.dms_per_poll = DMS_PER_POLL
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         settings = self.runtime.settings
         # Its own client, without the shared one's rate-limit retries: the Messenger paces.
@@ -144,21 +163,24 @@ class NotificationService:
         Workers take claimed links from a short queue while the next batch is claimed, so a
         slow poll never holds up a whole batch; links falling due during the tick wait for the
         next one, so a tick always ends even when a pass takes longer than the interval.
+        A polled link is due again one interval after the tick began, not after its poll
+        ended: the scheduler ticks once per interval, so each link is polled once per tick.
         """
         started = utcnow()
+        due_again = started + self.interval
         queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=BATCH)
         polled = 0
 
         async def worker() -> None:
             nonlocal polled
             while (link_id := await queue.get()) is not None:
-                await self.poll_link(link_id)
+                await self.poll_link(link_id, due_again)
                 polled += 1
 
         workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
         try:
             while True:
-                claimed = await self.claim(BATCH, due_by=started)
+                claimed = await self.claim(BATCH, due_by=started + self.interval * EARLY)
                 for link_id in claimed:
                     await queue.put(link_id)
                 if len(claimed) < BATCH:
@@ -186,18 +208,22 @@ class NotificationService:
                 .returning(PollState.link_id))
             return list(claimed.all())
 
-    async def poll_link(self, link_id: int) -> None:
-        """One user's poll; its failure backs that user off and touches no one else."""
+    async def poll_link(self, link_id: int, due_again: datetime | None = None) -> None:
+        """One user's poll, due again at `due_again` (one interval from now by default); its
+        failure backs that user off and touches no one else."""
         error: str | None = None
         try:
             await self._poll(link_id)
+        except LeaseLost:
+            log.info("notifications: link %s was taken over by another poller", link_id)
         except Exception as exc:  # one user's failure must never stop the tick
             error = _describe(exc)
             log.warning("notifications: poll of link %s failed: %s", link_id, error,
                         exc_info=not isinstance(exc, AstravueError))
-        await self._release(link_id, error)
+        await self._release(link_id, error, due_again)
 
-    async def _release(self, link_id: int, error: str | None) -> None:
+    async def _release(self, link_id: int, error: str | None,
+                       due_again: datetime | None) -> None:
         now = utcnow()
         async with session_scope(self.runtime.sessions) as session:
             poll = await session.get(PollState, link_id)
@@ -207,9 +233,32 @@ class NotificationService:
             poll.last_polled_at = now
             poll.last_error = error[:300] if error else None
             poll.failures = poll.failures + 1 if error else 0
-            wait = (min(self.interval * 2 ** poll.failures, MAX_BACKOFF) if error
-                    else self.interval)
-            poll.next_poll_at = now + wait
+            poll.next_poll_at = (now + min(self.interval * 2 ** poll.failures, MAX_BACKOFF)
+                                 if error else due_again or now + self.interval)
+
+    async def _hold_lease(self, session: Any, link_id: int) -> None:
+        """Renew this poller's lease on the link within `session`'s transaction, or raise
+        LeaseLost. One conditional UPDATE: a concurrent claim waits for it (a row lock on
+        PostgreSQL, the write lock on SQLite) and then finds the lease held."""
+        renewed = await session.execute(update(PollState).where(
+            PollState.link_id == link_id, PollState.lease_owner == self.owner)
+            .values(lease_expires_at=utcnow() + self.lease))
+        if not renewed.rowcount:
+            raise LeaseLost(link_id)
+
+    async def _renew_lease(self, link_id: int) -> None:
+        async with session_scope(self.runtime.sessions) as session:
+            await self._hold_lease(session, link_id)
+
+    async def _claim_row(self, link_id: int, notification_id: int) -> None:
+        """Just before a DM goes out: the lease is still ours (renewed) and the row pending."""
+        async with session_scope(self.runtime.sessions) as session:
+            await self._hold_lease(session, link_id)
+            status = await session.scalar(select(NotificationDelivery.status).where(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.notification_id == notification_id))
+        if status != DeliveryStatus.PENDING:
+            raise LeaseLost(link_id)
 
     # ---- one link ------------------------------------------------------------------------
 
@@ -275,6 +324,7 @@ class NotificationService:
                           existing: list[NotificationDto]) -> None:
         """What is already there counts as seen; at most one summary DM."""
         async with session_scope(self.runtime.sessions) as session:
+            await self._hold_lease(session, link.id)
             poll = await session.get(PollState, link.id)
             if poll is None or poll.initialized:
                 return
@@ -297,6 +347,7 @@ class NotificationService:
                        else _payload(n, held_for=routing.held_for))
             rows.append((n, routing.status, payload))
         async with session_scope(self.runtime.sessions) as session:
+            await self._hold_lease(session, link_id)
             await self._insert_rows(session, link_id, rows)
             poll = await session.get(PollState, link_id)
             if poll is not None:
@@ -358,11 +409,12 @@ class NotificationService:
 
     async def _deliver_pending(self, link: LinkInfo, channel: str,
                                client: AstravueClient) -> list[int]:
+        """The oldest `dms_per_poll` pending rows; the rest wait for the next poll."""
         async with self.runtime.sessions() as session:
             pending = (await session.scalars(select(NotificationDelivery).where(
                 NotificationDelivery.link_id == link.id,
                 NotificationDelivery.status == DeliveryStatus.PENDING,
-            ).order_by(NotificationDelivery.notification_id))).all()
+            ).order_by(NotificationDelivery.notification_id).limit(self.dms_per_poll))).all()
         sent: list[int] = []
         cards = CardBuilder(client, self.runtime.settings.astravue_app_url)
         for row in pending:
@@ -370,7 +422,9 @@ class NotificationService:
             metadata = {"event_type": ui.EVENT_TYPE,
                         "event_payload": {"notification_id": row.notification_id,
                                           "link_id": link.id}}
-            ts = await self.messenger.post(channel, ui.notification_dm(card), metadata)
+            ts = await self.messenger.post(
+                channel, ui.notification_dm(card), metadata,
+                before_send=partial(self._claim_row, link.id, row.notification_id))
             async with session_scope(self.runtime.sessions) as session:
                 await self._mark_sent(session, link.id, row.notification_id, channel, ts)
             sent.append(row.notification_id)
@@ -419,6 +473,7 @@ class NotificationService:
         key = f"{held[0].notification_id}-{held[-1].notification_id}"
         ids = [row.notification_id for row in held]
         async with session_scope(self.runtime.sessions) as session:
+            await self._hold_lease(session, link_id)
             for row in held:
                 await session.execute(update(NotificationDelivery).where(
                     NotificationDelivery.id == row.id).values(
@@ -426,7 +481,8 @@ class NotificationService:
         metadata = {"event_type": ui.DIGEST_EVENT_TYPE,
                     "event_payload": {"link_id": link_id, "digest_key": key}}
         ts = await self.messenger.post(channel, ui.digest_dm(
-            [_restore(row.payload, row.notification_id) for row in held]), metadata)
+            [_restore(row.payload, row.notification_id) for row in held]), metadata,
+            before_send=partial(self._renew_lease, link_id))
         await self._mark_digested(link_id, ids, channel, ts)
 
     async def _posted_digests(self, channel: str, link_id: int, oldest: datetime) -> set[str]:

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import func, make_url, select, text, update
@@ -55,7 +56,8 @@ NEW_PER_USER = 2
 ROUND_TIMEOUT = 90.0  # a safety net: an interval takes 5-15 s on 2 busy cores
 
 POLLER = """
-import asyncio
+import asyncio, sys
+from datetime import timedelta
 from bot.config import load_settings
 from bot.wiring import build_runtime
 
@@ -63,10 +65,14 @@ async def main():
     runtime = build_runtime(load_settings(_env_file=None))
     service = runtime.services.notifications
     service.messenger.channel_interval, service.messenger.workspace_interval = 0.01, 0.001
+    if len(sys.argv) > 1:  # lease seconds, seconds between DMs to a channel, DMs per poll
+        service.lease = timedelta(seconds=float(sys.argv[1]))
+        service.messenger.channel_interval = float(sys.argv[2])
+        service.dms_per_poll = int(sys.argv[3])
     poll_link = service.poll_link
 
-    async def reporting(link_id):
-        await poll_link(link_id)
+    async def reporting(link_id, *args):
+        await poll_link(link_id, *args)
         print("polled", link_id, flush=True)
 
     service.poll_link = reporting
@@ -87,10 +93,10 @@ class Pollers:
         self.lines: list[tuple[int, str, int]] = []  # (process, "polled"|"tick", number)
         self._readers: list[asyncio.Task[None]] = []
 
-    async def start(self, env: dict[str, str]) -> None:
+    async def start(self, env: dict[str, str], *args: str) -> None:
         for index in range(PROCESSES):
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", POLLER, env=env, stdout=asyncio.subprocess.PIPE)
+                sys.executable, "-c", POLLER, *args, env=env, stdout=asyncio.subprocess.PIPE)
             assert process.stdout is not None
             assert (await asyncio.wait_for(process.stdout.readline(), 30)).strip() == b"ready"
             self.processes.append(process)
@@ -119,10 +125,10 @@ class Pollers:
 
 
 
-def _slack_users() -> Iterator[tuple[str, int]]:
+def _slack_users(count: int) -> Iterator[tuple[str, int]]:
     """(Slack user id, Astravue user id) of every link, spread evenly over the users."""
     users = sorted(ASTRAVUE_USERS)
-    for number in range(LINKS):
+    for number in range(count):
         yield f"U0SCALE{number:03d}", users[number % len(users)]
 
 
@@ -140,14 +146,14 @@ async def _tokens(stack: Stack) -> dict[int, dict[str, str | int]]:
     return found
 
 
-async def _link_everyone(stack: Stack) -> dict[int, tuple[str, int]]:
-    """Insert the 300 links, not yet due; returns link id -> (Slack user, Astravue user)."""
+async def _link_everyone(stack: Stack, count: int = LINKS) -> dict[int, tuple[str, int]]:
+    """Insert `count` links, not yet due; returns link id -> (Slack user, Astravue user)."""
     tokens = await _tokens(stack)
     credentials = LinkCredentials(stack.runtime.keyring)
     now = utcnow()
     async with stack.runtime.sessions() as session, session.begin():
         links = []
-        for slack_user, user_id in _slack_users():
+        for slack_user, user_id in _slack_users(count):
             stack.sandbox.slack.add_user(slack_user, name=slack_user.lower(),
                                          real_name=slack_user, email=f"{slack_user}@acme.test")
             links.append(AstravueLink(
@@ -162,6 +168,18 @@ async def _link_everyone(stack: Stack) -> dict[int, tuple[str, int]]:
             link.access_expires_at = now + timedelta(seconds=int(issued["expires_in"]))
             session.add(PollState(link_id=link.id, next_poll_at=now + timedelta(days=1)))
         return {link.id: (link.slack_user_id, link.astravue_user_id or 0) for link in links}
+
+
+def _delivered(stack: Stack, links: dict[int, tuple[str, int]]) -> Counter[tuple[int, int]]:
+    """DMs posted per (link, notification), from the Slack DMs' metadata."""
+    delivered: Counter[tuple[int, int]] = Counter()
+    for link_id, (slack_user, _) in links.items():
+        for message in stack.sandbox.slack.dm_messages(slack_user):
+            if message.metadata:
+                body = message.metadata["event_payload"]
+                assert body["link_id"] == link_id, "a DM reached another link's user"
+                delivered[(link_id, body["notification_id"])] += 1
+    return delivered
 
 
 async def _relax_commit_durability(stack: Stack) -> None:
@@ -243,13 +261,7 @@ async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
 
     expected = {(link_id, n) for link_id, (_, user_id) in links.items() for n in made[user_id]}
     assert len(expected) == LINKS * NEW_PER_USER * (ROUNDS - 1)
-    delivered: Counter[tuple[int, int]] = Counter()
-    for link_id, (slack_user, _) in links.items():
-        for message in slack.dm_messages(slack_user):
-            if message.metadata:
-                body = message.metadata["event_payload"]
-                assert body["link_id"] == link_id, "a DM reached another link's user"
-                delivered[(link_id, body["notification_id"])] += 1
+    delivered = _delivered(stack, links)
     assert set(delivered) == expected, "lost notifications"
     assert max(delivered.values()) == 1, "duplicated notifications"
 
@@ -263,3 +275,55 @@ async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
     assert all(row.status == DeliveryStatus.SKIPPED for row in ledger
                if (row.link_id, row.notification_id) not in expected), \
         "only the notifications that existed before the first poll may be skipped"
+
+
+# The short-lease case (issue 12): 12 new notifications per link, DMs paced 0.5 s apart and at
+# most 5 per poll, so one poll posts for 2.5 s and a whole backlog takes 6 s, both longer than
+# the 2-second lease. Links are made due again and again while anything is undelivered, so a
+# poller whose lease lapsed finds its links claimed by another at once.
+SHORT_LEASE = ("2", "0.5", "5")
+BACKLOG_LINKS, BACKLOG = 8, 12
+
+
+@requires_postgres
+async def test_polls_outlasting_their_lease_deliver_exactly_once(stack: Stack) -> None:
+    slack, astravue = stack.sandbox.slack, stack.sandbox.astravue
+    slack.channel_per_second = slack.channel_burst = 1_000
+    slack.workspace_per_minute = slack.workspace_burst = 1_000_000
+    links = await _link_everyone(stack, BACKLOG_LINKS)
+    pollers = Pollers()
+    await pollers.start(poller_env(stack, poll_seconds=3600), *SHORT_LEASE)
+    try:
+        await _run_interval_until(stack, lambda polls: polls.initialized.is_(True))
+        made = {user_id: [astravue.add_notification(
+            user_id, "comment", f"backlog note {n}", actor_id=2 if user_id == 1 else 1
+        ).notification_id for n in range(BACKLOG)] for user_id in ASTRAVUE_USERS}
+        expected = {(link_id, n) for link_id, (_, user_id) in links.items()
+                    for n in made[user_id]}
+        await _run_interval_until(stack, lambda polls: polls.link_id.not_in(
+            select(NotificationDelivery.link_id).where(
+                NotificationDelivery.status == DeliveryStatus.PENDING)),
+            check=lambda: set(_delivered(stack, links)) >= expected)
+        await asyncio.sleep(3)  # a lapsed poller still posting would do so by now
+    finally:
+        await pollers.stop()
+    delivered = _delivered(stack, links)
+    assert set(delivered) == expected, "lost notifications"
+    duplicated = {key: count for key, count in delivered.items() if count > 1}
+    assert not duplicated, f"{sum(duplicated.values()) - len(duplicated)} duplicated DMs " \
+        f"for {len(expected)} notifications"
+
+
+async def _run_interval_until(stack: Stack, done: Callable[[Any], Any],
+                              check: Callable[[], bool] = lambda: True) -> None:
+    """Make every link due every 0.2 s until each one meets `done` (a condition on its poll
+    state) with no lease held, and `check()` holds."""
+
+    async def finished() -> bool:
+        async with stack.runtime.sessions() as session, session.begin():
+            await session.execute(update(PollState).values(next_poll_at=utcnow()))
+            left = await session.scalar(select(func.count()).where(
+                ~(done(PollState) & PollState.lease_owner.is_(None))))
+        return not left and check()
+
+    await _wait(finished, "the backlog to be delivered")
