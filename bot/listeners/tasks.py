@@ -12,6 +12,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
 from bot.astravue.models import TaskUpdateRequest
+from bot.astravue.pagination import noting_cut_short
 from bot.listeners.registration import Ack, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
@@ -329,9 +330,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def render_list(link: LinkInfo, args: str, page: int) -> dict[str, Any]:
         scope, window = list_args(args)
-        title, found = await tasks().list_tasks(link, scope, window)
+        with noting_cut_short() as cut_short:
+            title, found = await tasks().list_tasks(link, scope, window)
         return ui.task_list_message(found, app_url=app_url(), title=title, page=page,
-                                    page_value=f"list|{args[:500]}",
+                                    page_value=f"list|{args[:500]}", cut_short=bool(cut_short),
                                     empty="No open tasks here. `/astravue task new` adds one.")
 
     @registry.handler("task list")
