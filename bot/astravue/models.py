@@ -363,9 +363,19 @@ class _DurationTotals(AstravueModel):
         return _ms(self.non_billable_duration_ms)
 
 
+class TimesheetGroup(_DurationTotals):
+    """One member's or project's totals (`userId` or `projectId`, by the report's groupBy)."""
+
+    user_id: int | None = None
+    project_id: int | None = None
+    name: str | None = None
+    entry_count: int | None = None
+
+
 class TimesheetReport(_DurationTotals):
     group_by: str | None = None
     entries: Many[TimeTrackerDto] = Field(default_factory=list)
+    groups: Many[TimesheetGroup] = Field(default_factory=list)
 
 
 class TimesheetSummary(_DurationTotals):
@@ -392,6 +402,21 @@ class NotificationDto(AstravueModel):
 
 
 NotificationKind = Literal["NOTIFICATION", "MENTION"]
+NotificationOrder = Literal["newest first", "oldest first"]
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def page_order(items: list[NotificationDto]) -> NotificationOrder | None:
+    """The order of a page of notifications by (creation time, id); None when it shows none
+    (the API's order is not documented)."""
+    keys = [(n.create_time or _EARLIEST, n.notification_id) for n in items]
+    if len(set(keys)) < 2:
+        return None
+    if keys == sorted(keys, reverse=True):
+        return "newest first"
+    if keys == sorted(keys):
+        return "oldest first"
+    return None
 
 
 class NotificationReadRequest(RequestModel):

@@ -56,6 +56,9 @@ _TASK_KWARGS = {"taskTitle": "title", "description": "description", "owners": "o
                 "dueDate": "due_date", "completion": "completion", "tags": "tags"}
 
 
+_ATTRIBUTE = {"startDate": "start_date", "endDate": "end_date"}  # wire -> record attribute
+
+
 def _opt_iso(moment: datetime | None) -> str | None:
     return iso(moment) if moment is not None else None
 
@@ -198,8 +201,14 @@ def _parse_datetime(value: object) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _task_fields(body: _Body, *, creating: bool) -> dict[str, Any]:
-    """Keyword arguments for `create_task`/`update_task` from a task request body."""
+# What a field missing from a full-replace PUT becomes (status and priority cannot be empty).
+_TASK_CLEARED: dict[str, Any] = {"description": None, "owners": [], "start_date": None,
+                                 "due_date": None, "completion": 0, "tags": []}
+
+
+def _task_fields(body: _Body, *, creating: bool, replacing: bool = False) -> dict[str, Any]:
+    """Keyword arguments for `create_task`/`update_task` from a task request body; with
+    `replacing` (the put_replaces dialect) a field missing from the body is cleared."""
     readers: dict[str, Callable[[str], object]] = {
         "taskTitle": lambda n: body.text(n, required=True),
         "description": lambda n: body.text(n, nullable=True),
@@ -211,9 +220,11 @@ def _task_fields(body: _Body, *, creating: bool) -> dict[str, Any]:
         "completion": lambda n: body.integer(n, minimum=0, maximum=100),
         "tags": body.texts,
     }
-    wanted = [n for n in readers if n in body or (creating and n == "taskTitle")]
+    wanted = [n for n in readers if n in body or ((creating or replacing) and n == "taskTitle")]
     fields = {_TASK_KWARGS[n]: readers[n](n) for n in wanted}
     body.check()
+    if replacing:
+        fields = {**_TASK_CLEARED, **fields}
     if creating:  # null on create means "not given": let the state apply its defaults
         fields = {k: v for k, v in fields.items() if v is not None}
     return fields
@@ -590,7 +601,7 @@ class _AstravueApi:
 
     async def update_personal_task(self, call: _Call) -> JSON:
         task = self.state.personal_task(call.actor_id, call.path["task_id"])
-        fields = _task_fields(call.body, creating=False)
+        fields = _task_fields(call.body, creating=False, replacing=self.dialect.put_replaces)
         return self.render.task(self.state.update_task(call.actor_id, task.task_id, **fields))
 
     async def delete_personal_task(self, call: _Call) -> None:
@@ -637,6 +648,7 @@ class _AstravueApi:
         self.state.space(call.actor_id, call.path["space_id"])
         space = self.state.update_space(call.actor_id, call.path["space_id"],
                                         **self._space_fields(call.body))
+        self._clear_missing(call.body, space, {"description": ""})
         return self.render.space(space)
 
     async def delete_space(self, call: _Call) -> None:
@@ -672,7 +684,18 @@ class _AstravueApi:
         project = self.state.update_project(call.actor_id, call.path["space_id"],
                                             call.path["project_id"],
                                             **self._project_fields(call.body))
+        self._clear_missing(call.body, project, {"description": "", "startDate": None,
+                                                 "endDate": None, "budget": None})
         return self.render.project(project)
+
+    def _clear_missing(self, body: _Body, record: Space | Project,
+                       cleared: Mapping[str, object]) -> None:
+        """put_replaces: what the body left out is cleared (wire name -> empty value)."""
+        if not self.dialect.put_replaces:
+            return
+        for wire, empty in cleared.items():
+            if wire not in body:
+                setattr(record, _ATTRIBUTE.get(wire, wire), empty)
 
     async def delete_project(self, call: _Call) -> None:
         self.state.delete_project(call.actor_id, call.path["space_id"], call.path["project_id"])
@@ -710,7 +733,7 @@ class _AstravueApi:
 
     async def update_project_task(self, call: _Call) -> JSON:
         task = self._project_task(call)
-        fields = _task_fields(call.body, creating=False)
+        fields = _task_fields(call.body, creating=False, replacing=self.dialect.put_replaces)
         return self.render.task(self.state.update_task(call.actor_id, task.task_id, **fields))
 
     async def delete_project_task(self, call: _Call) -> None:
@@ -742,6 +765,8 @@ class _AstravueApi:
         fields: dict[str, Any] = {
             kwarg: read(name) for name, (kwarg, read) in readers.items() if name in body}
         body.check()
+        if self.dialect.put_replaces:  # the entry's own times stay: they cannot be empty
+            fields = {"billable": False, "notes": None, **fields}
         entry = self.state.update_time_entry(call.actor_id, call.path["tracker_id"], **fields)
         return self.render.entry(entry)
 

@@ -55,6 +55,12 @@ class Dialect:
                              f"known: {', '.join((*SWITCHES, *FAULTS))} or all")
         return cls(**dict.fromkeys(names, True))
 
+    def switch_to(self, text: str) -> None:
+        """Become the dialect `text` names, in place (a running sandbox reads this object)."""
+        wanted = Dialect.parse(text)
+        for f in fields(self):
+            setattr(self, f.name, getattr(wanted, f.name))
+
     @classmethod
     def from_env(cls) -> Dialect:
         return cls.parse(os.environ.get(ENV, ""))

@@ -105,10 +105,13 @@ class Sandbox:
                              "astravue_requests": len(self.astravue.requests)})
 
 
-def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None) -> Sandbox:
-    """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone."""
+def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None,
+                  dialect: Dialect | None = None) -> Sandbox:
+    """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone;
+    its Astravue speaks `dialect` (default: ASTRAVUE_SANDBOX_DIALECT)."""
     return Sandbox(astravue=build_seed_state(),
-                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake())
+                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake(),
+                   dialect=Dialect.from_env() if dialect is None else dialect)
 
 
 def free_port() -> int:

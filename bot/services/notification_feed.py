@@ -14,28 +14,12 @@ What is new is decided by id (ids grow), never by position.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from bot.astravue.models import NotificationDto
+from bot.astravue.models import NotificationDto, NotificationOrder, page_order
 
 if TYPE_CHECKING:
     from bot.astravue.client import AstravueClient
-
-Order = Literal["newest first", "oldest first"]
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def page_order(items: list[NotificationDto]) -> Order | None:
-    """The order of a page by (creation time, id); None when it shows none."""
-    keys = [(n.create_time or _EARLIEST, n.notification_id) for n in items]
-    if len(set(keys)) < 2:
-        return None
-    if keys == sorted(keys, reverse=True):
-        return "newest first"
-    if keys == sorted(keys):
-        return "oldest first"
-    return None
 
 
 async def fetch_new(client: AstravueClient, cursor: int | None, *, page_size: int,
@@ -50,7 +34,7 @@ async def fetch_new(client: AstravueClient, cursor: int | None, *, page_size: in
         found.update((n.notification_id, n) for n in newer)
         return len(newer) < len(items)
 
-    order: Order | None = None
+    order: NotificationOrder | None = None
     async for page in client.notifications.iter(size=page_size).pages():
         reached_seen = take(page.items)
         if page.number == 0:

@@ -12,13 +12,21 @@ from typing import Any
 import pytest
 
 from bot.logging import install_redaction, setup_logging
+from bot.sandbox.dialect import Dialect
 from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, SIGNING_SECRET
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 
 
 @pytest.fixture
-async def stack(database_url: str) -> AsyncIterator[Stack]:
-    running = await start_stack(database_url)
+def sandbox_dialect(request: pytest.FixtureRequest) -> str:
+    """The dialect the sandbox Astravue speaks (see `pytest_generate_tests` in dialects.py);
+    "" is the documented guesses."""
+    return str(getattr(request, "param", ""))
+
+
+@pytest.fixture
+async def stack(database_url: str, sandbox_dialect: str) -> AsyncIterator[Stack]:
+    running = await start_stack(database_url, dialect=Dialect.parse(sandbox_dialect))
     try:
         yield running
     finally:

@@ -11,9 +11,9 @@ import pytest
 import respx
 
 from bot.astravue.client import AstravueClient
-from bot.astravue.models import NotificationDto
+from bot.astravue.models import NotificationDto, page_order
 from bot.astravue.pagination import Page, PageWalk, noting_cut_short
-from bot.services.notification_feed import fetch_new, page_order
+from bot.services.notification_feed import fetch_new
 from tests.unit.astravue import payloads as p
 from tests.unit.astravue.conftest import envelope
 
