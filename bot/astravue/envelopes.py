@@ -72,7 +72,8 @@ def _paged(items: list[Any], key: str, data: Mapping[str, Any]) -> RawList:
     facts: Mapping[str, Any] = data
     if isinstance(data.get("page"), Mapping):  # HAL keeps the paging facts apart
         facts = data["page"]
-    pageable = data.get("pageable") if isinstance(data.get("pageable"), Mapping) else {}
+    pageable: Mapping[str, Any] = (
+        data["pageable"] if isinstance(data.get("pageable"), Mapping) else {})
     number = _int(facts.get("number"), facts.get("page"), facts.get("pageNumber"),
                   pageable.get("pageNumber"))
     size = _int(facts.get("size"), facts.get("pageSize"), pageable.get("pageSize"))

@@ -15,12 +15,25 @@ from bot.logging import install_redaction, setup_logging
 from bot.sandbox.dialect import Dialect
 from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, SIGNING_SECRET
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
+from tests.conftest import ON_POSTGRES
+from tests.scenario import dialects
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each scenario test runs against the sandbox in several dialects (dialects.py)."""
+    if "sandbox_dialect" not in metafunc.fixturenames:
+        return
+    config = metafunc.config
+    node = f"{metafunc.definition.path.name}::{metafunc.definition.originalname}"
+    metafunc.parametrize("sandbox_dialect", dialects.variants(
+        node, on_postgres=ON_POSTGRES, only=config.getoption("--sandbox-dialect"),
+        every_switch=config.getoption("--all-dialect-combinations"),
+        timing=metafunc.definition.get_closest_marker("timing") is not None), indirect=True)
 
 
 @pytest.fixture
 def sandbox_dialect(request: pytest.FixtureRequest) -> str:
-    """The dialect the sandbox Astravue speaks (see `pytest_generate_tests` in dialects.py);
-    "" is the documented guesses."""
+    """The dialect the sandbox Astravue speaks; "" is the documented guesses."""
     return str(getattr(request, "param", ""))
 
 
