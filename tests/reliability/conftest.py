@@ -1,3 +1,3 @@
 """The running-stack fixture of the scenario tests, shared with the reliability tests."""
 
-from tests.scenario.conftest import sandbox_dialect, stack  # noqa: F401
+from tests.scenario.conftest import stack  # noqa: F401

@@ -21,25 +21,22 @@ from tests.scenario import dialects
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Each scenario test runs against the sandbox in several dialects (dialects.py)."""
-    if "sandbox_dialect" not in metafunc.fixturenames:
+    if "stack" not in metafunc.fixturenames:
         return
     config = metafunc.config
     node = f"{metafunc.definition.path.name}::{metafunc.definition.originalname}"
-    metafunc.parametrize("sandbox_dialect", dialects.variants(
+    metafunc.parametrize("stack", dialects.variants(
         node, on_postgres=ON_POSTGRES, only=config.getoption("--sandbox-dialect"),
         every_switch=config.getoption("--all-dialect-combinations"),
         timing=metafunc.definition.get_closest_marker("timing") is not None), indirect=True)
 
 
 @pytest.fixture
-def sandbox_dialect(request: pytest.FixtureRequest) -> str:
-    """The dialect the sandbox Astravue speaks; "" is the documented guesses."""
-    return str(getattr(request, "param", ""))
-
-
-@pytest.fixture
-async def stack(database_url: str, sandbox_dialect: str) -> AsyncIterator[Stack]:
-    running = await start_stack(database_url, dialect=Dialect.parse(sandbox_dialect))
+async def stack(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
+    """The sandbox and the app; the sandbox's Astravue speaks the dialect of the test's
+    parameter ("" when not parametrised: the documented guesses)."""
+    dialect = Dialect.parse(str(getattr(request, "param", "")))
+    running = await start_stack(database_url, dialect=dialect)
     try:
         yield running
     finally:
