@@ -1,4 +1,4 @@
-"""The `astravue-bot` command: serve, migrate, keys, manifest, sandbox, demo."""
+"""The `astravue-bot` command: serve, migrate, keys, manifest, api-probe, sandbox, demo."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.astravue.probe import ProbeReport
 
 log = logging.getLogger("bot.cli")
 
@@ -170,6 +174,59 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+# api-probe -------------------------------------------------------------------------------------
+
+async def _probe_as_linked_user(settings: Settings, slack_user: str | None, write: bool
+                                ) -> ProbeReport:
+    from sqlalchemy import select
+
+    from bot.astravue.probe import run_probe
+    from bot.db.models import AstravueLink, LinkStatus
+    from bot.wiring import build_runtime
+
+    runtime = build_runtime(settings)
+    try:
+        async with runtime.sessions() as session:
+            query = (select(AstravueLink).where(AstravueLink.status == LinkStatus.ACTIVE,
+                                                AstravueLink.org_id.is_not(None))
+                     .order_by(AstravueLink.updated_at.desc()).limit(1))
+            if slack_user:
+                query = query.where(AstravueLink.slack_user_id == slack_user)
+            link = await session.scalar(query)
+        if link is None:
+            who = f"Slack user {slack_user}" if slack_user else "any Slack user"
+            raise ConfigError(f"no connected Astravue account (with an organisation) for {who}; "
+                              "connect one with /astravue connect, or pass --token and --org-id.")
+        assert link.org_id is not None  # the query asked for one
+        print(f"probing {settings.astravue_api_url} as the Astravue account linked to "
+              f"{link.slack_user_id} (organisation {link.org_id})")
+        return await run_probe(base_url=settings.astravue_api_url, org_id=link.org_id,
+                               token=runtime.services.tokens.provider(link.id), write=write)
+    finally:
+        await runtime.close()
+
+
+READ_STDIN = "-"
+
+
+def cmd_api_probe(args: argparse.Namespace) -> int:
+    from bot.astravue.probe import run_probe
+
+    settings = _settings()
+    if args.token is not None:
+        if args.org_id is None:
+            raise ConfigError("--token needs --org-id (the X-Org-Id to send).")
+        token = sys.stdin.readline().strip() if args.token == READ_STDIN else args.token
+        print(f"probing {settings.astravue_api_url} with the given token "
+              f"(organisation {args.org_id})")
+        report = asyncio.run(run_probe(base_url=settings.astravue_api_url, org_id=args.org_id,
+                                       token=token, write=args.write))
+    else:
+        report = asyncio.run(_probe_as_linked_user(settings, args.slack_user, args.write))
+    print(report.table())
+    return 0 if report.ok else 1
+
+
 # parser ----------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,6 +271,24 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.add_argument("--socket-mode", action="store_true",
                           help="the Socket Mode variant: no request URLs (needs SLACK_APP_TOKEN)")
     manifest.set_defaults(func=cmd_manifest)
+
+    probe = sub.add_parser(
+        "api-probe", help="check the client's assumptions against the live Astravue API",
+        description="Call every read-only Astravue operation (and with --write a create-update-"
+        "delete round trip on a scratch personal task and a 1-minute time entry, both removed) "
+        "as one user, and print each operation's status, the shape it saw and which "
+        "assumption held or broke. Exit status 0 only when every assumption held. Tokens are "
+        "never printed.")
+    probe.add_argument("--slack-user", metavar="U...",
+                       help="probe as this Slack user's linked account (default: the most "
+                       "recently active link)")
+    probe.add_argument("--token", metavar="TOKEN",
+                       help="an Astravue access token instead of a linked user's ('-' reads it "
+                       "from standard input, keeping it out of the process list)")
+    probe.add_argument("--org-id", type=int, help="the organisation id to send with --token")
+    probe.add_argument("--write", action="store_true",
+                       help="also create, update and delete a scratch task and a time entry")
+    probe.set_defaults(func=cmd_api_probe)
 
     _add_optional_commands(sub)
     return parser

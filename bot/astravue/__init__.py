@@ -25,6 +25,7 @@ from bot.astravue.errors import (
     ResponseValidationError,
     ServerError,
     Unauthorized,
+    UnexpectedResponse,
 )
 from bot.astravue.retry import RetryPolicy
 
@@ -53,5 +54,6 @@ __all__ = [
     "TokenSet",
     "TransientAuthError",
     "Unauthorized",
+    "UnexpectedResponse",
     "UserRateBudget",
 ]

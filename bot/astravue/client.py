@@ -12,12 +12,12 @@ from __future__ import annotations
 import builtins
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from bot import metrics
 from bot.astravue.budget import UserRateBudget
 from bot.astravue.endpoints import ENDPOINTS, Endpoint
+from bot.astravue.envelopes import RawList, read_list
 from bot.astravue.errors import (
     AstravueConnectionError,
     AstravueTimeout,
@@ -32,6 +33,7 @@ from bot.astravue.errors import (
     ReauthorizationRequired,
     ResponseValidationError,
     Unauthorized,
+    UnexpectedResponse,
     error_for_response,
 )
 from bot.astravue.models import (
@@ -61,7 +63,7 @@ from bot.astravue.models import (
     TimesheetSummary,
     TimeTrackerDto,
 )
-from bot.astravue.pagination import Page, iterate_items
+from bot.astravue.pagination import Page, PageWalk
 from bot.astravue.retry import RetryPolicy, capped_timeout, should_retry
 from bot.astravue.updates import (
     ProjectChanges,
@@ -103,23 +105,50 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
 class Reply:
     """The unwrapped `data` of one call, with what is needed to report a bad shape."""
 
-    method: str
+    operation: str
     path: str
     data: Any
 
+    def _unexpected(self, detail: str, keys: Sequence[str] = ()) -> UnexpectedResponse:
+        return UnexpectedResponse(self.operation, detail, keys=keys, path=self.path)
+
     def one(self, model: type[M]) -> M:
+        if self.data is None:
+            raise self._unexpected("`data` is null where an object is required")
+        if not isinstance(self.data, dict):
+            raise self._unexpected(f"an object was expected, got a {type(self.data).__name__}")
         try:
             return model.model_validate(self.data)
         except ValidationError as exc:
-            raise ResponseValidationError(self.method, self.path, _summary(exc)) from None
+            raise self._unexpected(_summary(exc), list(self.data)) from None
 
-    def many(self, model: type[M]) -> list[M]:
-        if self.data is None:
-            return []
+    def optional(self, model: type[M]) -> M:
+        """For answers nothing depends on (a write's receipt): `null` is an empty one."""
+        return model() if self.data is None else self.one(model)
+
+    def listing(self, model: type[M], *, wrapper: str | None = None) -> Listing[M]:
+        """A list answer in any shape `read_list` knows, its items validated."""
         try:
-            return _list_adapter(model).validate_python(self.data)
+            raw = read_list(self.data, operation=self.operation, wrapper=wrapper)
+            items = _list_adapter(model).validate_python(raw.items)
+        except UnexpectedResponse as exc:
+            raise self._unexpected(exc.detail, exc.keys) from None
         except ValidationError as exc:
-            raise ResponseValidationError(self.method, self.path, _summary(exc)) from None
+            raise self._unexpected(_summary(exc)) from None
+        return Listing(items, raw)
+
+    def many(self, model: type[M], *, wrapper: str | None = None) -> list[M]:
+        return self.listing(model, wrapper=wrapper).items
+
+
+@dataclass(frozen=True)
+class Listing(Generic[M]):
+    items: list[M]
+    raw: RawList
+
+    def page(self, number: int, requested_size: int) -> Page[M]:
+        return Page.of(number, self.items, size=self.raw.size or requested_size,
+                       total_pages=self.raw.total_pages, last=self.raw.last)
 
 
 def _summary(exc: ValidationError) -> str:
@@ -188,7 +217,7 @@ class AstravueClient:
                     f"Astravue refused a freshly refreshed token on {endpoint.method} "
                     f"{endpoint.path}"
                 ) from exc
-        return Reply(endpoint.method, concrete_path, data)
+        return Reply(operation, concrete_path, data)
 
     async def _send(
         self,
@@ -277,6 +306,24 @@ def _unwrap(method: str, path: str, response: httpx.Response) -> Any:
     raise ResponseValidationError(method, path, "no success envelope")
 
 
+def _paging_facts(raw: RawList) -> dict[str, Any]:
+    return {"page": raw.number, "size": raw.size, "total_elements": raw.total_elements,
+            "total_pages": raw.total_pages, "last": raw.last}
+
+
+def _task_list(found: Listing[TaskDto]) -> TaskListResponse:
+    return TaskListResponse(tasks=found.items, **_paging_facts(found.raw))
+
+
+def _task_page(number: int, requested_size: int, result: TaskListResponse) -> Page[TaskDto]:
+    return Page.of(number, result.tasks, size=result.size or requested_size,
+                   total_pages=result.total_pages, last=result.last)
+
+
+def _task_id(task: TaskDto) -> int:
+    return task.task_id
+
+
 class _Resource:
     def __init__(self, client: AstravueClient) -> None:
         self._client = client
@@ -294,23 +341,23 @@ class PersonalTasks(_Resource):
         sort_direction: SortDirection | None = None,
     ) -> TaskListResponse:
         query = _query(page=page, size=size, sortBy=sort_by, sortDirection=sort_direction)
-        return (await self._client.call("listPersonalTasks", query=query)).one(TaskListResponse)
+        reply = await self._client.call("listPersonalTasks", query=query)
+        return _task_list(reply.listing(TaskDto, wrapper="tasks"))
 
-    async def iter(
+    def iter(
         self,
         *,
         size: int = DEFAULT_PAGE_SIZE,
         sort_by: str | None = None,
         sort_direction: SortDirection | None = None,
-    ) -> AsyncIterator[TaskDto]:
+    ) -> PageWalk[TaskDto]:
         async def fetch(page: int) -> Page[TaskDto]:
             result = await self.list(
                 page=page, size=size, sort_by=sort_by, sort_direction=sort_direction
             )
-            return Page.of(page, result.tasks, size=size, total_pages=result.total_pages)
+            return _task_page(page, size, result)
 
-        async for task in iterate_items(fetch):
-            yield task
+        return PageWalk(fetch, operation="listPersonalTasks", identity=_task_id)
 
     async def get(self, *, task_id: int) -> TaskDto:
         reply = await self._client.call("getPersonalTask", path={"taskId": task_id})
@@ -334,7 +381,7 @@ class PersonalTasks(_Resource):
 
 class Spaces(_Resource):
     async def list(self) -> builtins.list[SpaceDto]:
-        return (await self._client.call("listSpaces")).many(SpaceDto)
+        return (await self._client.call("listSpaces")).many(SpaceDto, wrapper="spaces")
 
     async def get(self, *, space_id: int) -> SpaceDto:
         return (await self._client.call("getSpace", path={"spaceId": space_id})).one(SpaceDto)
@@ -362,17 +409,16 @@ class Projects(_Resource):
         reply = await self._client.call(
             "listProjects", path={"spaceId": space_id}, query=_query(page=page, size=size)
         )
-        return reply.one(ProjectListResponse)
+        found = reply.listing(ProjectDto, wrapper="projects")
+        return ProjectListResponse(projects=found.items, **_paging_facts(found.raw))
 
-    async def iter(
-        self, *, space_id: int, size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[ProjectDto]:
+    def iter(self, *, space_id: int, size: int = DEFAULT_PAGE_SIZE) -> PageWalk[ProjectDto]:
         async def fetch(page: int) -> Page[ProjectDto]:
             result = await self.list(space_id=space_id, page=page, size=size)
-            return Page.of(page, result.projects, size=size, total_pages=result.total_pages)
+            return Page.of(page, result.projects, size=result.size or size,
+                           total_pages=result.total_pages, last=result.last)
 
-        async for project in iterate_items(fetch):
-            yield project
+        return PageWalk(fetch, operation="listProjects", identity=lambda p: p.project_id)
 
     async def get(self, *, space_id: int, project_id: int) -> ProjectDto:
         path = {"spaceId": space_id, "projectId": project_id}
@@ -423,11 +469,10 @@ class ProjectTasks(_Resource):
             search=search,
         )
         path = {"spaceId": space_id, "projectId": project_id}
-        return (await self._client.call("listProjectTasks", path=path, query=query)).one(
-            TaskListResponse
-        )
+        reply = await self._client.call("listProjectTasks", path=path, query=query)
+        return _task_list(reply.listing(TaskDto, wrapper="tasks"))
 
-    async def iter(
+    def iter(
         self,
         *,
         space_id: int,
@@ -438,7 +483,7 @@ class ProjectTasks(_Resource):
         status: str | None = None,
         priority: str | None = None,
         search: str | None = None,
-    ) -> AsyncIterator[TaskDto]:
+    ) -> PageWalk[TaskDto]:
         async def fetch(page: int) -> Page[TaskDto]:
             result = await self.list(
                 space_id=space_id,
@@ -451,10 +496,9 @@ class ProjectTasks(_Resource):
                 priority=priority,
                 search=search,
             )
-            return Page.of(page, result.tasks, size=size, total_pages=result.total_pages)
+            return _task_page(page, size, result)
 
-        async for task in iterate_items(fetch):
-            yield task
+        return PageWalk(fetch, operation="listProjectTasks", identity=_task_id)
 
     async def get(self, *, space_id: int, project_id: int, task_id: int) -> TaskDto:
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
@@ -485,11 +529,13 @@ class ProjectTasks(_Resource):
 class Subtasks(_Resource):
     async def list_personal(self, *, task_id: int) -> list[TaskDto]:
         reply = await self._client.call("listPersonalSubtasks", path={"taskId": task_id})
-        return reply.many(TaskDto)
+        return reply.many(TaskDto, wrapper="subtasks")
 
     async def list_project(self, *, space_id: int, project_id: int, task_id: int) -> list[TaskDto]:
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
-        return (await self._client.call("listProjectSubtasks", path=path)).many(TaskDto)
+        return (await self._client.call("listProjectSubtasks", path=path)).many(
+            TaskDto, wrapper="subtasks"
+        )
 
 
 class Comments(_Resource):
@@ -499,17 +545,16 @@ class Comments(_Resource):
         reply = await self._client.call(
             "listTaskComments", path={"taskId": task_id}, query=_query(page=page, size=size)
         )
-        return reply.many(TaskCommentDto)
+        return reply.many(TaskCommentDto, wrapper="comments")
 
-    async def iter(
-        self, *, task_id: int, size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[TaskCommentDto]:
+    def iter(self, *, task_id: int, size: int = DEFAULT_PAGE_SIZE) -> PageWalk[TaskCommentDto]:
         async def fetch(page: int) -> Page[TaskCommentDto]:
-            items = await self.list(task_id=task_id, page=page, size=size)
-            return Page.of(page, items, size=size)
+            reply = await self._client.call(
+                "listTaskComments", path={"taskId": task_id}, query=_query(page=page, size=size)
+            )
+            return reply.listing(TaskCommentDto, wrapper="comments").page(page, size)
 
-        async for comment in iterate_items(fetch):
-            yield comment
+        return PageWalk(fetch, operation="listTaskComments", identity=lambda c: c.comment_id)
 
 
 class Checklists(_Resource):
@@ -640,22 +685,33 @@ class Notifications(_Resource):
         kind: NotificationKind | None = None,
         read: bool | None = None,
     ) -> builtins.list[NotificationDto]:
-        query = _query(page=page, size=size, type=kind, read=read)
-        return (await self._client.call("listNotifications", query=query)).many(NotificationDto)
+        return (await self.page(page=page, size=size, kind=kind, read=read)).items
 
-    async def iter(
+    async def page(
+        self,
+        *,
+        page: int = 0,
+        size: int = DEFAULT_PAGE_SIZE,
+        kind: NotificationKind | None = None,
+        read: bool | None = None,
+    ) -> Page[NotificationDto]:
+        query = _query(page=page, size=size, type=kind, read=read)
+        reply = await self._client.call("listNotifications", query=query)
+        return reply.listing(NotificationDto, wrapper="notifications").page(page, size)
+
+    def iter(
         self,
         *,
         size: int = DEFAULT_PAGE_SIZE,
         kind: NotificationKind | None = None,
         read: bool | None = None,
-    ) -> AsyncIterator[NotificationDto]:
+    ) -> PageWalk[NotificationDto]:
         async def fetch(page: int) -> Page[NotificationDto]:
-            items = await self.list(page=page, size=size, kind=kind, read=read)
-            return Page.of(page, items, size=size)
+            return await self.page(page=page, size=size, kind=kind, read=read)
 
-        async for notification in iterate_items(fetch):
-            yield notification
+        return PageWalk(
+            fetch, operation="listNotifications", identity=lambda n: n.notification_id
+        )
 
     async def mark_read(
         self, *, notification_ids: Sequence[int] | None = None, mark_all: bool | None = None
@@ -665,9 +721,9 @@ class Notifications(_Resource):
             mark_all=mark_all,
         )
         reply = await self._client.call("markNotificationsRead", body=body)
-        return reply.one(NotificationReadResponseDto)
+        return reply.optional(NotificationReadResponseDto)
 
     async def delete(self, *, notification_ids: Sequence[int]) -> NotificationDeleteResponseDto:
         body = NotificationDeleteRequestDto(notification_ids=list(notification_ids))
         reply = await self._client.call("deleteNotifications", body=body)
-        return reply.one(NotificationDeleteResponseDto)
+        return reply.optional(NotificationDeleteResponseDto)

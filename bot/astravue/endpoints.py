@@ -158,3 +158,19 @@ _TABLE: tuple[Endpoint, ...] = (
 )
 
 ENDPOINTS: dict[str, Endpoint] = {endpoint.name: endpoint for endpoint in _TABLE}
+
+
+# The facts about the API the client relies on beyond the paths above, each with where it
+# comes from (REFERENCE.md). `astravue-bot api-probe` checks each against the live API.
+FACTS: tuple[tuple[str, Confidence | Literal["from-MCP", "unknown"]], ...] = (
+    ("every answer is {success, message, code, data}; creations answer 200", "documented"),
+    ("X-Org-Id header on every /v1 call, an integer organisation id", "documented"),
+    ("ids are integers (the client also reads numeric strings)", "documented"),
+    ("date-times are ISO-8601 UTC with Z (naive ones are read as UTC)", "documented"),
+    ("task status and priority are sent by name, answered as objects", "documented"),
+    ("durations are integer milliseconds (models.py: Milliseconds)", "from-MCP"),
+    ("lists take 0-based page and size; tasks/projects come wrapped with totals", "inferred"),
+    ("other lists are bare arrays (the client reads every usual envelope)", "inferred"),
+    ("notifications are listed newest first (the poller does not rely on it)", "inferred"),
+    ("PUT replaces or patches: not documented (api-probe --write tells)", "unknown"),
+)

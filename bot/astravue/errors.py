@@ -6,6 +6,7 @@ contain a token, because the request headers are not part of any error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from bot.astravue.endpoints import ENDPOINTS
 from bot.astravue.models import ApiError, FieldError
 
 _BODY_LIMIT = 2000  # characters of a non-JSON error body kept for diagnosis
@@ -43,6 +45,27 @@ class ResponseValidationError(AstravueError):
         super().__init__(f"{method} {path}: unexpected response body: {detail}")
         self.method = method
         self.path = path
+
+
+class UnexpectedResponse(ResponseValidationError):
+    """A 2xx answer of an operation in a shape the client does not know (never read as empty).
+
+    `keys` are the top-level keys seen (names only, never values), for the log and api-probe.
+    """
+
+    def __init__(
+        self, operation: str, detail: str, *, keys: Sequence[str] = (), path: str | None = None
+    ) -> None:
+        endpoint = ENDPOINTS.get(operation)
+        self.operation = operation
+        self.detail = detail
+        self.keys = tuple(sorted(map(str, keys)))
+        self.method = endpoint.method if endpoint else ""
+        self.path = path or (endpoint.path if endpoint else "")
+        seen = f" (keys seen: {', '.join(self.keys) or 'none'})" if keys else ""
+        AstravueError.__init__(
+            self, f"{operation} ({self.method} {self.path}): unexpected answer: {detail}{seen}"
+        )
 
 
 class ReauthorizationRequired(AstravueError):

@@ -1,17 +1,23 @@
 """Pydantic models of the Astravue payloads (openapi.yaml components).
 
 Most shapes are inferred, so parsing is tolerant: unknown fields are kept (`model_extra`),
-ids may arrive as numeric strings, status and priority may be a name or an object, and
-datetimes are normalised to aware UTC. Attributes are snake_case with the camelCase wire
-names as aliases; request models serialise back to the wire names with `to_wire()`.
+ids may arrive as numeric strings, status and priority may be a name or an object, a `null`
+collection is an empty one (`Many`), where two spellings of a field are plausible both are
+read (`spelled`, one place per field), and datetimes are normalised to aware UTC. Attributes
+are snake_case with the camelCase wire names as aliases; request models serialise back to
+the wire names with `to_wire()`.
+
+Durations: every duration on the wire is an integer number of MILLISECONDS (REFERENCE §1.5,
+from Astravue's MCP docs). Such fields end in `_ms` here (`Milliseconds`), and each has a
+`timedelta` property; nothing else in the app converts units.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -25,8 +31,27 @@ def _as_utc(value: datetime) -> datetime:
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
-def _ms(value: int | None) -> timedelta | None:
+Milliseconds = int  # see the module docstring: the one unit of every duration on the wire
+
+
+def _ms(value: Milliseconds | None) -> timedelta | None:
     return None if value is None else timedelta(milliseconds=value)
+
+
+T = TypeVar("T")
+
+
+def _empty_if_null(value: Any) -> Any:
+    return [] if value is None else value
+
+
+# A collection that may arrive as `null` (Java serialises an unset List as null).
+Many = Annotated[list[T], BeforeValidator(_empty_if_null)]
+
+
+def spelled(*names: str, **field: Any) -> Any:
+    """A field read under any of `names` (first present wins), e.g. `taskId` or `id`."""
+    return Field(validation_alias=AliasChoices(*names), **field)
 
 
 class AstravueModel(BaseModel):
@@ -56,11 +81,13 @@ class OrgRoleDto(AstravueModel):
 
 
 class UserDto(AstravueModel):
-    user_id: int | None = None
+    user_id: int | None = spelled("userId", "id", "user_id", default=None)
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
-    profile_pic_url: str | None = Field(default=None, alias="profilePicURL")
+    profile_pic_url: str | None = Field(
+        default=None, alias="profilePicURL",
+        validation_alias=AliasChoices("profilePicURL", "profilePicUrl", "profile_pic_url"))
     profile_pic_name: str | None = None
     profile_pic_color: str | None = None
     provider: str | None = None
@@ -80,7 +107,8 @@ class UserDto(AstravueModel):
 
 def _user_from_id(value: Any) -> Any:
     """Some payloads list owners as bare ids (as requests do); accept both shapes."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.isdecimal()):
         return {"userId": value}
     return value
 
@@ -134,17 +162,17 @@ def _name_of(value: Any) -> Any:
 
 class TaskDto(AstravueModel):
     tenant_id: int | None = None
-    task_id: int
-    task_title: str = ""
+    task_id: int = spelled("taskId", "id", "task_id")
+    task_title: str = spelled("taskTitle", "title", "task_title", default="")
     description: str | None = None
-    description_mentioned_user_ids: list[int] = Field(default_factory=list)
+    description_mentioned_user_ids: Many[int] = Field(default_factory=list)
     start_date: UtcDateTime | None = None
     due_date: UtcDateTime | None = None
     completion: int | None = None
     priority: Annotated[TaskPriorityDto | None, BeforeValidator(_named("priorityLabel"))] = None
     status: Annotated[TaskStatusDto | None, BeforeValidator(_named("statusName"))] = None
-    owners: list[UserRef] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    owners: Many[UserRef] = Field(default_factory=list)
+    tags: Many[str] = Field(default_factory=list)
     project_id: int | None = None
     space_id: int | None = None
     parent_task_id: int | None = None
@@ -191,18 +219,19 @@ class TaskUpdateRequest(RequestModel):
 
 
 class TaskListResponse(AstravueModel):
-    tasks: list[TaskDto] = Field(default_factory=list)
+    tasks: Many[TaskDto] = Field(default_factory=list)
     page: int | None = None
     size: int | None = None
     total_elements: int | None = None
     total_pages: int | None = None
+    last: bool | None = None
 
 
 class TaskCommentDto(AstravueModel):
-    comment_id: int
+    comment_id: int = spelled("commentId", "id", "comment_id")
     task_id: int | None = None
     comment: str = ""
-    mentioned_user_ids: list[int] = Field(default_factory=list)
+    mentioned_user_ids: Many[int] = Field(default_factory=list)
     parent_comment_id: int | None = None
     created_by: UserDto | None = None
     create_time: UtcDateTime | None = None
@@ -210,10 +239,10 @@ class TaskCommentDto(AstravueModel):
 
 
 class TaskCheckListDto(AstravueModel):
-    check_list_id: int
+    check_list_id: int = spelled("checkListId", "checklistId", "id", "check_list_id")
     task_id: int | None = None
     title: str = ""
-    completed: bool = False
+    completed: bool = spelled("completed", "isCompleted", default=False)
     position: int | None = None
     created_by: UserDto | None = None
     create_time: UtcDateTime | None = None
@@ -224,8 +253,8 @@ class TaskCheckListDto(AstravueModel):
 
 class SpaceDto(AstravueModel):
     tenant_id: int | None = None
-    space_id: int
-    space_name: str = ""
+    space_id: int = spelled("spaceId", "id", "space_id")
+    space_name: str = spelled("spaceName", "name", "space_name", default="")
     description: str | None = None
     color: str | None = None
     created_by: UserDto | None = None
@@ -247,9 +276,9 @@ class SpaceUpdateRequest(SpaceRequest):
 
 class ProjectDto(AstravueModel):
     tenant_id: int | None = None
-    project_id: int
+    project_id: int = spelled("projectId", "id", "project_id")
     space_id: int | None = None
-    project_name: str = ""
+    project_name: str = spelled("projectName", "name", "project_name", default="")
     description: str | None = None
     status: Annotated[str | None, BeforeValidator(_name_of)] = None
     priority: Annotated[str | None, BeforeValidator(_name_of)] = None
@@ -281,11 +310,12 @@ class ProjectUpdateRequest(ProjectRequest):
 
 
 class ProjectListResponse(AstravueModel):
-    projects: list[ProjectDto] = Field(default_factory=list)
+    projects: Many[ProjectDto] = Field(default_factory=list)
     page: int | None = None
     size: int | None = None
     total_elements: int | None = None
     total_pages: int | None = None
+    last: bool | None = None
 
 
 # --- time tracking ----------------------------------------------------------------------
@@ -312,13 +342,13 @@ class TimerUpdateRequest(RequestModel):
 
 
 class TimeTrackerDto(AstravueModel):
-    time_tracker_id: int
+    time_tracker_id: int = spelled("timeTrackerId", "id", "time_tracker_id")
     task_id: int | None = None
     project_id: int | None = None
     user_id: int | None = None
     start_time: UtcDateTime | None = None
     end_time: UtcDateTime | None = None
-    duration_ms: int | None = Field(default=None, alias="duration")
+    duration_ms: Milliseconds | None = Field(default=None, alias="duration")
     billable: bool | None = None
     notes: str | None = None
     entry_type: str | None = None
@@ -330,13 +360,13 @@ class TimeTrackerDto(AstravueModel):
 
 
 class TimerData(AstravueModel):
-    time_tracker_id: int
+    time_tracker_id: int = spelled("timeTrackerId", "id", "time_tracker_id")
     task_id: int | None = None
     task_title: str | None = None
     project_id: int | None = None
     space_id: int | None = None
     start_time: UtcDateTime | None = None
-    elapsed_ms: int | None = Field(default=None, alias="elapsed")
+    elapsed_ms: Milliseconds | None = Field(default=None, alias="elapsed")
     status: str | None = None
 
     @property
@@ -345,9 +375,9 @@ class TimerData(AstravueModel):
 
 
 class _DurationTotals(AstravueModel):
-    total_duration_ms: int | None = Field(default=None, alias="totalDuration")
-    billable_duration_ms: int | None = Field(default=None, alias="billableDuration")
-    non_billable_duration_ms: int | None = Field(default=None, alias="nonBillableDuration")
+    total_duration_ms: Milliseconds | None = Field(default=None, alias="totalDuration")
+    billable_duration_ms: Milliseconds | None = Field(default=None, alias="billableDuration")
+    non_billable_duration_ms: Milliseconds | None = Field(default=None, alias="nonBillableDuration")
 
     @property
     def total_duration(self) -> timedelta | None:
@@ -362,9 +392,19 @@ class _DurationTotals(AstravueModel):
         return _ms(self.non_billable_duration_ms)
 
 
+class TimesheetGroup(_DurationTotals):
+    """One member's or project's totals (`userId` or `projectId`, by the report's groupBy)."""
+
+    user_id: int | None = None
+    project_id: int | None = None
+    name: str | None = None
+    entry_count: int | None = None
+
+
 class TimesheetReport(_DurationTotals):
     group_by: str | None = None
-    entries: list[TimeTrackerDto] = Field(default_factory=list)
+    entries: Many[TimeTrackerDto] = Field(default_factory=list)
+    groups: Many[TimesheetGroup] = Field(default_factory=list)
 
 
 class TimesheetSummary(_DurationTotals):
@@ -378,10 +418,10 @@ TimesheetGroupBy = Literal["member", "project"]
 
 
 class NotificationDto(AstravueModel):
-    notification_id: int
+    notification_id: int = spelled("notificationId", "id", "notification_id")
     type: str | None = None
     message: str = ""
-    read: bool = False
+    read: bool = spelled("read", "isRead", default=False)
     create_time: UtcDateTime | None = None
     actor: UserDto | None = None
     task_id: int | None = None
@@ -391,6 +431,21 @@ class NotificationDto(AstravueModel):
 
 
 NotificationKind = Literal["NOTIFICATION", "MENTION"]
+NotificationOrder = Literal["newest first", "oldest first"]
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def page_order(items: list[NotificationDto]) -> NotificationOrder | None:
+    """The order of a page of notifications by (creation time, id); None when it shows none
+    (the API's order is not documented)."""
+    keys = [(n.create_time or _EARLIEST, n.notification_id) for n in items]
+    if len(set(keys)) < 2:
+        return None
+    if keys == sorted(keys, reverse=True):
+        return "newest first"
+    if keys == sorted(keys):
+        return "oldest first"
+    return None
 
 
 class NotificationReadRequest(RequestModel):
@@ -400,7 +455,7 @@ class NotificationReadRequest(RequestModel):
 
 class NotificationReadResponseDto(AstravueModel):
     updated_count: int | None = None
-    notification_ids: list[int] = Field(default_factory=list)
+    notification_ids: Many[int] = Field(default_factory=list)
 
 
 class NotificationDeleteRequestDto(RequestModel):
@@ -409,7 +464,7 @@ class NotificationDeleteRequestDto(RequestModel):
 
 class NotificationDeleteResponseDto(AstravueModel):
     deleted_count: int | None = None
-    notification_ids: list[int] = Field(default_factory=list)
+    notification_ids: Many[int] = Field(default_factory=list)
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -425,6 +480,6 @@ class ApiError(AstravueModel):
     success: bool | None = None
     message: str | None = None
     code: int | None = None
-    errors: list[FieldError] = Field(default_factory=list)
+    errors: Many[FieldError] = Field(default_factory=list)
     timestamp: UtcDateTime | None = None
     path: str | None = None

@@ -13,6 +13,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
+from bot.astravue.pagination import noting_cut_short
 from bot.astravue.updates import TaskChanges
 from bot.listeners import audience
 from bot.listeners.registration import Ack, edited, on_action, on_view, view_value
@@ -373,9 +374,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def render_list(link: LinkInfo, args: str, page: int) -> dict[str, Any]:
         scope, window = list_args(args)
-        title, found = await tasks().list_tasks(link, scope, window)
+        with noting_cut_short() as cut_short:
+            title, found = await tasks().list_tasks(link, scope, window)
         return ui.task_list_message(found, app_url=app_url(), title=title, page=page,
-                                    page_value=f"list|{args[:500]}",
+                                    page_value=f"list|{args[:500]}", cut_short=bool(cut_short),
                                     empty="No open tasks here. `/astravue task new` adds one.")
 
     @registry.handler("task list")

@@ -8,7 +8,6 @@ rule) and renders DTOs inside the success envelope. Every failure answers the Ap
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +47,7 @@ from bot.sandbox.astravue_state import (
     invalid,
     iso,
 )
+from bot.sandbox.dialect import Dialect
 from bot.sandbox.faults import FaultMiddleware, Faults
 
 JSON = dict[str, Any]
@@ -59,6 +59,8 @@ TASK_SORT_FIELDS = ("createTime", "dueDate", "startDate", "priority", "status", 
 _TASK_KWARGS = {"taskTitle": "title", "description": "description", "owners": "owners",
                 "status": "status", "priority": "priority", "startDate": "start_date",
                 "dueDate": "due_date", "completion": "completion", "tags": "tags"}
+
+
 
 
 def _opt_iso(moment: datetime | None) -> str | None:
@@ -203,6 +205,7 @@ def _parse_datetime(value: object) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+
 def _task_fields(body: _Body, *, creating: bool) -> dict[str, Any]:
     """Keyword arguments for `create_task`/`update_task` from a task request body."""
     readers: dict[str, Callable[[str], object]] = {
@@ -267,8 +270,9 @@ def _query_date(query: QueryParams, name: str) -> date | None:
         raise invalid(name, "must be a date such as 2024-05-01", raw) from None
 
 
-def _page_of(query: QueryParams, items: Sequence[T]) -> tuple[list[T], int, int]:
-    page = _query_int(query, "page", 0, minimum=0)
+def _page_of(query: QueryParams, items: Sequence[T], dialect: Dialect
+             ) -> tuple[list[T], int, int]:
+    page = 0 if dialect.ignores_paging else _query_int(query, "page", 0, minimum=0)
     size = _query_int(query, "size", 20, minimum=1, maximum=MAX_PAGE_SIZE)
     return list(items[page * size:(page + 1) * size]), page, size
 
@@ -426,9 +430,12 @@ Handler = Callable[[_Call], Awaitable[object]]
 
 
 class _AstravueApi:
-    def __init__(self, state: AstravueState, authenticate: Callable[[str], int | None]) -> None:
+    def __init__(self, state: AstravueState, authenticate: Callable[[str], int | None],
+                 dialect: Dialect) -> None:
         self.state = state
         self.authenticate = authenticate
+        self.dialect = dialect
+        state.put_replaces = state.put_replaces or dialect.put_replaces
         self.render = _Render(state)
 
     def routes(self) -> list[Route]:
@@ -496,7 +503,7 @@ class _AstravueApi:
                 (request.method, request.url.path, request.headers.get("x-org-id")))
             try:
                 call = await self._call(request)
-                data = await handler(call)
+                data = self.dialect.data(await handler(call))
             except SandboxError as exc:
                 return self.error_response(request, exc)
             return JSONResponse(
@@ -542,15 +549,25 @@ class _AstravueApi:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def _tasks_page(self, call: _Call, tasks: list[Task]) -> JSON:
+    def _tasks_page(self, call: _Call, tasks: list[Task]) -> object:
         return self._paged(call, "tasks", self._sorted_tasks(call.query, tasks),
                            self.render.task)
 
     def _paged(self, call: _Call, key: str, items: Sequence[T],
-               render: Callable[[T], JSON]) -> JSON:
-        chunk, page, size = _page_of(call.query, items)
-        return {key: [render(item) for item in chunk], "page": page, "size": size,
-                "totalElements": len(items), "totalPages": math.ceil(len(items) / size)}
+               render: Callable[[T], JSON]) -> object:
+        """A list documented with a wrapper key and totals."""
+        chunk, page, size = _page_of(call.query, items, self.dialect)
+        return self.dialect.page(key, [render(item) for item in chunk], page=page, size=size,
+                                 total=len(items))
+
+    def _array(self, items: Sequence[T], render: Callable[[T], JSON],
+               call: _Call | None = None) -> object:
+        """A list inferred to be a bare array (paged by `page`/`size` when `call` is given)."""
+        if call is None:
+            return self.dialect.listing([render(item) for item in items])
+        chunk, page, size = _page_of(call.query, items, self.dialect)
+        return self.dialect.listing([render(item) for item in chunk], page=page, size=size,
+                                    total=len(items))
 
     def _sorted_tasks(self, query: QueryParams, tasks: list[Task]) -> list[Task]:
         """Sorted by `sortBy`; tasks without a value for it come last either way."""
@@ -570,7 +587,7 @@ class _AstravueApi:
 
     # -- personal tasks --
 
-    async def list_personal_tasks(self, call: _Call) -> JSON:
+    async def list_personal_tasks(self, call: _Call) -> object:
         return self._tasks_page(call, self.state.personal_tasks(call.actor_id))
 
     async def create_personal_task(self, call: _Call) -> JSON:
@@ -599,22 +616,22 @@ class _AstravueApi:
         task = self.state.personal_task(call.actor_id, call.path["task_id"])
         self.state.delete_task(call.actor_id, task.task_id)
 
-    async def list_subtasks(self, call: _Call) -> list[JSON]:
+    async def list_subtasks(self, call: _Call) -> object:
         parent = self.state.personal_task(call.actor_id, call.path["task_id"])
-        return [self.render.task(t) for t in self.state.subtasks(call.actor_id, parent.task_id)]
+        return self._array(self.state.subtasks(call.actor_id, parent.task_id), self.render.task)
 
-    async def list_comments(self, call: _Call) -> list[JSON]:
+    async def list_comments(self, call: _Call) -> object:
         comments = self.state.comments_of(call.actor_id, call.path["task_id"])
-        return [self.render.comment(c) for c in _page_of(call.query, comments)[0]]
+        return self._array(comments, self.render.comment, call)
 
-    async def list_checklists(self, call: _Call) -> list[JSON]:
+    async def list_checklists(self, call: _Call) -> object:
         items = self.state.checklist_of(call.actor_id, call.path["task_id"])
-        return [self.render.checklist_item(item) for item in items]
+        return self._array(items, self.render.checklist_item)
 
-    async def list_subtask_checklists(self, call: _Call) -> list[JSON]:
+    async def list_subtask_checklists(self, call: _Call) -> object:
         items = self.state.subtask_checklist(call.actor_id, call.path["task_id"],
                                              call.path["subtask_id"])
-        return [self.render.checklist_item(item) for item in items]
+        return self._array(items, self.render.checklist_item)
 
     # -- spaces --
 
@@ -624,8 +641,8 @@ class _AstravueApi:
         body.check()
         return fields
 
-    async def list_spaces(self, call: _Call) -> list[JSON]:
-        return [self.render.space(s) for s in self.state.spaces_of(call.actor_id)]
+    async def list_spaces(self, call: _Call) -> object:
+        return self._array(self.state.spaces_of(call.actor_id), self.render.space)
 
     async def create_space(self, call: _Call) -> JSON:
         fields = self._space_fields(call.body)
@@ -670,7 +687,7 @@ class _AstravueApi:
         body.check()
         return fields
 
-    async def list_projects(self, call: _Call) -> JSON:
+    async def list_projects(self, call: _Call) -> object:
         projects = self.state.projects_in(call.actor_id, call.path["space_id"])
         return self._paged(call, "projects", projects, self.render.project)
 
@@ -709,7 +726,7 @@ class _AstravueApi:
         return self.state.project_task(call.actor_id, call.path["project_id"],
                                        call.path["task_id"], call.path["space_id"])
 
-    async def list_project_tasks(self, call: _Call) -> JSON:
+    async def list_project_tasks(self, call: _Call) -> object:
         space_id, project_id = call.path["space_id"], call.path["project_id"]
         tasks = self.state.project_tasks(call.actor_id, space_id, project_id)
         query = call.query
@@ -740,20 +757,20 @@ class _AstravueApi:
     async def delete_project_task(self, call: _Call) -> None:
         self.state.delete_task(call.actor_id, self._project_task(call).task_id)
 
-    async def list_project_subtasks(self, call: _Call) -> list[JSON]:
+    async def list_project_subtasks(self, call: _Call) -> object:
         parent = self._project_task(call)
-        return [self.render.task(t) for t in self.state.subtasks(call.actor_id, parent.task_id)]
+        return self._array(self.state.subtasks(call.actor_id, parent.task_id), self.render.task)
 
     # -- time tracking --
 
-    async def list_task_timers(self, call: _Call) -> list[JSON]:
+    async def list_task_timers(self, call: _Call) -> object:
         user_id = _query_int(call.query, "userId", call.actor_id, minimum=1)
         entries = self.state.task_time_entries(call.actor_id, call.path["task_id"], user_id)
-        return [self.render.entry(e) for e in entries]
+        return self._array(entries, self.render.entry)
 
-    async def list_active_timers(self, call: _Call) -> list[JSON]:
+    async def list_active_timers(self, call: _Call) -> object:
         running = self.state.running_timer(call.actor_id)
-        return [self.render.timer(running)] if running else []
+        return self._array([running] if running else [], self.render.timer)
 
     async def update_timer(self, call: _Call) -> JSON:
         body = call.body
@@ -835,13 +852,15 @@ class _AstravueApi:
 
     # -- notifications --
 
-    async def list_notifications(self, call: _Call) -> list[JSON]:
+    async def list_notifications(self, call: _Call) -> object:
         kind = _query_choice(call.query, "type", ("NOTIFICATION", "MENTION"), "")
         read = _query_bool(call.query, "read")
         found = [n for n in self.state.notifications_for(call.actor_id)
                  if (read is None or n.read == read)
                  and (not kind or (n.type == "mention") == (kind == "MENTION"))]
-        return [self.render.notification(n) for n in _page_of(call.query, found)[0]]
+        if self.dialect.oldest_first:
+            found.reverse()
+        return self._array(found, self.render.notification, call)
 
     async def mark_notifications_read(self, call: _Call) -> JSON:
         ids, mark_all = call.body.ids("notificationIds"), call.body.boolean("markAll")
@@ -872,10 +891,11 @@ async def _json_object(request: Request) -> dict[str, Any]:
 
 
 def create_astravue_app(state: AstravueState, *, authenticate: Callable[[str], int | None],
-                        faults: Faults) -> Starlette:
+                        faults: Faults, dialect: Dialect | None = None) -> Starlette:
     """The fake API. `authenticate(bearer_token)` returns the Astravue user id of a valid,
-    unexpired access token, or None."""
-    api = _AstravueApi(state, authenticate)
+    unexpired access token, or None. `dialect` (default: from the environment) is read on
+    every request, so a test may change it on a running app."""
+    api = _AstravueApi(state, authenticate, Dialect.from_env() if dialect is None else dialect)
     return Starlette(
         routes=api.routes(),
         middleware=[Middleware(FaultMiddleware, faults=faults)],

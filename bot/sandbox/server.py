@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 
 from bot.sandbox.astravue_api import create_astravue_app
 from bot.sandbox.astravue_state import AstravueState
+from bot.sandbox.dialect import Dialect
 from bot.sandbox.faults import Faults
 from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
 from bot.sandbox.seed import build_seed_state
@@ -39,6 +40,7 @@ class Sandbox:
     keycloak: KeycloakFake
     slack: SlackFake
     astravue_faults: Faults = field(default_factory=Faults)
+    dialect: Dialect = field(default_factory=Dialect.from_env)  # how its Astravue answers
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     base_url: str = ""
 
@@ -74,7 +76,8 @@ class Sandbox:
             # last: the Astravue app spells its own /v1/... paths
             Mount("", app=create_astravue_app(self.astravue,
                                               authenticate=self.keycloak.authenticate,
-                                              faults=self.astravue_faults)),
+                                              faults=self.astravue_faults,
+                                              dialect=self.dialect)),
         ])
 
     async def _set_faults(self, request: Request) -> Response:
@@ -103,10 +106,13 @@ class Sandbox:
                              "astravue_requests": len(self.astravue.requests)})
 
 
-def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None) -> Sandbox:
-    """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone."""
+def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None,
+                  dialect: Dialect | None = None) -> Sandbox:
+    """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone;
+    its Astravue speaks `dialect` (default: ASTRAVUE_SANDBOX_DIALECT)."""
     return Sandbox(astravue=build_seed_state(),
-                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake())
+                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake(),
+                   dialect=Dialect.from_env() if dialect is None else dialect)
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.config import Settings, load_settings
+from bot.sandbox.dialect import Dialect
 from bot.sandbox.server import SIGNING_SECRET, LoopbackServer, Sandbox, build_sandbox, free_port
 from bot.sandbox.slack_requests import SlackClientSim
 from bot.security.crypto import generate_key_spec
@@ -62,9 +63,11 @@ class Stack:
         await self.sandbox_server.stop()
 
 
-async def start_stack(database_url: str, **overrides: Any) -> Stack:
-    """Start the sandbox, then the app (HTTP mode) pointed at it; the database must be migrated."""
-    sandbox = build_sandbox()
+async def start_stack(database_url: str, *, dialect: Dialect | None = None,
+                      **overrides: Any) -> Stack:
+    """Start the sandbox (speaking `dialect`, default: from the environment), then the app
+    (HTTP mode) pointed at it; the database must be migrated."""
+    sandbox = build_sandbox(dialect=dialect)
     sandbox_server = LoopbackServer(sandbox.app())
     sandbox.set_base_url(await sandbox_server.start())
     app_port = free_port()

@@ -45,6 +45,7 @@ from bot.db.models import (
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.services.messenger import Messenger
+from bot.services.notification_feed import fetch_new
 from bot.ui import notifications as ui
 from bot.ui.ids import TaskRef
 from bot.ui.notification_settings import NotificationPrefs
@@ -310,15 +311,8 @@ class NotificationService:
 
     async def _fetch_new(self, client: AstravueClient, cursor: int | None
                          ) -> list[NotificationDto]:
-        """Notifications newer than the cursor, oldest first (the API lists newest first)."""
-        found: dict[int, NotificationDto] = {}
-        for page in range(MAX_PAGES):
-            items = await client.notifications.list(page=page, size=PAGE_SIZE)
-            newer = [n for n in items if cursor is None or n.notification_id > cursor]
-            found.update((n.notification_id, n) for n in newer)
-            if len(items) < PAGE_SIZE or len(newer) < len(items):
-                break
-        return [found[key] for key in sorted(found)]
+        """Notifications newer than the cursor, oldest first, whatever the API's order."""
+        return await fetch_new(client, cursor, page_size=PAGE_SIZE, max_pages=MAX_PAGES)
 
     async def _first_poll(self, link: LinkInfo, channel: str,
                           existing: list[NotificationDto]) -> None:

@@ -18,6 +18,7 @@ from bot.astravue.errors import (
     ReauthorizationRequired,
     ResponseValidationError,
     ServerError,
+    UnexpectedResponse,
 )
 from bot.ui.components import actions, button, context, escape, message, section
 from bot.ui.ids import Action
@@ -76,6 +77,13 @@ def describe(error: BaseException) -> str:
         return "Astravue didn't answer in time. Try again in a moment."
     if isinstance(error, AstravueConnectionError | ServerError):
         return "Astravue is unavailable right now. Nothing was changed; try again in a few minutes."
+    if isinstance(error, UnexpectedResponse):
+        after = ("Nothing was changed." if error.method == "GET" else
+                 "Check in Astravue whether the change was made before you try again.")
+        return (f"Astravue answered `{escape(error.operation)}` in a shape this app doesn't "
+                f"know ({escape(error.detail[:200])}), so I stopped rather than show you "
+                f"something wrong. {after} An admin can run `astravue-bot api-probe` to see "
+                "what differs.")
     if isinstance(error, ResponseValidationError):
         return ("Astravue answered in a shape I don't understand, so I stopped to be safe. "
                 "It is logged; try again later.")

@@ -354,17 +354,24 @@ def task_list_blocks(tasks: list[TaskDto], *, app_url: str, page: int = 0,
 
 
 def task_list_message(tasks: list[TaskDto], *, app_url: str, title: str, page: int = 0,
-                      page_value: str | None = None, empty: str = "No tasks here."
-                      ) -> dict[str, Any]:
+                      page_value: str | None = None, empty: str = "No tasks here.",
+                      cut_short: bool = False) -> dict[str, Any]:
+    """`cut_short`: Astravue sent more pages than a walk reads, so the list is incomplete."""
+    note = [context(f":warning: {CUT_SHORT.format(count=len(tasks))}")] if cut_short else []
     if not tasks:
-        return message(empty, [section(f"*{escape(title)}*\n{escape(empty)}")])
+        return message(empty, [section(f"*{escape(title)}*\n{escape(empty)}"), *note])
     pages = (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 0), pages - 1)
     blocks = [header(title),
               context(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
                       + (f" · page {page + 1} of {pages}" if pages > 1 else "")),
+              *note,
               *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value)]
     return message(f"{title}: {len(tasks)} tasks", blocks)
+
+
+CUT_SHORT = ("Showing the first {count}: Astravue returned more pages than expected, so I "
+             "stopped reading. The list may be incomplete.")
 
 
 AGENDA_SECTIONS = (("overdue", ":rotating_light: Overdue"), ("today", ":date: Due today"),

@@ -12,13 +12,31 @@ from typing import Any
 import pytest
 
 from bot.logging import install_redaction, setup_logging
+from bot.sandbox.dialect import Dialect
 from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, SIGNING_SECRET
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
+from tests.conftest import ON_POSTGRES
+from tests.scenario import dialects
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each scenario test runs against the sandbox in several dialects (dialects.py)."""
+    if "stack" not in metafunc.fixturenames:
+        return
+    config = metafunc.config
+    node = f"{metafunc.definition.path.name}::{metafunc.definition.originalname}"
+    metafunc.parametrize("stack", dialects.variants(
+        node, on_postgres=ON_POSTGRES, only=config.getoption("--sandbox-dialect"),
+        every_switch=config.getoption("--all-dialect-combinations"),
+        timing=metafunc.definition.get_closest_marker("timing") is not None), indirect=True)
 
 
 @pytest.fixture
-async def stack(database_url: str) -> AsyncIterator[Stack]:
-    running = await start_stack(database_url)
+async def stack(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
+    """The sandbox and the app; the sandbox's Astravue speaks the dialect of the test's
+    parameter ("" when not parametrised: the documented guesses)."""
+    dialect = Dialect.parse(str(getattr(request, "param", "")))
+    running = await start_stack(database_url, dialect=dialect)
     try:
         yield running
     finally:

@@ -256,7 +256,8 @@ async def test_iter_walks_pages_lazily(client: AstravueClient, router: respx.Moc
 async def test_list_without_totals_stops_at_a_short_page(
     client: AstravueClient, router: respx.MockRouter
 ) -> None:
-    pages = [[p.NOTIFICATION] * 2, [p.NOTIFICATION] * 2, [p.NOTIFICATION]]
+    numbered = [{**p.NOTIFICATION, "notificationId": i} for i in range(5)]
+    pages = [numbered[0:2], numbered[2:4], numbered[4:]]
     route = router.get("/v1/notifications").mock(
         side_effect=[httpx.Response(200, json=envelope(items)) for items in pages]
     )
