@@ -65,8 +65,10 @@ async def measure(database_url: str, commands: int, latency: float) -> AckResult
             sandbox.astravue_faults.latency = latency
             limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
             async with httpx.AsyncClient(timeout=10, limits=limits) as http:
-                sims = [SlackClientSim(app_url, SIGNING_SECRET, sandbox.slack, user, http=http)
-                        for user in users]
+                sims = [
+                    SlackClientSim(app_url, SIGNING_SECRET, sandbox.slack, user, http=http)
+                    for user in users
+                ]
 
                 async def one(sim: SlackClientSim) -> tuple[int, float]:
                     started = time.perf_counter()
@@ -77,8 +79,13 @@ async def measure(database_url: str, commands: int, latency: float) -> AckResult
                 outcomes = await asyncio.gather(*(one(sim) for sim in sims))
                 answered = await _wait_for_answers(sandbox.slack.responses, set(users))
                 answered_within = time.perf_counter() - burst_started
-    return AckResult(commands, sum(status == 200 for status, _ in outcomes),
-                     Latency.of([elapsed for _, elapsed in outcomes]), answered, answered_within)
+    return AckResult(
+        commands,
+        sum(status == 200 for status, _ in outcomes),
+        Latency.of([elapsed for _, elapsed in outcomes]),
+        answered,
+        answered_within,
+    )
 
 
 async def _wait_for_answers(responses: list, users: set[str]) -> int:  # type: ignore[type-arg]
@@ -93,23 +100,39 @@ async def _wait_for_answers(responses: list, users: set[str]) -> int:  # type: i
 
 def report(result: AckResult, latency: float) -> None:
     lat = result.latency
-    print_table(f"Ack of {result.commands} concurrent commands, Astravue answering in "
-                f"{latency:g} s ({machine_facts()})",
-                ["commands", "acked 200", "p50", "p99", "max", "answered after", "within"],
-                [[result.commands, result.acked, ms(lat.p50), ms(lat.p99), ms(lat.max),
-                  result.answered, f"{result.answered_within:.1f} s"]])
-    verdict = ("meets" if result.acked == result.commands and lat.p99 < TARGET_P99
-               else "misses")
-    print(f"\nack under load: {result.acked}/{result.commands} acked, p99 {ms(lat.p99)}, "
-          f"max {ms(lat.max)} ({verdict} the all-acked, p99 < {ms(TARGET_P99)} target; "
-          f"Slack's limit is {SLACK_LIMIT:g} s)")
+    print_table(
+        f"Ack of {result.commands} concurrent commands, Astravue answering in "
+        f"{latency:g} s ({machine_facts()})",
+        ["commands", "acked 200", "p50", "p99", "max", "answered after", "within"],
+        [
+            [
+                result.commands,
+                result.acked,
+                ms(lat.p50),
+                ms(lat.p99),
+                ms(lat.max),
+                result.answered,
+                f"{result.answered_within:.1f} s",
+            ]
+        ],
+    )
+    verdict = "meets" if result.acked == result.commands and lat.p99 < TARGET_P99 else "misses"
+    print(
+        f"\nack under load: {result.acked}/{result.commands} acked, p99 {ms(lat.p99)}, "
+        f"max {ms(lat.max)} ({verdict} the all-acked, p99 < {ms(TARGET_P99)} target; "
+        f"Slack's limit is {SLACK_LIMIT:g} s)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parse = parser(__doc__.splitlines()[0])
     parse.add_argument("--commands", type=int, default=200, help="concurrent (default 200)")
-    parse.add_argument("--latency", type=float, default=2.0,
-                       help="seconds the sandbox Astravue takes per request (default 2)")
+    parse.add_argument(
+        "--latency",
+        type=float,
+        default=2.0,
+        help="seconds the sandbox Astravue takes per request (default 2)",
+    )
     args = parse.parse_args(argv)
     commands = 20 if args.quick else args.commands
     with quiet_logging(), temp_database() as database_url:

@@ -47,6 +47,7 @@ INSERT_BATCH = 1000
 
 # ---- figures ------------------------------------------------------------------------------
 
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of unsorted values."""
     if not values:
@@ -80,8 +81,10 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
 
     print(f"\n{title}")
     print(line(cells[0]))
@@ -104,8 +107,11 @@ def machine_facts() -> str:
 
 def parser(description: str) -> argparse.ArgumentParser:
     parse = argparse.ArgumentParser(description=description)
-    parse.add_argument("--quick", action="store_true",
-                       help="a small smoke run (seconds), for tests; figures are not meaningful")
+    parse.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small smoke run (seconds), for tests; figures are not meaningful",
+    )
     return parse
 
 
@@ -123,6 +129,7 @@ def quiet_logging() -> Iterator[None]:
 
 
 # ---- process figures ----------------------------------------------------------------------
+
 
 def rss_mb() -> float:
     """Resident memory of this process in MiB (Linux /proc)."""
@@ -145,6 +152,7 @@ def open_sockets() -> int:
 
 # ---- databases and settings ---------------------------------------------------------------
 
+
 @contextmanager
 def temp_database() -> Iterator[str]:
     """A migrated SQLite database in a temporary directory, removed afterwards."""
@@ -154,12 +162,15 @@ def temp_database() -> Iterator[str]:
         yield url
 
 
-def app_values(sandbox_env: dict[str, str], database_url: str, **overrides: Any
-               ) -> dict[str, Any]:
+def app_values(sandbox_env: dict[str, str], database_url: str, **overrides: Any) -> dict[str, Any]:
     """Settings values pointing the app at a sandbox (plain values: they cross processes)."""
     values: dict[str, Any] = {key.lower(): value for key, value in sandbox_env.items()}
-    values.update(database_url=database_url, token_encryption_keys=generate_key_spec(),
-                  scheduler_enabled=False, log_level="WARNING")
+    values.update(
+        database_url=database_url,
+        token_encryption_keys=generate_key_spec(),
+        scheduler_enabled=False,
+        log_level="WARNING",
+    )
     values.update(overrides)
     return values
 
@@ -169,6 +180,7 @@ def app_settings(sandbox_env: dict[str, str], database_url: str, **overrides: An
 
 
 # ---- sandboxes ----------------------------------------------------------------------------
+
 
 def bench_user_ids(count: int) -> list[str]:
     """Slack user ids of the benchmark's extra users: U0B00000, U0B00001, ..."""
@@ -194,8 +206,9 @@ async def running_sandbox(slack_users: Sequence[str] = ()) -> AsyncIterator[Sand
         await server.stop()
 
 
-def _serve_sandbox(slack_users: int, astravue_latency: float,
-                   env_out: multiprocessing.Queue[dict[str, str]]) -> None:
+def _serve_sandbox(
+    slack_users: int, astravue_latency: float, env_out: multiprocessing.Queue[dict[str, str]]
+) -> None:
     """Child process body: serve a sandbox until terminated."""
     logging.disable(logging.WARNING)
 
@@ -218,8 +231,9 @@ def sandbox_process(slack_users: int, astravue_latency: float = 0.0) -> Iterator
     Yields the settings pointing at it."""
     context = multiprocessing.get_context("spawn")
     env_out: multiprocessing.Queue[dict[str, str]] = context.Queue()
-    child = context.Process(target=_serve_sandbox, args=(slack_users, astravue_latency, env_out),
-                            daemon=True)
+    child = context.Process(
+        target=_serve_sandbox, args=(slack_users, astravue_latency, env_out), daemon=True
+    )
     child.start()
     try:
         yield env_out.get(timeout=60)
@@ -247,8 +261,9 @@ async def app_process(values: dict[str, Any]) -> AsyncIterator[str]:
     """The app served by a child process, so load generated here does not share its CPU or
     event loop. Yields its base URL once `/healthz` answers."""
     port = free_port()
-    child = multiprocessing.get_context("spawn").Process(target=_serve_app, args=(values, port),
-                                                         daemon=True)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_serve_app, args=(values, port), daemon=True
+    )
     child.start()
     url = f"http://127.0.0.1:{port}"
     try:
@@ -272,24 +287,35 @@ async def app_process(values: dict[str, Any]) -> AsyncIterator[str]:
 
 # ---- linked users -------------------------------------------------------------------------
 
+
 async def password_grant(http: httpx.AsyncClient, auth_url: str, username: str) -> TokenSet:
     """Tokens for a sandbox Keycloak user, each call a new Keycloak session (own refresh
     chain), so links that share an Astravue user never spend each other's refresh tokens."""
-    response = await http.post(f"{auth_url}/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "username": username, "password": "sandbox", "scope": "openid"})
+    response = await http.post(
+        f"{auth_url}/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "username": username,
+            "password": "sandbox",
+            "scope": "openid",
+        },
+    )
     response.raise_for_status()
     return TokenSet.from_response(response.json())
 
 
-async def seed_links(runtime: Runtime, slack_user_ids: Sequence[str], *,
-                     last_seen_id: int | None = None) -> list[int]:
+async def seed_links(
+    runtime: Runtime, slack_user_ids: Sequence[str], *, last_seen_id: int | None = None
+) -> list[int]:
     """Insert active links (with PollState due now) for these Slack users, as if each had
     connected: real sandbox tokens, sealed as the app seals them. Astravue identities cycle
     through `IDENTITIES`. Returns the link ids."""
     auth_url = runtime.settings.astravue_auth_url
     limit = asyncio.Semaphore(GRANT_CONCURRENCY)
     async with httpx.AsyncClient(timeout=30) as http:
+
         async def grant(index: int) -> TokenSet:
             async with limit:
                 return await password_grant(http, auth_url, IDENTITIES[index % len(IDENTITIES)][0])
@@ -301,11 +327,17 @@ async def seed_links(runtime: Runtime, slack_user_ids: Sequence[str], *,
         chunk = range(start, min(start + INSERT_BATCH, len(slack_user_ids)))
         async with session_scope(runtime.sessions) as session:
             now = utcnow()
-            links = [AstravueLink(team_id=TEAM_ID, slack_user_id=slack_user_ids[i],
-                                  status=LinkStatus.ACTIVE, org_id=ORG_ID,
-                                  astravue_user_id=IDENTITIES[i % len(IDENTITIES)][1],
-                                  dm_channel_id="D" + slack_user_ids[i][1:])
-                     for i in chunk]
+            links = [
+                AstravueLink(
+                    team_id=TEAM_ID,
+                    slack_user_id=slack_user_ids[i],
+                    status=LinkStatus.ACTIVE,
+                    org_id=ORG_ID,
+                    astravue_user_id=IDENTITIES[i % len(IDENTITIES)][1],
+                    dm_channel_id="D" + slack_user_ids[i][1:],
+                )
+                for i in chunk
+            ]
             session.add_all(links)
             await session.flush()  # ids are part of the ciphertexts' associated data
             for i, link in zip(chunk, links, strict=True):
@@ -315,8 +347,14 @@ async def seed_links(runtime: Runtime, slack_user_ids: Sequence[str], *,
                 link.access_token_ct = credentials.seal(link, ACCESS, token.access_token)
                 link.access_expires_at = now + timedelta(seconds=token.expires_in)
                 link.refreshed_at = now
-                session.add(PollState(link_id=link.id, next_poll_at=now, initialized=True,
-                                      last_seen_id=last_seen_id))
+                session.add(
+                    PollState(
+                        link_id=link.id,
+                        next_poll_at=now,
+                        initialized=True,
+                        last_seen_id=last_seen_id,
+                    )
+                )
             ids += [link.id for link in links]
     return ids
 
@@ -324,11 +362,21 @@ async def seed_links(runtime: Runtime, slack_user_ids: Sequence[str], *,
 async def refreshed_since(runtime: Runtime, moment: Any) -> int:
     """Links whose tokens were refreshed at or after `moment` (Keycloak refresh grants)."""
     async with runtime.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(AstravueLink)
-                                        .where(AstravueLink.refreshed_at >= moment)) or 0)
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(AstravueLink)
+                .where(AstravueLink.refreshed_at >= moment)
+            )
+            or 0
+        )
 
 
 async def failed_polls(runtime: Runtime) -> int:
     async with runtime.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(PollState)
-                                        .where(PollState.last_error.is_not(None))) or 0)
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(PollState).where(PollState.last_error.is_not(None))
+            )
+            or 0
+        )

@@ -54,9 +54,12 @@ class DispatchResult:
 
 def bare_bolt(slack_api_url: str) -> AsyncApp:
     """The floor: Bolt with a signing secret and a token, and one listener that only acks."""
-    app = AsyncApp(signing_secret=SIGNING_SECRET,
-                   client=AsyncWebClient(token=BOT_TOKEN, base_url=slack_api_url),
-                   process_before_response=False, raise_error_for_unhandled_request=False)
+    app = AsyncApp(
+        signing_secret=SIGNING_SECRET,
+        client=AsyncWebClient(token=BOT_TOKEN, base_url=slack_api_url),
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
 
     @app.command("/astravue")
     async def ack_only(ack: Callable[[], Awaitable[None]]) -> None:
@@ -65,8 +68,7 @@ def bare_bolt(slack_api_url: str) -> AsyncApp:
     return app
 
 
-async def _time_block(app: AsyncApp, body: str, headers: dict[str, str], count: int
-                      ) -> list[float]:
+async def _time_block(app: AsyncApp, body: str, headers: dict[str, str], count: int) -> list[float]:
     samples = []
     for _ in range(count):
         started = time.perf_counter()
@@ -86,8 +88,11 @@ async def measure(database_url: str, commands: int) -> DispatchResult:
             assert ours is not None, "the sandbox settings configure Slack"
             bare = bare_bolt(runtime.settings.slack_api_url)
             raw, headers = slash_command(
-                "help", user_id="U0MARIA", trigger_id=sandbox.slack.new_trigger_id("U0MARIA"),
-                response_url=sandbox.slack.new_response_url("C0GENERAL", "U0MARIA"))
+                "help",
+                user_id="U0MARIA",
+                trigger_id=sandbox.slack.new_trigger_id("U0MARIA"),
+                response_url=sandbox.slack.new_response_url("C0GENERAL", "U0MARIA"),
+            )
             body = raw.decode()
             apps = (("ours", ours), ("bare", bare))
             samples: dict[str, list[float]] = {"ours": [], "bare": []}
@@ -104,13 +109,19 @@ async def measure(database_url: str, commands: int) -> DispatchResult:
 
 
 def report(result: DispatchResult) -> None:
-    print_table(f"Dispatch of signed /astravue help, in process ({machine_facts()})",
-                ["app", "commands", "p50", "p99", "max"],
-                [[name, lat.count, ms(lat.p50), ms(lat.p99), ms(lat.max)]
-                 for name, lat in (("ours", result.ours), ("bare Bolt (ack only)", result.bare))])
+    print_table(
+        f"Dispatch of signed /astravue help, in process ({machine_facts()})",
+        ["app", "commands", "p50", "p99", "max"],
+        [
+            [name, lat.count, ms(lat.p50), ms(lat.p99), ms(lat.max)]
+            for name, lat in (("ours", result.ours), ("bare Bolt (ack only)", result.bare))
+        ],
+    )
     verdict = "meets" if result.ratio <= TARGET_RATIO else "misses"
-    print(f"\ndispatch: p99 ratio ours/bare = {result.ratio:.2f}x ({verdict} the "
-          f"{TARGET_RATIO}x target); p50 ratio {result.ours.p50 / result.bare.p50:.2f}x")
+    print(
+        f"\ndispatch: p99 ratio ours/bare = {result.ratio:.2f}x ({verdict} the "
+        f"{TARGET_RATIO}x target); p50 ratio {result.ours.p50 / result.bare.p50:.2f}x"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -58,39 +58,74 @@ async def measure(dms: int, scale: float) -> PacingResult:
         fake = sandbox.slack
         fake.channel_per_second *= scale
         fake.workspace_per_minute = int(fake.workspace_per_minute * scale)
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"],
-                                timeout=10)
-        messenger = Messenger(client, channel_interval=CHANNEL_INTERVAL / scale,
-                              workspace_per_second=WORKSPACE_PER_SECOND * scale)
+        client = AsyncWebClient(
+            token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"], timeout=10
+        )
+        messenger = Messenger(
+            client,
+            channel_interval=CHANNEL_INTERVAL / scale,
+            workspace_per_second=WORKSPACE_PER_SECOND * scale,
+        )
         started = time.perf_counter()
-        await asyncio.gather(*(messenger.post(fake.dm_channel(user), {"text": f"Notification {i}"})
-                               for i, user in enumerate(users)))
+        await asyncio.gather(
+            *(
+                messenger.post(fake.dm_channel(user), {"text": f"Notification {i}"})
+                for i, user in enumerate(users)
+            )
+        )
         drain = time.perf_counter() - started
         posted = sum(call.ok for call in fake.calls_to("chat.postMessage"))
-        return PacingResult(dms, WORKSPACE_PER_SECOND * scale, fake.workspace_per_minute, drain,
-                            posted, fake.rate_limited)
+        return PacingResult(
+            dms,
+            WORKSPACE_PER_SECOND * scale,
+            fake.workspace_per_minute,
+            drain,
+            posted,
+            fake.rate_limited,
+        )
 
 
 def report(result: PacingResult, scale: float) -> None:
-    print_table(f"Drain of {result.dms} queued DMs, one workspace, time scale {scale:g} "
-                f"({machine_facts()})",
-                ["DMs", "posted", "configured rate", "fake limit", "bound", "drain", "ratio",
-                 "429s"],
-                [[result.dms, result.posted, f"{result.rate:g}/s",
-                  f"{result.fake_per_minute:g}/min", f"{result.bound:.1f} s",
-                  f"{result.drain:.1f} s", f"{result.ratio:.3f}", result.rate_limited]])
-    verdict = ("meets" if result.ratio <= 1 + TARGET_OVERHEAD and result.rate_limited == 0
-               and result.posted == result.dms else "misses")
-    print(f"\ndm pacing: {result.posted}/{result.dms} posted in {result.drain:.1f} s, "
-          f"{result.ratio:.3f}x the {result.bound:.1f} s bound, {result.rate_limited} 429s "
-          f"({verdict} the within {TARGET_OVERHEAD:.0%}, zero-429 target)")
+    print_table(
+        f"Drain of {result.dms} queued DMs, one workspace, time scale {scale:g} "
+        f"({machine_facts()})",
+        ["DMs", "posted", "configured rate", "fake limit", "bound", "drain", "ratio", "429s"],
+        [
+            [
+                result.dms,
+                result.posted,
+                f"{result.rate:g}/s",
+                f"{result.fake_per_minute:g}/min",
+                f"{result.bound:.1f} s",
+                f"{result.drain:.1f} s",
+                f"{result.ratio:.3f}",
+                result.rate_limited,
+            ]
+        ],
+    )
+    verdict = (
+        "meets"
+        if result.ratio <= 1 + TARGET_OVERHEAD
+        and result.rate_limited == 0
+        and result.posted == result.dms
+        else "misses"
+    )
+    print(
+        f"\ndm pacing: {result.posted}/{result.dms} posted in {result.drain:.1f} s, "
+        f"{result.ratio:.3f}x the {result.bound:.1f} s bound, {result.rate_limited} 429s "
+        f"({verdict} the within {TARGET_OVERHEAD:.0%}, zero-429 target)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parse = parser(__doc__.splitlines()[0])
     parse.add_argument("--dms", type=int, default=2000, help="queued DMs (default 2000)")
-    parse.add_argument("--time-scale", type=float, default=4.0,
-                       help="multiply Slack's limits and the Messenger's rates (default 4)")
+    parse.add_argument(
+        "--time-scale",
+        type=float,
+        default=4.0,
+        help="multiply Slack's limits and the Messenger's rates (default 4)",
+    )
     args = parse.parse_args(argv)
     dms = 100 if args.quick else args.dms
     with quiet_logging():

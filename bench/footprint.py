@@ -62,11 +62,13 @@ def sample(label: str, polled: int, runtime: Runtime) -> Sample:
     return Sample(label, polled, rss_mb(), open_sockets(), db_connections(runtime))
 
 
-async def measure(database_url: str, sandbox_env: dict[str, str], users: int
-                  ) -> tuple[list[Sample], int]:
+async def measure(
+    database_url: str, sandbox_env: dict[str, str], users: int
+) -> tuple[list[Sample], int]:
     # Polled links are due again one step later, and a tick is one pass over them.
-    runtime = build_runtime(app_settings(sandbox_env, database_url,
-                                         notify_poll_seconds=int(STEP.total_seconds())))
+    runtime = build_runtime(
+        app_settings(sandbox_env, database_url, notify_poll_seconds=int(STEP.total_seconds()))
+    )
     try:
         await seed_links(runtime, bench_user_ids(users), last_seen_id=newest_seed_notification())
         samples = [sample("before polling", 0, runtime)]
@@ -76,38 +78,45 @@ async def measure(database_url: str, sandbox_env: dict[str, str], users: int
                 if step:
                     clock.shift(STEP)
                 polled = await service.tick()
-                samples.append(sample(f"tick at +{int((STEP * step).total_seconds() // 60)} min",
-                                      polled, runtime))
+                samples.append(
+                    sample(
+                        f"tick at +{int((STEP * step).total_seconds() // 60)} min", polled, runtime
+                    )
+                )
         return samples, await failed_polls(runtime)
     finally:
         await runtime.close()
 
 
 def report(samples: list[Sample], users: int, failures: int) -> None:
-    print_table(f"Footprint with {users} linked users over a simulated hour "
-                f"({machine_facts()})",
-                ["moment", "polled", "RSS", "sockets", "DB connections"],
-                [[s.label, s.polled, f"{s.rss:.0f} MB", s.sockets, s.db_connections]
-                 for s in samples])
+    print_table(
+        f"Footprint with {users} linked users over a simulated hour ({machine_facts()})",
+        ["moment", "polled", "RSS", "sockets", "DB connections"],
+        [[s.label, s.polled, f"{s.rss:.0f} MB", s.sockets, s.db_connections] for s in samples],
+    )
     first_tick, last = samples[1], samples[-1]
     growth = last.rss - first_tick.rss
-    verdict = ("meets" if last.rss < TARGET_MB and growth <= 0.05 * first_tick.rss
-               else "misses")
-    print(f"\nfootprint: {last.rss:.0f} MB resident with {users} users after a simulated hour, "
-          f"{growth:+.0f} MB since the first tick; sockets {samples[0].sockets} -> "
-          f"{last.sockets}, DB connections {samples[0].db_connections} -> "
-          f"{last.db_connections}; {failures} failed polls ({verdict} the < {TARGET_MB:g} MB, "
-          "no-growth target)")
+    verdict = "meets" if last.rss < TARGET_MB and growth <= 0.05 * first_tick.rss else "misses"
+    print(
+        f"\nfootprint: {last.rss:.0f} MB resident with {users} users after a simulated hour, "
+        f"{growth:+.0f} MB since the first tick; sockets {samples[0].sockets} -> "
+        f"{last.sockets}, DB connections {samples[0].db_connections} -> "
+        f"{last.db_connections}; {failures} failed polls ({verdict} the < {TARGET_MB:g} MB, "
+        "no-growth target)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parse = parser(__doc__.splitlines()[0])
-    parse.add_argument("--users", type=int, default=2000,
-                       help="linked users (default 2000; 10000 is the issue's figure, ~15 min)")
+    parse.add_argument(
+        "--users",
+        type=int,
+        default=2000,
+        help="linked users (default 2000; 10000 is the issue's figure, ~15 min)",
+    )
     args = parse.parse_args(argv)
     users = 50 if args.quick else args.users
-    with quiet_logging(), sandbox_process(users) as sandbox_env, \
-            temp_database() as database_url:
+    with quiet_logging(), sandbox_process(users) as sandbox_env, temp_database() as database_url:
         samples, failures = asyncio.run(measure(database_url, sandbox_env, users))
     report(samples, users, failures)
     return 0

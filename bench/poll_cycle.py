@@ -80,26 +80,45 @@ async def measure(database_url: str, sandbox_env: dict[str, str], users: int) ->
         cpu_started, started = time.process_time(), time.perf_counter()
         polled = await service.tick()
         cycle, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        return CycleResult(users, polled, cycle, cpu, await refreshed_since(runtime, started_at),
-                           await failed_polls(runtime))
+        return CycleResult(
+            users,
+            polled,
+            cycle,
+            cpu,
+            await refreshed_since(runtime, started_at),
+            await failed_polls(runtime),
+        )
     finally:
         await runtime.close()
 
 
 def report(results: list[CycleResult]) -> None:
-    print_table(f"Notification poll cycle, Astravue latency {ms(LATENCY)}, concurrency "
-                f"{CONCURRENCY} ({machine_facts()})",
-                ["users", "polled", "failed", "cycle", "bound", "ratio", "CPU/user",
-                 "refreshes"],
-                [[r.users, r.polled, r.failures, f"{r.cycle:.1f} s", f"{r.bound:.1f} s",
-                  f"{r.ratio:.2f}", ms(r.cpu / max(r.polled, 1)), r.refreshes]
-                 for r in results])
+    print_table(
+        f"Notification poll cycle, Astravue latency {ms(LATENCY)}, concurrency "
+        f"{CONCURRENCY} ({machine_facts()})",
+        ["users", "polled", "failed", "cycle", "bound", "ratio", "CPU/user", "refreshes"],
+        [
+            [
+                r.users,
+                r.polled,
+                r.failures,
+                f"{r.cycle:.1f} s",
+                f"{r.bound:.1f} s",
+                f"{r.ratio:.2f}",
+                ms(r.cpu / max(r.polled, 1)),
+                r.refreshes,
+            ]
+            for r in results
+        ],
+    )
     largest = max(results, key=lambda r: r.users)
     verdict = "meets" if largest.ratio <= TARGET_RATIO else "misses"
-    print(f"\npoll cycle: {largest.users} users in {largest.cycle:.1f} s = {largest.ratio:.2f}x "
-          f"the bound ({verdict} the {TARGET_RATIO}x target), "
-          f"{ms(largest.cpu / max(largest.polled, 1))} CPU per user, "
-          f"{largest.refreshes} Keycloak refreshes")
+    print(
+        f"\npoll cycle: {largest.users} users in {largest.cycle:.1f} s = {largest.ratio:.2f}x "
+        f"the bound ({verdict} the {TARGET_RATIO}x target), "
+        f"{ms(largest.cpu / max(largest.polled, 1))} CPU per user, "
+        f"{largest.refreshes} Keycloak refreshes"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse.add_argument("--users", type=int, nargs="+", help="cycle sizes (default 1000)")
     parse.add_argument("--full", action="store_true", help="1,000 and 10,000 users (~5 min)")
     args = parse.parse_args(argv)
-    sizes = (50,) if args.quick else tuple(args.users or (FULL_USERS if args.full
-                                                             else DEFAULT_USERS))
+    sizes = (
+        (50,) if args.quick else tuple(args.users or (FULL_USERS if args.full else DEFAULT_USERS))
+    )
     results = []
     with quiet_logging(), sandbox_process(max(sizes), LATENCY) as sandbox_env:
         for users in sizes:

@@ -38,11 +38,15 @@ def build_app(runtime: Runtime) -> AsyncApp:
     )
 
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext
-                       ) -> None:
+    async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> None:
         # Errors raised before or inside an ack function (lazy ones go through safe_lazy).
-        log.error("unhandled error team=%s user=%s: %s", context.team_id, context.user_id,
-                  type(error).__name__, exc_info=error)
+        log.error(
+            "unhandled error team=%s user=%s: %s",
+            context.team_id,
+            context.user_id,
+            type(error).__name__,
+            exc_info=error,
+        )
 
     register_listeners(app, runtime.services)
     return app

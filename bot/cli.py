@@ -24,14 +24,20 @@ def _settings(**overrides: object) -> Settings:
     setup_logging(settings.log_level, settings.log_format)
     from bot.logging import RedactionFilter
 
-    for secret in (settings.slack_signing_secret, settings.astravue_client_secret,
-                   settings.slack_bot_token, settings.slack_app_token, settings.metrics_token):
+    for secret in (
+        settings.slack_signing_secret,
+        settings.astravue_client_secret,
+        settings.slack_bot_token,
+        settings.slack_app_token,
+        settings.metrics_token,
+    ):
         if secret:
             RedactionFilter.register_secret(secret)
     return settings
 
 
 # serve -----------------------------------------------------------------------------------------
+
 
 async def prepare_database(settings: Settings) -> None:
     """SQLite (embedded default) migrates itself; any other database must be migrated first."""
@@ -96,13 +102,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["port"] = args.port
     settings = _settings(**overrides)
     if args.socket_mode and not settings.slack_app_token:
-        raise ConfigError("--socket-mode needs SLACK_APP_TOKEN (an xapp- token with "
-                          "connections:write).")
+        raise ConfigError(
+            "--socket-mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)."
+        )
     asyncio.run(_serve(settings, socket_mode=args.socket_mode))
     return 0
 
 
 # migrate ---------------------------------------------------------------------------------------
+
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.db.session import database_revision, upgrade
@@ -116,6 +124,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 # keys ------------------------------------------------------------------------------------------
+
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
     from bot.security.crypto import KeyringConfigError, generate_key_spec
@@ -138,18 +147,24 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     async def run() -> tuple[int, int]:
         engine = create_engine(settings.database_url)
         try:
-            return await rewrap_all(create_sessionmaker(engine),
-                                    LinkCredentials(resolve_keyring(settings)), batch=args.batch)
+            return await rewrap_all(
+                create_sessionmaker(engine),
+                LinkCredentials(resolve_keyring(settings)),
+                batch=args.batch,
+            )
         finally:
             await engine.dispose()
 
     changed, failed = asyncio.run(run())
-    print(f"re-encrypted {changed} row(s) under the primary key"
-          + (f"; {failed} row(s) could not be decrypted with any configured key" if failed else ""))
+    print(
+        f"re-encrypted {changed} row(s) under the primary key"
+        + (f"; {failed} row(s) could not be decrypted with any configured key" if failed else "")
+    )
     return 1 if failed else 0
 
 
 # manifest --------------------------------------------------------------------------------------
+
 
 def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
     """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled."""
@@ -157,27 +172,33 @@ def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
 
     if not socket_mode:
         return manifest_template().replace("{PUBLIC_URL}", public_url)
-    lines = [line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
-             for line in manifest_template().splitlines(keepends=True)
-             if "{PUBLIC_URL}" not in line]
+    lines = [
+        line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
+        for line in manifest_template().splitlines(keepends=True)
+        if "{PUBLIC_URL}" not in line
+    ]
     return "".join(lines)
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
     settings = _settings()
     if not args.socket_mode and not settings.public_url.startswith("https://"):
-        print(f"astravue-bot: warning: PUBLIC_URL is {settings.public_url}, but Slack only "
-              "sends requests to https:// addresses: set PUBLIC_URL to this app's public HTTPS "
-              "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
-              file=sys.stderr)
+        print(
+            f"astravue-bot: warning: PUBLIC_URL is {settings.public_url}, but Slack only "
+            "sends requests to https:// addresses: set PUBLIC_URL to this app's public HTTPS "
+            "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
+            file=sys.stderr,
+        )
     print(render_manifest(settings.public_url, socket_mode=args.socket_mode), end="")
     return 0
 
 
 # api-probe -------------------------------------------------------------------------------------
 
-async def _probe_as_linked_user(settings: Settings, slack_user: str | None, write: bool
-                                ) -> ProbeReport:
+
+async def _probe_as_linked_user(
+    settings: Settings, slack_user: str | None, write: bool
+) -> ProbeReport:
     from sqlalchemy import select
 
     from bot.astravue.probe import run_probe
@@ -187,21 +208,32 @@ async def _probe_as_linked_user(settings: Settings, slack_user: str | None, writ
     runtime = build_runtime(settings)
     try:
         async with runtime.sessions() as session:
-            query = (select(AstravueLink).where(AstravueLink.status == LinkStatus.ACTIVE,
-                                                AstravueLink.org_id.is_not(None))
-                     .order_by(AstravueLink.updated_at.desc()).limit(1))
+            query = (
+                select(AstravueLink)
+                .where(AstravueLink.status == LinkStatus.ACTIVE, AstravueLink.org_id.is_not(None))
+                .order_by(AstravueLink.updated_at.desc())
+                .limit(1)
+            )
             if slack_user:
                 query = query.where(AstravueLink.slack_user_id == slack_user)
             link = await session.scalar(query)
         if link is None:
             who = f"Slack user {slack_user}" if slack_user else "any Slack user"
-            raise ConfigError(f"no connected Astravue account (with an organisation) for {who}; "
-                              "connect one with /astravue connect, or pass --token and --org-id.")
+            raise ConfigError(
+                f"no connected Astravue account (with an organisation) for {who}; "
+                "connect one with /astravue connect, or pass --token and --org-id."
+            )
         assert link.org_id is not None  # the query asked for one
-        print(f"probing {settings.astravue_api_url} as the Astravue account linked to "
-              f"{link.slack_user_id} (organisation {link.org_id})")
-        return await run_probe(base_url=settings.astravue_api_url, org_id=link.org_id,
-                               token=runtime.services.tokens.provider(link.id), write=write)
+        print(
+            f"probing {settings.astravue_api_url} as the Astravue account linked to "
+            f"{link.slack_user_id} (organisation {link.org_id})"
+        )
+        return await run_probe(
+            base_url=settings.astravue_api_url,
+            org_id=link.org_id,
+            token=runtime.services.tokens.provider(link.id),
+            write=write,
+        )
     finally:
         await runtime.close()
 
@@ -217,10 +249,17 @@ def cmd_api_probe(args: argparse.Namespace) -> int:
         if args.org_id is None:
             raise ConfigError("--token needs --org-id (the X-Org-Id to send).")
         token = sys.stdin.readline().strip() if args.token == READ_STDIN else args.token
-        print(f"probing {settings.astravue_api_url} with the given token "
-              f"(organisation {args.org_id})")
-        report = asyncio.run(run_probe(base_url=settings.astravue_api_url, org_id=args.org_id,
-                                       token=token, write=args.write))
+        print(
+            f"probing {settings.astravue_api_url} with the given token (organisation {args.org_id})"
+        )
+        report = asyncio.run(
+            run_probe(
+                base_url=settings.astravue_api_url,
+                org_id=args.org_id,
+                token=token,
+                write=args.write,
+            )
+        )
     else:
         report = asyncio.run(_probe_as_linked_user(settings, args.slack_user, args.write))
     print(report.table())
@@ -229,6 +268,7 @@ def cmd_api_probe(args: argparse.Namespace) -> int:
 
 # parser ----------------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="astravue-bot",
@@ -236,58 +276,91 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the web server (and the notification poller)",
-                           description="Serve /slack/events, the OAuth routes and health checks. "
-                           "With the embedded SQLite default the schema is migrated first.")
-    serve.add_argument("--socket-mode", action="store_true",
-                       help="receive Slack requests over Socket Mode (needs SLACK_APP_TOKEN)")
+    serve = sub.add_parser(
+        "serve",
+        help="run the web server (and the notification poller)",
+        description="Serve /slack/events, the OAuth routes and health checks. "
+        "With the embedded SQLite default the schema is migrated first.",
+    )
+    serve.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="receive Slack requests over Socket Mode (needs SLACK_APP_TOKEN)",
+    )
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
     serve.set_defaults(func=cmd_serve)
 
-    migrate = sub.add_parser("migrate", help="upgrade the database schema (Alembic)",
-                             description="Upgrade DATABASE_URL's schema to the latest revision.")
+    migrate = sub.add_parser(
+        "migrate",
+        help="upgrade the database schema (Alembic)",
+        description="Upgrade DATABASE_URL's schema to the latest revision.",
+    )
     migrate.add_argument("revision", nargs="?", default="head", help="target (default: head)")
     migrate.set_defaults(func=cmd_migrate)
 
-    keys = sub.add_parser("keys", help="token encryption keys",
-                          description="Make a key, or re-encrypt stored tokens after a rotation.")
+    keys = sub.add_parser(
+        "keys",
+        help="token encryption keys",
+        description="Make a key, or re-encrypt stored tokens after a rotation.",
+    )
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     keys_new = keys_sub.add_parser(
-        "new", help="print a fresh key for TOKEN_ENCRYPTION_KEYS",
+        "new",
+        help="print a fresh key for TOKEN_ENCRYPTION_KEYS",
         description="Print kid:base64key. To rotate, put it FIRST in TOKEN_ENCRYPTION_KEYS, "
-        "keep the old key after it, then run `keys rotate`.")
-    keys_new.add_argument("--kid", help="the key id (default: today's date and a random "
-                          "suffix, unique every time)")
+        "keep the old key after it, then run `keys rotate`.",
+    )
+    keys_new.add_argument(
+        "--kid", help="the key id (default: today's date and a random suffix, unique every time)"
+    )
     keys_new.set_defaults(func=cmd_keys_new)
     keys_rotate = keys_sub.add_parser(
-        "rotate", help="re-encrypt every stored token under the primary (first) key",
+        "rotate",
+        help="re-encrypt every stored token under the primary (first) key",
         description="Re-encrypt stored tokens under the first key of TOKEN_ENCRYPTION_KEYS and "
-        "report how many rows changed. Afterwards the old key can be removed.")
+        "report how many rows changed. Afterwards the old key can be removed.",
+    )
     keys_rotate.add_argument("--batch", type=int, default=200, help="rows per transaction")
     keys_rotate.set_defaults(func=cmd_keys_rotate)
 
-    manifest = sub.add_parser("manifest", help="print the Slack app manifest for PUBLIC_URL",
-                              description="Print manifest.yml with PUBLIC_URL filled in.")
-    manifest.add_argument("--socket-mode", action="store_true",
-                          help="the Socket Mode variant: no request URLs (needs SLACK_APP_TOKEN)")
+    manifest = sub.add_parser(
+        "manifest",
+        help="print the Slack app manifest for PUBLIC_URL",
+        description="Print manifest.yml with PUBLIC_URL filled in.",
+    )
+    manifest.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="the Socket Mode variant: no request URLs (needs SLACK_APP_TOKEN)",
+    )
     manifest.set_defaults(func=cmd_manifest)
 
     probe = sub.add_parser(
-        "api-probe", help="check the client's assumptions against the live Astravue API",
+        "api-probe",
+        help="check the client's assumptions against the live Astravue API",
         description="Call every read-only Astravue operation (and with --write a create-update-"
         "delete round trip on a scratch personal task and a 1-minute time entry, both removed) "
         "as one user, and print each operation's status, the shape it saw and which "
         "assumption held or broke. Exit status 0 only when every assumption held. Tokens are "
-        "never printed.")
-    probe.add_argument("--slack-user", metavar="U...",
-                       help="probe as this Slack user's linked account (default: the most "
-                       "recently active link)")
-    probe.add_argument("--token", metavar="TOKEN",
-                       help="an Astravue access token instead of a linked user's ('-' reads it "
-                       "from standard input, keeping it out of the process list)")
+        "never printed.",
+    )
+    probe.add_argument(
+        "--slack-user",
+        metavar="U...",
+        help="probe as this Slack user's linked account (default: the most recently active link)",
+    )
+    probe.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="an Astravue access token instead of a linked user's ('-' reads it "
+        "from standard input, keeping it out of the process list)",
+    )
     probe.add_argument("--org-id", type=int, help="the organisation id to send with --token")
-    probe.add_argument("--write", action="store_true",
-                       help="also create, update and delete a scratch task and a time entry")
+    probe.add_argument(
+        "--write",
+        action="store_true",
+        help="also create, update and delete a scratch task and a time entry",
+    )
     probe.set_defaults(func=cmd_api_probe)
 
     _add_optional_commands(sub)

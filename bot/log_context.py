@@ -27,10 +27,19 @@ def slack_request_fields(body: dict[str, Any]) -> dict[str, str]:
     actions = ",".join(a.get("action_id", "") for a in body.get("actions") or [])
     return {
         "team_id": _first(body.get("team_id"), team.get("id") if isinstance(team, dict) else ""),
-        "user_id": _first(body.get("user_id"), user.get("id") if isinstance(user, dict) else "",
-                          event.get("user") if isinstance(event.get("user"), str) else ""),
-        "action": _first(body.get("command"), view.get("callback_id"), actions,
-                         body.get("callback_id"), event.get("type"), body.get("type")),
+        "user_id": _first(
+            body.get("user_id"),
+            user.get("id") if isinstance(user, dict) else "",
+            event.get("user") if isinstance(event.get("user"), str) else "",
+        ),
+        "action": _first(
+            body.get("command"),
+            view.get("callback_id"),
+            actions,
+            body.get("callback_id"),
+            event.get("type"),
+            body.get("type"),
+        ),
     }
 
 

@@ -41,9 +41,19 @@ _SLASH = r"(?:\\?/|%2[Ff]|%5[Cc]%2[Ff])"
 _QUOTE = r"\\?[\"']"
 _SENSITIVE_KEYS = frozenset(
     {
-        "refresh_token", "access_token", "id_token", "id_token_hint", "token", "client_secret",
-        "code_verifier", "password", "response_url", "bot_token", "user_token",
-        "bot_refresh_token", "user_refresh_token",
+        "refresh_token",
+        "access_token",
+        "id_token",
+        "id_token_hint",
+        "token",
+        "client_secret",
+        "code_verifier",
+        "password",
+        "response_url",
+        "bot_token",
+        "user_token",
+        "bot_refresh_token",
+        "user_refresh_token",
     }
 )
 _JSON_KEYS = "|".join(sorted(_SENSITIVE_KEYS, key=len, reverse=True))
@@ -81,8 +91,9 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     # Our signed connect links are single-use capabilities too: whoever opens one links
     # their Astravue account to that Slack user.
     (
-        re.compile(rf"(oauth{_SLASH}astravue{_SLASH}start(?:\?|%3F)t(?:=|%3D))[^\s\"'<>&#\\]+",
-                   re.I),
+        re.compile(
+            rf"(oauth{_SLASH}astravue{_SLASH}start(?:\?|%3F)t(?:=|%3D))[^\s\"'<>&#\\]+", re.I
+        ),
         rf"\g<1>{_MASK}",
     ),
     # The sandbox's response_urls: `.../slack/respond/<opaque>`.
@@ -249,8 +260,9 @@ def _set_format(root: logging.Logger, log_format: str) -> None:
 
     for handler in root.handlers:
         if handler.get_name() == _HANDLER_NAME:
-            handler.setFormatter(JsonFormatter() if log_format == "json" else
-                                 logging.Formatter(_FORMAT))
+            handler.setFormatter(
+                JsonFormatter() if log_format == "json" else logging.Formatter(_FORMAT)
+            )
             if not any(isinstance(f, ContextFilter) for f in handler.filters):
                 handler.addFilter(ContextFilter())
 
@@ -258,7 +270,8 @@ def _set_format(root: logging.Logger, log_format: str) -> None:
 def _all_handlers() -> list[logging.Handler]:
     loggers: list[logging.Logger] = [logging.getLogger()]
     loggers += [
-        item for item in logging.Logger.manager.loggerDict.values()
+        item
+        for item in logging.Logger.manager.loggerDict.values()
         if isinstance(item, logging.Logger)
     ]
     return [handler for item in loggers for handler in item.handlers]

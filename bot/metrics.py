@@ -24,35 +24,57 @@ from starlette.responses import PlainTextResponse, Response
 from bot.db.models import AstravueLink, LinkStatus
 
 ACK_SECONDS = Histogram(
-    "astravue_slack_ack_seconds", "Time to answer a verified Slack request (Bolt's ack)",
+    "astravue_slack_ack_seconds",
+    "Time to answer a verified Slack request (Bolt's ack)",
     ["payload_type"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0),
 )
-LAZY_SECONDS = Histogram("astravue_lazy_work_seconds",
-                         "Duration of the work done after an ack, per listener", ["listener"])
-LAZY_FAILURES = Counter("astravue_lazy_work_failures_total",
-                        "Lazy listener runs that ended in an error", ["listener"])
-ASTRAVUE_CALLS = Counter("astravue_api_calls_total",
-                         "Astravue API attempts by operation and HTTP status (or transport error)",
-                         ["operation", "status"])
-TOKEN_REFRESHES = Counter("astravue_token_refreshes_total",
-                          "Refresh-token grants by outcome (ok, or the failure)", ["outcome"])
+LAZY_SECONDS = Histogram(
+    "astravue_lazy_work_seconds",
+    "Duration of the work done after an ack, per listener",
+    ["listener"],
+)
+LAZY_FAILURES = Counter(
+    "astravue_lazy_work_failures_total", "Lazy listener runs that ended in an error", ["listener"]
+)
+ASTRAVUE_CALLS = Counter(
+    "astravue_api_calls_total",
+    "Astravue API attempts by operation and HTTP status (or transport error)",
+    ["operation", "status"],
+)
+TOKEN_REFRESHES = Counter(
+    "astravue_token_refreshes_total",
+    "Refresh-token grants by outcome (ok, or the failure)",
+    ["outcome"],
+)
 POLL_CYCLE_SECONDS = Histogram(
-    "astravue_poll_cycle_seconds", "Duration of one notification poll tick",
+    "astravue_poll_cycle_seconds",
+    "Duration of one notification poll tick",
     buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
 )
 USERS_POLLED = Counter("astravue_users_polled_total", "Linked users polled for notifications")
 DMS_SENT = Counter("astravue_slack_dms_sent_total", "Direct messages posted to Slack users")
-SLACK_RATE_LIMITED = Counter("astravue_slack_rate_limited_total",
-                             "Slack Web API calls answered 429 (then retried after Retry-After)")
+SLACK_RATE_LIMITED = Counter(
+    "astravue_slack_rate_limited_total",
+    "Slack Web API calls answered 429 (then retried after Retry-After)",
+)
 LINKS = Gauge("astravue_links", "Slack users linked to Astravue, by link status", ["status"])
 INSTALLATIONS = Gauge("astravue_installations", "Slack workspaces with at least one link")
 
 # Slack's payload types; anything else (a verified but unexpected body) counts as "other".
-_PAYLOAD_TYPES = frozenset({
-    "slash_command", "block_actions", "block_suggestion", "view_submission", "view_closed",
-    "shortcut", "message_action", "event_callback", "url_verification",
-})
+_PAYLOAD_TYPES = frozenset(
+    {
+        "slash_command",
+        "block_actions",
+        "block_suggestion",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "event_callback",
+        "url_verification",
+    }
+)
 
 T = TypeVar("T")
 
@@ -103,8 +125,13 @@ def timed_poll_cycle(tick: Callable[..., Awaitable[int]]) -> Callable[..., Await
 
 async def _read_database_gauges(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions() as session:
-        by_status = dict((await session.execute(
-            select(AstravueLink.status, func.count()).group_by(AstravueLink.status))).all())
+        by_status = dict(
+            (
+                await session.execute(
+                    select(AstravueLink.status, func.count()).group_by(AstravueLink.status)
+                )
+            ).all()
+        )
         teams = await session.scalar(select(func.count(distinct(AstravueLink.team_id))))
     for status in LinkStatus:
         LINKS.labels(status.value).set(by_status.get(status, 0))
@@ -117,20 +144,26 @@ def _refusal(request: Request, token: str | None) -> Response | None:
         given = request.headers.get("authorization", "")
         if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             return None
-        return PlainTextResponse("metrics need the METRICS_TOKEN bearer token.", status_code=401,
-                                 headers={"WWW-Authenticate": "Bearer"})
+        return PlainTextResponse(
+            "metrics need the METRICS_TOKEN bearer token.",
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     host = request.client.host if request.client else ""
     try:
         if ipaddress.ip_address(host).is_loopback:
             return None
     except ValueError:  # no client address (e.g. a test transport): not loopback
         pass
-    return PlainTextResponse("metrics answer only this machine: set METRICS_TOKEN to scrape "
-                             "from elsewhere.", status_code=403)
+    return PlainTextResponse(
+        "metrics answer only this machine: set METRICS_TOKEN to scrape from elsewhere.",
+        status_code=403,
+    )
 
 
-async def metrics_response(request: Request, *, token: str | None,
-                           sessions: async_sessionmaker[AsyncSession]) -> Response:
+async def metrics_response(
+    request: Request, *, token: str | None, sessions: async_sessionmaker[AsyncSession]
+) -> Response:
     refusal = _refusal(request, token)
     if refusal is not None:
         return refusal

@@ -19,6 +19,8 @@ def migrations_dir() -> Path:
     """The Alembic script directory. Alembic reads it from disk, so it must be a real path."""
     location = files("bot.migrations")
     if not isinstance(location, Path):
-        raise RuntimeError(f"bot.migrations is not on the file system ({location!r}): install "
-                           "the package unzipped so Alembic can read its migrations")
+        raise RuntimeError(
+            f"bot.migrations is not on the file system ({location!r}): install "
+            "the package unzipped so Alembic can read its migrations"
+        )
     return location

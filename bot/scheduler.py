@@ -34,10 +34,11 @@ async def prune_expired(sessions: async_sessionmaker[AsyncSession]) -> int:
     now = utcnow()
     async with session_scope(sessions) as session:
         removed = 0
-        for statement in (delete(OAuthState).where(OAuthState.expires_at < now),
-                          delete(UsedNonce).where(UsedNonce.expires_at < now),
-                          delete(ProcessedEvent).where(
-                              ProcessedEvent.received_at < now - EVENT_MEMORY)):
+        for statement in (
+            delete(OAuthState).where(OAuthState.expires_at < now),
+            delete(UsedNonce).where(UsedNonce.expires_at < now),
+            delete(ProcessedEvent).where(ProcessedEvent.received_at < now - EVENT_MEMORY),
+        ):
             removed += (await session.execute(statement)).rowcount or 0  # type: ignore[attr-defined]
     return removed
 
@@ -47,15 +48,36 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
     interval = runtime.settings.notify_poll_seconds
     scheduler = AsyncIOScheduler(timezone="UTC")
     # coalesce + one instance: a slow tick delays the next rather than stacking up.
-    scheduler.add_job(runtime.services.notifications.tick, "interval", seconds=interval,
-                      id="notifications.tick", coalesce=True, max_instances=1,
-                      misfire_grace_time=interval, next_run_time=utcnow())
-    scheduler.add_job(rescue_forgotten_timers, "interval", args=[runtime.services],
-                      seconds=RESCUE_EVERY.total_seconds(), id="timers.rescue", coalesce=True,
-                      max_instances=1, misfire_grace_time=int(RESCUE_EVERY.total_seconds()))
-    scheduler.add_job(prune_expired, "interval", args=[runtime.sessions],
-                      seconds=PRUNE_EVERY.total_seconds(), id="prune", coalesce=True,
-                      max_instances=1, misfire_grace_time=int(PRUNE_EVERY.total_seconds()))
+    scheduler.add_job(
+        runtime.services.notifications.tick,
+        "interval",
+        seconds=interval,
+        id="notifications.tick",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=interval,
+        next_run_time=utcnow(),
+    )
+    scheduler.add_job(
+        rescue_forgotten_timers,
+        "interval",
+        args=[runtime.services],
+        seconds=RESCUE_EVERY.total_seconds(),
+        id="timers.rescue",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(RESCUE_EVERY.total_seconds()),
+    )
+    scheduler.add_job(
+        prune_expired,
+        "interval",
+        args=[runtime.sessions],
+        seconds=PRUNE_EVERY.total_seconds(),
+        id="prune",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(PRUNE_EVERY.total_seconds()),
+    )
     scheduler.start()
     log.info("scheduler started: notification poll every %d s", interval)
     return scheduler

@@ -27,14 +27,19 @@ def configuration_warnings(settings: Settings, *, socket_mode: bool = False) -> 
         if host in _LOCAL_HOSTS or host.endswith(".localhost"):
             warnings.append(
                 f"PUBLIC_URL is {settings.public_url}, which Slack cannot reach: set it to this "
-                "app's public HTTPS address (or run `serve --socket-mode` with SLACK_APP_TOKEN)")
+                "app's public HTTPS address (or run `serve --socket-mode` with SLACK_APP_TOKEN)"
+            )
         elif not settings.public_url.startswith("https://"):
-            warnings.append(f"PUBLIC_URL is {settings.public_url}: Slack only sends requests to "
-                            "https:// addresses; set PUBLIC_URL to the HTTPS address")
+            warnings.append(
+                f"PUBLIC_URL is {settings.public_url}: Slack only sends requests to "
+                "https:// addresses; set PUBLIC_URL to the HTTPS address"
+            )
     if settings.slack_configured and not settings.astravue_oauth_configured:
-        warnings.append("Slack is configured but ASTRAVUE_CLIENT_ID is not: nobody can connect "
-                        "an Astravue account; register an OAuth client with Astravue and set "
-                        "ASTRAVUE_CLIENT_ID (and ASTRAVUE_CLIENT_SECRET)")
+        warnings.append(
+            "Slack is configured but ASTRAVUE_CLIENT_ID is not: nobody can connect "
+            "an Astravue account; register an OAuth client with Astravue and set "
+            "ASTRAVUE_CLIENT_ID (and ASTRAVUE_CLIENT_SECRET)"
+        )
     return warnings
 
 
@@ -45,8 +50,9 @@ async def unreachable_services(settings: Settings) -> list[str]:
         return []
     targets = {
         "Astravue's API (ASTRAVUE_API_URL)": settings.astravue_api_url,
-        "Astravue's sign-in, Keycloak (ASTRAVUE_AUTH_URL)":
-            f"{settings.astravue_auth_url}/.well-known/openid-configuration",
+        "Astravue's sign-in, Keycloak (ASTRAVUE_AUTH_URL)": (
+            f"{settings.astravue_auth_url}/.well-known/openid-configuration"
+        ),
     }
     warnings = []
     async with httpx.AsyncClient(timeout=REACHABILITY_TIMEOUT) as client:
@@ -54,9 +60,11 @@ async def unreachable_services(settings: Settings) -> list[str]:
             try:
                 await client.get(url)
             except httpx.HTTPError as exc:
-                warnings.append(f"{name} is unreachable at {url} ({type(exc).__name__}): "
-                                "check the URL and this machine's network; users' commands "
-                                "fail until it answers")
+                warnings.append(
+                    f"{name} is unreachable at {url} ({type(exc).__name__}): "
+                    "check the URL and this machine's network; users' commands "
+                    "fail until it answers"
+                )
     return warnings
 
 
@@ -76,6 +84,8 @@ def bind_port(port: int) -> socket.socket:
         sock.bind(("0.0.0.0", port))  # noqa: S104  # nosec B104
     except OSError as exc:
         sock.close()
-        raise ConfigError(f"port {port} is not available ({exc.strerror}): stop what uses it, "
-                          "or choose another with PORT or --port") from None
+        raise ConfigError(
+            f"port {port} is not available ({exc.strerror}): stop what uses it, "
+            "or choose another with PORT or --port"
+        ) from None
     return sock

@@ -24,8 +24,12 @@ from bot.wiring import Runtime, build_runtime
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
-               bolt: AsyncApp | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    bolt: AsyncApp | None = None,
+) -> Starlette:
     """The Starlette app. Shared objects are built at start-up (lifespan), not at import;
     pass `runtime` and `bolt` to share them with another runner (Socket Mode)."""
     state: dict[str, object] = {}
@@ -71,19 +75,22 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 await conn.execute(text("SELECT 1"))
             current = await schema_is_current(rt().engine)
         except Exception as exc:  # any database failure means "not ready", with its cause
-            return JSONResponse({"status": "database unreachable", "error": type(exc).__name__},
-                                status_code=503)
+            return JSONResponse(
+                {"status": "database unreachable", "error": type(exc).__name__}, status_code=503
+            )
         if not current:
-            return JSONResponse({"status": "schema out of date: run `astravue-bot migrate`"},
-                                status_code=503)
+            return JSONResponse(
+                {"status": "schema out of date: run `astravue-bot migrate`"}, status_code=503
+            )
         return JSONResponse({"status": "ready"})
 
     async def setup_page(_request: Request) -> Response:
         return HTMLResponse(render_setup_page(rt().settings))
 
     async def metrics_endpoint(request: Request) -> Response:
-        return await metrics.metrics_response(request, token=rt().settings.metrics_token,
-                                              sessions=rt().sessions)
+        return await metrics.metrics_response(
+            request, token=rt().settings.metrics_token, sessions=rt().sessions
+        )
 
     async def oauth_start(request: Request) -> Response:
         return await oauth.start(request, rt().services)
@@ -111,8 +118,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def build_bolt(runtime: Runtime) -> AsyncApp | None:
     if not runtime.settings.slack_configured:
-        log.warning("Slack is not configured (%s): /slack/events answers 503",
-                    ", ".join(runtime.settings.missing_slack_settings()))
+        log.warning(
+            "Slack is not configured (%s): /slack/events answers 503",
+            ", ".join(runtime.settings.missing_slack_settings()),
+        )
         return None
     from bot.app import build_app
 
@@ -122,12 +131,21 @@ def build_bolt(runtime: Runtime) -> AsyncApp | None:
 def render_setup_page(settings: Settings) -> str:
     """A page telling whoever deploys this what is configured and what to do next."""
     rows = [
-        ("Slack credentials", settings.slack_configured,
-         "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from your Slack app"),
-        ("Astravue OAuth client", settings.astravue_oauth_configured,
-         "set ASTRAVUE_CLIENT_ID (and ASTRAVUE_CLIENT_SECRET) from Astravue Settings"),
-        ("Token encryption keys", bool(settings.token_encryption_keys) or settings.is_sqlite,
-         "set TOKEN_ENCRYPTION_KEYS (make one with `astravue-bot keys new`)"),
+        (
+            "Slack credentials",
+            settings.slack_configured,
+            "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from your Slack app",
+        ),
+        (
+            "Astravue OAuth client",
+            settings.astravue_oauth_configured,
+            "set ASTRAVUE_CLIENT_ID (and ASTRAVUE_CLIENT_SECRET) from Astravue Settings",
+        ),
+        (
+            "Token encryption keys",
+            bool(settings.token_encryption_keys) or settings.is_sqlite,
+            "set TOKEN_ENCRYPTION_KEYS (make one with `astravue-bot keys new`)",
+        ),
         ("Database", True, ""),
     ]
     items = []
@@ -157,32 +175,56 @@ def setup_steps(settings: Settings) -> list[str]:
     public = settings.public_url.startswith("https://")
     events_url = html.escape(f"{settings.public_url}/slack/events")
     if public:
-        make_app = ("Make the Slack app: run <code>astravue-bot manifest</code> (every request "
-                    f"URL is <code>{events_url}</code>), then at api.slack.com/apps choose "
-                    "<i>Create New App</i> &gt; <i>From an app manifest</i> and paste it.")
+        make_app = (
+            "Make the Slack app: run <code>astravue-bot manifest</code> (every request "
+            f"URL is <code>{events_url}</code>), then at api.slack.com/apps choose "
+            "<i>Create New App</i> &gt; <i>From an app manifest</i> and paste it."
+        )
     else:
-        make_app = ("Make the Slack app. <code>PUBLIC_URL</code> is not an HTTPS address, so "
-                    "either set it to this app's public HTTPS address and run "
-                    "<code>astravue-bot manifest</code>, or use Socket Mode: run "
-                    "<code>astravue-bot manifest --socket-mode</code>. At api.slack.com/apps "
-                    "choose <i>Create New App</i> &gt; <i>From an app manifest</i> and paste it; "
-                    "for Socket Mode also create an app-level token with "
-                    "<code>connections:write</code>.")
-    secrets = ("Install the app to your workspace and set the secrets: the Bot User OAuth "
-               "Token (xoxb-) in <code>SLACK_BOT_TOKEN</code>, the Signing Secret in "
-               "<code>SLACK_SIGNING_SECRET</code>"
-               + ("" if public else ", and for Socket Mode the xapp- token in "
-                  "<code>SLACK_APP_TOKEN</code>") + ".")
-    restart = ("Restart the app" + ("" if public else
-               " (with <code>astravue-bot serve --socket-mode</code> for Socket Mode)") + ".")
-    verify = (f"Verify the events URL: in the Slack app's <i>Event Subscriptions</i> page, "
-              f"Slack checks <code>{events_url}</code>; click <i>Retry</i> if it was pasted "
-              "before the restart." if public else
-              "Check the app answers: type <code>/astravue help</code> in Slack.")
-    oauth = ("Register the Astravue OAuth client: add "
-             f"<code>{html.escape(settings.oauth_redirect_uri)}</code> as a redirect URI and "
-             "set <code>ASTRAVUE_CLIENT_ID</code> and <code>ASTRAVUE_CLIENT_SECRET</code>, "
-             "then restart.")
-    demo = ("Meanwhile, try everything without Slack: <code>make demo</code> runs the app "
-            "against local fakes in a terminal Slack simulator.")
+        make_app = (
+            "Make the Slack app. <code>PUBLIC_URL</code> is not an HTTPS address, so "
+            "either set it to this app's public HTTPS address and run "
+            "<code>astravue-bot manifest</code>, or use Socket Mode: run "
+            "<code>astravue-bot manifest --socket-mode</code>. At api.slack.com/apps "
+            "choose <i>Create New App</i> &gt; <i>From an app manifest</i> and paste it; "
+            "for Socket Mode also create an app-level token with "
+            "<code>connections:write</code>."
+        )
+    secrets = (
+        "Install the app to your workspace and set the secrets: the Bot User OAuth "
+        "Token (xoxb-) in <code>SLACK_BOT_TOKEN</code>, the Signing Secret in "
+        "<code>SLACK_SIGNING_SECRET</code>"
+        + (
+            ""
+            if public
+            else ", and for Socket Mode the xapp- token in <code>SLACK_APP_TOKEN</code>"
+        )
+        + "."
+    )
+    restart = (
+        "Restart the app"
+        + (
+            ""
+            if public
+            else " (with <code>astravue-bot serve --socket-mode</code> for Socket Mode)"
+        )
+        + "."
+    )
+    verify = (
+        f"Verify the events URL: in the Slack app's <i>Event Subscriptions</i> page, "
+        f"Slack checks <code>{events_url}</code>; click <i>Retry</i> if it was pasted "
+        "before the restart."
+        if public
+        else "Check the app answers: type <code>/astravue help</code> in Slack."
+    )
+    oauth = (
+        "Register the Astravue OAuth client: add "
+        f"<code>{html.escape(settings.oauth_redirect_uri)}</code> as a redirect URI and "
+        "set <code>ASTRAVUE_CLIENT_ID</code> and <code>ASTRAVUE_CLIENT_SECRET</code>, "
+        "then restart."
+    )
+    demo = (
+        "Meanwhile, try everything without Slack: <code>make demo</code> runs the app "
+        "against local fakes in a terminal Slack simulator."
+    )
     return [make_app, secrets, restart, verify, oauth, demo]

@@ -20,13 +20,21 @@ from bot.db.session import create_engine, create_sessionmaker, upgrade
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sandbox dialects", "how the sandbox Astravue answers the scenarios")
-    group.addoption("--sandbox-dialect", default=None, metavar="SWITCHES",
-                    help="run every scenario test once, against this dialect only "
-                    "(comma-separated switches, 'all', or '' for the documented guesses)")
-    group.addoption("--all-dialect-combinations", action="store_true",
-                    help="also run every scenario test under each single switch (marked slow)")
+    group.addoption(
+        "--sandbox-dialect",
+        default=None,
+        metavar="SWITCHES",
+        help="run every scenario test once, against this dialect only "
+        "(comma-separated switches, 'all', or '' for the documented guesses)",
+    )
+    group.addoption(
+        "--all-dialect-combinations",
+        action="store_true",
+        help="also run every scenario test under each single switch (marked slow)",
+    )
 
 
 requires_postgres = pytest.mark.skipif(

@@ -9,8 +9,7 @@ import pytest
 from bench import dispatch
 
 
-def test_dispatch_benchmark_prints_its_table_and_ratio(capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
+def test_dispatch_benchmark_prints_its_table_and_ratio(capsys: pytest.CaptureFixture[str]) -> None:
     assert dispatch.main(["--quick"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^ours\s+100\s+[\d.]+ ms", out, re.MULTILINE), out

@@ -147,8 +147,13 @@ class Listing(Generic[M]):
     raw: RawList
 
     def page(self, number: int, requested_size: int) -> Page[M]:
-        return Page.of(number, self.items, size=self.raw.size or requested_size,
-                       total_pages=self.raw.total_pages, last=self.raw.last)
+        return Page.of(
+            number,
+            self.items,
+            size=self.raw.size or requested_size,
+            total_pages=self.raw.total_pages,
+            last=self.raw.last,
+        )
 
 
 def _summary(exc: ValidationError) -> str:
@@ -307,8 +312,13 @@ def _unwrap(method: str, path: str, response: httpx.Response) -> Any:
 
 
 def _paging_facts(raw: RawList) -> dict[str, Any]:
-    return {"page": raw.number, "size": raw.size, "total_elements": raw.total_elements,
-            "total_pages": raw.total_pages, "last": raw.last}
+    return {
+        "page": raw.number,
+        "size": raw.size,
+        "total_elements": raw.total_elements,
+        "total_pages": raw.total_pages,
+        "last": raw.last,
+    }
 
 
 def _task_list(found: Listing[TaskDto]) -> TaskListResponse:
@@ -316,8 +326,13 @@ def _task_list(found: Listing[TaskDto]) -> TaskListResponse:
 
 
 def _task_page(number: int, requested_size: int, result: TaskListResponse) -> Page[TaskDto]:
-    return Page.of(number, result.tasks, size=result.size or requested_size,
-                   total_pages=result.total_pages, last=result.last)
+    return Page.of(
+        number,
+        result.tasks,
+        size=result.size or requested_size,
+        total_pages=result.total_pages,
+        last=result.last,
+    )
 
 
 def _task_id(task: TaskDto) -> int:
@@ -415,8 +430,13 @@ class Projects(_Resource):
     def iter(self, *, space_id: int, size: int = DEFAULT_PAGE_SIZE) -> PageWalk[ProjectDto]:
         async def fetch(page: int) -> Page[ProjectDto]:
             result = await self.list(space_id=space_id, page=page, size=size)
-            return Page.of(page, result.projects, size=result.size or size,
-                           total_pages=result.total_pages, last=result.last)
+            return Page.of(
+                page,
+                result.projects,
+                size=result.size or size,
+                total_pages=result.total_pages,
+                last=result.last,
+            )
 
         return PageWalk(fetch, operation="listProjects", identity=lambda p: p.project_id)
 
@@ -432,12 +452,14 @@ class Projects(_Resource):
         path = {"spaceId": space_id, "projectId": project_id}
         return (await self._client.call("updateProject", path=path, body=body)).one(ProjectDto)
 
-    async def change(self, *, space_id: int, project_id: int,
-                     changes: ProjectChanges) -> ProjectDto:
+    async def change(
+        self, *, space_id: int, project_id: int, changes: ProjectChanges
+    ) -> ProjectDto:
         """Read the project, then PUT all of it with `changes` applied."""
         current = await self.get(space_id=space_id, project_id=project_id)
-        return await self.update(space_id=space_id, project_id=project_id,
-                                 body=project_update(current, changes))
+        return await self.update(
+            space_id=space_id, project_id=project_id, body=project_update(current, changes)
+        )
 
     async def delete(self, *, space_id: int, project_id: int) -> None:
         await self._client.call(
@@ -514,12 +536,17 @@ class ProjectTasks(_Resource):
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
         return (await self._client.call("updateProjectTask", path=path, body=body)).one(TaskDto)
 
-    async def change(self, *, space_id: int, project_id: int, task_id: int,
-                     changes: TaskChanges) -> TaskDto:
+    async def change(
+        self, *, space_id: int, project_id: int, task_id: int, changes: TaskChanges
+    ) -> TaskDto:
         """Read the task, then PUT all of it with `changes` applied."""
         current = await self.get(space_id=space_id, project_id=project_id, task_id=task_id)
-        return await self.update(space_id=space_id, project_id=project_id, task_id=task_id,
-                                 body=task_update(current, changes))
+        return await self.update(
+            space_id=space_id,
+            project_id=project_id,
+            task_id=task_id,
+            body=task_update(current, changes),
+        )
 
     async def delete(self, *, space_id: int, project_id: int, task_id: int) -> None:
         path = {"spaceId": space_id, "projectId": project_id, "taskId": task_id}
@@ -587,17 +614,29 @@ class Timers(_Resource):
         )
         return reply.one(TimeTrackerDto)
 
-    async def change(self, *, task_id: int, time_tracker_id: int,
-                     changes: TimerChanges) -> TimeTrackerDto:
+    async def change(
+        self, *, task_id: int, time_tracker_id: int, changes: TimerChanges
+    ) -> TimeTrackerDto:
         """Read the entry (there is no GET of one entry: the task's entries hold it), then PUT
         all of it with `changes` applied."""
-        current = next((entry for entry in await self.list_for_task(task_id=task_id)
-                        if entry.time_tracker_id == time_tracker_id), None)
+        current = next(
+            (
+                entry
+                for entry in await self.list_for_task(task_id=task_id)
+                if entry.time_tracker_id == time_tracker_id
+            ),
+            None,
+        )
         if current is None:
-            raise NotFound(404, "GET", ENDPOINTS["listTaskTimers"].build(taskId=task_id),
-                           f"time entry {time_tracker_id} is not among the task's entries")
-        return await self.update(time_tracker_id=time_tracker_id,
-                                 body=timer_update(current, changes))
+            raise NotFound(
+                404,
+                "GET",
+                ENDPOINTS["listTaskTimers"].build(taskId=task_id),
+                f"time entry {time_tracker_id} is not among the task's entries",
+            )
+        return await self.update(
+            time_tracker_id=time_tracker_id, body=timer_update(current, changes)
+        )
 
     async def delete(self, *, time_tracker_id: int) -> None:
         await self._client.call("deleteTimer", path={"timeTrackerId": time_tracker_id})
@@ -709,9 +748,7 @@ class Notifications(_Resource):
         async def fetch(page: int) -> Page[NotificationDto]:
             return await self.page(page=page, size=size, kind=kind, read=read)
 
-        return PageWalk(
-            fetch, operation="listNotifications", identity=lambda n: n.notification_id
-        )
+        return PageWalk(fetch, operation="listNotifications", identity=lambda n: n.notification_id)
 
     async def mark_read(
         self, *, notification_ids: Sequence[int] | None = None, mark_all: bool | None = None

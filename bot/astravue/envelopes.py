@@ -52,12 +52,20 @@ def read_list(data: Any, *, operation: str, wrapper: str | None = None) -> RawLi
                 continue
         if isinstance(inner, Mapping):  # e.g. {"tasks": {"content": [...], ...}}
             nested = read_list(inner, operation=operation)
-            return RawList(nested.items, f"{key}.{nested.shape}", nested.number, nested.size,
-                           nested.total_pages, nested.total_elements, nested.last)
+            return RawList(
+                nested.items,
+                f"{key}.{nested.shape}",
+                nested.number,
+                nested.size,
+                nested.total_pages,
+                nested.total_elements,
+                nested.last,
+            )
         if inner is None or isinstance(inner, list):
             return _paged(inner or [], key, data)
-        raise UnexpectedResponse(operation, f"`{key}` holds {_kind(inner)}, not a list",
-                                 keys=list(data))
+        raise UnexpectedResponse(
+            operation, f"`{key}` holds {_kind(inner)}, not a list", keys=list(data)
+        )
     raise UnexpectedResponse(operation, "no list in the answer", keys=list(data))
 
 
@@ -73,14 +81,22 @@ def _paged(items: list[Any], key: str, data: Mapping[str, Any]) -> RawList:
     if isinstance(data.get("page"), Mapping):  # HAL keeps the paging facts apart
         facts = data["page"]
     pageable: Mapping[str, Any] = (
-        data["pageable"] if isinstance(data.get("pageable"), Mapping) else {})
-    number = _int(facts.get("number"), facts.get("page"), facts.get("pageNumber"),
-                  pageable.get("pageNumber"))
+        data["pageable"] if isinstance(data.get("pageable"), Mapping) else {}
+    )
+    number = _int(
+        facts.get("number"), facts.get("page"), facts.get("pageNumber"), pageable.get("pageNumber")
+    )
     size = _int(facts.get("size"), facts.get("pageSize"), pageable.get("pageSize"))
     last = facts.get("last")
-    return RawList(items, key, number, size, _int(facts.get("totalPages")),
-                   _int(facts.get("totalElements"), facts.get("total")),
-                   last if isinstance(last, bool) else None)
+    return RawList(
+        items,
+        key,
+        number,
+        size,
+        _int(facts.get("totalPages")),
+        _int(facts.get("totalElements"), facts.get("total")),
+        last if isinstance(last, bool) else None,
+    )
 
 
 def _int(*candidates: Any) -> int | None:

@@ -86,8 +86,10 @@ class UserDto(AstravueModel):
     last_name: str | None = None
     email: str | None = None
     profile_pic_url: str | None = Field(
-        default=None, alias="profilePicURL",
-        validation_alias=AliasChoices("profilePicURL", "profilePicUrl", "profile_pic_url"))
+        default=None,
+        alias="profilePicURL",
+        validation_alias=AliasChoices("profilePicURL", "profilePicUrl", "profile_pic_url"),
+    )
     profile_pic_name: str | None = None
     profile_pic_color: str | None = None
     provider: str | None = None
@@ -108,7 +110,8 @@ class UserDto(AstravueModel):
 def _user_from_id(value: Any) -> Any:
     """Some payloads list owners as bare ids (as requests do); accept both shapes."""
     if (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, str) and value.isdecimal()):
+        isinstance(value, str) and value.isdecimal()
+    ):
         return {"userId": value}
     return value
 
@@ -306,7 +309,8 @@ class ProjectUpdateRequest(ProjectRequest):
     """A whole project as PUT sends it (built by bot.astravue.updates)."""
 
     CLEARABLE: ClassVar[frozenset[str]] = frozenset(
-        {"description", "start_date", "end_date", "budget"})
+        {"description", "start_date", "end_date", "budget"}
+    )
 
 
 class ProjectListResponse(AstravueModel):

@@ -114,8 +114,9 @@ class PageWalk(Generic[T]):
 
     def _stop(self, why: str) -> None:
         self.cut_short = True
-        log.warning("%s: stopped reading pages (%s); the list shown is cut short",
-                    self._operation, why)
+        log.warning(
+            "%s: stopped reading pages (%s); the list shown is cut short", self._operation, why
+        )
         notes = _cut_short_notes.get()
         if notes is not None:
             notes.append(self._operation)

@@ -68,29 +68,36 @@ class ProbeReport:
     @property
     def broken(self) -> dict[str, list[str]]:
         """Operation -> the assumptions that broke there."""
-        return {row.operation: [c.assumption for c in row.broken]
-                for row in self.rows if row.broken}
+        return {
+            row.operation: [c.assumption for c in row.broken] for row in self.rows if row.broken
+        }
 
     def table(self) -> str:
         widths = (30, 6, 26)
-        lines = [_line(("operation", "status", "shape", "assumptions"), widths),
-                 _line(("-" * 9, "-" * 6, "-" * 5, "-" * 11), widths)]
+        lines = [
+            _line(("operation", "status", "shape", "assumptions"), widths),
+            _line(("-" * 9, "-" * 6, "-" * 5, "-" * 11), widths),
+        ]
         for row in self.rows:
-            verdict = (", ".join(f"{c.assumption}: BROKE" for c in row.broken)
-                       or ("held: " + ", ".join(c.assumption for c in row.checks)
-                           if row.checks else "not checked"))
+            verdict = ", ".join(f"{c.assumption}: BROKE" for c in row.broken) or (
+                "held: " + ", ".join(c.assumption for c in row.checks)
+                if row.checks
+                else "not checked"
+            )
             lines.append(_line((row.operation, row.status, row.shape, verdict), widths))
             lines += [f"{'':>4}{c.assumption}: {c.seen}" for c in row.broken if c.seen]
         held = sum(len(row.checks) - len(row.broken) for row in self.rows)
         failed = sum(len(row.broken) for row in self.rows)
-        lines.append(f"\n{len(self.rows)} operations, {held} assumptions held, "
-                     f"{failed} broke" + ("" if failed else ": every assumption held"))
+        lines.append(
+            f"\n{len(self.rows)} operations, {held} assumptions held, "
+            f"{failed} broke" + ("" if failed else ": every assumption held")
+        )
         return "\n".join(lines)
 
 
 def _line(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
     padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
-    return "  ".join([*padded, *cells[len(widths):]]).rstrip()
+    return "  ".join([*padded, *cells[len(widths) :]]).rstrip()
 
 
 class _Recorder:
@@ -112,21 +119,27 @@ class _Recorder:
 
 # operation -> (model, the list shape assumed: a wrapper key, "array", or None for an object)
 EXPECTED: dict[str, tuple[type[BaseModel], str | None]] = {
-    "listSpaces": (SpaceDto, "array"), "getSpace": (SpaceDto, None),
-    "listProjects": (ProjectDto, "projects"), "getProject": (ProjectDto, None),
-    "listProjectTasks": (TaskDto, "tasks"), "getProjectTask": (TaskDto, None),
+    "listSpaces": (SpaceDto, "array"),
+    "getSpace": (SpaceDto, None),
+    "listProjects": (ProjectDto, "projects"),
+    "getProject": (ProjectDto, None),
+    "listProjectTasks": (TaskDto, "tasks"),
+    "getProjectTask": (TaskDto, None),
     "listProjectSubtasks": (TaskDto, "array"),
-    "listPersonalTasks": (TaskDto, "tasks"), "getPersonalTask": (TaskDto, None),
+    "listPersonalTasks": (TaskDto, "tasks"),
+    "getPersonalTask": (TaskDto, None),
     "listPersonalSubtasks": (TaskDto, "array"),
     "listTaskComments": (TaskCommentDto, "array"),
     "listTaskChecklists": (TaskCheckListDto, "array"),
     "listSubtaskChecklists": (TaskCheckListDto, "array"),
-    "listTaskTimers": (TimeTrackerDto, "array"), "listActiveTimers": (TimerData, "array"),
+    "listTaskTimers": (TimeTrackerDto, "array"),
+    "listActiveTimers": (TimerData, "array"),
     "getGlobalTimesheet": (TimesheetReport, None),
     "getProjectTimesheet": (TimesheetReport, None),
     "getProjectTimesheetSummary": (TimesheetSummary, None),
     "listNotifications": (NotificationDto, "array"),
-    "createPersonalTask": (TaskDto, None), "updatePersonalTask": (TaskDto, None),
+    "createPersonalTask": (TaskDto, None),
+    "updatePersonalTask": (TaskDto, None),
     "addPersonalTaskManual": (TimeTrackerDto, None),
 }
 
@@ -137,20 +150,36 @@ class Probe:
         self.recorder = recorder
         self.report = ProbeReport()
 
-    async def call(self, operation: str, *, path: Mapping[str, int] | None = None,
-                   query: Mapping[str, Any] | None = None, body: RequestModel | None = None,
-                   extra: list[Check] | None = None) -> list[Any]:
+    async def call(
+        self,
+        operation: str,
+        *,
+        path: Mapping[str, int] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: RequestModel | None = None,
+        extra: list[Check] | None = None,
+    ) -> list[Any]:
         """One operation, its row in the report; the objects it answered (for ids)."""
         self.recorder.status, self.recorder.keys = None, None
         try:
             reply = await self.client.call(operation, path=path, query=query, body=body)
         except AstravueError as exc:
             status = getattr(exc, "status", None)
-            self.report.rows.append(Row(operation, str(status or "-"), "-", [
-                Check("path" if status in (404, 405) else "answered", False, _cause(exc))]))
+            self.report.rows.append(
+                Row(
+                    operation,
+                    str(status or "-"),
+                    "-",
+                    [Check("path" if status in (404, 405) else "answered", False, _cause(exc))],
+                )
+            )
             return []
-        row = Row(operation, str(self.recorder.status), "", [
-            Check("path", True), checks.envelope(self.recorder.keys)])
+        row = Row(
+            operation,
+            str(self.recorder.status),
+            "",
+            [Check("path", True), checks.envelope(self.recorder.keys)],
+        )
         model, shape = EXPECTED.get(operation, (None, None))
         items: list[Any] = [reply.data] if reply.data is not None else []
         if model is None:
@@ -181,18 +210,25 @@ class Probe:
                 self.skipped(operation, "no space")
         else:
             await self.call("getSpace", path={"spaceId": space})
-            project = _first_id(await self.call(
-                "listProjects", path={"spaceId": space}, query={"size": 20}), ProjectDto)
+            project = _first_id(
+                await self.call("listProjects", path={"spaceId": space}, query={"size": 20}),
+                ProjectDto,
+            )
         project_task = None
         if space is None or project is None:
-            for operation in ("getProject", "listProjectTasks", "getProjectTimesheet",
-                              "getProjectTimesheetSummary"):
+            for operation in (
+                "getProject",
+                "listProjectTasks",
+                "getProjectTimesheet",
+                "getProjectTimesheetSummary",
+            ):
                 self.skipped(operation, "no project")
         else:
             where = {"spaceId": space, "projectId": project}
             await self.call("getProject", path=where)
-            project_task = _first_id(await self.call(
-                "listProjectTasks", path=where, query={"size": 20}), TaskDto)
+            project_task = _first_id(
+                await self.call("listProjectTasks", path=where, query={"size": 20}), TaskDto
+            )
             await self.call("getProjectTimesheet", path={"projectId": project})
             await self.call("getProjectTimesheetSummary", path={"projectId": project})
         subtask_parent = None
@@ -222,8 +258,10 @@ class Probe:
         if subtask_parent is None or subtask_parent[1] is None:
             self.skipped("listSubtaskChecklists", "no subtask")
         else:
-            await self.call("listSubtaskChecklists", path={
-                "taskId": subtask_parent[0], "subtaskId": subtask_parent[1]})
+            await self.call(
+                "listSubtaskChecklists",
+                path={"taskId": subtask_parent[0], "subtaskId": subtask_parent[1]},
+            )
         await self.call("listActiveTimers")
         await self.call("getGlobalTimesheet")
         await self._notifications()
@@ -237,17 +275,26 @@ class Probe:
             order = page_order([NotificationDto.model_validate(n) for n in found])
         except ValueError:
             return  # the field checks of the row already say why
-        self.report.rows[-1].checks.append(Check(
-            "newest first", order != "oldest first", "listed oldest first"
-            if order == "oldest first" else ""))
+        self.report.rows[-1].checks.append(
+            Check(
+                "newest first",
+                order != "oldest first",
+                "listed oldest first" if order == "oldest first" else "",
+            )
+        )
 
     # -- with --write ------------------------------------------------------------------------
 
     async def round_trip(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        created = await self.call("createPersonalTask", body=TaskCreateRequest(
-            task_title=f"api-probe scratch task {stamp}", description=SCRATCH_DESCRIPTION,
-            tags=["api-probe"]))
+        created = await self.call(
+            "createPersonalTask",
+            body=TaskCreateRequest(
+                task_title=f"api-probe scratch task {stamp}",
+                description=SCRATCH_DESCRIPTION,
+                tags=["api-probe"],
+            ),
+        )
         task_id = _first_id(created, TaskDto)
         if task_id is None:
             return
@@ -259,28 +306,50 @@ class Probe:
 
     async def _update_keeps_other_fields(self, task_id: int) -> None:
         """Sends a title alone: a PUT that replaces the object clears the rest."""
-        updated = await self.call("updatePersonalTask", path={"taskId": task_id},
-                                  body=TaskUpdateRequest(task_title="api-probe scratch (renamed)"))
+        updated = await self.call(
+            "updatePersonalTask",
+            path={"taskId": task_id},
+            body=TaskUpdateRequest(task_title="api-probe scratch (renamed)"),
+        )
         if not updated:
             return
         task = TaskDto.model_validate(updated[0])
-        lost = [name for name, kept in (("description", task.description == SCRATCH_DESCRIPTION),
-                                        ("tags", task.tags == ["api-probe"])) if not kept]
-        self.report.rows[-1].checks.append(Check(
-            "PUT keeps fields not sent", not lost,
-            f"a title-only PUT cleared {', '.join(lost)}: PUT replaces the whole object"
-            if lost else ""))
+        lost = [
+            name
+            for name, kept in (
+                ("description", task.description == SCRATCH_DESCRIPTION),
+                ("tags", task.tags == ["api-probe"]),
+            )
+            if not kept
+        ]
+        self.report.rows[-1].checks.append(
+            Check(
+                "PUT keeps fields not sent",
+                not lost,
+                f"a title-only PUT cleared {', '.join(lost)}: PUT replaces the whole object"
+                if lost
+                else "",
+            )
+        )
 
     async def _one_minute(self, task_id: int) -> None:
-        entries = await self.call("addPersonalTaskManual", path={"taskId": task_id},
-                                  body=TimerRequest(hours=0, minutes=1, notes="api-probe"))
+        entries = await self.call(
+            "addPersonalTaskManual",
+            path={"taskId": task_id},
+            body=TimerRequest(hours=0, minutes=1, notes="api-probe"),
+        )
         if not entries:
             return
         entry = TimeTrackerDto.model_validate(entries[0])
-        self.report.rows[-1].checks.append(Check(
-            "durations in ms", entry.duration_ms == 60_000,
-            "" if entry.duration_ms == 60_000 else
-            f"1 minute came back as duration {entry.duration_ms}"))
+        self.report.rows[-1].checks.append(
+            Check(
+                "durations in ms",
+                entry.duration_ms == 60_000,
+                ""
+                if entry.duration_ms == 60_000
+                else f"1 minute came back as duration {entry.duration_ms}",
+            )
+        )
         await self.call("deleteTimer", path={"timeTrackerId": entry.time_tracker_id})
 
     async def _delete(self, task_id: int) -> None:
@@ -292,12 +361,16 @@ class Probe:
             return
         except AstravueError:
             return
-        self.report.rows[-1].checks.append(Check(
-            "deleted task is gone", False, "the task still answers after DELETE"))
+        self.report.rows[-1].checks.append(
+            Check("deleted task is gone", False, "the task still answers after DELETE")
+        )
 
 
-ID_OF: dict[type[BaseModel], str] = {TaskDto: "task_id", ProjectDto: "project_id",
-                                     SpaceDto: "space_id"}
+ID_OF: dict[type[BaseModel], str] = {
+    TaskDto: "task_id",
+    ProjectDto: "project_id",
+    SpaceDto: "space_id",
+}
 
 
 def _first_id(objects: list[Any], model: type[BaseModel]) -> int | None:
@@ -340,15 +413,21 @@ def _cause(exc: AstravueError) -> str:
     return str(exc)[:200]
 
 
-async def run_probe(*, base_url: str, org_id: int, token: Any, write: bool,
-                    seconds: float = 15.0) -> ProbeReport:
+async def run_probe(
+    *, base_url: str, org_id: int, token: Any, write: bool, seconds: float = 15.0
+) -> ProbeReport:
     """`token` is a `TokenProvider`; a bare access token string is wrapped in one."""
     recorder = _Recorder()
     provider = StaticToken(token) if isinstance(token, str) else token
-    async with httpx.AsyncClient(timeout=seconds,
-                                 event_hooks={"response": [recorder]}) as http:
-        client = AstravueClient(http, base_url=base_url, org_id=org_id, tokens=provider,
-                                user_key="api-probe", retry=RetryPolicy(max_retries=0))
+    async with httpx.AsyncClient(timeout=seconds, event_hooks={"response": [recorder]}) as http:
+        client = AstravueClient(
+            http,
+            base_url=base_url,
+            org_id=org_id,
+            tokens=provider,
+            user_key="api-probe",
+            retry=RetryPolicy(max_retries=0),
+        )
         probe = Probe(client, recorder)
         await probe.read_all()
         if write:
@@ -356,5 +435,6 @@ async def run_probe(*, base_url: str, org_id: int, token: Any, write: bool,
     return probe.report
 
 
-GET_OPERATIONS = sorted(name for name, e in ENDPOINTS.items()
-                        if e.method == "GET" and e.base == "api")
+GET_OPERATIONS = sorted(
+    name for name, e in ENDPOINTS.items() if e.method == "GET" and e.base == "api"
+)

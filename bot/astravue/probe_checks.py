@@ -19,8 +19,9 @@ from bot.astravue.errors import UnexpectedResponse
 
 ENVELOPE_KEYS = frozenset({"success", "message", "code", "data"})
 # Wire names holding milliseconds (models.py: every duration is ms, an integer).
-DURATION_KEYS = frozenset({"duration", "elapsed", "totalDuration", "billableDuration",
-                           "nonBillableDuration"})
+DURATION_KEYS = frozenset(
+    {"duration", "elapsed", "totalDuration", "billableDuration", "nonBillableDuration"}
+)
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,22 @@ def list_shape(operation: str, data: Any, expected: str) -> tuple[str, list[Any]
     """The shape seen (for the table), the items, and whether it is the one assumed:
     `expected` is a wrapper key (`tasks`) or `array`."""
     try:
-        raw = read_list(data, operation=operation, wrapper=None if expected == "array"
-                        else expected)
+        raw = read_list(
+            data, operation=operation, wrapper=None if expected == "array" else expected
+        )
     except UnexpectedResponse as exc:
         return "unknown", [], Check("list shape", False, str(exc.detail))
     totals = "+totals" if raw.total_pages is not None else ""
     shape = f"{raw.shape}[{len(raw.items)}]{totals}"
-    return shape, raw.items, Check("list shape", raw.shape == expected,
-                                   "" if raw.shape == expected else f"{raw.shape}, not {expected}")
+    return (
+        shape,
+        raw.items,
+        Check(
+            "list shape",
+            raw.shape == expected,
+            "" if raw.shape == expected else f"{raw.shape}, not {expected}",
+        ),
+    )
 
 
 def object_shape(data: Any) -> str:
@@ -67,16 +76,29 @@ def fields(model: type[BaseModel], raw: Any) -> list[Check]:
     wrong: dict[str, set[str]] = {}
     _walk(model, raw, "", unknown, missing, wrong)
     return [
-        Check("field names", not (unknown or missing),
-              "; ".join(part for part in (_named("unknown", unknown),
-                                          _named("missing", missing)) if part)),
-        Check("types", not wrong,
-              "; ".join(_named(problem, names) for problem, names in sorted(wrong.items()))),
+        Check(
+            "field names",
+            not (unknown or missing),
+            "; ".join(
+                part for part in (_named("unknown", unknown), _named("missing", missing)) if part
+            ),
+        ),
+        Check(
+            "types",
+            not wrong,
+            "; ".join(_named(problem, names) for problem, names in sorted(wrong.items())),
+        ),
     ]
 
 
-def _walk(model: type[BaseModel], raw: Mapping[str, Any], prefix: str, unknown: set[str],
-          missing: set[str], wrong: dict[str, set[str]]) -> None:
+def _walk(
+    model: type[BaseModel],
+    raw: Mapping[str, Any],
+    prefix: str,
+    unknown: set[str],
+    missing: set[str],
+    wrong: dict[str, set[str]],
+) -> None:
     known: set[str] = set()
     for name, info in model.model_fields.items():
         wire = info.alias or name

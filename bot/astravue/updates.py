@@ -79,29 +79,45 @@ def _applied(current: R, changes: Mapping[str, Any]) -> R:
 
 def task_update(current: TaskDto, changes: TaskChanges) -> TaskUpdateRequest:
     whole = TaskUpdateRequest(
-        task_title=current.task_title, description=current.description,
+        task_title=current.task_title,
+        description=current.description,
         owners=[owner.user_id for owner in current.owners if owner.user_id is not None],
-        start_date=current.start_date, due_date=current.due_date,
-        completion=current.completion, status=current.status_name,
-        priority=current.priority_label, tags=list(current.tags))
+        start_date=current.start_date,
+        due_date=current.due_date,
+        completion=current.completion,
+        status=current.status_name,
+        priority=current.priority_label,
+        tags=list(current.tags),
+    )
     return _applied(whole, changes)
 
 
 def space_update(current: SpaceDto, changes: SpaceChanges) -> SpaceUpdateRequest:
-    whole = SpaceUpdateRequest(space_name=current.space_name,
-                               description=current.description, color=current.color)
+    whole = SpaceUpdateRequest(
+        space_name=current.space_name, description=current.description, color=current.color
+    )
     return _applied(whole, changes)
 
 
 def project_update(current: ProjectDto, changes: ProjectChanges) -> ProjectUpdateRequest:
     whole = ProjectUpdateRequest(
-        project_name=current.project_name, description=current.description,
-        status=current.status, priority=current.priority, health=current.health,
-        start_date=current.start_date, end_date=current.end_date, budget=current.budget)
+        project_name=current.project_name,
+        description=current.description,
+        status=current.status,
+        priority=current.priority,
+        health=current.health,
+        start_date=current.start_date,
+        end_date=current.end_date,
+        budget=current.budget,
+    )
     return _applied(whole, changes)
 
 
 def timer_update(current: TimeTrackerDto, changes: TimerChanges) -> TimerUpdateRequest:
-    whole = TimerUpdateRequest(start_time=current.start_time, end_time=current.end_time,
-                               billable=current.billable, notes=current.notes)
+    whole = TimerUpdateRequest(
+        start_time=current.start_time,
+        end_time=current.end_time,
+        billable=current.billable,
+        notes=current.notes,
+    )
     return _applied(whole, changes)

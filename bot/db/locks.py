@@ -17,8 +17,9 @@ def supports_row_locks(session: AsyncSession) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-def for_update(query: Select[Any], session: AsyncSession, *, skip_locked: bool = False
-               ) -> Select[Any]:
+def for_update(
+    query: Select[Any], session: AsyncSession, *, skip_locked: bool = False
+) -> Select[Any]:
     """`SELECT ... FOR UPDATE [SKIP LOCKED]` where the database has it."""
     if supports_row_locks(session):
         return query.with_for_update(skip_locked=skip_locked)

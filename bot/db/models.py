@@ -50,8 +50,9 @@ class AstravueLink(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     slack_user_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[LinkStatus] = mapped_column(
-        Enum(LinkStatus, native_enum=False, length=16,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            LinkStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=LinkStatus.ACTIVE,
     )
     astravue_user_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -177,8 +178,12 @@ class NotificationDelivery(Base):
     link_id: Mapped[int] = mapped_column(ForeignKey("astravue_links.id", ondelete="CASCADE"))
     notification_id: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[DeliveryStatus] = mapped_column(
-        Enum(DeliveryStatus, native_enum=False, length=16,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            DeliveryStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=DeliveryStatus.PENDING,
     )
     task_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -22,10 +22,16 @@ async def run_interactive(console: Console, *, user_id: str = "U0MARIA", seed: i
         async def ask(label: str) -> str:
             return await asyncio.to_thread(console.input, f"  {label}: ")
 
-        session = DemoSession(stack, console, user_id=user_id, seed=seed,
-                              tick_notifications=False, ask=ask)
-        console.print(Text(f"Astravue demo: you are {user_id} in the sandbox Slack workspace; "
-                           "the app, Astravue and Keycloak run locally.", style="bold"))
+        session = DemoSession(
+            stack, console, user_id=user_id, seed=seed, tick_notifications=False, ask=ask
+        )
+        console.print(
+            Text(
+                f"Astravue demo: you are {user_id} in the sandbox Slack workspace; "
+                "the app, Astravue and Keycloak run locally.",
+                style="bold",
+            )
+        )
         console.print(Text(INPUTS_HELP, style="dim"))
         await _run(session, "/astravue connect")
         teammate = asyncio.create_task(_teammate_now_and_then(session))

@@ -25,19 +25,37 @@ from rich.text import Text
 Element = dict[str, Any]
 
 # Slack mrkdwn: <link|label>, `code`, *bold*, _italic_, ~strike~.
-_MRKDWN = re.compile(r"<([^<>\n]+)>|`([^`\n]+)`|\*([^*\n]+)\*|(?<![\w])_([^_\n]+)_(?![\w])"
-                     r"|~([^~\n]+)~")
+_MRKDWN = re.compile(
+    r"<([^<>\n]+)>|`([^`\n]+)`|\*([^*\n]+)\*|(?<![\w])_([^_\n]+)_(?![\w])"
+    r"|~([^~\n]+)~"
+)
 _STYLES = {2: "bold cyan", 3: "bold", 4: "italic", 5: "strike"}
-OPTION_ELEMENTS = frozenset({"overflow", "static_select", "multi_static_select", "checkboxes",
-                             "radio_buttons"})
+OPTION_ELEMENTS = frozenset(
+    {"overflow", "static_select", "multi_static_select", "checkboxes", "radio_buttons"}
+)
 SEARCH_ELEMENTS = frozenset({"external_select", "multi_external_select"})
-_HINTS = {"datepicker": "YYYY-MM-DD", "timepicker": "HH:MM", "datetimepicker": "YYYY-MM-DD HH:MM",
-          "users_select": "@name", "multi_users_select": "@name,@name",
-          "conversations_select": "#channel", "channels_select": "#channel",
-          "multi_conversations_select": "#a,#b", "multi_channels_select": "#a,#b"}
-_ICONS = {"datepicker": "📅", "timepicker": "🕒", "datetimepicker": "📅", "users_select": "👤",
-          "multi_users_select": "👤", "conversations_select": "#", "channels_select": "#",
-          "multi_conversations_select": "#", "multi_channels_select": "#"}
+_HINTS = {
+    "datepicker": "YYYY-MM-DD",
+    "timepicker": "HH:MM",
+    "datetimepicker": "YYYY-MM-DD HH:MM",
+    "users_select": "@name",
+    "multi_users_select": "@name,@name",
+    "conversations_select": "#channel",
+    "channels_select": "#channel",
+    "multi_conversations_select": "#a,#b",
+    "multi_channels_select": "#a,#b",
+}
+_ICONS = {
+    "datepicker": "📅",
+    "timepicker": "🕒",
+    "datetimepicker": "📅",
+    "users_select": "👤",
+    "multi_users_select": "👤",
+    "conversations_select": "#",
+    "channels_select": "#",
+    "multi_conversations_select": "#",
+    "multi_channels_select": "#",
+}
 
 
 @dataclass(frozen=True)
@@ -99,9 +117,14 @@ def element_label(element: Element) -> str:
     if element.get("type") == "button":
         return plain_text(element.get("text"))
     chosen = element.get("initial_option") or {}
-    return (plain_text(chosen.get("text")) or element.get("initial_date")
-            or element.get("initial_time") or element.get("initial_user")
-            or plain_text(element.get("placeholder")) or str(element.get("type", "")))
+    return (
+        plain_text(chosen.get("text"))
+        or element.get("initial_date")
+        or element.get("initial_time")
+        or element.get("initial_user")
+        or plain_text(element.get("placeholder"))
+        or str(element.get("type", ""))
+    )
 
 
 def mrkdwn(text: str, style: Style, base: str = "") -> Text:
@@ -109,14 +132,17 @@ def mrkdwn(text: str, style: Style, base: str = "") -> Text:
     out = Text(style=base)
     position = 0
     for match in _MRKDWN.finditer(text):
-        out.append(_decode(text[position:match.start()], style))
+        out.append(_decode(text[position : match.start()], style))
         if match.group(1) is not None:
             out.append(_link(match.group(1), style), style="underline")
         else:
             group = next(i for i in range(2, 6) if match.group(i) is not None)
             inner = match.group(group)  # code is literal; other markers may wrap links
-            out.append_text(Text(_decode(inner, style), style=_STYLES[group]) if group == 2
-                            else mrkdwn(inner, style, _STYLES[group]))
+            out.append_text(
+                Text(_decode(inner, style), style=_STYLES[group])
+                if group == 2
+                else mrkdwn(inner, style, _STYLES[group])
+            )
         position = match.end()
     out.append(_decode(text[position:], style))
     return out
@@ -169,8 +195,9 @@ def describe_control(control: Control, style: Style) -> Text:
     element, kind = control.element, control.kind
     line = Text(f"[{control.number}] ", style="bold yellow")
     if kind == "button":
-        colour = {"primary": "bold green", "danger": "bold red"}.get(element.get("style", ""),
-                                                                      "bold")
+        colour = {"primary": "bold green", "danger": "bold red"}.get(
+            element.get("style", ""), "bold"
+        )
         line.append(f"( {_decode(control.label, style)} )", style=colour)
         if element.get("url"):
             parts = urlsplit(str(element["url"]))
@@ -206,8 +233,11 @@ def _field_line(entry: InputField, current: str | None, style: Style) -> Text:
     line.append(_decode(entry.label, style), style="bold")
     line.append(f" [{entry.block_id}]" + ("" if entry.optional else " *"), style="dim")
     line.append(": ")
-    initial = (entry.element.get("initial_value") or element_label(entry.element)
-               if _has_initial(entry.element) else None)
+    initial = (
+        entry.element.get("initial_value") or element_label(entry.element)
+        if _has_initial(entry.element)
+        else None
+    )
     marked = entry.element.get("type") in ("checkboxes", "radio_buttons")
     if current is not None:
         line.append(current, style="green")
@@ -228,8 +258,9 @@ def _has_initial(element: Element) -> bool:
     return any(key.startswith("initial_") for key in element)
 
 
-def _block(block: dict[str, Any], numbers: _Numbers, style: Style,
-           values: Mapping[str, str]) -> list[RenderableType]:
+def _block(
+    block: dict[str, Any], numbers: _Numbers, style: Style, values: Mapping[str, str]
+) -> list[RenderableType]:
     kind = block.get("type")
     block_id = str(block.get("block_id", ""))
     if kind == "header":
@@ -237,19 +268,29 @@ def _block(block: dict[str, Any], numbers: _Numbers, style: Style,
     if kind == "divider":
         return [Rule(style="dim")]
     if kind == "context":
-        parts = [_text_object(e, style) if e.get("type") != "image"
-                 else Text(f"[{e.get('alt_text', 'image')}]") for e in block.get("elements", [])]
+        parts = [
+            _text_object(e, style)
+            if e.get("type") != "image"
+            else Text(f"[{e.get('alt_text', 'image')}]")
+            for e in block.get("elements", [])
+        ]
         return [Text("  ·  ", style="dim").join(parts)]
     if kind == "image":
         return [Text(f"[image: {block.get('alt_text', '')}]", style="dim")]
     if kind == "section":
         return _section(block, block_id, numbers, style)
     if kind == "actions":
-        return [describe_control(numbers.control(block_id, e), style)
-                for e in block.get("elements", [])]
+        return [
+            describe_control(numbers.control(block_id, e), style) for e in block.get("elements", [])
+        ]
     if kind == "input":
-        entry = InputField(len(numbers.fields) + 1, block_id, plain_text(block.get("label")),
-                           block.get("element") or {}, bool(block.get("optional")))
+        entry = InputField(
+            len(numbers.fields) + 1,
+            block_id,
+            plain_text(block.get("label")),
+            block.get("element") or {},
+            bool(block.get("optional")),
+        )
         numbers.fields.append(entry)
         rows: list[RenderableType] = [_field_line(entry, values.get(block_id), style)]
         if block.get("hint"):
@@ -260,8 +301,9 @@ def _block(block: dict[str, Any], numbers: _Numbers, style: Style,
     return [Text(f"[{kind} block]", style="dim")]
 
 
-def _section(block: dict[str, Any], block_id: str, numbers: _Numbers,
-             style: Style) -> list[RenderableType]:
+def _section(
+    block: dict[str, Any], block_id: str, numbers: _Numbers, style: Style
+) -> list[RenderableType]:
     rows: list[RenderableType] = []
     if block.get("text"):
         rows.append(_text_object(block["text"], style))
@@ -271,7 +313,7 @@ def _section(block: dict[str, Any], block_id: str, numbers: _Numbers,
         grid.add_column()
         cells = [_text_object(f, style) for f in block["fields"]]
         for index in range(0, len(cells), 2):
-            grid.add_row(*cells[index:index + 2])
+            grid.add_row(*cells[index : index + 2])
         rows.append(grid)
     accessory = block.get("accessory")
     if isinstance(accessory, dict) and accessory.get("type") == "image":
@@ -289,9 +331,13 @@ def _rich_text(node: Any) -> str:
     return ""
 
 
-def render_blocks(blocks: list[dict[str, Any]], *, first_number: int = 1,
-                  style: Style | None = None,
-                  values: Mapping[str, str] | None = None) -> Rendered:
+def render_blocks(
+    blocks: list[dict[str, Any]],
+    *,
+    first_number: int = 1,
+    style: Style | None = None,
+    values: Mapping[str, str] | None = None,
+) -> Rendered:
     """Blocks drawn top to bottom; controls numbered from `first_number` in reading order.
 
     `values` shows what the user already typed into input blocks (block_id -> display text).
@@ -303,9 +349,15 @@ def render_blocks(blocks: list[dict[str, Any]], *, first_number: int = 1,
     return Rendered(Group(*rows), numbers.controls, numbers.fields)
 
 
-def render_surface(title: str, payload: dict[str, Any], *, first_number: int = 1,
-                   style: Style | None = None, values: Mapping[str, str] | None = None,
-                   border: str = "blue") -> Rendered:
+def render_surface(
+    title: str,
+    payload: dict[str, Any],
+    *,
+    first_number: int = 1,
+    style: Style | None = None,
+    values: Mapping[str, str] | None = None,
+    border: str = "blue",
+) -> Rendered:
     """A message (text + blocks) or a view (modal/home) in a titled panel."""
     style = style or Style()
     blocks = payload.get("blocks") or []
@@ -320,6 +372,7 @@ def render_surface(title: str, payload: dict[str, Any], *, first_number: int = 1
         if payload.get("submit"):
             buttons.insert(0, f"submit: {plain_text(payload['submit'])}")
         body = Group(body, Text("  ".join(f"[{b}]" for b in buttons), style="dim"))
-    panel = Panel(body, title=heading, title_align="left", border_style=border,
-                  box=box.ROUNDED, expand=True)
+    panel = Panel(
+        body, title=heading, title_align="left", border_style=border, box=box.ROUNDED, expand=True
+    )
     return Rendered(panel, rendered.controls, rendered.fields)

@@ -12,12 +12,16 @@ from bot.demo.session import DemoSession, running_stack
 
 def script_lines(text: str) -> list[str]:
     """The inputs of a script: one per line; blank lines and `# comments` skipped."""
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.strip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
-async def run_script(lines: Iterable[str], console: Console, *, user_id: str = "U0MARIA",
-                     seed: int = 7) -> int:
+async def run_script(
+    lines: Iterable[str], console: Console, *, user_id: str = "U0MARIA", seed: int = 7
+) -> int:
     """Run each input as the demo user typed it; 0 when every step worked, else 1."""
     async with running_stack(poll_notifications=False) as stack:
         session = DemoSession(stack, console, user_id=user_id, seed=seed)

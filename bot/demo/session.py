@@ -54,16 +54,26 @@ INPUTS_HELP = (
 )
 # Where each element keeps its value in `view.state.values` (and in a block action).
 STATE_KEYS = {
-    "plain_text_input": "value", "number_input": "value", "email_text_input": "value",
-    "url_text_input": "value", "datepicker": "selected_date", "timepicker": "selected_time",
-    "datetimepicker": "selected_date_time", "static_select": "selected_option",
-    "external_select": "selected_option", "radio_buttons": "selected_option",
-    "overflow": "selected_option", "multi_static_select": "selected_options",
-    "multi_external_select": "selected_options", "checkboxes": "selected_options",
-    "users_select": "selected_user", "multi_users_select": "selected_users",
+    "plain_text_input": "value",
+    "number_input": "value",
+    "email_text_input": "value",
+    "url_text_input": "value",
+    "datepicker": "selected_date",
+    "timepicker": "selected_time",
+    "datetimepicker": "selected_date_time",
+    "static_select": "selected_option",
+    "external_select": "selected_option",
+    "radio_buttons": "selected_option",
+    "overflow": "selected_option",
+    "multi_static_select": "selected_options",
+    "multi_external_select": "selected_options",
+    "checkboxes": "selected_options",
+    "users_select": "selected_user",
+    "multi_users_select": "selected_users",
     "conversations_select": "selected_conversation",
     "multi_conversations_select": "selected_conversations",
-    "channels_select": "selected_channel", "multi_channels_select": "selected_channels",
+    "channels_select": "selected_channel",
+    "multi_channels_select": "selected_channels",
 }
 
 
@@ -114,13 +124,13 @@ async def running_stack(*, poll_notifications: bool) -> AsyncIterator[Stack]:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
         await asyncio.to_thread(upgrade, url)
         polling = poll_notifications and scheduler_available()
-        stack = await start_stack(url, scheduler_enabled=polling,
-                                  notify_poll_seconds=NOTIFY_POLL_SECONDS)
+        stack = await start_stack(
+            url, scheduler_enabled=polling, notify_poll_seconds=NOTIFY_POLL_SECONDS
+        )
         scheduler = None
         try:
             if polling:
-                scheduler = importlib.import_module("bot.scheduler").start_scheduler(
-                    stack.runtime)
+                scheduler = importlib.import_module("bot.scheduler").start_scheduler(stack.runtime)
             yield stack
         finally:
             if scheduler is not None:
@@ -131,9 +141,16 @@ async def running_stack(*, poll_notifications: bool) -> AsyncIterator[Stack]:
 class DemoSession:
     """Plays one Slack user; `handle(line)` runs one input and prints what the user now sees."""
 
-    def __init__(self, stack: Stack, console: Console, *, user_id: str = "U0MARIA",
-                 seed: int = 7, tick_notifications: bool = True,
-                 ask: Callable[[str], Awaitable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        stack: Stack,
+        console: Console,
+        *,
+        user_id: str = "U0MARIA",
+        seed: int = 7,
+        tick_notifications: bool = True,
+        ask: Callable[[str], Awaitable[str]] | None = None,
+    ) -> None:
         self.stack = stack
         self.console = console
         self.user_id = user_id
@@ -142,8 +159,7 @@ class DemoSession:
         self.rng = random.Random(seed)
         self.tick_notifications = tick_notifications  # scripted: poll right after `teammate`
         self.ask = ask  # interactive: prompts for `fill` without arguments
-        self.style = Style(emoji=True,
-                           names={u.id: u.name for u in self.fake.users.values()})
+        self.style = Style(emoji=True, names={u.id: u.name for u in self.fake.users.values()})
         self.problems = 0
         self.lock = asyncio.Lock()
         self._seen: dict[tuple[str, ...], str] = {}
@@ -154,9 +170,15 @@ class DemoSession:
         self._responses_seen = len(self.fake.responses)
         self._violations_seen = len(self.fake.violations)
         self._verbs: dict[str, Callable[[str], Awaitable[None]]] = {
-            "click": self._click, "select": self._select, "fill": self._fill,
-            "submit": self._submit, "close": self._close, "home": self._home,
-            "teammate": self._teammate, "wait": self._wait, "help": self._help,
+            "click": self._click,
+            "select": self._select,
+            "fill": self._fill,
+            "submit": self._submit,
+            "close": self._close,
+            "home": self._home,
+            "teammate": self._teammate,
+            "wait": self._wait,
+            "help": self._help,
         }
 
     # ---- inputs -------------------------------------------------------------------------
@@ -181,19 +203,31 @@ class DemoSession:
 
     async def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
-        response = await self.sim.command(text.strip(), command=command,
-                                          channel_id=COMMAND_CHANNEL)
+        response = await self.sim.command(text.strip(), command=command, channel_id=COMMAND_CHANNEL)
         if response.status_code != 200:
             raise DemoInputError(f"the app answered HTTP {response.status_code}")
         if response.content and response.headers.get("content-type", "").startswith(
-                "application/json"):
-            self._pending.append(Surface(("ack", str(time.time())), "Astravue · only visible to "
-                                         "you", response.json(), COMMAND_CHANNEL,
-                                         ephemeral=True))
+            "application/json"
+        ):
+            self._pending.append(
+                Surface(
+                    ("ack", str(time.time())),
+                    "Astravue · only visible to you",
+                    response.json(),
+                    COMMAND_CHANNEL,
+                    ephemeral=True,
+                )
+            )
         elif response.text.strip():
-            self._pending.append(Surface(("ack", str(time.time())), "Astravue · only visible to "
-                                         "you", {"text": response.text}, COMMAND_CHANNEL,
-                                         ephemeral=True))
+            self._pending.append(
+                Surface(
+                    ("ack", str(time.time())),
+                    "Astravue · only visible to you",
+                    {"text": response.text},
+                    COMMAND_CHANNEL,
+                    ephemeral=True,
+                )
+            )
         if text.strip().split(" ")[0].lower() in CONNECT_WORDS:
             await self.settle()
             self.show_new()
@@ -203,14 +237,19 @@ class DemoSession:
         surface, control = self._control(arg)
         element = control.element
         if control.kind != "button":
-            raise DemoInputError(f"[{control.number}] is a {control.kind}: "
-                                 f"select {control.number} <choice>")
+            raise DemoInputError(
+                f"[{control.number}] is a {control.kind}: select {control.number} <choice>"
+            )
         dialog = element.get("confirm")
         if isinstance(dialog, dict):
-            self.console.print(Text(f"(Slack asks: {plain_text(dialog.get('title'))} "
-                                    f"{plain_text(dialog.get('text'))} → "
-                                    f"{plain_text(dialog.get('confirm')) or 'Yes'})",
-                                    style="dim"))
+            self.console.print(
+                Text(
+                    f"(Slack asks: {plain_text(dialog.get('title'))} "
+                    f"{plain_text(dialog.get('text'))} → "
+                    f"{plain_text(dialog.get('confirm')) or 'Yes'})",
+                    style="dim",
+                )
+            )
         if element.get("url") and element.get("action_id") == Action.CONNECT:
             await self._act(surface, control, {})
             await self._follow_connect(str(element["url"]))
@@ -265,17 +304,24 @@ class DemoSession:
         if ack.get("response_action") == "errors":
             labels = {f.block_id: f.label for f in fields}
             for block_id, problem in ack.get("errors", {}).items():
-                self.console.print(Text(f"! {labels.get(block_id, block_id)}: {problem}",
-                                        style="bold red"))
+                self.console.print(
+                    Text(f"! {labels.get(block_id, block_id)}: {problem}", style="bold red")
+                )
 
     async def _close(self, _arg: str) -> None:
         modal = self._modal()
         await self.sim.dismiss(modal.payload)
 
     async def _home(self, _arg: str) -> None:
-        await self.sim.event({"type": "app_home_opened", "user": self.user_id, "tab": "home",
-                              "channel": self.fake.dm_channel(self.user_id),
-                              "event_ts": f"{time.time():.6f}"})
+        await self.sim.event(
+            {
+                "type": "app_home_opened",
+                "user": self.user_id,
+                "tab": "home",
+                "channel": self.fake.dm_channel(self.user_id),
+                "event_ts": f"{time.time():.6f}",
+            }
+        )
         self._seen.pop(("home",), None)  # asked for: shown even when unchanged
 
     async def _teammate(self, _arg: str) -> None:
@@ -287,13 +333,23 @@ class DemoSession:
         happened = state.simulate_teammate_activity(target.user_id, self.rng)
         self.console.print(Text(f"↯ Meanwhile in Astravue: {happened}", style="magenta"))
         if not notifications_available():
-            self.console.print(Text("(notifications are not available in this build yet: the "
-                                    "notification poller is missing)", style="dim"))
+            self.console.print(
+                Text(
+                    "(notifications are not available in this build yet: the "
+                    "notification poller is missing)",
+                    style="dim",
+                )
+            )
         elif self.tick_notifications:
             await self._poll_notifications()
         elif scheduler_available():
-            self.console.print(Text(f"(the poller checks every {NOTIFY_POLL_SECONDS} s; press "
-                                    "Enter to see new DMs)", style="dim"))
+            self.console.print(
+                Text(
+                    f"(the poller checks every {NOTIFY_POLL_SECONDS} s; press "
+                    "Enter to see new DMs)",
+                    style="dim",
+                )
+            )
 
     async def _poll_notifications(self) -> None:
         """One poll of the user's notifications, as the scheduler would run it: a link polled
@@ -319,44 +375,79 @@ class DemoSession:
     async def _act(self, surface: Surface, control: Control, fields: dict[str, Any]) -> None:
         """A block action on `control`, with `fields` (value, selected_option...) as Slack
         sends them."""
-        action = {"action_id": control.element.get("action_id"), "block_id": control.block_id,
-                  "type": control.kind, "action_ts": f"{time.time():.6f}", **fields}
+        action = {
+            "action_id": control.element.get("action_id"),
+            "block_id": control.block_id,
+            "type": control.kind,
+            "action_ts": f"{time.time():.6f}",
+            **fields,
+        }
         trigger_id = self.fake.new_trigger_id(self.user_id)
         if surface.is_view:
             view = {**surface.payload, "state": {"values": self._view_state(surface)}}
-            signed = block_action([action], user_id=self.user_id, trigger_id=trigger_id,
-                                  container={"type": "view", "view_id": view.get("id")},
-                                  view=view, signing_secret=self.sim.signing_secret)
+            signed = block_action(
+                [action],
+                user_id=self.user_id,
+                trigger_id=trigger_id,
+                container={"type": "view", "view_id": view.get("id")},
+                view=view,
+                signing_secret=self.sim.signing_secret,
+            )
         else:
             channel = surface.channel or COMMAND_CHANNEL
             ts = surface.payload.get("ts")
             signed = block_action(
-                [action], user_id=self.user_id, trigger_id=trigger_id,
-                container={"type": "message", "message_ts": ts, "channel_id": channel,
-                           "is_ephemeral": surface.ephemeral},
-                message=surface.payload, channel_id=channel,
+                [action],
+                user_id=self.user_id,
+                trigger_id=trigger_id,
+                container={
+                    "type": "message",
+                    "message_ts": ts,
+                    "channel_id": channel,
+                    "is_ephemeral": surface.ephemeral,
+                },
+                message=surface.payload,
+                channel_id=channel,
                 response_url=self.fake.new_response_url(channel, self.user_id, ts),
-                signing_secret=self.sim.signing_secret)
+                signing_secret=self.sim.signing_secret,
+            )
         response = await self.sim.post(signed)
         if response.status_code != 200:
             raise DemoInputError(f"the app answered HTTP {response.status_code}")
 
     async def _follow_connect(self, url: str | None = None) -> None:
         """Do what the user's browser does with the Connect button: sign in at Keycloak."""
-        url = url or next((c.element.get("url") for _, c in self._controls.values()
-                           if c.element.get("action_id") == Action.CONNECT), None)
+        url = url or next(
+            (
+                c.element.get("url")
+                for _, c in self._controls.values()
+                if c.element.get("action_id") == Action.CONNECT
+            ),
+            None,
+        )
         if not url:
             return
         login = SLACK_USERNAMES.get(self.user_id, self.fake.users[self.user_id].name)
-        self.console.print(Text(f"→ Browser: opening the Connect link, signing in to the "
-                                f"sandbox Keycloak as {login}...", style="cyan"))
+        self.console.print(
+            Text(
+                f"→ Browser: opening the Connect link, signing in to the "
+                f"sandbox Keycloak as {login}...",
+                style="cyan",
+            )
+        )
         page = await self.stack.follow_connect(str(url), login)
         title = re.search(r"<title>(.*?)</title>", page.text)
-        self.console.print(Text(f"→ Browser shows: {title.group(1) if title else page.status_code}"
-                                f" (HTTP {page.status_code})", style="cyan"))
+        self.console.print(
+            Text(
+                f"→ Browser shows: {title.group(1) if title else page.status_code}"
+                f" (HTTP {page.status_code})",
+                style="cyan",
+            )
+        )
 
-    async def _choose(self, element: Element, typed: str,
-                      surface: Surface) -> tuple[dict[str, Any], str]:
+    async def _choose(
+        self, element: Element, typed: str, surface: Surface
+    ) -> tuple[dict[str, Any], str]:
         """The action or state fields for `typed` in this element, and what to show for it."""
         kind = str(element.get("type", ""))
         key = STATE_KEYS.get(kind)
@@ -369,21 +460,24 @@ class DemoSession:
             picked = [_pick(options_of(element), part) for part in parts]
         else:
             picked = [self._scalar(kind, part) for part in parts]
-        shown = ", ".join(plain_text(p.get("text")) if isinstance(p, dict) else str(p)
-                          for p in picked)
+        shown = ", ".join(
+            plain_text(p.get("text")) if isinstance(p, dict) else str(p) for p in picked
+        )
         value = picked if key.endswith("s") else picked[0]
         return {"type": kind, key: value}, shown
 
     async def _search(self, element: Element, text: str, surface: Surface) -> dict[str, Any]:
         """Type into an external select: the app's options for `text`, the best one picked."""
         action_id = str(element.get("action_id", ""))
-        response = await self.sim.suggest(action_id, text,
-                                          view=surface.payload if surface.is_view else None)
+        response = await self.sim.suggest(
+            action_id, text, view=surface.payload if surface.is_view else None
+        )
         found = options_of(response.json()) if response.content else []
         if not found:
             raise DemoInputError(f"no match for {text!r}")
-        choice = next((o for o in found if plain_text(o.get("text")).lower() == text.lower()),
-                      found[0])
+        choice = next(
+            (o for o in found if plain_text(o.get("text")).lower() == text.lower()), found[0]
+        )
         self.console.print(Text(f"(searched {text!r}: {len(found)} option(s))", style="dim"))
         return choice
 
@@ -400,8 +494,11 @@ class DemoSession:
         if kind.endswith(("users_select",)):
             return self._user(typed)
         if "conversations" in kind or "channels" in kind:
-            return typed if typed[:1] in "CD" and typed.isupper() else (
-                "C0" + typed.lstrip("#").upper())
+            return (
+                typed
+                if typed[:1] in "CD" and typed.isupper()
+                else ("C0" + typed.lstrip("#").upper())
+            )
         return typed
 
     def _user(self, typed: str) -> str:
@@ -430,17 +527,29 @@ class DemoSession:
         return len(self.fake.calls), len(self.fake.responses)
 
     def _surfaces(self) -> list[Surface]:
-        found = [Surface(("eph", e.ts), "Astravue · only visible to you", e.as_slack(),
-                         e.channel, ephemeral=True) for e in self.fake.ephemerals_for(self.user_id)]
-        found += [Surface(("msg", m.ts), f"#{channel_name(m.channel)} · Astravue",
-                          m.as_slack(), m.channel)
-                  for m in self.fake.messages_in(COMMAND_CHANNEL)]
-        found += [Surface(("msg", m.ts), "Direct message from Astravue", m.as_slack(), m.channel)
-                  for m in self.fake.dm_messages(self.user_id)]
+        found = [
+            Surface(
+                ("eph", e.ts),
+                "Astravue · only visible to you",
+                e.as_slack(),
+                e.channel,
+                ephemeral=True,
+            )
+            for e in self.fake.ephemerals_for(self.user_id)
+        ]
+        found += [
+            Surface(
+                ("msg", m.ts), f"#{channel_name(m.channel)} · Astravue", m.as_slack(), m.channel
+            )
+            for m in self.fake.messages_in(COMMAND_CHANNEL)
+        ]
+        found += [
+            Surface(("msg", m.ts), "Direct message from Astravue", m.as_slack(), m.channel)
+            for m in self.fake.dm_messages(self.user_id)
+        ]
         views = self.fake.open_views(self.user_id)
         if views:
-            found.append(Surface(("modal", str(views[-1]["id"])), "Modal", views[-1],
-                                 is_view=True))
+            found.append(Surface(("modal", str(views[-1]["id"])), "Modal", views[-1], is_view=True))
         home = self.fake.home_view(self.user_id)
         if home is not None:
             found.append(Surface(("home",), "App Home", home, is_view=True))
@@ -476,12 +585,12 @@ class DemoSession:
             self._fields = []
 
     def _report_refusals(self) -> None:
-        for post in self.fake.responses[self._responses_seen:]:
+        for post in self.fake.responses[self._responses_seen :]:
             if post.status != 200 and post.user == self.user_id:
                 self.problems += 1
                 self.console.print(Text(f"! Slack refused a reply: {post.outcome}", style="red"))
         self._responses_seen = len(self.fake.responses)
-        for violation in self.fake.violations[self._violations_seen:]:
+        for violation in self.fake.violations[self._violations_seen :]:
             self.problems += 1
             self.console.print(Text(f"! Slack would reject: {violation}", style="red"))
         self._violations_seen = len(self.fake.violations)
@@ -491,9 +600,14 @@ class DemoSession:
         controls: dict[int, tuple[Surface, Control]] = {}
         for surface in batch:
             form = self._form_for(surface)
-            rendered = render_surface(surface.title, surface.payload, first_number=number,
-                                      style=self.style, values=form.shown if form else None,
-                                      border="magenta" if surface.is_view else "blue")
+            rendered = render_surface(
+                surface.title,
+                surface.payload,
+                first_number=number,
+                style=self.style,
+                values=form.shown if form else None,
+                border="magenta" if surface.is_view else "blue",
+            )
             self.console.print(rendered.renderable)
             controls.update({c.number: (surface, c) for c in rendered.controls})
             number += len(rendered.controls)
@@ -509,8 +623,11 @@ class DemoSession:
         if self._form is None or self._form.view_id != surface.key[1]:
             self._form = _Form(surface.key[1])
         # Like Slack, a value survives views.update only while its input is unchanged.
-        present = {str(b.get("block_id")): json.dumps(b.get("element"), sort_keys=True)
-                   for b in surface.payload.get("blocks", []) if b.get("type") == "input"}
+        present = {
+            str(b.get("block_id")): json.dumps(b.get("element"), sort_keys=True)
+            for b in surface.payload.get("blocks", [])
+            if b.get("type") == "input"
+        }
         form = self._form
         for block_id in [b for b in form.state if present.get(b) != form.elements.get(b)]:
             del form.state[block_id]
@@ -545,22 +662,27 @@ class DemoSession:
     def _field(self, fields: list[InputField], arg: str) -> tuple[InputField, str]:
         """The field an argument starts with (number, block id or label) and the rest."""
         lowered = arg.lower()
-        matches = [(name, f) for f in fields
-                   for name in (str(f.number), f.block_id.lower(), f.label.lower())
-                   if name and (lowered == name or lowered.startswith(name + " "))]
+        matches = [
+            (name, f)
+            for f in fields
+            for name in (str(f.number), f.block_id.lower(), f.label.lower())
+            if name and (lowered == name or lowered.startswith(name + " "))
+        ]
         if not matches:
             names = ", ".join(f.block_id for f in fields) or "none"
             raise DemoInputError(f"no field {arg.split(' ')[0]!r} in this modal (fields: {names})")
         name, entry = max(matches, key=lambda m: len(m[0]))
-        value = arg[len(name):].strip()
+        value = arg[len(name) :].strip()
         if not value:
             raise DemoInputError(f"what should {entry.label} be? `fill {entry.block_id} <value>`")
         return entry, value
 
     def _state(self, fields: list[InputField], form: _Form) -> dict[str, dict[str, Any]]:
         """`view.state.values` as Slack sends it: initial values, then what the user typed."""
-        state = {f.block_id: {str(f.element.get("action_id", "")): _initial_state(f.element)}
-                 for f in fields}
+        state = {
+            f.block_id: {str(f.element.get("action_id", "")): _initial_state(f.element)}
+            for f in fields
+        }
         state.update(form.state)
         return state
 
@@ -593,6 +715,6 @@ def _initial_state(element: Element) -> dict[str, Any]:
 
 
 def _has_value(state: dict[str, Any]) -> bool:
-    return any(v not in (None, "", []) for entry in state.values()
-               for k, v in entry.items() if k != "type")
-
+    return any(
+        v not in (None, "", []) for entry in state.values() for k, v in entry.items() if k != "type"
+    )

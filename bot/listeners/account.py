@@ -31,8 +31,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         await inv.reply(ui.disconnect_confirm())
 
     async def disconnect_confirmed(inv: Invocation) -> None:
-        was_linked = await services.linking.disconnect(team_id=inv.team_id,
-                                                       slack_user_id=inv.user_id)
+        was_linked = await services.linking.disconnect(
+            team_id=inv.team_id, slack_user_id=inv.user_id
+        )
         await inv.reply(ui.disconnected(was_linked), replace=True)
 
     async def dismiss(inv: Invocation) -> None:
@@ -45,8 +46,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if link is None or link.status != LinkStatus.ACTIVE:
             await inv.connect_prompt()
             return
-        await inv.reply(ui.whoami(link.name, link.email, link.org_id, link.status.value,
-                                  link.astravue_user_id))
+        await inv.reply(
+            ui.whoami(link.name, link.email, link.org_id, link.status.value, link.astravue_user_id)
+        )
 
     @registry.handler("doctor")
     async def doctor(inv: Invocation, _r: Resolution) -> None:
@@ -61,8 +63,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         try:
             org_id = int(resolution.args.split(" ")[0].lstrip("#"))
         except ValueError:
-            raise UserFacingError("An organisation id is a number, e.g. `/astravue org 1`."
-                                  ) from None
+            raise UserFacingError(
+                "An organisation id is a number, e.g. `/astravue org 1`."
+            ) from None
         await _save_org(services, inv, org_id)
 
     async def set_org_button(inv: Invocation) -> None:
@@ -100,13 +103,16 @@ async def _save_org(services: ServiceContainer, inv: Invocation, org_id: int) ->
     try:
         await client.spaces.list()
     except Forbidden:
-        raise UserFacingError(f"Astravue says you aren't a member of organisation {org_id}. "
-                              "Check the number and try again.") from None
+        raise UserFacingError(
+            f"Astravue says you aren't a member of organisation {org_id}. "
+            "Check the number and try again."
+        ) from None
     user_id = None
     if link.astravue_user_id is None and link.email:  # no claim said who they are
         user_id = (await find_in_astravue(client, link.email)).astravue_user_id
-    await services.linking.set_org(team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id,
-                                   astravue_user_id=user_id)
+    await services.linking.set_org(
+        team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id, astravue_user_id=user_id
+    )
     await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
 
 
@@ -124,28 +130,51 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
     except ReauthorizationRequired:
         checks.append(ui.Check("Sign-in", False, "expired or revoked", "run `/astravue connect`"))
     except AstravueError as exc:
-        checks.append(ui.Check("Sign-in", False, f"Astravue sign-in unreachable ({exc})",
-                               "try again in a few minutes"))
-    checks += ui.identity_checks(link.astravue_user_id, link.org_id, await recorded(
-        services.runtime.sessions, inv.team_id, inv.user_id))
+        checks.append(
+            ui.Check(
+                "Sign-in",
+                False,
+                f"Astravue sign-in unreachable ({exc})",
+                "try again in a few minutes",
+            )
+        )
+    checks += ui.identity_checks(
+        link.astravue_user_id,
+        link.org_id,
+        await recorded(services.runtime.sessions, inv.team_id, inv.user_id),
+    )
     try:
         opened = await inv.client.conversations_open(users=inv.user_id)
-        checks.append(ui.Check("Direct messages", True,
-                               f"I can DM you (channel {opened['channel']['id']})"))
+        checks.append(
+            ui.Check("Direct messages", True, f"I can DM you (channel {opened['channel']['id']})")
+        )
     except SlackApiError as exc:
-        checks.append(ui.Check("Direct messages", False, f"Slack said {exc.response.get('error')}",
-                               "open the app's Messages tab, or ask an admin to allow DMs"))
+        checks.append(
+            ui.Check(
+                "Direct messages",
+                False,
+                f"Slack said {exc.response.get('error')}",
+                "open the app's Messages tab, or ask an admin to allow DMs",
+            )
+        )
     async with services.runtime.sessions() as session:
         poll = await session.get(PollState, link.id)
     if poll is None:
-        checks.append(ui.Check("Notifications", False, "not being polled",
-                               "run `/astravue connect` again"))
+        checks.append(
+            ui.Check("Notifications", False, "not being polled", "run `/astravue connect` again")
+        )
     else:
         last = poll.last_delivery_at or poll.last_polled_at
         detail = "last delivery " + last.strftime("%Y-%m-%d %H:%M UTC") if last else "no poll yet"
         if poll.last_error:
-            checks.append(ui.Check("Notifications", False, f"last poll failed: {poll.last_error}",
-                                   "it retries by itself; run `/astravue doctor` again later"))
+            checks.append(
+                ui.Check(
+                    "Notifications",
+                    False,
+                    f"last poll failed: {poll.last_error}",
+                    "it retries by itself; run `/astravue doctor` again later",
+                )
+            )
         else:
             checks.append(ui.Check("Notifications", True, detail))
     return checks

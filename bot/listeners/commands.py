@@ -22,8 +22,7 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     """What the ack itself can say, with no I/O: help and unknown words."""
     specs = registry.available()
     if resolution.spec is None:
-        return unknown_command(resolution.unknown or "", list(resolution.suggestions), specs,
-                               AREAS)
+        return unknown_command(resolution.unknown or "", list(resolution.suggestions), specs, AREAS)
     if resolution.spec.path == "help":
         topic = HELP_TOPICS.get(resolution.args.split(" ")[0].lower()) if resolution.args else None
         return help_message(specs, AREAS, topic=topic)

@@ -45,10 +45,13 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
 
 async def _disconnect_team(services: ServiceContainer, team_id: str, why: str) -> None:
     async with services.runtime.sessions() as session:
-        users = (await session.scalars(
-            select(AstravueLink.slack_user_id).where(
-                AstravueLink.team_id == team_id,
-                AstravueLink.status != LinkStatus.DISCONNECTED))).all()
+        users = (
+            await session.scalars(
+                select(AstravueLink.slack_user_id).where(
+                    AstravueLink.team_id == team_id, AstravueLink.status != LinkStatus.DISCONNECTED
+                )
+            )
+        ).all()
     for user_id in users:
         await services.linking.disconnect(team_id=team_id, slack_user_id=user_id)
     log.info("team %s: %s; disconnected %d link(s)", team_id, why, len(users))

@@ -27,12 +27,13 @@ async def first_delivery(services: ServiceContainer, event_id: str) -> bool:
 
 def register(app: AsyncApp, services: ServiceContainer) -> None:
     @app.middleware
-    async def dedupe_events(body: dict[str, Any], context: AsyncBoltContext,
-                            next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse | None:
+    async def dedupe_events(
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not await first_delivery(services, str(event_id)):
-            log.info("event %s already handled (retry %s); skipped", event_id,
-                     context.get("retry_num"))
+            log.info(
+                "event %s already handled (retry %s); skipped", event_id, context.get("retry_num")
+            )
             return BoltResponse(status=200, body="")
         return await next()
-

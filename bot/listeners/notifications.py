@@ -22,8 +22,9 @@ ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     notifications = services.notifications
 
-    async def list_view(link: LinkInfo, only_unread: bool, note: str | None = None
-                        ) -> dict[str, Any]:
+    async def list_view(
+        link: LinkInfo, only_unread: bool, note: str | None = None
+    ) -> dict[str, Any]:
         found = await notifications.listing(link, only_unread=only_unread)
         return ui.list_modal(found, only_unread=only_unread, note=note)
 
@@ -31,8 +32,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def list_command(inv: Invocation, resolution: Resolution) -> None:
         word = resolution.args.split(" ")[0].lower() if resolution.args else "unread"
         if word not in ("unread", "all"):
-            raise UserFacingError("Use `/astravue notifications unread` or "
-                                  "`/astravue notifications all`.")
+            raise UserFacingError(
+                "Use `/astravue notifications unread` or `/astravue notifications all`."
+            )
         link = await inv.link()
         await _modal(inv, lambda: list_view(link, word == "unread"))
 
@@ -58,14 +60,14 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         else:
             removed = await client.notifications.delete(notification_ids=picked)
             note = f":wastebasket: Deleted {removed.deleted_count or 0}."
-        await inv.client.views_update(view_id=view["id"],
-                                      view=await list_view(link, only_unread, note))
+        await inv.client.views_update(
+            view_id=view["id"], view=await list_view(link, only_unread, note)
+        )
 
     async def mark_read(inv: Invocation) -> None:
         link = await inv.link()
         notification_id, _ = _parse(inv.body["actions"][0].get("value") or "")
-        await services.astravue(link).notifications.mark_read(
-            notification_ids=[notification_id])
+        await services.astravue(link).notifications.mark_read(notification_ids=[notification_id])
         card = await notifications.card(link, notification_id)
         await _update_dm(inv, ui.notification_dm(card, state="read"))
 
@@ -75,18 +77,22 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         what, _, value = choice.partition(":")
         notification_id, ref = _parse(value)
         if what == ui.OVERFLOW_DELETE:
-            await services.astravue(link).notifications.delete(
-                notification_ids=[notification_id])
+            await services.astravue(link).notifications.delete(notification_ids=[notification_id])
             card = await notifications.card(link, notification_id)
             await _update_dm(inv, ui.notification_dm(card, state="deleted"))
         elif what == ui.OVERFLOW_MUTE and ref is not None:
             await notifications.mute_task(inv.team_id, inv.user_id, ref.task_id)
-            await inv.reply({"text": ":mute: Muted: no more notifications about this task. "
-                                     "Change it in `/astravue settings`."})
+            await inv.reply(
+                {
+                    "text": ":mute: Muted: no more notifications about this task. "
+                    "Change it in `/astravue settings`."
+                }
+            )
         elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
             await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
-            await inv.reply({"text": ":inbox_tray: This project's notifications will now "
-                                     "come in a digest."})
+            await inv.reply(
+                {"text": ":inbox_tray: This project's notifications will now come in a digest."}
+            )
         else:
             raise UserFacingError("That choice is no longer available on this message.")
 
@@ -112,13 +118,11 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         del inv  # "Done" only closes the modal
 
     async def home_section(link: LinkInfo) -> list[dict[str, Any]]:
-        return settings_ui.home_section(await notifications.prefs(link.team_id,
-                                                                  link.slack_user_id))
+        return settings_ui.home_section(await notifications.prefs(link.team_id, link.slack_user_id))
 
     app.action(Action.NOTIF_SELECT)(ack_only)
     on_action(app, services, Action.NOTIF_LIST, list_button)
-    for action in (Action.NOTIF_MARK_SELECTED, Action.NOTIF_MARK_ALL,
-                   Action.NOTIF_DELETE_SELECTED):
+    for action in (Action.NOTIF_MARK_SELECTED, Action.NOTIF_MARK_ALL, Action.NOTIF_DELETE_SELECTED):
         on_action(app, services, action, act_on_list)
     on_action(app, services, Action.NOTIF_MARK_READ, mark_read)
     on_action(app, services, Action.NOTIF_OVERFLOW, overflow)
@@ -143,16 +147,20 @@ async def _update_dm(inv: Invocation, payload: dict[str, Any]) -> None:
         await inv.reply(payload, replace=True)
         return
     container = inv.body.get("container") or {}
-    await inv.client.chat_update(channel=container.get("channel_id") or inv.channel_id,
-                                 ts=container.get("message_ts"), **payload)
+    await inv.client.chat_update(
+        channel=container.get("channel_id") or inv.channel_id,
+        ts=container.get("message_ts"),
+        **payload,
+    )
 
 
 def _parse(value: str) -> tuple[int, Any]:
     try:
         return ui.parse_notification_value(value)
     except ValueError:
-        raise UserFacingError("That button is out of date; run `/astravue notifications`."
-                              ) from None
+        raise UserFacingError(
+            "That button is out of date; run `/astravue notifications`."
+        ) from None
 
 
 def _picked(view: dict[str, Any]) -> list[int]:
@@ -166,9 +174,11 @@ def _picked(view: dict[str, Any]) -> list[int]:
 def read_settings(view: dict[str, Any]) -> settings_ui.NotificationPrefs:
     enabled = view_value(view, settings_ui.ENABLED_BLOCK, settings_ui.ENABLED_INPUT) or []
     options = view_value(view, settings_ui.OPTIONS_BLOCK, settings_ui.OPTIONS_INPUT) or []
-    modes = {kind: view_value(view, settings_ui.TYPE_BLOCK.format(kind),
-                              settings_ui.TYPE_INPUT) or "instant"
-             for kind, _ in settings_ui.TYPES}
+    modes = {
+        kind: view_value(view, settings_ui.TYPE_BLOCK.format(kind), settings_ui.TYPE_INPUT)
+        or "instant"
+        for kind, _ in settings_ui.TYPES
+    }
     return settings_ui.NotificationPrefs(
         enabled="on" in enabled,
         type_modes={kind: mode for kind, mode in modes.items() if mode != "instant"},
@@ -176,9 +186,11 @@ def read_settings(view: dict[str, Any]) -> settings_ui.NotificationPrefs:
         quiet_end=view_value(view, settings_ui.QUIET_END_BLOCK, settings_ui.QUIET_INPUT),
         skip_own_actions=settings_ui.SKIP_OWN in options,
         mark_read_on_delivery=settings_ui.MARK_READ in options,
-        timer_limit_minutes=_minutes(view_value(view, settings_ui.TIMER_LIMIT_BLOCK,
-                                                settings_ui.TIMER_LIMIT_INPUT)),
-        workday_end=view_value(view, settings_ui.WORKDAY_END_BLOCK, settings_ui.QUIET_INPUT))
+        timer_limit_minutes=_minutes(
+            view_value(view, settings_ui.TIMER_LIMIT_BLOCK, settings_ui.TIMER_LIMIT_INPUT)
+        ),
+        workday_end=view_value(view, settings_ui.WORKDAY_END_BLOCK, settings_ui.QUIET_INPUT),
+    )
 
 
 def _minutes(hours: Any) -> int:
@@ -198,10 +210,13 @@ def _minutes(hours: Any) -> int:
 def validate_settings(view: dict[str, Any]) -> dict[str, str]:
     prefs = read_settings(view)
     if prefs.timer_limit_minutes < 0:
-        return {settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, "
-                "e.g. 8 or 7.5 (0 turns the reminder off)."}
+        return {
+            settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, "
+            "e.g. 8 or 7.5 (0 turns the reminder off)."
+        }
     if bool(prefs.quiet_start) != bool(prefs.quiet_end):
-        missing = settings_ui.QUIET_END_BLOCK if prefs.quiet_start else \
-            settings_ui.QUIET_START_BLOCK
+        missing = (
+            settings_ui.QUIET_END_BLOCK if prefs.quiet_start else settings_ui.QUIET_START_BLOCK
+        )
         return {missing: "Set both the start and the end of quiet hours, or neither."}
     return {}

@@ -27,10 +27,13 @@ CONFIRM_PATH = "/oauth/astravue/confirm"
 CSRF_COOKIE_PREFIX = "astravue_confirm_"  # + the pending link's id: one cookie per page
 MAX_FORM_BYTES = 2048  # the confirmation form is three short fields
 # No caching, no framing (a framed "Link" button could be clickjacked), no referrer.
-_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                       "form-action 'self'; frame-ancestors 'none'"}
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'",
+}
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
@@ -43,9 +46,13 @@ def _page(kind: str) -> Response:
 
 def _parties(outcome: LinkOutcome) -> LinkParties:
     person = outcome.person
-    return LinkParties(slack_name=person.name or person.user_id, slack_user_id=person.user_id,
-                       workspace=person.workspace, astravue_name=outcome.name,
-                       astravue_email=outcome.email)
+    return LinkParties(
+        slack_name=person.name or person.user_id,
+        slack_user_id=person.user_id,
+        workspace=person.workspace,
+        astravue_name=outcome.name,
+        astravue_email=outcome.email,
+    )
 
 
 async def start(request: Request, services: ServiceContainer) -> Response:
@@ -60,9 +67,9 @@ async def start(request: Request, services: ServiceContainer) -> Response:
 async def callback(request: Request, services: ServiceContainer) -> Response:
     params = request.query_params
     try:
-        outcome = await services.linking.complete(state_value=params.get("state", ""),
-                                                  code=params.get("code"),
-                                                  error=params.get("error"))
+        outcome = await services.linking.complete(
+            state_value=params.get("state", ""), code=params.get("code"), error=params.get("error")
+        )
     except ScopeRetry as retry:  # Keycloak refused offline_access: ask again without it
         return RedirectResponse(retry.url, status_code=302, headers={"Cache-Control": "no-store"})
     except LinkError as exc:
@@ -75,13 +82,24 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
         return await _connected(services, outcome)
     await tell_in_slack(services, outcome, account_ui.link_waiting(outcome.name, outcome.email))
     held = outcome.held
-    response = _html(confirm_page(_parties(outcome), action=CONFIRM_PATH,
-                                  pending_id=held.pending_id, csrf_token=held.csrf_token,
-                                  expires_at=held.expires_at))
-    response.set_cookie(CSRF_COOKIE_PREFIX + held.pending_id, held.csrf_token,
-                        max_age=int(PENDING_TTL.total_seconds()), path="/oauth/astravue/",
-                        secure=services.runtime.settings.public_url.startswith("https://"),
-                        httponly=True, samesite="strict")
+    response = _html(
+        confirm_page(
+            _parties(outcome),
+            action=CONFIRM_PATH,
+            pending_id=held.pending_id,
+            csrf_token=held.csrf_token,
+            expires_at=held.expires_at,
+        )
+    )
+    response.set_cookie(
+        CSRF_COOKIE_PREFIX + held.pending_id,
+        held.csrf_token,
+        max_age=int(PENDING_TTL.total_seconds()),
+        path="/oauth/astravue/",
+        secure=services.runtime.settings.public_url.startswith("https://"),
+        httponly=True,
+        samesite="strict",
+    )
     return response
 
 
@@ -91,21 +109,25 @@ async def confirm(request: Request, services: ServiceContainer) -> Response:
     if form is None:
         return _page("invalid")
     pending_id, action = form.get("pending", ""), form.get("action")
-    cookie = (request.cookies.get(CSRF_COOKIE_PREFIX + pending_id)
-              if well_formed_token(pending_id) else None)
-    answer = {"link": services.linking.confirm, "cancel": services.linking.cancel}.get(
-        action or "")
+    cookie = (
+        request.cookies.get(CSRF_COOKIE_PREFIX + pending_id)
+        if well_formed_token(pending_id)
+        else None
+    )
+    answer = {"link": services.linking.confirm, "cancel": services.linking.cancel}.get(action or "")
     if answer is None:
         return _page("invalid")
     try:
-        outcome = await answer(pending_id=pending_id, form_token=form.get("csrf", ""),
-                               cookie_token=cookie)
+        outcome = await answer(
+            pending_id=pending_id, form_token=form.get("csrf", ""), cookie_token=cookie
+        )
     except LinkError as exc:
         log.info("connect confirmation refused: %s", exc)
         return _page(exc.kind)
     if action == "cancel":
-        await tell_in_slack(services, outcome,
-                            account_ui.link_cancelled(outcome.name, outcome.email))
+        await tell_in_slack(
+            services, outcome, account_ui.link_cancelled(outcome.name, outcome.email)
+        )
         response = _page("cancelled")
     else:
         response = await _connected(services, outcome)
@@ -114,9 +136,13 @@ async def confirm(request: Request, services: ServiceContainer) -> Response:
 
 
 async def _connected(services: ServiceContainer, outcome: LinkOutcome) -> Response:
-    await tell_in_slack(services, outcome,
-                        account_ui.connected(outcome.name, outcome.email, outcome.org_id,
-                                             session_only=outcome.session_only))
+    await tell_in_slack(
+        services,
+        outcome,
+        account_ui.connected(
+            outcome.name, outcome.email, outcome.org_id, session_only=outcome.session_only
+        ),
+    )
     return _html(connected_page(_parties(outcome)))
 
 
@@ -129,21 +155,24 @@ async def _small_form(request: Request) -> dict[str, str] | None:
         if len(body) > MAX_FORM_BYTES:
             return None
     try:
-        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, max_num_fields=5,
-                          strict_parsing=True)
+        pairs = parse_qsl(
+            body.decode("ascii"), keep_blank_values=True, max_num_fields=5, strict_parsing=True
+        )
     except (UnicodeDecodeError, ValueError):
         return None
     form = dict(pairs)
     return form if len(form) == len(pairs) else None
 
 
-async def tell_in_slack(services: ServiceContainer, outcome: LinkOutcome,
-                        payload: dict[str, Any]) -> None:
+async def tell_in_slack(
+    services: ServiceContainer, outcome: LinkOutcome, payload: dict[str, Any]
+) -> None:
     """Through the command's response_url while it lives, else as a DM."""
     if outcome.response_url:
         try:
             reply = await AsyncWebhookClient(outcome.response_url).send(
-                **payload, replace_original=True, response_type="ephemeral")
+                **payload, replace_original=True, response_type="ephemeral"
+            )
             if reply.status_code == 200:
                 return
             log.info("response_url refused the confirmation (%s); sending a DM", reply.status_code)
@@ -152,5 +181,6 @@ async def tell_in_slack(services: ServiceContainer, outcome: LinkOutcome,
     try:
         await services.runtime.slack.chat_postMessage(channel=outcome.slack_user_id, **payload)
     except Exception:
-        log.exception("could not confirm the connection to %s/%s", outcome.team_id,
-                      outcome.slack_user_id)
+        log.exception(
+            "could not confirm the connection to %s/%s", outcome.team_id, outcome.slack_user_id
+        )

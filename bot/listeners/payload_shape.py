@@ -28,31 +28,68 @@ _TEXT_OR_NULL: _Types = (str, type(None))  # e.g. an empty optional text input's
 
 # Top-level fields, checked when present.
 _TOP: dict[str, _Types] = {
-    "type": _TEXT, "token": _TEXT, "team": _ID, "user": _ID, "channel": _ID,
-    "enterprise": _ID, "event": _OBJECT, "actions": _LIST, "view": _OBJECT,
-    "container": _OBJECT, "message": _OBJECT, "authorizations": _LIST,
-    "response_url": _TEXT, "response_urls": _LIST, "trigger_id": _TEXT, "callback_id": _TEXT,
-    "action_id": _TEXT, "block_id": _TEXT, "value": _TEXT, "command": _TEXT, "text": _TEXT,
-    "team_id": _TEXT, "user_id": _TEXT, "channel_id": _TEXT, "api_app_id": _TEXT,
-    "event_id": _TEXT, "state": _OBJECT,
+    "type": _TEXT,
+    "token": _TEXT,
+    "team": _ID,
+    "user": _ID,
+    "channel": _ID,
+    "enterprise": _ID,
+    "event": _OBJECT,
+    "actions": _LIST,
+    "view": _OBJECT,
+    "container": _OBJECT,
+    "message": _OBJECT,
+    "authorizations": _LIST,
+    "response_url": _TEXT,
+    "response_urls": _LIST,
+    "trigger_id": _TEXT,
+    "callback_id": _TEXT,
+    "action_id": _TEXT,
+    "block_id": _TEXT,
+    "value": _TEXT,
+    "command": _TEXT,
+    "text": _TEXT,
+    "team_id": _TEXT,
+    "user_id": _TEXT,
+    "channel_id": _TEXT,
+    "api_app_id": _TEXT,
+    "event_id": _TEXT,
+    "state": _OBJECT,
 }
 _VIEW: dict[str, _Types] = {
-    "id": _TEXT, "type": _TEXT, "callback_id": _TEXT, "private_metadata": _TEXT,
-    "hash": _TEXT, "blocks": _LIST, "state": _OBJECT, "root_view_id": _TEXT_OR_NULL,
+    "id": _TEXT,
+    "type": _TEXT,
+    "callback_id": _TEXT,
+    "private_metadata": _TEXT,
+    "hash": _TEXT,
+    "blocks": _LIST,
+    "state": _OBJECT,
+    "root_view_id": _TEXT_OR_NULL,
     "previous_view_id": _TEXT_OR_NULL,
 }
 # One block_actions action, or one input's submitted value in view.state.values.
 _ACTION: dict[str, _Types] = {
-    "action_id": _TEXT, "block_id": _TEXT, "type": _TEXT, "value": _TEXT_OR_NULL,
-    "selected_option": (dict, type(None)), "selected_options": _LIST,
-    "selected_date": _TEXT_OR_NULL, "selected_time": _TEXT_OR_NULL,
-    "selected_user": _TEXT_OR_NULL, "selected_users": _LIST,
-    "selected_conversation": _TEXT_OR_NULL, "selected_channel": _TEXT_OR_NULL,
+    "action_id": _TEXT,
+    "block_id": _TEXT,
+    "type": _TEXT,
+    "value": _TEXT_OR_NULL,
+    "selected_option": (dict, type(None)),
+    "selected_options": _LIST,
+    "selected_date": _TEXT_OR_NULL,
+    "selected_time": _TEXT_OR_NULL,
+    "selected_user": _TEXT_OR_NULL,
+    "selected_users": _LIST,
+    "selected_conversation": _TEXT_OR_NULL,
+    "selected_channel": _TEXT_OR_NULL,
 }
 _KINDS: dict[str, tuple[str, ...]] = {  # what each payload type cannot do without
-    "block_actions": ("actions",), "view_submission": ("view",), "view_closed": ("view",),
-    "event_callback": ("event",), "message_action": ("callback_id",),
-    "shortcut": ("callback_id",), "block_suggestion": ("action_id",),
+    "block_actions": ("actions",),
+    "view_submission": ("view",),
+    "view_closed": ("view",),
+    "event_callback": ("event",),
+    "message_action": ("callback_id",),
+    "shortcut": ("callback_id",),
+    "block_suggestion": ("action_id",),
 }
 
 
@@ -68,8 +105,9 @@ def check_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
         raise MalformedBody("the body is not UTF-8") from None
     media = (content_type or "").split(";")[0].strip().lower()
     if media not in (FORM, JSON):
-        raise MalformedBody(f"unsupported content type {media or 'none'!r}: "
-                            f"Slack sends {FORM} or {JSON}")
+        raise MalformedBody(
+            f"unsupported content type {media or 'none'!r}: Slack sends {FORM} or {JSON}"
+        )
     if not text:
         raise MalformedBody("the body is empty")
     if media == JSON or text.startswith("{"):  # how Bolt decides the body is JSON
@@ -98,9 +136,12 @@ def _json(text: str, where: str) -> Any:
 def _check_depth(payload: dict[str, Any]) -> None:
     level: list[Any] = [payload]
     for _ in range(MAX_DEPTH):
-        level = [child for node in level
-                 for child in (node.values() if isinstance(node, dict) else node)
-                 if isinstance(child, dict | list)]
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
         if not level:
             return
     raise MalformedBody(f"the payload nests deeper than {MAX_DEPTH} levels")

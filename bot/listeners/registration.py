@@ -31,15 +31,27 @@ def requiring_link(handler: LazyHandler) -> LazyHandler:
     return run
 
 
-def on_action(app: AsyncApp, services: ServiceContainer, action_id: str, handler: LazyHandler,
-              *, needs_link: bool = True) -> None:
+def on_action(
+    app: AsyncApp,
+    services: ServiceContainer,
+    action_id: str,
+    handler: LazyHandler,
+    *,
+    needs_link: bool = True,
+) -> None:
     lazy = requiring_link(handler) if needs_link else handler
     app.action(action_id)(ack=ack_only, lazy=[safe_lazy(services, lazy)])
 
 
-def on_view(app: AsyncApp, services: ServiceContainer, callback_id: str, handler: LazyHandler,
-            *, validate: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-            needs_link: bool = True) -> None:
+def on_view(
+    app: AsyncApp,
+    services: ServiceContainer,
+    callback_id: str,
+    handler: LazyHandler,
+    *,
+    validate: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+    needs_link: bool = True,
+) -> None:
     """A view submission: `validate(view)` runs in the ack (no I/O) and returns field errors
     keyed by block id, shown inline; otherwise the modal closes and `handler` runs lazily."""
 
@@ -96,7 +108,8 @@ def view_value(view: dict[str, Any], block_id: str, action_id: str) -> Any:
 def view_initial(view: dict[str, Any], block_id: str) -> Any:
     """What an input showed when the form opened, in `view_value`'s terms."""
     block: dict[str, Any] = next(
-        (b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {})
+        (b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {}
+    )
     return _element_value(block.get("element") or {}, initial=True)
 
 
@@ -104,5 +117,4 @@ def edited(view: dict[str, Any], block_id: str, action_id: str) -> bool:
     """Whether the user changed this input. An edit form changes only these fields: one the
     user left alone keeps its stored value, even where the form shows it rounded (a day
     for an instant, minutes for seconds, the start of a long text)."""
-    return (view_value(view, block_id, action_id) or None) != (
-        view_initial(view, block_id) or None)
+    return (view_value(view, block_id, action_id) or None) != (view_initial(view, block_id) or None)

@@ -39,8 +39,9 @@ async def read_slack_body(request: Request, signing_secret: str) -> bytes | Resp
             body = await read_body(request)
         except BodyTooLarge:
             log.warning("refused a Slack request over %d bytes", MAX_BODY_BYTES)
-            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"},
-                                status_code=413)
+            return JSONResponse(
+                {"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413
+            )
         rejection = verify_slack_request(body, request.headers, signing_secret)
     if rejection:
         log.warning("rejected Slack request: %s", rejection)

@@ -26,17 +26,22 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, settings: Settings) -> None:
-    policy = ResponseUrlPolicy.from_settings(settings.slack_api_url,
-                                             settings.slack_response_url_prefixes)
+    policy = ResponseUrlPolicy.from_settings(
+        settings.slack_api_url, settings.slack_response_url_prefixes
+    )
 
     @app.middleware
-    async def drop_foreign_response_urls(req: AsyncBoltRequest, context: AsyncBoltContext,
-                                         next: Callable[[], Awaitable[BoltResponse]]
-                                         ) -> BoltResponse | None:
+    async def drop_foreign_response_urls(
+        req: AsyncBoltRequest,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
         foreign = foreign_response_urls(req.body, policy)
         if foreign:
-            log.warning("ignored a response_url outside the allow-list (host %s); answering "
-                        "without it", ", ".join(sorted({host_of(url) for url in foreign})))
+            log.warning(
+                "ignored a response_url outside the allow-list (host %s); answering without it",
+                ", ".join(sorted({host_of(url) for url in foreign})),
+            )
             _drop(req, context, policy)
         return await next()
 
@@ -53,8 +58,9 @@ def _drop(req: AsyncBoltRequest, context: AsyncBoltContext, policy: ResponseUrlP
     if not policy.allows(body.get("response_url")):
         body.pop("response_url", None)
     if "response_urls" in body:
-        body["response_urls"] = [item for item in body["response_urls"]
-                                 if policy.allows(item.get("response_url"))]
+        body["response_urls"] = [
+            item for item in body["response_urls"] if policy.allows(item.get("response_url"))
+        ]
     for key in ("response_url", "respond"):
         context.pop(key, None)
     if req.mode == "http":  # lazy listeners get a copy parsed again from the raw body

@@ -26,86 +26,218 @@ class CommandSpec:
 
 
 GRAMMAR: tuple[CommandSpec, ...] = (
-    CommandSpec("help", "help [topic]", "Show commands, or one area: tasks, timers, "
-                "notifications, spaces, account", "Account", ("?", "h"), needs_link=False),
-    CommandSpec("connect", "connect", "Connect your Astravue account", "Account",
-                ("login", "signin", "link"), needs_link=False),
-    CommandSpec("disconnect", "disconnect", "Disconnect your Astravue account", "Account",
-                ("logout", "signout", "unlink"), needs_link=False),
-    CommandSpec("whoami", "whoami", "Show the Astravue account and organisation you use",
-                "Account", ("me",), needs_link=False),
-    CommandSpec("doctor", "doctor", "Check your connection and what to fix", "Account",
-                ("debug", "check"), needs_link=False),
-    CommandSpec("org", "org [id]", "Set the Astravue organisation you work in", "Account",
-                ("organisation", "organization")),
+    CommandSpec(
+        "help",
+        "help [topic]",
+        "Show commands, or one area: tasks, timers, notifications, spaces, account",
+        "Account",
+        ("?", "h"),
+        needs_link=False,
+    ),
+    CommandSpec(
+        "connect",
+        "connect",
+        "Connect your Astravue account",
+        "Account",
+        ("login", "signin", "link"),
+        needs_link=False,
+    ),
+    CommandSpec(
+        "disconnect",
+        "disconnect",
+        "Disconnect your Astravue account",
+        "Account",
+        ("logout", "signout", "unlink"),
+        needs_link=False,
+    ),
+    CommandSpec(
+        "whoami",
+        "whoami",
+        "Show the Astravue account and organisation you use",
+        "Account",
+        ("me",),
+        needs_link=False,
+    ),
+    CommandSpec(
+        "doctor",
+        "doctor",
+        "Check your connection and what to fix",
+        "Account",
+        ("debug", "check"),
+        needs_link=False,
+    ),
+    CommandSpec(
+        "org",
+        "org [id]",
+        "Set the Astravue organisation you work in",
+        "Account",
+        ("organisation", "organization"),
+    ),
     CommandSpec("task", "task", "Open the new-task form", "Tasks", ("t", "tasks")),
-    CommandSpec("task new", "task new <title> [#project] [@person] [date] [p1-p4] [+tag]",
-                "Create a task, with a preview first", "Tasks", ("add", "create")),
-    CommandSpec("task list", "task list [personal|#project] [overdue|today|week]",
-                "List tasks", "Tasks", ("ls",)),
+    CommandSpec(
+        "task new",
+        "task new <title> [#project] [@person] [date] [p1-p4] [+tag]",
+        "Create a task, with a preview first",
+        "Tasks",
+        ("add", "create"),
+    ),
+    CommandSpec(
+        "task list",
+        "task list [personal|#project] [overdue|today|week]",
+        "List tasks",
+        "Tasks",
+        ("ls",),
+    ),
     CommandSpec("task show", "task show <id|url>", "Show a task card", "Tasks", ("view", "open")),
     CommandSpec("task search", "task search <text>", "Search tasks", "Tasks", ("find",)),
-    CommandSpec("task done", "task done <id|url>", "Complete a task", "Tasks",
-                ("complete", "close")),
+    CommandSpec(
+        "task done", "task done <id|url>", "Complete a task", "Tasks", ("complete", "close")
+    ),
     CommandSpec("task edit", "task edit <id|url>", "Edit a task in a form", "Tasks", ("update",)),
     CommandSpec("task assign", "task assign <id|url> <@person|me>", "Assign a task", "Tasks"),
     CommandSpec("task due", "task due <id|url> <date>", "Set a due date", "Tasks"),
-    CommandSpec("task delete", "task delete <id|url>", "Delete a task (asks first)", "Tasks",
-                ("rm", "remove")),
-    CommandSpec("todo", "todo <text> [date]", "Create a personal task, with a preview first",
-                "Tasks"),
-    CommandSpec("my", "my [overdue|today|week]", "Your agenda: overdue, today, upcoming",
-                "Tasks", ("agenda",)),
+    CommandSpec(
+        "task delete",
+        "task delete <id|url>",
+        "Delete a task (asks first)",
+        "Tasks",
+        ("rm", "remove"),
+    ),
+    CommandSpec(
+        "todo", "todo <text> [date]", "Create a personal task, with a preview first", "Tasks"
+    ),
+    CommandSpec(
+        "my",
+        "my [overdue|today|week]",
+        "Your agenda: overdue, today, upcoming",
+        "Tasks",
+        ("agenda",),
+    ),
     CommandSpec("timer", "timer", "Show the running timer", "Timers and time"),
-    CommandSpec("timer start", "timer start [<id|url>|<text>]", "Start a timer (no task: pick one)",
-                "Timers and time", ("go", "begin")),
-    CommandSpec("timer stop", "timer stop", "Stop the running timer", "Timers and time",
-                ("end",)),
-    CommandSpec("timer status", "timer status", "Show the running timer", "Timers and time",
-                ("st",)),
-    CommandSpec("timer switch", "timer switch <id|url>", "Stop the running timer, start another",
-                "Timers and time", ("sw",)),
-    CommandSpec("log", "log <1h30|90m|09:00-10:30> <task> [date] [note]", "Log time on a task",
-                "Timers and time", ("track",)),
-    CommandSpec("time", "time [today|week|month|<task>]",
-                "Your time entries (all, or on one task), with edit and delete",
-                "Timers and time", ("entries",)),
-    CommandSpec("timesheet", "timesheet [#project] [week|month]", "Timesheets and summaries",
-                "Timers and time", ("report",)),
-    CommandSpec("notifications", "notifications [unread|all]",
-                "Your Astravue notifications, to mark read or delete", "Notifications",
-                ("notifs", "inbox", "n")),
-    CommandSpec("settings", "settings", "Notification and timer settings", "Notifications",
-                ("prefs", "preferences")),
+    CommandSpec(
+        "timer start",
+        "timer start [<id|url>|<text>]",
+        "Start a timer (no task: pick one)",
+        "Timers and time",
+        ("go", "begin"),
+    ),
+    CommandSpec("timer stop", "timer stop", "Stop the running timer", "Timers and time", ("end",)),
+    CommandSpec(
+        "timer status", "timer status", "Show the running timer", "Timers and time", ("st",)
+    ),
+    CommandSpec(
+        "timer switch",
+        "timer switch <id|url>",
+        "Stop the running timer, start another",
+        "Timers and time",
+        ("sw",),
+    ),
+    CommandSpec(
+        "log",
+        "log <1h30|90m|09:00-10:30> <task> [date] [note]",
+        "Log time on a task",
+        "Timers and time",
+        ("track",),
+    ),
+    CommandSpec(
+        "time",
+        "time [today|week|month|<task>]",
+        "Your time entries (all, or on one task), with edit and delete",
+        "Timers and time",
+        ("entries",),
+    ),
+    CommandSpec(
+        "timesheet",
+        "timesheet [#project] [week|month]",
+        "Timesheets and summaries",
+        "Timers and time",
+        ("report",),
+    ),
+    CommandSpec(
+        "notifications",
+        "notifications [unread|all]",
+        "Your Astravue notifications, to mark read or delete",
+        "Notifications",
+        ("notifs", "inbox", "n"),
+    ),
+    CommandSpec(
+        "settings",
+        "settings",
+        "Notification and timer settings",
+        "Notifications",
+        ("prefs", "preferences"),
+    ),
     CommandSpec("spaces", "spaces", "List spaces", "Spaces and projects"),
     CommandSpec("space", "space", "List spaces", "Spaces and projects"),
-    CommandSpec("space new", "space new [name]", "Create a space", "Spaces and projects",
-                ("add", "create")),
+    CommandSpec(
+        "space new", "space new [name]", "Create a space", "Spaces and projects", ("add", "create")
+    ),
     CommandSpec("space edit", "space edit <name|id>", "Edit a space", "Spaces and projects"),
-    CommandSpec("space delete", "space delete <name|id>", "Delete a space (asks first)",
-                "Spaces and projects", ("rm", "remove")),
+    CommandSpec(
+        "space delete",
+        "space delete <name|id>",
+        "Delete a space (asks first)",
+        "Spaces and projects",
+        ("rm", "remove"),
+    ),
     CommandSpec("projects", "projects [space]", "List projects", "Spaces and projects"),
     CommandSpec("project", "project", "List projects", "Spaces and projects"),
-    CommandSpec("project new", "project new [space]", "Create a project", "Spaces and projects",
-                ("add", "create")),
-    CommandSpec("project show", "project show <#project|id>", "Show a project",
-                "Spaces and projects", ("view",)),
-    CommandSpec("project edit", "project edit <#project|id>", "Edit a project",
-                "Spaces and projects"),
-    CommandSpec("project delete", "project delete <#project|id>", "Delete a project (asks first)",
-                "Spaces and projects", ("rm", "remove")),
+    CommandSpec(
+        "project new",
+        "project new [space]",
+        "Create a project",
+        "Spaces and projects",
+        ("add", "create"),
+    ),
+    CommandSpec(
+        "project show",
+        "project show <#project|id>",
+        "Show a project",
+        "Spaces and projects",
+        ("view",),
+    ),
+    CommandSpec(
+        "project edit", "project edit <#project|id>", "Edit a project", "Spaces and projects"
+    ),
+    CommandSpec(
+        "project delete",
+        "project delete <#project|id>",
+        "Delete a project (asks first)",
+        "Spaces and projects",
+        ("rm", "remove"),
+    ),
 )
 
 HELP_TOPICS = {
-    "account": "Account", "connect": "Account", "tasks": "Tasks", "task": "Tasks",
-    "timers": "Timers and time", "timer": "Timers and time", "time": "Timers and time",
-    "log": "Timers and time", "notifications": "Notifications", "settings": "Notifications",
-    "spaces": "Spaces and projects", "projects": "Spaces and projects",
+    "account": "Account",
+    "connect": "Account",
+    "tasks": "Tasks",
+    "task": "Tasks",
+    "timers": "Timers and time",
+    "timer": "Timers and time",
+    "time": "Timers and time",
+    "log": "Timers and time",
+    "notifications": "Notifications",
+    "settings": "Notifications",
+    "spaces": "Spaces and projects",
+    "projects": "Spaces and projects",
 }
 
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
-                         "\u2019": "'", "\u201a": "'", "\u2014": "--", "\u2013": "-",
-                         "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2014": "--",
+        "\u2013": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
+)
 _SHARE = re.compile(r"(?:^|\s)--share(?=\s|$)")
 
 
@@ -183,8 +315,10 @@ class CommandRegistry:
             if parent == prefix:
                 for candidate in (last, *spec.aliases):
                     names[candidate] = spec.path
-        scored = sorted(((difflib.SequenceMatcher(None, word, name).ratio(), name)
-                         for name in names), reverse=True)
+        scored = sorted(
+            ((difflib.SequenceMatcher(None, word, name).ratio(), name) for name in names),
+            reverse=True,
+        )
         if not scored or scored[0][0] < SUGGEST_CUTOFF:
             return ()
         best = scored[0][0]  # only the best tier: "conect" is connect, not disconnect

@@ -42,8 +42,12 @@ class Invocation:
 
     @property
     def team_id(self) -> str:
-        return str(self.context.team_id or self.body.get("team_id") or
-                   (self.body.get("team") or {}).get("id") or "")
+        return str(
+            self.context.team_id
+            or self.body.get("team_id")
+            or (self.body.get("team") or {}).get("id")
+            or ""
+        )
 
     @property
     def user_id(self) -> str:
@@ -60,9 +64,13 @@ class Invocation:
     @property
     def ids(self) -> str:
         """For log lines: team, user and the action, callback or command."""
-        what = (self.body.get("command") or (self.body.get("view") or {}).get("callback_id")
-                or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
-                or self.body.get("callback_id") or (self.body.get("event") or {}).get("type"))
+        what = (
+            self.body.get("command")
+            or (self.body.get("view") or {}).get("callback_id")
+            or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
+            or self.body.get("callback_id")
+            or (self.body.get("event") or {}).get("type")
+        )
         return f"team={self.team_id} user={self.user_id} what={what}"
 
     async def link(self) -> LinkInfo:
@@ -77,21 +85,26 @@ class Invocation:
         """The clicked message may be rewritten for this user (bot.listeners.audience)."""
         return audience.may_replace(self.body, self.user_id)
 
-    async def reply(self, payload: dict[str, Any], *, replace: bool = False,
-                    share: bool = False) -> None:
+    async def reply(
+        self, payload: dict[str, Any], *, replace: bool = False, share: bool = False
+    ) -> None:
         """Answer the user: through the response_url when there is one, else ephemerally in
         the channel, else as a DM (App Home clicks have neither). `replace` rewrites the
         clicked message only when `may_replace`; otherwise the answer is the user's alone.
         A shared message records its author, so only they can rewrite it later."""
         if replace and not self.may_replace:
-            log.info("%s: not rewriting a message someone else shared; answering privately",
-                     self.ids)
+            log.info(
+                "%s: not rewriting a message someone else shared; answering privately", self.ids
+            )
             replace = share = False
         if self.respond is not None and self.context.response_url:
             author = self.user_id if share else audience.author_of(self.body) if replace else None
-            await self.respond(**payload, replace_original=replace,
-                               response_type="in_channel" if share else "ephemeral",
-                               metadata=audience.shared_by(author) if author else None)
+            await self.respond(
+                **payload,
+                replace_original=replace,
+                response_type="in_channel" if share else "ephemeral",
+                metadata=audience.shared_by(author) if author else None,
+            )
             return
         await self.tell_privately(payload, self.channel_id)
 
@@ -100,8 +113,7 @@ class Invocation:
         (e.g. the app is not in that channel)."""
         if channel and not channel.startswith("D"):
             try:
-                await self.client.chat_postEphemeral(channel=channel, user=self.user_id,
-                                                     **payload)
+                await self.client.chat_postEphemeral(channel=channel, user=self.user_id, **payload)
                 return
             except SlackApiError as exc:
                 log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
@@ -113,22 +125,29 @@ class Invocation:
         click in a shared message would otherwise turn it into "Connected as ..."."""
         keep = audience.only_clicker_sees(self.body)
         url = await self.services.linking.begin(
-            team_id=self.team_id, slack_user_id=self.user_id, channel_id=self.channel_id,
-            response_url=self.context.response_url if keep else None)
+            team_id=self.team_id,
+            slack_user_id=self.user_id,
+            channel_id=self.channel_id,
+            response_url=self.context.response_url if keep else None,
+        )
         await self.reply(connect_prompt(url))
 
 
 LazyHandler = Callable[[Invocation], Awaitable[None]]
 
 
-def safe_lazy(services: ServiceContainer, handler: LazyHandler
-              ) -> Callable[..., Awaitable[None]]:
+def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[..., Awaitable[None]]:
     """Wrap a handler as a Bolt lazy function that never loses an error."""
 
-    async def run(body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient,
-                  respond: AsyncRespond) -> None:
-        inv = Invocation(services=services, client=client, body=body, context=context,
-                         respond=respond)
+    async def run(
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        inv = Invocation(
+            services=services, client=client, body=body, context=context, respond=respond
+        )
         task = asyncio.current_task()
         in_flight = services.runtime.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task

@@ -56,14 +56,18 @@ def read_project_form(view: dict[str, Any]) -> ui.ProjectFields:
         return view_value(view, block, VALUE)
 
     return ui.ProjectFields(
-        name=str(value(ui.NAME) or "").strip(), description=value(ui.DESCRIPTION) or None,
-        status=value(ui.STATUS), priority=value(ui.PRIORITY), health=value(ui.HEALTH),
-        start=_day(value(ui.START)), end=_day(value(ui.END)),
-        budget=_number(value(ui.BUDGET)))
+        name=str(value(ui.NAME) or "").strip(),
+        description=value(ui.DESCRIPTION) or None,
+        status=value(ui.STATUS),
+        priority=value(ui.PRIORITY),
+        health=value(ui.HEALTH),
+        start=_day(value(ui.START)),
+        end=_day(value(ui.END)),
+        budget=_number(value(ui.BUDGET)),
+    )
 
 
-def _changed(view: dict[str, Any], meta: dict[str, Any], blocks: tuple[str, ...]
-             ) -> list[str]:
+def _changed(view: dict[str, Any], meta: dict[str, Any], blocks: tuple[str, ...]) -> list[str]:
     """The inputs the user changed, with those changed before a refusal reopened the form."""
     return sorted({b for b in blocks if edited(view, b, VALUE)} | set(meta.get("e") or ()))
 
@@ -81,8 +85,10 @@ def validate_project_form(view: dict[str, Any]) -> dict[str, str]:
         errors[ui.NAME] = "Give the project a name."
     if fields.start and fields.end and fields.end < fields.start:
         errors[ui.END] = "The end date can't be before the start date."
-    if metadata(view).get("p") is None and not str(
-            view_value(view, ui.SPACE, VALUE) or "").isdecimal():
+    if (
+        metadata(view).get("p") is None
+        and not str(view_value(view, ui.SPACE, VALUE) or "").isdecimal()
+    ):
         errors[ui.SPACE] = "Choose the space the project belongs to."
     return errors
 
@@ -104,27 +110,31 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if _from_message(inv) and inv.context.response_url:
             await inv.reply(ui.gone(what), replace=True)
             return
-        raise UserFacingError(f"That {what} no longer exists in Astravue (or you can't see "
-                              "it). `/astravue spaces` lists what's there.")
+        raise UserFacingError(
+            f"That {what} no longer exists in Astravue (or you can't see "
+            "it). `/astravue spaces` lists what's there."
+        )
 
-    async def guarded(inv: Invocation, what: str, action: str | None,
-                      work: Callable[[], Awaitable[None]]) -> None:
+    async def guarded(
+        inv: Invocation, what: str, action: str | None, work: Callable[[], Awaitable[None]]
+    ) -> None:
         """Astravue's 403 and 404 in words: who may do `action`, or that the item is gone."""
         try:
             await work()
         except Forbidden as exc:
-            raise (UserFacingError(ui.forbidden(action, exc.message)) if action else exc
-                   ) from None
+            raise (UserFacingError(ui.forbidden(action, exc.message)) if action else exc) from None
         except NotFound:
             await gone(inv, what)
 
-    async def open_modal(inv: Invocation, title: str, what: str, action: str | None,
-                         build: Build) -> None:
+    async def open_modal(
+        inv: Invocation, title: str, what: str, action: str | None, build: Build
+    ) -> None:
         """A loading view at once (a trigger_id lives 3 s), then the real one; if building
         it fails, the modal says why."""
         if not inv.trigger_id:
-            raise UserFacingError("Slack didn't give me a way to open a form here; run the "
-                                  "command again.")
+            raise UserFacingError(
+                "Slack didn't give me a way to open a form here; run the command again."
+            )
         opened = await inv.client.views_open(trigger_id=inv.trigger_id, view=loading_view(title))
         view: dict[str, Any] | None = None
 
@@ -135,12 +145,20 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         try:
             await guarded(inv, what, action, work)
         except (AstravueError, UserFacingError) as exc:
-            view = modal(title, [section(f":warning: {describe(exc)}")],
-                         callback_id=Callback.LOADING)
+            view = modal(
+                title, [section(f":warning: {describe(exc)}")], callback_id=Callback.LOADING
+            )
         if view is None:  # gone: say so in the modal too
-            view = modal(title, [section(f":wastebasket: That {what} no longer exists in "
-                                         "Astravue (or you can't see it).")],
-                         callback_id=Callback.LOADING)
+            view = modal(
+                title,
+                [
+                    section(
+                        f":wastebasket: That {what} no longer exists in "
+                        "Astravue (or you can't see it)."
+                    )
+                ],
+                callback_id=Callback.LOADING,
+            )
         await inv.client.views_update(view_id=opened["view"]["id"], view=view)
 
     # -- finding by name or id ------------------------------------------------------------
@@ -148,39 +166,58 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def one_space(inv: Invocation, link: LinkInfo, word: str, verb: str) -> int | None:
         """The space `word` names; several: a pick list is shown and None returned."""
         if not word:
-            raise UserFacingError(f"Which space? e.g. `/astravue space {verb} Engineering`; "
-                                  "`/astravue spaces` lists them.")
+            raise UserFacingError(
+                f"Which space? e.g. `/astravue space {verb} Engineering`; "
+                "`/astravue spaces` lists them."
+            )
         found = await spaces.match_spaces(link, word)
         if len(found) == 1:
             return found[0].space_id
         if not found:
-            raise UserFacingError(f"No space matches “{escape(word[:80])}”. `/astravue spaces` "
-                                  "lists them.")
-        await inv.reply(ui.pick_list("space", word, verb,
-                                     [(s.space_name, str(s.space_id)) for s in found]))
+            raise UserFacingError(
+                f"No space matches “{escape(word[:80])}”. `/astravue spaces` lists them."
+            )
+        await inv.reply(
+            ui.pick_list("space", word, verb, [(s.space_name, str(s.space_id)) for s in found])
+        )
         return None
 
-    async def one_project(inv: Invocation, link: LinkInfo, word: str, verb: str
-                          ) -> tuple[int, int] | None:
+    async def one_project(
+        inv: Invocation, link: LinkInfo, word: str, verb: str
+    ) -> tuple[int, int] | None:
         if not word:
-            raise UserFacingError(f"Which project? e.g. `/astravue project {verb} #Website`; "
-                                  "`/astravue projects` lists them.")
+            raise UserFacingError(
+                f"Which project? e.g. `/astravue project {verb} #Website`; "
+                "`/astravue projects` lists them."
+            )
         found = await spaces.match_projects(link, word)
         if len(found) == 1:
             return found[0].space_id, found[0].project_id
         if not found:
-            raise UserFacingError(f"No project matches “{escape(word[:80])}”. "
-                                  "`/astravue projects` lists them.")
-        await inv.reply(ui.pick_list("project", word, verb, [
-            (p.label, ui.project_value(p.space_id, p.project_id)) for p in found]))
+            raise UserFacingError(
+                f"No project matches “{escape(word[:80])}”. `/astravue projects` lists them."
+            )
+        await inv.reply(
+            ui.pick_list(
+                "project",
+                word,
+                verb,
+                [(p.label, ui.project_value(p.space_id, p.project_id)) for p in found],
+            )
+        )
         return None
 
     # -- what each verb does, once it knows the id ------------------------------------------
 
-    async def list_projects(inv: Invocation, link: LinkInfo, space_id: int | None,
-                            share: bool = False) -> None:
-        rows = [(o.space, p) for o in await spaces.overview(link) for p in o.projects
-                if space_id is None or o.space.space_id == space_id]
+    async def list_projects(
+        inv: Invocation, link: LinkInfo, space_id: int | None, share: bool = False
+    ) -> None:
+        rows = [
+            (o.space, p)
+            for o in await spaces.overview(link)
+            for p in o.projects
+            if space_id is None or o.space.space_id == space_id
+        ]
         title = "Projects"
         if space_id is not None:
             space = await spaces.space(link, space_id)
@@ -190,8 +227,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def edit_space(inv: Invocation, link: LinkInfo, space_id: int) -> None:
         async def build() -> dict[str, Any]:
             space = await spaces.space(link, space_id)
-            return ui.space_form(space, metadata=json.dumps({"s": space_id,
-                                                            "c": inv.channel_id}))
+            return ui.space_form(space, metadata=json.dumps({"s": space_id, "c": inv.channel_id}))
 
         await open_modal(inv, "Edit space", "space", "edit this space", build)
 
@@ -200,26 +236,31 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             loss = await spaces.space_loss(link, space_id)
             losses = ui.space_losses([p.project_name for p in loss.projects], loss.tasks)
             meta = {"s": space_id, "n": loss.space.space_name, "c": inv.channel_id}
-            return ui.delete_form("space", loss.space.space_name, losses,
-                                  metadata=json.dumps(meta))
+            return ui.delete_form("space", loss.space.space_name, losses, metadata=json.dumps(meta))
 
         await open_modal(inv, "Delete space?", "space", "delete this space", build)
 
     async def new_project(inv: Invocation, link: LinkInfo, space_id: int | None) -> None:
         async def build() -> dict[str, Any]:
             choices = [(s.space_name, str(s.space_id)) for s in await spaces.spaces(link)]
-            return ui.project_form(ui.ProjectFields(name=""), editing=False, spaces=choices,
-                                   space=str(space_id) if space_id else None,
-                                   metadata=json.dumps({"c": inv.channel_id}))
+            return ui.project_form(
+                ui.ProjectFields(name=""),
+                editing=False,
+                spaces=choices,
+                space=str(space_id) if space_id else None,
+                metadata=json.dumps({"c": inv.channel_id}),
+            )
 
         await open_modal(inv, "New project", "space", "create projects in this space", build)
 
-    async def show_project(inv: Invocation, link: LinkInfo, ids: tuple[int, int],
-                           share: bool = False) -> None:
+    async def show_project(
+        inv: Invocation, link: LinkInfo, ids: tuple[int, int], share: bool = False
+    ) -> None:
         async def work() -> None:
             seen = await spaces.project(link, *ids)
-            card = ui.project_card(seen.project, seen.space, open_tasks=seen.open_tasks,
-                                   tasks=len(seen.tasks))
+            card = ui.project_card(
+                seen.project, seen.space, open_tasks=seen.open_tasks, tasks=len(seen.tasks)
+            )
             await inv.reply(card, replace=_from_message(inv), share=share)
 
         await guarded(inv, "project", None, work)
@@ -229,11 +270,15 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             project = (await spaces.project(link, *ids)).project
             tz = await services.tasks.tz(link)
             fields = ui.ProjectFields(
-                name=project.project_name, description=project.description,
-                status=project.status, priority=project.priority, health=project.health,
+                name=project.project_name,
+                description=project.description,
+                status=project.status,
+                priority=project.priority,
+                health=project.health,
                 start=user_today(tz, project.start_date) if project.start_date else None,
                 end=user_today(tz, project.end_date) if project.end_date else None,
-                budget=project.budget)
+                budget=project.budget,
+            )
             meta = {"s": ids[0], "p": ids[1], "c": inv.channel_id}
             return ui.project_form(fields, editing=True, metadata=json.dumps(meta))
 
@@ -243,26 +288,32 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         async def build() -> dict[str, Any]:
             seen = await spaces.project(link, *ids)
             losses = ui.project_losses(seen.space.space_name, len(seen.tasks), seen.open_tasks)
-            meta = {"s": ids[0], "p": ids[1], "n": seen.project.project_name,
-                    "c": inv.channel_id}
-            return ui.delete_form("project", seen.project.project_name, losses,
-                                  metadata=json.dumps(meta))
+            meta = {"s": ids[0], "p": ids[1], "n": seen.project.project_name, "c": inv.channel_id}
+            return ui.delete_form(
+                "project", seen.project.project_name, losses, metadata=json.dumps(meta)
+            )
 
         await open_modal(inv, "Delete project?", "project", "delete this project", build)
 
     space_verbs: dict[str, Callable[[Invocation, LinkInfo, int], Awaitable[None]]] = {
-        "projects": list_projects, "newproject": new_project, "edit": edit_space,
-        "delete": delete_space}
-    project_verbs: dict[str, Callable[[Invocation, LinkInfo, tuple[int, int]],
-                                      Awaitable[None]]] = {
-        "show": show_project, "edit": edit_project, "delete": delete_project}
+        "projects": list_projects,
+        "newproject": new_project,
+        "edit": edit_space,
+        "delete": delete_space,
+    }
+    project_verbs: dict[str, Callable[[Invocation, LinkInfo, tuple[int, int]], Awaitable[None]]] = {
+        "show": show_project,
+        "edit": edit_project,
+        "delete": delete_project,
+    }
 
     # -- commands -------------------------------------------------------------------------
 
     async def list_spaces(inv: Invocation, resolution: Resolution) -> None:
         overview = await spaces.overview(await inv.link())
-        await inv.reply(ui.space_list([(o.space, o.projects) for o in overview]),
-                        share=resolution.share)
+        await inv.reply(
+            ui.space_list([(o.space, o.projects) for o in overview]), share=resolution.share
+        )
 
     registry.handler("spaces")(list_spaces)
     registry.handler("space")(list_spaces)
@@ -270,10 +321,13 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     @registry.handler("space new")
     async def space_new(inv: Invocation, resolution: Resolution) -> None:
         if not inv.trigger_id:
-            raise UserFacingError("Run `/astravue space new` from a message box to open the "
-                                  "form.")
-        await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.space_form(
-            None, name=resolution.args, metadata=json.dumps({"c": inv.channel_id})))
+            raise UserFacingError("Run `/astravue space new` from a message box to open the form.")
+        await inv.client.views_open(
+            trigger_id=inv.trigger_id,
+            view=ui.space_form(
+                None, name=resolution.args, metadata=json.dumps({"c": inv.channel_id})
+            ),
+        )
 
     def space_command(verb: str) -> Callable[[Invocation, Resolution], Awaitable[None]]:
         async def run(inv: Invocation, resolution: Resolution) -> None:
@@ -340,8 +394,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             raise UserFacingError("That menu is out of date. Run `/astravue projects` again.")
         await project_verbs[verb](inv, await inv.link(), ids)
 
-    def pressed(verb: str, chosen: Callable[[Invocation], Awaitable[None]]
-                ) -> Callable[[Invocation], Awaitable[None]]:
+    def pressed(
+        verb: str, chosen: Callable[[Invocation], Awaitable[None]]
+    ) -> Callable[[Invocation], Awaitable[None]]:
         """A card button whose value is an id: the same as choosing `verb|id` in a menu."""
 
         async def run(inv: Invocation) -> None:
@@ -356,9 +411,11 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def space_submitted(inv: Invocation) -> None:
         view, link = inv.body["view"], await inv.link()
         meta = metadata(view)
-        body = SpaceRequest(space_name=str(view_value(view, ui.NAME, VALUE)).strip(),
-                            description=view_value(view, ui.DESCRIPTION, VALUE) or None,
-                            color=view_value(view, ui.COLOR, VALUE))
+        body = SpaceRequest(
+            space_name=str(view_value(view, ui.NAME, VALUE)).strip(),
+            description=view_value(view, ui.DESCRIPTION, VALUE) or None,
+            color=view_value(view, ui.COLOR, VALUE),
+        )
         space_id = meta.get("s")
         action = "edit this space" if space_id else "create spaces"
         changed = _changed(view, meta, (ui.NAME, ui.DESCRIPTION, ui.COLOR))
@@ -370,15 +427,29 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                 else:
                     saved = await spaces.create_space(link, body)
             except BadRequest as exc:
-                shown = SpaceDto(space_id=int(space_id), space_name=body.space_name,
-                                 description=body.description, color=body.color
-                                 ) if space_id else None
-                await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.space_form(
-                    shown, name=body.space_name, metadata=json.dumps({**meta, "e": changed}),
-                    errors=field_errors(exc, ui.FIELD_BLOCKS)))
+                shown = (
+                    SpaceDto(
+                        space_id=int(space_id),
+                        space_name=body.space_name,
+                        description=body.description,
+                        color=body.color,
+                    )
+                    if space_id
+                    else None
+                )
+                await inv.client.views_open(
+                    trigger_id=inv.trigger_id,
+                    view=ui.space_form(
+                        shown,
+                        name=body.space_name,
+                        metadata=json.dumps({**meta, "e": changed}),
+                        errors=field_errors(exc, ui.FIELD_BLOCKS),
+                    ),
+                )
                 return
-            await announce(inv, meta, ui.saved("Space", saved.space_name,
-                                               "saved" if space_id else "created"))
+            await announce(
+                inv, meta, ui.saved("Space", saved.space_name, "saved" if space_id else "created")
+            )
 
         await guarded(inv, "space", action, work)
 
@@ -389,26 +460,52 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         editing = meta.get("p") is not None
         space_id = int(meta["s"] if editing else view_value(view, ui.SPACE, VALUE))
         action = "edit this project" if editing else "create projects in this space"
-        changed = _changed(view, meta, (ui.NAME, ui.DESCRIPTION, ui.STATUS, ui.PRIORITY,
-                                        ui.HEALTH, ui.START, ui.END, ui.BUDGET))
+        changed = _changed(
+            view,
+            meta,
+            (
+                ui.NAME,
+                ui.DESCRIPTION,
+                ui.STATUS,
+                ui.PRIORITY,
+                ui.HEALTH,
+                ui.START,
+                ui.END,
+                ui.BUDGET,
+            ),
+        )
 
         async def work() -> None:
             try:
                 if editing:
-                    saved = await spaces.update_project(link, space_id, int(meta["p"]), fields,
-                                                        changed)
+                    saved = await spaces.update_project(
+                        link, space_id, int(meta["p"]), fields, changed
+                    )
                 else:
                     saved = await spaces.create_project(link, space_id, fields)
             except BadRequest as exc:
-                choices = None if editing else [(s.space_name, str(s.space_id))
-                                                for s in await spaces.spaces(link)]
-                await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.project_form(
-                    fields, editing=editing, spaces=choices, space=str(space_id),
-                    metadata=json.dumps({**meta, "e": changed}),
-                    errors=field_errors(exc, ui.FIELD_BLOCKS)))
+                choices = (
+                    None
+                    if editing
+                    else [(s.space_name, str(s.space_id)) for s in await spaces.spaces(link)]
+                )
+                await inv.client.views_open(
+                    trigger_id=inv.trigger_id,
+                    view=ui.project_form(
+                        fields,
+                        editing=editing,
+                        spaces=choices,
+                        space=str(space_id),
+                        metadata=json.dumps({**meta, "e": changed}),
+                        errors=field_errors(exc, ui.FIELD_BLOCKS),
+                    ),
+                )
                 return
-            await announce(inv, meta, ui.saved("Project", saved.project_name,
-                                               "saved" if editing else "created"))
+            await announce(
+                inv,
+                meta,
+                ui.saved("Project", saved.project_name, "saved" if editing else "created"),
+            )
 
         await guarded(inv, "project" if editing else "space", action, work)
 
@@ -417,8 +514,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
         async def work() -> None:
             await spaces.delete_space(link, int(meta["s"]))
-            await announce(inv, meta, ui.saved("Space", str(meta["n"]),
-                                               "deleted, with its projects and tasks"))
+            await announce(
+                inv, meta, ui.saved("Space", str(meta["n"]), "deleted, with its projects and tasks")
+            )
 
         await guarded(inv, "space", "delete this space", work)
 
@@ -427,22 +525,24 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
         async def work() -> None:
             await spaces.delete_project(link, int(meta["s"]), int(meta["p"]))
-            await announce(inv, meta, ui.saved("Project", str(meta["n"]),
-                                               "deleted, with its tasks"))
+            await announce(
+                inv, meta, ui.saved("Project", str(meta["n"]), "deleted, with its tasks")
+            )
 
         await guarded(inv, "project", "delete this project", work)
 
-    for action_id, handler in ((Action.SPACE_CHOOSE, space_chosen),
-                               (Action.PROJECT_CHOOSE, project_chosen),
-                               (Action.SPACE_EDIT, pressed("edit", space_chosen)),
-                               (Action.SPACE_DELETE, pressed("delete", space_chosen)),
-                               (Action.PROJECT_EDIT, pressed("edit", project_chosen)),
-                               (Action.PROJECT_DELETE, pressed("delete", project_chosen))):
+    for action_id, handler in (
+        (Action.SPACE_CHOOSE, space_chosen),
+        (Action.PROJECT_CHOOSE, project_chosen),
+        (Action.SPACE_EDIT, pressed("edit", space_chosen)),
+        (Action.SPACE_DELETE, pressed("delete", space_chosen)),
+        (Action.PROJECT_EDIT, pressed("edit", project_chosen)),
+        (Action.PROJECT_DELETE, pressed("delete", project_chosen)),
+    ):
         on_action(app, services, action_id, handler)
     on_view(app, services, Callback.SPACE_FORM, space_submitted, validate=validate_space_form)
-    on_view(app, services, Callback.PROJECT_FORM, project_submitted,
-            validate=validate_project_form)
-    on_view(app, services, Callback.SPACE_DELETE, space_delete_submitted,
-            validate=validate_delete)
-    on_view(app, services, Callback.PROJECT_DELETE, project_delete_submitted,
-            validate=validate_delete)
+    on_view(app, services, Callback.PROJECT_FORM, project_submitted, validate=validate_project_form)
+    on_view(app, services, Callback.SPACE_DELETE, space_delete_submitted, validate=validate_delete)
+    on_view(
+        app, services, Callback.PROJECT_DELETE, project_delete_submitted, validate=validate_delete
+    )

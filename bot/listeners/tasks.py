@@ -31,15 +31,19 @@ from bot.ui.ids import Action, Callback, TaskRef
 
 log = logging.getLogger(__name__)
 
-ROLE_HINTS = {"delete": "the task's owners, its creator or an organisation Admin",
-              "create": "Members and Admins (Guests are read-only)",
-              "edit": "Members and Admins, or a Guest who owns the task"}
+ROLE_HINTS = {
+    "delete": "the task's owners, its creator or an organisation Admin",
+    "create": "Members and Admins (Guests are read-only)",
+    "edit": "Members and Admins, or a Guest who owns the task",
+}
 
 
 def _forbidden(what: str, exc: Forbidden) -> UserFacingError:
-    return UserFacingError(f"Astravue says your role doesn't allow you to {what} this task "
-                           f"({exc.message or 'forbidden'}). Only {ROLE_HINTS[what]} can; ask "
-                           "one of them, or an Admin to change your role.")
+    return UserFacingError(
+        f"Astravue says your role doesn't allow you to {what} this task "
+        f"({exc.message or 'forbidden'}). Only {ROLE_HINTS[what]} can; ask "
+        "one of them, or an Admin to change your role."
+    )
 
 
 def _ref(inv: Invocation) -> TaskRef:
@@ -47,8 +51,9 @@ def _ref(inv: Invocation) -> TaskRef:
     try:
         return TaskRef.decode(value.split("|")[-1])
     except ValueError:
-        raise UserFacingError("That button no longer points at a task. Run the command "
-                              "again.") from None
+        raise UserFacingError(
+            "That button no longer points at a task. Run the command again."
+        ) from None
 
 
 def _action(inv: Invocation) -> dict[str, Any]:
@@ -68,9 +73,12 @@ async def announce(inv: Invocation, meta: dict[str, Any], payload: dict[str, Any
     channel = meta.get("c")
     if channel and meta.get("ts"):
         try:
-            await inv.client.chat_postMessage(channel=channel, thread_ts=meta["ts"],
-                                              metadata=audience.shared_by(inv.user_id),
-                                              **payload)
+            await inv.client.chat_postMessage(
+                channel=channel,
+                thread_ts=meta["ts"],
+                metadata=audience.shared_by(inv.user_id),
+                **payload,
+            )
             return
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
@@ -93,15 +101,18 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     def app_url() -> str:
         return services.runtime.settings.astravue_app_url
 
-    async def on_card(inv: Invocation, what: str,
-                      work: Callable[[LinkInfo, TaskRef], Awaitable[dict[str, Any]]]) -> None:
+    async def on_card(
+        inv: Invocation, what: str, work: Callable[[LinkInfo, TaskRef], Awaitable[dict[str, Any]]]
+    ) -> None:
         """A card button: run `work`, replace the card; a gone task loses its buttons."""
         link, ref = await inv.link(), _ref(inv)
         try:
             payload = await work(link, ref)
         except NotFound:
-            payload = ui.task_gone("That task no longer exists in Astravue (or you can't see "
-                                   "it any more), so its buttons are gone.")
+            payload = ui.task_gone(
+                "That task no longer exists in Astravue (or you can't see "
+                "it any more), so its buttons are gone."
+            )
         except Forbidden as exc:
             raise _forbidden(what, exc) from None
         await inv.reply(payload, replace=True)
@@ -110,8 +121,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def preview(inv: Invocation, resolution: Resolution, *, personal: bool) -> None:
         if not resolution.args:
-            raise UserFacingError("Tell me the task, e.g. `/astravue task new Fix login "
-                                  "#Website @maria fri p1 +backend`.")
+            raise UserFacingError(
+                "Tell me the task, e.g. `/astravue task new Fix login "
+                "#Website @maria fri p1 +backend`."
+            )
         link = await inv.link()
         draft = await tasks().draft_from_text(link, resolution.args, personal=personal)
         token = await tasks().save_draft(link, draft)
@@ -134,10 +147,13 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             raise _forbidden("create", exc) from None
         await tasks().drop_draft(link, token)
         if draft.project_id and draft.space_id and inv.channel_id:
-            await tasks().remember_channel_project(inv.team_id, inv.channel_id, draft.space_id,
-                                                   draft.project_id)
-        await inv.reply(ui.task_message(task, app_url=app_url(),
-                                        note=":white_check_mark: Created."), replace=True)
+            await tasks().remember_channel_project(
+                inv.team_id, inv.channel_id, draft.space_id, draft.project_id
+            )
+        await inv.reply(
+            ui.task_message(task, app_url=app_url(), note=":white_check_mark: Created."),
+            replace=True,
+        )
 
     async def create_cancelled(inv: Invocation) -> None:
         link = await inv.link()
@@ -163,24 +179,38 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     # -- the form -----------------------------------------------------------------------
 
-    async def open_form(inv: Invocation, link: LinkInfo, draft: ui.TaskDraft,
-                        meta: dict[str, Any], *, editing: bool = False,
-                        errors: dict[str, str] | None = None) -> None:
+    async def open_form(
+        inv: Invocation,
+        link: LinkInfo,
+        draft: ui.TaskDraft,
+        meta: dict[str, Any],
+        *,
+        editing: bool = False,
+        errors: dict[str, str] | None = None,
+    ) -> None:
         if not inv.trigger_id:
-            raise UserFacingError("Slack didn't give me a way to open a form here; try "
-                                  "`/astravue task` instead.")
-        opened = await inv.client.views_open(trigger_id=inv.trigger_id,
-                                              view=forms.loading_view("Task"))
+            raise UserFacingError(
+                "Slack didn't give me a way to open a form here; try `/astravue task` instead."
+            )
+        opened = await inv.client.views_open(
+            trigger_id=inv.trigger_id, view=forms.loading_view("Task")
+        )
         space = project = None
         if draft.project_id is not None:
             for found in await tasks().catalogue(link):
                 if found.project_id == draft.project_id:
                     space = (found.space_name, str(found.space_id))
                     project = (found.label, f"{found.space_id}:{found.project_id}")
-        view = forms.task_form(draft, metadata=json.dumps(meta), editing=editing,
-                               statuses=tasks().statuses(link, draft.project_id),
-                               space=space, project=project, errors=errors,
-                               owner_names=[n for _, n in draft.owners])
+        view = forms.task_form(
+            draft,
+            metadata=json.dumps(meta),
+            editing=editing,
+            statuses=tasks().statuses(link, draft.project_id),
+            space=space,
+            project=project,
+            errors=errors,
+            owner_names=[n for _, n in draft.owners],
+        )
         await inv.client.views_update(view_id=opened["view"]["id"], view=view)
 
     @registry.handler("task")
@@ -203,10 +233,15 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         tags = [t.strip().lstrip("+") for t in str(value(forms.TAGS) or "").split(",")]
         return ui.TaskDraft(
             title=str(value(forms.TITLE) or "").strip(),
-            description=value(forms.DESCRIPTION) or None, space_id=space_id,
-            project_id=project_id, due=_day(value(forms.DUE)), start=_day(value(forms.START)),
-            priority=value(forms.PRIORITY), status=value(forms.STATUS),
-            tags=[t for t in tags if t])
+            description=value(forms.DESCRIPTION) or None,
+            space_id=space_id,
+            project_id=project_id,
+            due=_day(value(forms.DUE)),
+            start=_day(value(forms.START)),
+            priority=value(forms.PRIORITY),
+            status=value(forms.STATUS),
+            tags=[t for t in tags if t],
+        )
 
     def validate_form(view: dict[str, Any]) -> dict[str, str]:
         draft = read_form(view)
@@ -217,8 +252,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             errors[forms.DUE] = "The due date can't be before the start date."
         return errors
 
-    async def owners_from_form(inv: Invocation, link: LinkInfo, view: dict[str, Any]
-                               ) -> tuple[list[tuple[int, str]], list[str]]:
+    async def owners_from_form(
+        inv: Invocation, link: LinkInfo, view: dict[str, Any]
+    ) -> tuple[list[tuple[int, str]], list[str]]:
         mapped: list[tuple[int, str]] = []
         unmapped: list[str] = []
         for slack_id in view_value(view, forms.OWNERS, forms.VALUE) or []:
@@ -241,16 +277,18 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         # One task per submission, however often it arrives; a failed create frees it again.
         key = f"view:{inv.team_id}:{view.get('id')}"
         if not await once.claim(services.runtime.sessions, key):
-            log.info("%s: submission %s already handled; not creating again", inv.ids,
-                     view.get("id"))
+            log.info(
+                "%s: submission %s already handled; not creating again", inv.ids, view.get("id")
+            )
             return
         try:
             task = await tasks().create(link, draft)
         except Exception as exc:
             await once.release(services.runtime.sessions, key)
             if isinstance(exc, BadRequest):
-                await open_form(inv, link, draft, meta,
-                                errors=field_errors(exc, forms.FIELD_BLOCKS))
+                await open_form(
+                    inv, link, draft, meta, errors=field_errors(exc, forms.FIELD_BLOCKS)
+                )
                 return
             if isinstance(exc, Forbidden):
                 raise _forbidden("create", exc) from None
@@ -259,16 +297,18 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         note = ":white_check_mark: Created." + _unmapped_note(unmapped)
         await announce(inv, meta, ui.task_message(task, app_url=app_url(), note=note))
 
-    async def after_create(inv: Invocation, link: LinkInfo, draft: ui.TaskDraft,
-                           meta: dict[str, Any]) -> None:
+    async def after_create(
+        inv: Invocation, link: LinkInfo, draft: ui.TaskDraft, meta: dict[str, Any]
+    ) -> None:
         """Housekeeping once the task exists: a failure here is logged, never reported as
         a failed create (the user would try again and make a duplicate)."""
         try:
             if meta.get("tok"):
                 await tasks().drop_draft(link, meta["tok"])
             if draft.project_id and draft.space_id and meta.get("c"):
-                await tasks().remember_channel_project(inv.team_id, meta["c"], draft.space_id,
-                                                       draft.project_id)
+                await tasks().remember_channel_project(
+                    inv.team_id, meta["c"], draft.space_id, draft.project_id
+                )
         except Exception:
             log.exception("%s: task created; tidying up after it failed", inv.ids)
 
@@ -287,9 +327,12 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             forms.PRIORITY: ("priority", draft.priority),
             forms.STATUS: ("status", draft.status),
             forms.DUE: ("due_date", to_utc_due(draft.due, tz) if draft.due else None),
-            forms.START: ("start_date",
-                          local_day_bounds(draft.start, tz)[0] if draft.start else None),
-            forms.OWNERS: ("owners", [i for i, _ in owners])}
+            forms.START: (
+                "start_date",
+                local_day_bounds(draft.start, tz)[0] if draft.start else None,
+            ),
+            forms.OWNERS: ("owners", [i for i, _ in owners]),
+        }
         # A form reopened after a refusal shows the user's values: remember what they changed.
         changed = {block for block in wanted if edited(view, block, forms.VALUE)}
         changed |= set(meta.get("e") or ())
@@ -299,8 +342,14 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         try:
             task = await tasks().update(link, ref, changes)
         except BadRequest as exc:
-            await open_form(inv, link, draft, {**meta, "e": sorted(changed)}, editing=True,
-                            errors=field_errors(exc, forms.FIELD_BLOCKS))
+            await open_form(
+                inv,
+                link,
+                draft,
+                {**meta, "e": sorted(changed)},
+                editing=True,
+                errors=field_errors(exc, forms.FIELD_BLOCKS),
+            )
             return
         except Forbidden as exc:
             raise _forbidden("edit", exc) from None
@@ -312,12 +361,18 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         task = await tasks().get(link, ref)
         tz = await tasks().tz(link)
         draft = ui.TaskDraft(
-            title=task.task_title, description=task.description, space_id=task.space_id,
-            project_id=task.project_id, priority=task.priority_label, status=task.status_name,
-            tags=list(task.tags), due=_local(task.due_date, tz), start=_local(task.start_date, tz),
-            owners=[(o.user_id or 0, o.display_name) for o in task.owners])
-        await open_form(inv, link, draft, {"r": ref.encode(), "c": inv.channel_id},
-                        editing=True)
+            title=task.task_title,
+            description=task.description,
+            space_id=task.space_id,
+            project_id=task.project_id,
+            priority=task.priority_label,
+            status=task.status_name,
+            tags=list(task.tags),
+            due=_local(task.due_date, tz),
+            start=_local(task.start_date, tz),
+            owners=[(o.user_id or 0, o.display_name) for o in task.owners],
+        )
+        await open_form(inv, link, draft, {"r": ref.encode(), "c": inv.channel_id}, editing=True)
 
     async def message_shortcut(inv: Invocation) -> None:
         link = await inv.link()
@@ -326,10 +381,12 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         text = str((inv.body.get("message") or {}).get("text") or "")
         permalink = None
         if channel and ts:
-            permalink = (await inv.client.chat_getPermalink(channel=channel, message_ts=ts)
-                         ).get("permalink")
-        draft = ui.TaskDraft(title=text.split("\n")[0][:80], description=text or None,
-                             permalink=permalink)
+            permalink = (await inv.client.chat_getPermalink(channel=channel, message_ts=ts)).get(
+                "permalink"
+            )
+        draft = ui.TaskDraft(
+            title=text.split("\n")[0][:80], description=text or None, permalink=permalink
+        )
         default = await tasks().channel_project(inv.team_id, channel or "")
         if default:
             draft.space_id, draft.project_id = default
@@ -348,15 +405,13 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             choices = [(name, str(sid)) for sid, name in seen.items() if query in name.lower()]
         await ack(**forms.select_options(choices, "No space matches"))
 
-    async def project_options(ack: Ack, body: dict[str, Any], context: AsyncBoltContext
-                              ) -> None:
+    async def project_options(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         link = await services.link(str(context.team_id), str(context.user_id))
         query = str(body.get("value") or "").lower()
         space = view_value(body.get("view") or {}, forms.SPACE, Action.SELECT_SPACE)
         choices: list[tuple[str, str]] = []
         if link is not None and link.org_id is not None:
-            found = [p for p in await tasks().catalogue(link)
-                     if query in p.label.lower()]
+            found = [p for p in await tasks().catalogue(link) if query in p.label.lower()]
             found.sort(key=lambda p: str(p.space_id) != str(space))  # chosen space first
             choices = [(p.label, f"{p.space_id}:{p.project_id}") for p in found]
         await ack(**forms.select_options(choices, "No project matches"))
@@ -376,14 +431,21 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         scope, window = list_args(args)
         with noting_cut_short() as cut_short:
             title, found = await tasks().list_tasks(link, scope, window)
-        return ui.task_list_message(found, app_url=app_url(), title=title, page=page,
-                                    page_value=f"list|{args[:500]}", cut_short=bool(cut_short),
-                                    empty="No open tasks here. `/astravue task new` adds one.")
+        return ui.task_list_message(
+            found,
+            app_url=app_url(),
+            title=title,
+            page=page,
+            page_value=f"list|{args[:500]}",
+            cut_short=bool(cut_short),
+            empty="No open tasks here. `/astravue task new` adds one.",
+        )
 
     @registry.handler("task list")
     async def task_list(inv: Invocation, resolution: Resolution) -> None:
-        await inv.reply(await render_list(await inv.link(), resolution.args, 0),
-                        share=resolution.share)
+        await inv.reply(
+            await render_list(await inv.link(), resolution.args, 0), share=resolution.share
+        )
 
     @registry.handler("my")
     async def my(inv: Invocation, resolution: Resolution) -> None:
@@ -405,26 +467,36 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         ref, _ = await tasks().find(link, resolution.args)
         details = await tasks().details(link, ref)
-        await inv.reply(ui.task_message(details.task, app_url=app_url(),
-                                        subtasks=details.subtasks, checklist=details.checklist,
-                                        comments=details.comments, my_time=details.my_time),
-                        share=resolution.share)
+        await inv.reply(
+            ui.task_message(
+                details.task,
+                app_url=app_url(),
+                subtasks=details.subtasks,
+                checklist=details.checklist,
+                comments=details.comments,
+                my_time=details.my_time,
+            ),
+            share=resolution.share,
+        )
 
     @registry.handler("task search")
     async def search(inv: Invocation, resolution: Resolution) -> None:
         if not resolution.args:
             raise UserFacingError("Search for what? e.g. `/astravue task search login`.")
         found = await tasks().search(await inv.link(), resolution.args)
-        await inv.reply(ui.search_results(resolution.args, found, app_url=app_url()),
-                        share=resolution.share)
+        await inv.reply(
+            ui.search_results(resolution.args, found, app_url=app_url()), share=resolution.share
+        )
 
     @registry.handler("task done")
     async def done(inv: Invocation, resolution: Resolution) -> None:
         link = await inv.link()
         ref, _ = await tasks().find(link, resolution.args)
         task, logged = await tasks().complete(link, ref)
-        await inv.reply(ui.task_message(task, app_url=app_url(), note=ui.completed_note(logged)),
-                        share=resolution.share)
+        await inv.reply(
+            ui.task_message(task, app_url=app_url(), note=ui.completed_note(logged)),
+            share=resolution.share,
+        )
 
     @registry.handler("task edit")
     async def edit(inv: Invocation, resolution: Resolution) -> None:
@@ -440,11 +512,18 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         ref, _ = await tasks().find(link, locator)
         scratch = await tasks().draft_from_text(link, f"x {who}", personal=True)
         if scratch.picks or not scratch.owners:
-            raise UserFacingError(" ".join(scratch.notes) or f"I couldn't tell who “{who}” is; "
-                                  "use their Slack mention or @firstname.")
+            raise UserFacingError(
+                " ".join(scratch.notes)
+                or f"I couldn't tell who “{who}” is; use their Slack mention or @firstname."
+            )
         task = await tasks().assign(link, ref, [i for i, _ in scratch.owners])
-        await inv.reply(ui.task_message(task, app_url=app_url(), note=":bust_in_silhouette: "
-                                        "Assigned." + _notes(scratch.notes)))
+        await inv.reply(
+            ui.task_message(
+                task,
+                app_url=app_url(),
+                note=":bust_in_silhouette: Assigned." + _notes(scratch.notes),
+            )
+        )
 
     @registry.handler("task due")
     async def due(inv: Invocation, resolution: Resolution) -> None:
@@ -452,8 +531,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         day = parse_date(when, today=user_today(await tasks().tz(link), datetime.now(UTC)))
         if day is None:
-            raise UserFacingError(f"“{escape(when[:60])}” isn't a date I know. Try today, "
-                                  "tomorrow, fri, next week or 2025-06-30.")
+            raise UserFacingError(
+                f"“{escape(when[:60])}” isn't a date I know. Try today, "
+                "tomorrow, fri, next week or 2025-06-30."
+            )
         ref, _ = await tasks().find(link, locator)
         task = await tasks().set_due(link, ref, day)
         await inv.reply(ui.task_message(task, app_url=app_url(), note=":date: Due date set."))
@@ -488,6 +569,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def overflow_clicked(inv: Invocation) -> None:
         choice = str((_action(inv).get("selected_option") or {}).get("value") or "")
         if choice.startswith(ui.OVERFLOW_DELETE + "|"):
+
             async def work(link: LinkInfo, ref: TaskRef) -> dict[str, Any]:
                 return ui.delete_confirmation(await tasks().get(link, ref), app_url=app_url())
 
@@ -502,15 +584,19 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         return ui.agenda_blocks(agenda, app_url=app_url())
 
     services.home.add_section("your tasks", home_section)
-    for action, handler in ((Action.TASK_CREATE_CONFIRM, create_confirmed),
-                            (Action.TASK_CREATE_CANCEL, create_cancelled),
-                            (Action.TASK_CREATE_EDIT, edit_draft), (Action.TASK_PICK, picked),
-                            (Action.TASK_COMPLETE, complete_clicked),
-                            (Action.TASK_EDIT, edit_clicked),
-                            (Action.TASK_OVERFLOW, overflow_clicked),
-                            (Action.TASK_PAGE, page), (Action.TASK_REFRESH, refresh_clicked),
-                            (Action.HOME_NEW_TASK, new_task_form),
-                            (Action.TASK_DELETE_CONFIRM, delete_confirmed)):
+    for action, handler in (
+        (Action.TASK_CREATE_CONFIRM, create_confirmed),
+        (Action.TASK_CREATE_CANCEL, create_cancelled),
+        (Action.TASK_CREATE_EDIT, edit_draft),
+        (Action.TASK_PICK, picked),
+        (Action.TASK_COMPLETE, complete_clicked),
+        (Action.TASK_EDIT, edit_clicked),
+        (Action.TASK_OVERFLOW, overflow_clicked),
+        (Action.TASK_PAGE, page),
+        (Action.TASK_REFRESH, refresh_clicked),
+        (Action.HOME_NEW_TASK, new_task_form),
+        (Action.TASK_DELETE_CONFIRM, delete_confirmed),
+    ):
         on_action(app, services, action, handler)
     on_view(app, services, Callback.TASK_CREATE, form_submitted, validate=validate_form)
     on_view(app, services, Callback.TASK_EDIT, edit_submitted, validate=validate_form)
@@ -520,8 +606,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def ack_shortcut(ack: Ack) -> None:
         await ack()
 
-    app.shortcut(Callback.MESSAGE_TASK)(ack=ack_shortcut, lazy=[safe_lazy(services,
-                                                                          message_shortcut)])
+    app.shortcut(Callback.MESSAGE_TASK)(
+        ack=ack_shortcut, lazy=[safe_lazy(services, message_shortcut)]
+    )
 
 
 def _day(value: Any) -> date | None:
@@ -553,6 +640,7 @@ def _unmapped_note(slack_ids: list[str]) -> str:
     if not slack_ids:
         return ""
     who = ", ".join(f"<@{s}>" for s in slack_ids)
-    return (f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
-            "matching email, so I can't map them to an Astravue user.")
-
+    return (
+        f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
+        "matching email, so I can't map them to an Astravue user."
+    )

@@ -64,12 +64,14 @@ def read_log_args(args: str, today: date) -> LogArgs:
     amount = read_amount(words[0])
     rest = words[1:]
     if not rest:
-        raise UserFacingError("Which task? Usage: `/astravue log 1h30 <task id or url> "
-                              "[date] [note]`, or run `/astravue log` for a form.")
+        raise UserFacingError(
+            "Which task? Usage: `/astravue log 1h30 <task id or url> "
+            "[date] [note]`, or run `/astravue log` for a form."
+        )
     if rest[0].startswith('"') and '"' in " ".join(rest)[1:]:
         joined = " ".join(rest)
         end = joined.index('"', 1)
-        task, rest = joined[1:end], joined[end + 1:].split()
+        task, rest = joined[1:end], joined[end + 1 :].split()
     elif rest[0].lstrip("#").isdecimal() or rest[0].startswith(("<http", "http")):
         task, rest = rest[0], rest[1:]
     else:
@@ -100,14 +102,16 @@ def period(word: str, today: date, default: str) -> tuple[date, date, str]:
         return today - timedelta(days=today.weekday()), today, "this week"
     if word == "month":
         return today.replace(day=1), today, "this month"
-    raise UserFacingError(f"`{escape(word[:20])}` isn't a period I know: use `today`, `week` or "
-                          "`month`.")
+    raise UserFacingError(
+        f"`{escape(word[:20])}` isn't a period I know: use `today`, `week` or `month`."
+    )
 
 
 def selected(view: dict[str, Any], block_id: str, action_id: str) -> tuple[TaskRef, str] | None:
     """The task picked in an external select: its ref and the title it showed."""
     element = (((view.get("state") or {}).get("values") or {}).get(block_id) or {}).get(
-        action_id) or {}
+        action_id
+    ) or {}
     option = element.get("selected_option")
     if not option:
         return None
@@ -131,8 +135,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             raise UserFacingError("That needs a form; run the command again from Slack.")
         return (await inv.client.views_open(trigger_id=inv.trigger_id, view=view))["view"]
 
-    async def open_loaded(inv: Invocation, title: str,
-                          build: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+    async def open_loaded(
+        inv: Invocation, title: str, build: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> None:
         """Open a loading view at once (the trigger lives 3 s), then fill it in."""
         view = await open_modal(inv, ui.loading(title))
         await inv.client.views_update(view_id=view["id"], view=await build())
@@ -154,8 +159,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link, zone = await inv.link(), await zone_of(inv)
         result = await timers.switch(link, ref)
         stopped = (result.stopped.timer, result.stopped.entry) if result.stopped else None
-        await inv.reply(ui.started(result.started, zone, datetime.now(UTC), stopped=stopped),
-                        replace=True)
+        await inv.reply(
+            ui.started(result.started, zone, datetime.now(UTC), stopped=stopped), replace=True
+        )
         await refresh_home(inv)
 
     async def open_stop(inv: Invocation) -> None:
@@ -167,17 +173,27 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if value and value != ui.PICK:
             ref = _ref(value)
             if ref.task_id != timer.task_id:
-                raise UserFacingError(f"The timer that runs is on *{escape(ui.title_of(timer))}*, "
-                                      "not on that task. `/astravue timer` shows it.")
-        await open_modal(inv, ui.stop_modal(timer, await timers.stop_billable(link),
-                                            await zone_of(inv), datetime.now(UTC)))
+                raise UserFacingError(
+                    f"The timer that runs is on *{escape(ui.title_of(timer))}*, "
+                    "not on that task. `/astravue timer` shows it."
+                )
+        await open_modal(
+            inv,
+            ui.stop_modal(
+                timer, await timers.stop_billable(link), await zone_of(inv), datetime.now(UTC)
+            ),
+        )
 
     async def stop_submitted(inv: Invocation) -> None:
         view = inv.body["view"]
         billable = view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO
         notes = view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT)
-        result = await timers.stop(await inv.link(), billable=billable, notes=notes,
-                                   tracker_id=_int(view.get("private_metadata")))
+        result = await timers.stop(
+            await inv.link(),
+            billable=billable,
+            notes=notes,
+            tracker_id=_int(view.get("private_metadata")),
+        )
         await inv.reply(ui.stopped(result.timer, result.entry))
         await refresh_home(inv)
 
@@ -256,18 +272,25 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await inv.reply(ui.bad_amount(exc.message))
             return
         ref, task = await services.tasks.find(link, parsed.task)
-        entry = await _log(link, ref, parsed.amount, parsed.day,
-                           await timers.stop_billable(link), parsed.note)
+        entry = await _log(
+            link, ref, parsed.amount, parsed.day, await timers.stop_billable(link), parsed.note
+        )
         await inv.reply(ui.logged(entry, task.task_title, zone), share=resolution.share)
         await refresh_home(inv)
 
-    async def _log(link: LinkInfo, ref: TaskRef, amount: Amount, day: date | None,
-                   billable: bool, note: str | None) -> Any:
+    async def _log(
+        link: LinkInfo,
+        ref: TaskRef,
+        amount: Amount,
+        day: date | None,
+        billable: bool,
+        note: str | None,
+    ) -> Any:
         if isinstance(amount, tuple):
-            return await timers.log_range(link, ref, *amount, day=day, billable=billable,
-                                          notes=note)
-        return await timers.log_duration(link, ref, amount, day=day, billable=billable,
-                                         notes=note)
+            return await timers.log_range(
+                link, ref, *amount, day=day, billable=billable, notes=note
+            )
+        return await timers.log_duration(link, ref, amount, day=day, billable=billable, notes=note)
 
     async def open_log_modal(inv: Invocation, link: LinkInfo) -> None:
         today = datetime.now(await zone_of(inv)).date()
@@ -291,10 +314,14 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         amount = read_amount(str(view_value(view, ui.AMOUNT_BLOCK, ui.AMOUNT_INPUT)))
         day_text = view_value(view, ui.DATE_BLOCK, ui.DATE_INPUT)
-        entry = await _log(link, choice[0], amount,
-                           date.fromisoformat(day_text) if day_text else None,
-                           view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-                           view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT))
+        entry = await _log(
+            link,
+            choice[0],
+            amount,
+            date.fromisoformat(day_text) if day_text else None,
+            view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
+            view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT),
+        )
         await inv.reply(ui.logged(entry, choice[1], await zone_of(inv)))
         await refresh_home(inv)
 
@@ -337,8 +364,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         day = date.fromisoformat(str(view_value(view, ui.DATE_BLOCK, ui.DATE_INPUT)))
 
         def moment(block: str, action: str) -> datetime:
-            return datetime.combine(day, parse_clock_time(str(view_value(view, block, action))),
-                                    tzinfo=zone)
+            return datetime.combine(
+                day, parse_clock_time(str(view_value(view, block, action))), tzinfo=zone
+            )
 
         # Only what the user changed: the pickers show minutes, the entry may hold seconds.
         changes: TimerChanges = {}
@@ -352,7 +380,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT):
             changes["notes"] = view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or None
         entry = await timers.update_entry(
-            await inv.link(), _int(view.get("private_metadata")) or 0, changes)
+            await inv.link(), _int(view.get("private_metadata")) or 0, changes
+        )
         await inv.reply(ui.logged(entry, f"task {entry.task_id}", zone))
         await refresh_home(inv)
 
@@ -367,19 +396,28 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         span = words.pop() if words and words[-1].lower() in ("week", "month", "today") else ""
         first, last, label = period(span.lower(), datetime.now(zone).date(), "week")
         if words:
-            sheet = await timers.project_sheet(link, await timers.find_project(
-                link, " ".join(words)), first, last)
-            await inv.reply(ui.project_sheet(sheet.project.project_name, sheet.summary,
-                                             sheet.report, label, link.astravue_user_id),
-                            share=resolution.share)
+            sheet = await timers.project_sheet(
+                link, await timers.find_project(link, " ".join(words)), first, last
+            )
+            await inv.reply(
+                ui.project_sheet(
+                    sheet.project.project_name,
+                    sheet.summary,
+                    sheet.report,
+                    label,
+                    link.astravue_user_id,
+                ),
+                share=resolution.share,
+            )
             return
         try:
             report = await timers.global_sheet(link, first, last)
         except Forbidden:
             await inv.reply(ui.forbidden_global())
             return
-        await inv.reply(ui.global_sheet(report, await timers.project_names(link), label),
-                        share=resolution.share)
+        await inv.reply(
+            ui.global_sheet(report, await timers.project_names(link), label), share=resolution.share
+        )
 
     # -- commands --
 
@@ -387,8 +425,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     @registry.handler("timer status")
     async def status(inv: Invocation, _r: Resolution) -> None:
         timer = await timers.running(await inv.link())
-        await inv.reply(ui.status(timer, await zone_of(inv), datetime.now(UTC)),
-                        share=_r.share)
+        await inv.reply(ui.status(timer, await zone_of(inv), datetime.now(UTC)), share=_r.share)
 
     @registry.handler("timer start")
     async def start_command(inv: Invocation, resolution: Resolution) -> None:
@@ -435,8 +472,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 def _task_options(services: ServiceContainer) -> Callable[..., Awaitable[None]]:
     """Options must be answered in the ack (3 s): recent and assigned tasks, searched."""
 
-    async def options(ack: Callable[..., Awaitable[None]], body: dict[str, Any],
-                      context: AsyncBoltContext) -> None:
+    async def options(
+        ack: Callable[..., Awaitable[None]], body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         try:
             link = await services.active_link(str(context.team_id), str(context.user_id))
             found = await services.tasks.recent_and_assigned(link, body.get("value") or "")
@@ -444,8 +482,9 @@ def _task_options(services: ServiceContainer) -> Callable[..., Awaitable[None]]:
             log.warning("task options failed: %s", type(exc).__name__)
             await ack(options=[])
             return
-        await ack(options=[ui.task_option(ref_of(task), task.task_title)
-                           for task in found[:MAX_OPTIONS]])
+        await ack(
+            options=[ui.task_option(ref_of(task), task.task_title) for task in found[:MAX_OPTIONS]]
+        )
 
     return options
 
@@ -453,9 +492,12 @@ def _task_options(services: ServiceContainer) -> Callable[..., Awaitable[None]]:
 def _add_home_sections(services: ServiceContainer) -> None:
     async def timer_section(link: LinkInfo) -> list[dict[str, Any]]:
         zone = resolve_zone(await services.timers.zone_name(link))
-        return home_sections.timer_section(await services.timers.running(link),
-                                           await services.timers.today_total(link), zone,
-                                           datetime.now(UTC))
+        return home_sections.timer_section(
+            await services.timers.running(link),
+            await services.timers.today_total(link),
+            zone,
+            datetime.now(UTC),
+        )
 
     # "My tasks" (with Start buttons) is the tasks feature's own section.
     services.home.add_section("your timer", timer_section)

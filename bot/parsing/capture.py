@@ -31,8 +31,9 @@ PRIORITY_LABELS: Final = ("Critical", "High", "Medium", "Low")
 DESCRIPTION_SEPARATOR: Final = "--"
 
 # Curly double quotes (left, right, low-9) and single quotes (left, right).
-_QUOTES: Final = str.maketrans(dict.fromkeys("\u201c\u201d\u201e", '"')
-                               | dict.fromkeys("\u2018\u2019", "'"))
+_QUOTES: Final = str.maketrans(
+    dict.fromkeys("\u201c\u201d\u201e", '"') | dict.fromkeys("\u2018\u2019", "'")
+)
 _LONE_DASH: Final = re.compile(r"(?<!\S)[\u2013\u2014](?!\S)")  # en dash, em dash
 _TOKEN: Final = re.compile(r"\S+")
 _TRAILING_PUNCTUATION: Final = ".,;:!?)"
@@ -86,8 +87,9 @@ def parse_capture(text: str, *, today: date) -> CaptureDraft:
     normalised = normalise(text)
     matches = list(_TOKEN.finditer(normalised))
     tokens = [match[0] for match in matches]
-    separator = next((i for i, token in enumerate(tokens) if token == DESCRIPTION_SEPARATOR),
-                     len(tokens))
+    separator = next(
+        (i for i, token in enumerate(tokens) if token == DESCRIPTION_SEPARATOR), len(tokens)
+    )
     description = None
     if separator < len(tokens):
         description = normalised[matches[separator].end() :].strip() or None

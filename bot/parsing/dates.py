@@ -30,13 +30,23 @@ MAX_DATE_WORDS: Final = 3
 DUE_TIME: Final = time(23, 59)
 
 _WEEKDAYS: Final = {
-    "monday": 0, "mon": 0,
-    "tuesday": 1, "tue": 1, "tues": 1,
-    "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
-    "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
 }
 _MONTHS: Final = {
     name: number
@@ -44,8 +54,11 @@ _MONTHS: Final = {
     for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
 } | {"sept": 9}
 _DAY_OFFSETS: Final = {
-    "today": 0, "tod": 0,
-    "tomorrow": 1, "tmr": 1, "tmrw": 1,
+    "today": 0,
+    "tod": 0,
+    "tomorrow": 1,
+    "tmr": 1,
+    "tmrw": 1,
     "yesterday": -1,
 }
 _FRIDAY: Final = 4
@@ -101,8 +114,9 @@ def find_date(
     """The date `take_date` would take, with its start index and word count."""
     for length in range(MAX_DATE_WORDS, 0, -1):
         for start in range(len(words) - length, -1, -1):
-            when = parse_date(" ".join(words[start : start + length]), today=today,
-                              direction=direction)
+            when = parse_date(
+                " ".join(words[start : start + length]), today=today, direction=direction
+            )
             if when is not None:
                 return when, start, length
     return None

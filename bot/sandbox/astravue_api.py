@@ -56,11 +56,17 @@ SUCCESS_MESSAGE = "Operation completed successfully"
 MAX_PAGE_SIZE = 100
 TASK_SORT_FIELDS = ("createTime", "dueDate", "startDate", "priority", "status", "taskTitle")
 # JSON field of TaskCreateRequest/TaskUpdateRequest -> keyword of AstravueState.*_task
-_TASK_KWARGS = {"taskTitle": "title", "description": "description", "owners": "owners",
-                "status": "status", "priority": "priority", "startDate": "start_date",
-                "dueDate": "due_date", "completion": "completion", "tags": "tags"}
-
-
+_TASK_KWARGS = {
+    "taskTitle": "title",
+    "description": "description",
+    "owners": "owners",
+    "status": "status",
+    "priority": "priority",
+    "startDate": "start_date",
+    "dueDate": "due_date",
+    "completion": "completion",
+    "tags": "tags",
+}
 
 
 def _opt_iso(moment: datetime | None) -> str | None:
@@ -115,8 +121,9 @@ class _Body:
             return None
         return value
 
-    def integer(self, name: str, *, minimum: int | None = None,
-                maximum: int | None = None) -> int | None:
+    def integer(
+        self, name: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
         if not self._present(name, required=False, nullable=False):
             return None
         value = self.data[name]
@@ -124,8 +131,9 @@ class _Body:
             self.fail(name, "must be an integer")
             return None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            bounds = (f"between {minimum} and {maximum}" if maximum is not None
-                      else f"at least {minimum}")
+            bounds = (
+                f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            )
             self.fail(name, f"must be {bounds}")
             return None
         return value
@@ -148,8 +156,9 @@ class _Body:
             return None
         return value
 
-    def moment(self, name: str, *, required: bool = False,
-               nullable: bool = False) -> datetime | None:
+    def moment(
+        self, name: str, *, required: bool = False, nullable: bool = False
+    ) -> datetime | None:
         if not self._present(name, required=required, nullable=nullable):
             return None
         parsed = _parse_datetime(self.data[name])
@@ -171,7 +180,8 @@ class _Body:
             return None
         value = self.data[name]
         if not isinstance(value, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) for v in value):
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
             self.fail(name, "must be a list of integer ids")
             return None
         if required and not value:
@@ -205,7 +215,6 @@ def _parse_datetime(value: object) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-
 def _task_fields(body: _Body, *, creating: bool) -> dict[str, Any]:
     """Keyword arguments for `create_task`/`update_task` from a task request body."""
     readers: dict[str, Callable[[str], object]] = {
@@ -227,8 +236,9 @@ def _task_fields(body: _Body, *, creating: bool) -> dict[str, Any]:
     return fields
 
 
-def _query_int(query: QueryParams, name: str, default: int, *, minimum: int,
-               maximum: int | None = None) -> int:
+def _query_int(
+    query: QueryParams, name: str, default: int, *, minimum: int, maximum: int | None = None
+) -> int:
     raw = query.get(name)
     if raw is None:
         return default
@@ -270,11 +280,10 @@ def _query_date(query: QueryParams, name: str) -> date | None:
         raise invalid(name, "must be a date such as 2024-05-01", raw) from None
 
 
-def _page_of(query: QueryParams, items: Sequence[T], dialect: Dialect
-             ) -> tuple[list[T], int, int]:
+def _page_of(query: QueryParams, items: Sequence[T], dialect: Dialect) -> tuple[list[T], int, int]:
     page = 0 if dialect.ignores_paging else _query_int(query, "page", 0, minimum=0)
     size = _query_int(query, "size", 20, minimum=1, maximum=MAX_PAGE_SIZE)
-    return list(items[page * size:(page + 1) * size]), page, size
+    return list(items[page * size : (page + 1) * size]), page, size
 
 
 # ---- rendering ----------------------------------------------------------------------------
@@ -291,125 +300,191 @@ class _Render:
         if user is None:
             return None
         return {
-            "userId": user.user_id, "firstName": user.first_name, "lastName": user.last_name,
-            "email": user.email, "profilePicURL": None, "profilePicName": None,
-            "profilePicColor": "#607D8B", "provider": "keycloak", "newUser": False,
-            "isTourCompleted": True, "about": "", "updateTime": iso(user.created_at),
-            "expiryDate": None, "status": "ACTIVE",
+            "userId": user.user_id,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "email": user.email,
+            "profilePicURL": None,
+            "profilePicName": None,
+            "profilePicColor": "#607D8B",
+            "provider": "keycloak",
+            "newUser": False,
+            "isTourCompleted": True,
+            "about": "",
+            "updateTime": iso(user.created_at),
+            "expiryDate": None,
+            "status": "ACTIVE",
             "role": {"orgRoleId": ROLE_IDS[user.role], "roleName": user.role},
         }
 
     def status(self, status: Status) -> JSON:
         return {
-            "tenantId": status.org_id, "taskStatusId": status.status_id,
-            "statusName": status.name, "color": status.color,
-            "statusCategory": status.category, "projectId": status.project_id,
-            "spaceId": status.space_id, "createdBy": self.user(status.created_by),
+            "tenantId": status.org_id,
+            "taskStatusId": status.status_id,
+            "statusName": status.name,
+            "color": status.color,
+            "statusCategory": status.category,
+            "projectId": status.project_id,
+            "spaceId": status.space_id,
+            "createdBy": self.user(status.created_by),
             "modifiedBy": self.user(status.created_by),
         }
 
     def priority(self, priority: Priority) -> JSON:
         return {
-            "tenantId": priority.org_id, "taskPriorityId": priority.priority_id,
-            "priorityLabel": priority.label, "color": priority.color,
+            "tenantId": priority.org_id,
+            "taskPriorityId": priority.priority_id,
+            "priorityLabel": priority.label,
+            "color": priority.color,
             "createdBy": self.user(priority.created_by),
             "modifiedBy": self.user(priority.created_by),
-            "default": priority.is_default, "primary": priority.is_default,
+            "default": priority.is_default,
+            "primary": priority.is_default,
         }
 
     def task(self, task: Task) -> JSON:
         return {
-            "tenantId": task.org_id, "taskId": task.task_id, "taskTitle": task.title,
+            "tenantId": task.org_id,
+            "taskId": task.task_id,
+            "taskTitle": task.title,
             "description": task.description,
             "descriptionMentionedUserIds": list(task.mentioned_ids),
-            "startDate": _opt_iso(task.start_date), "dueDate": _opt_iso(task.due_date),
+            "startDate": _opt_iso(task.start_date),
+            "dueDate": _opt_iso(task.due_date),
             "completion": task.completion,
             "priority": self.priority(self.state.priority_of(task)),
             "status": self.status(self.state.status_of(task)),
-            "owners": [self.user(uid) for uid in task.owner_ids], "tags": list(task.tags),
-            "projectId": task.project_id, "spaceId": task.space_id,
-            "parentTaskId": task.parent_id, "createdBy": self.user(task.created_by),
-            "modifiedBy": self.user(task.modified_by), "createTime": iso(task.created_at),
+            "owners": [self.user(uid) for uid in task.owner_ids],
+            "tags": list(task.tags),
+            "projectId": task.project_id,
+            "spaceId": task.space_id,
+            "parentTaskId": task.parent_id,
+            "createdBy": self.user(task.created_by),
+            "modifiedBy": self.user(task.modified_by),
+            "createTime": iso(task.created_at),
             "updateTime": iso(task.updated_at),
         }
 
     def space(self, space: Space) -> JSON:
         return {
-            "tenantId": space.org_id, "spaceId": space.space_id, "spaceName": space.name,
-            "description": space.description, "color": space.color,
-            "createdBy": self.user(space.created_by), "createTime": iso(space.created_at),
+            "tenantId": space.org_id,
+            "spaceId": space.space_id,
+            "spaceName": space.name,
+            "description": space.description,
+            "color": space.color,
+            "createdBy": self.user(space.created_by),
+            "createTime": iso(space.created_at),
             "updateTime": iso(space.updated_at),
         }
 
     def project(self, project: Project) -> JSON:
         return {
-            "tenantId": project.org_id, "projectId": project.project_id,
-            "spaceId": project.space_id, "projectName": project.name,
-            "description": project.description, "status": project.status,
-            "priority": project.priority, "health": project.health,
-            "startDate": _opt_iso(project.start_date), "endDate": _opt_iso(project.end_date),
-            "budget": project.budget, "createdBy": self.user(project.created_by),
-            "createTime": iso(project.created_at), "updateTime": iso(project.updated_at),
+            "tenantId": project.org_id,
+            "projectId": project.project_id,
+            "spaceId": project.space_id,
+            "projectName": project.name,
+            "description": project.description,
+            "status": project.status,
+            "priority": project.priority,
+            "health": project.health,
+            "startDate": _opt_iso(project.start_date),
+            "endDate": _opt_iso(project.end_date),
+            "budget": project.budget,
+            "createdBy": self.user(project.created_by),
+            "createTime": iso(project.created_at),
+            "updateTime": iso(project.updated_at),
         }
 
     def comment(self, comment: Comment) -> JSON:
         return {
-            "commentId": comment.comment_id, "taskId": comment.task_id,
-            "comment": comment.text, "mentionedUserIds": list(comment.mentioned_ids),
+            "commentId": comment.comment_id,
+            "taskId": comment.task_id,
+            "comment": comment.text,
+            "mentionedUserIds": list(comment.mentioned_ids),
             "parentCommentId": comment.parent_comment_id,
-            "createdBy": self.user(comment.created_by), "createTime": iso(comment.created_at),
+            "createdBy": self.user(comment.created_by),
+            "createTime": iso(comment.created_at),
             "updateTime": iso(comment.updated_at),
         }
 
     def checklist_item(self, item: ChecklistItem) -> JSON:
         return {
-            "checkListId": item.checklist_id, "taskId": item.task_id, "title": item.title,
-            "completed": item.completed, "position": item.position,
-            "createdBy": self.user(item.created_by), "createTime": iso(item.created_at),
+            "checkListId": item.checklist_id,
+            "taskId": item.task_id,
+            "title": item.title,
+            "completed": item.completed,
+            "position": item.position,
+            "createdBy": self.user(item.created_by),
+            "createTime": iso(item.created_at),
         }
 
     def entry(self, entry: TimeEntry) -> JSON:
         return {
-            "timeTrackerId": entry.entry_id, "taskId": entry.task_id,
-            "projectId": entry.project_id, "userId": entry.user_id,
-            "startTime": iso(entry.start), "endTime": _opt_iso(entry.end),
-            "duration": entry.duration_ms(self.state.now()), "billable": entry.billable,
-            "notes": entry.notes, "entryType": entry.entry_type, "running": entry.running,
+            "timeTrackerId": entry.entry_id,
+            "taskId": entry.task_id,
+            "projectId": entry.project_id,
+            "userId": entry.user_id,
+            "startTime": iso(entry.start),
+            "endTime": _opt_iso(entry.end),
+            "duration": entry.duration_ms(self.state.now()),
+            "billable": entry.billable,
+            "notes": entry.notes,
+            "entryType": entry.entry_type,
+            "running": entry.running,
         }
 
     def timer(self, entry: TimeEntry) -> JSON:
         task = self.state.tasks[entry.task_id]
         return {
-            "timeTrackerId": entry.entry_id, "taskId": entry.task_id, "taskTitle": task.title,
-            "projectId": task.project_id, "spaceId": task.space_id,
-            "startTime": iso(entry.start), "elapsed": entry.duration_ms(self.state.now()),
+            "timeTrackerId": entry.entry_id,
+            "taskId": entry.task_id,
+            "taskTitle": task.title,
+            "projectId": task.project_id,
+            "spaceId": task.space_id,
+            "startTime": iso(entry.start),
+            "elapsed": entry.duration_ms(self.state.now()),
             "status": "RUNNING",
         }
 
     def notification(self, notification: Notification) -> JSON:
         return {
-            "notificationId": notification.notification_id, "type": notification.type,
-            "message": notification.message, "read": notification.read,
+            "notificationId": notification.notification_id,
+            "type": notification.type,
+            "message": notification.message,
+            "read": notification.read,
             "createTime": iso(notification.created_at),
-            "actor": self.user(notification.actor_id), "taskId": notification.task_id,
-            "projectId": notification.project_id, "spaceId": notification.space_id,
+            "actor": self.user(notification.actor_id),
+            "taskId": notification.task_id,
+            "projectId": notification.project_id,
+            "spaceId": notification.space_id,
             "commentId": notification.comment_id,
         }
 
     def timesheet(self, sheet: Timesheet) -> JSON:
         key_name = "userId" if sheet.group_by == "member" else "projectId"
         return {
-            "groupBy": sheet.group_by, **_totals(sheet.total_ms, sheet.billable_ms),
+            "groupBy": sheet.group_by,
+            **_totals(sheet.total_ms, sheet.billable_ms),
             "entries": [self.entry(e) for e in sheet.entries],
             # Not in the reconstructed schema, which has nowhere to put the grouping.
-            "groups": [{key_name: g.key, "name": g.name, "entryCount": len(g.entries),
-                        **_totals(g.total_ms, g.billable_ms)} for g in sheet.groups],
+            "groups": [
+                {
+                    key_name: g.key,
+                    "name": g.name,
+                    "entryCount": len(g.entries),
+                    **_totals(g.total_ms, g.billable_ms),
+                }
+                for g in sheet.groups
+            ],
         }
 
 
 def _totals(total_ms: int, billable_ms: int) -> JSON:
-    return {"totalDuration": total_ms, "billableDuration": billable_ms,
-            "nonBillableDuration": total_ms - billable_ms}
+    return {
+        "totalDuration": total_ms,
+        "billableDuration": billable_ms,
+        "nonBillableDuration": total_ms - billable_ms,
+    }
 
 
 # ---- endpoints ----------------------------------------------------------------------------
@@ -430,8 +505,9 @@ Handler = Callable[[_Call], Awaitable[object]]
 
 
 class _AstravueApi:
-    def __init__(self, state: AstravueState, authenticate: Callable[[str], int | None],
-                 dialect: Dialect) -> None:
+    def __init__(
+        self, state: AstravueState, authenticate: Callable[[str], int | None], dialect: Dialect
+    ) -> None:
         self.state = state
         self.authenticate = authenticate
         self.dialect = dialect
@@ -454,8 +530,7 @@ class _AstravueApi:
             ("GET", task + "/subtasks", self.list_subtasks),
             ("GET", task + "/comments", self.list_comments),
             ("GET", task + "/checklists", self.list_checklists),
-            ("GET", task + "/subtasks/{subtask_id:int}/checklists",
-             self.list_subtask_checklists),
+            ("GET", task + "/subtasks/{subtask_id:int}/checklists", self.list_subtask_checklists),
             ("GET", "/v1/spaces", self.list_spaces),
             ("POST", "/v1/spaces", self.create_space),
             ("GET", space, self.get_space),
@@ -484,30 +559,36 @@ class _AstravueApi:
             ("POST", timer_task + "/manual", self.add_manual),
             ("POST", timer_project_task + "/manual", self.add_manual),
             ("GET", "/v1/time-track/timesheet", self.global_timesheet),
-            ("GET", "/v1/time-track/projects/{project_id:int}/timesheet",
-             self.project_timesheet),
-            ("GET", "/v1/time-track/projects/{project_id:int}/timesheet/summary",
-             self.project_timesheet_summary),
+            ("GET", "/v1/time-track/projects/{project_id:int}/timesheet", self.project_timesheet),
+            (
+                "GET",
+                "/v1/time-track/projects/{project_id:int}/timesheet/summary",
+                self.project_timesheet_summary,
+            ),
             ("GET", "/v1/notifications", self.list_notifications),
             ("PUT", "/v1/notifications/read", self.mark_notifications_read),
             ("DELETE", "/v1/notifications", self.delete_notifications),
         ]
-        return [Route(path, self._endpoint(handler), methods=[method])
-                for method, path, handler in table]
+        return [
+            Route(path, self._endpoint(handler), methods=[method])
+            for method, path, handler in table
+        ]
 
     # -- plumbing --
 
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             self.state.requests.append(
-                (request.method, request.url.path, request.headers.get("x-org-id")))
+                (request.method, request.url.path, request.headers.get("x-org-id"))
+            )
             try:
                 call = await self._call(request)
                 data = self.dialect.data(await handler(call))
             except SandboxError as exc:
                 return self.error_response(request, exc)
             return JSONResponse(
-                {"success": True, "message": SUCCESS_MESSAGE, "code": 200, "data": data})
+                {"success": True, "message": SUCCESS_MESSAGE, "code": 200, "data": data}
+            )
 
         return endpoint
 
@@ -516,18 +597,25 @@ class _AstravueApi:
         user_id = self.authenticate(token) if scheme.lower() == "bearer" and token else None
         user = self.state.users.get(user_id) if user_id is not None else None
         if user is None:
-            raise Unauthorized("Full authentication is required: the bearer token is "
-                               "missing, invalid or expired")
+            raise Unauthorized(
+                "Full authentication is required: the bearer token is missing, invalid or expired"
+            )
         raw_org = request.headers.get("x-org-id")
         try:
             org_id = int(raw_org or "")
         except ValueError:
-            raise invalid("X-Org-Id", "header is required and must be an integer "
-                          "organisation id", raw_org) from None
+            raise invalid(
+                "X-Org-Id", "header is required and must be an integer organisation id", raw_org
+            ) from None
         if org_id != user.org_id:
             raise Forbidden(f"You do not have access to organisation {org_id}")
-        return _Call(user.user_id, org_id, request.path_params, request.query_params,
-                     _Body(await _json_object(request)))
+        return _Call(
+            user.user_id,
+            org_id,
+            request.path_params,
+            request.query_params,
+            _Body(await _json_object(request)),
+        )
 
     def error_response(self, request: Request, exc: SandboxError) -> JSONResponse:
         return self._error(request, exc.status, exc.message, exc.errors)
@@ -538,36 +626,45 @@ class _AstravueApi:
         what = "Method not allowed on" if status == 405 else "No endpoint"
         return self._error(request, status, f"{what} {request.method} {request.url.path}", ())
 
-    def _error(self, request: Request, status: int, message: str,
-               errors: Sequence[FieldError]) -> JSONResponse:
+    def _error(
+        self, request: Request, status: int, message: str, errors: Sequence[FieldError]
+    ) -> JSONResponse:
         body = {
-            "success": False, "message": message, "code": status,
-            "errors": [{"field": e.field, "message": e.message, "rejectedValue": e.rejected_value}
-                       for e in errors],
-            "timestamp": iso(self.state.now()), "path": request.url.path,
+            "success": False,
+            "message": message,
+            "code": status,
+            "errors": [
+                {"field": e.field, "message": e.message, "rejectedValue": e.rejected_value}
+                for e in errors
+            ],
+            "timestamp": iso(self.state.now()),
+            "path": request.url.path,
         }
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
 
     def _tasks_page(self, call: _Call, tasks: list[Task]) -> object:
-        return self._paged(call, "tasks", self._sorted_tasks(call.query, tasks),
-                           self.render.task)
+        return self._paged(call, "tasks", self._sorted_tasks(call.query, tasks), self.render.task)
 
-    def _paged(self, call: _Call, key: str, items: Sequence[T],
-               render: Callable[[T], JSON]) -> object:
+    def _paged(
+        self, call: _Call, key: str, items: Sequence[T], render: Callable[[T], JSON]
+    ) -> object:
         """A list documented with a wrapper key and totals."""
         chunk, page, size = _page_of(call.query, items, self.dialect)
-        return self.dialect.page(key, [render(item) for item in chunk], page=page, size=size,
-                                 total=len(items))
+        return self.dialect.page(
+            key, [render(item) for item in chunk], page=page, size=size, total=len(items)
+        )
 
-    def _array(self, items: Sequence[T], render: Callable[[T], JSON],
-               call: _Call | None = None) -> object:
+    def _array(
+        self, items: Sequence[T], render: Callable[[T], JSON], call: _Call | None = None
+    ) -> object:
         """A list inferred to be a bare array (paged by `page`/`size` when `call` is given)."""
         if call is None:
             return self.dialect.listing([render(item) for item in items])
         chunk, page, size = _page_of(call.query, items, self.dialect)
-        return self.dialect.listing([render(item) for item in chunk], page=page, size=size,
-                                    total=len(items))
+        return self.dialect.listing(
+            [render(item) for item in chunk], page=page, size=size, total=len(items)
+        )
 
     def _sorted_tasks(self, query: QueryParams, tasks: list[Task]) -> list[Task]:
         """Sorted by `sortBy`; tasks without a value for it come last either way."""
@@ -598,17 +695,24 @@ class _AstravueApi:
         return self.render.task(self.state.personal_task(call.actor_id, call.path["task_id"]))
 
     async def update_personal_task(self, call: _Call) -> JSON:
-        return self._update_task(call, self.state.personal_task(call.actor_id,
-                                                                call.path["task_id"]))
+        return self._update_task(
+            call, self.state.personal_task(call.actor_id, call.path["task_id"])
+        )
 
     def _update_task(self, call: _Call, task: Task) -> JSON:
         if not self.state.put_replaces:
             fields = _task_fields(call.body, creating=False)
         else:  # what the body leaves out takes the value a new task gets
             defaults: dict[str, Any] = {
-                "description": None, "owners": [], "tags": [], "start_date": None,
-                "due_date": None, "completion": 0, "priority": DEFAULT_PRIORITY,
-                "status": self.state.statuses_for(task.org_id, task.project_id)[0].name}
+                "description": None,
+                "owners": [],
+                "tags": [],
+                "start_date": None,
+                "due_date": None,
+                "completion": 0,
+                "priority": DEFAULT_PRIORITY,
+                "status": self.state.statuses_for(task.org_id, task.project_id)[0].name,
+            }
             fields = {**defaults, **_task_fields(call.body, creating=True)}
         return self.render.task(self.state.update_task(call.actor_id, task.task_id, **fields))
 
@@ -629,15 +733,19 @@ class _AstravueApi:
         return self._array(items, self.render.checklist_item)
 
     async def list_subtask_checklists(self, call: _Call) -> object:
-        items = self.state.subtask_checklist(call.actor_id, call.path["task_id"],
-                                             call.path["subtask_id"])
+        items = self.state.subtask_checklist(
+            call.actor_id, call.path["task_id"], call.path["subtask_id"]
+        )
         return self._array(items, self.render.checklist_item)
 
     # -- spaces --
 
     def _space_fields(self, body: _Body) -> dict[str, Any]:
-        fields = {"name": body.text("spaceName", required=True),
-                  "description": body.text("description"), "color": body.text("color")}
+        fields = {
+            "name": body.text("spaceName", required=True),
+            "description": body.text("description"),
+            "color": body.text("color"),
+        }
         body.check()
         return fields
 
@@ -656,20 +764,26 @@ class _AstravueApi:
         self.state.space(call.actor_id, call.path["space_id"])
         body = call.body
         name = body.text("spaceName", required=True)
-        fields = self._updated(body, {
-            "description": ("description", lambda n: body.text(n, nullable=True), None),
-            "color": ("color", body.text, DEFAULT_SPACE_COLOR)})
-        space = self.state.update_space(call.actor_id, call.path["space_id"], str(name),
-                                        **fields)
+        fields = self._updated(
+            body,
+            {
+                "description": ("description", lambda n: body.text(n, nullable=True), None),
+                "color": ("color", body.text, DEFAULT_SPACE_COLOR),
+            },
+        )
+        space = self.state.update_space(call.actor_id, call.path["space_id"], str(name), **fields)
         return self.render.space(space)
 
-    def _updated(self, body: _Body, readers: Mapping[str, tuple[str, Callable[[str], object],
-                                                                  object]]) -> dict[str, Any]:
+    def _updated(
+        self, body: _Body, readers: Mapping[str, tuple[str, Callable[[str], object], object]]
+    ) -> dict[str, Any]:
         """Keyword arguments from the fields a PUT body holds: {wire name: (keyword, reader,
         value when replaced)}. When PUT replaces, an absent field takes the last."""
-        fields = {kwarg: read(name) if name in body else replaced
-                  for name, (kwarg, read, replaced) in readers.items()
-                  if name in body or self.state.put_replaces}
+        fields = {
+            kwarg: read(name) if name in body else replaced
+            for name, (kwarg, read, replaced) in readers.items()
+            if name in body or self.state.put_replaces
+        }
         body.check()
         return fields
 
@@ -679,11 +793,16 @@ class _AstravueApi:
     # -- projects --
 
     def _project_fields(self, body: _Body) -> dict[str, Any]:
-        fields = {"name": body.text("projectName", required=True),
-                  "description": body.text("description"), "status": body.text("status"),
-                  "priority": body.text("priority"), "health": body.text("health"),
-                  "start_date": body.moment("startDate"), "end_date": body.moment("endDate"),
-                  "budget": body.number("budget")}
+        fields = {
+            "name": body.text("projectName", required=True),
+            "description": body.text("description"),
+            "status": body.text("status"),
+            "priority": body.text("priority"),
+            "health": body.text("health"),
+            "start_date": body.moment("startDate"),
+            "end_date": body.moment("endDate"),
+            "budget": body.number("budget"),
+        }
         body.check()
         return fields
 
@@ -695,26 +814,33 @@ class _AstravueApi:
         self.state.space(call.actor_id, call.path["space_id"])
         fields = {k: v for k, v in self._project_fields(call.body).items() if v is not None}
         return self.render.project(
-            self.state.create_project(call.actor_id, call.path["space_id"], **fields))
+            self.state.create_project(call.actor_id, call.path["space_id"], **fields)
+        )
 
     async def get_project(self, call: _Call) -> JSON:
-        return self.render.project(self.state.project(
-            call.actor_id, call.path["project_id"], call.path["space_id"]))
+        return self.render.project(
+            self.state.project(call.actor_id, call.path["project_id"], call.path["space_id"])
+        )
 
     async def update_project(self, call: _Call) -> JSON:
         self.state.project(call.actor_id, call.path["project_id"], call.path["space_id"])
         body = call.body
         name = body.text("projectName", required=True)
-        fields = self._updated(body, {
-            "description": ("description", lambda n: body.text(n, nullable=True), None),
-            "status": ("status", body.text, DEFAULT_PROJECT_STATUS),
-            "priority": ("priority", body.text, DEFAULT_PRIORITY),
-            "health": ("health", body.text, DEFAULT_HEALTH),
-            "startDate": ("start_date", lambda n: body.moment(n, nullable=True), None),
-            "endDate": ("end_date", lambda n: body.moment(n, nullable=True), None),
-            "budget": ("budget", lambda n: body.number(n, nullable=True), None)})
-        project = self.state.update_project(call.actor_id, call.path["space_id"],
-                                            call.path["project_id"], str(name), **fields)
+        fields = self._updated(
+            body,
+            {
+                "description": ("description", lambda n: body.text(n, nullable=True), None),
+                "status": ("status", body.text, DEFAULT_PROJECT_STATUS),
+                "priority": ("priority", body.text, DEFAULT_PRIORITY),
+                "health": ("health", body.text, DEFAULT_HEALTH),
+                "startDate": ("start_date", lambda n: body.moment(n, nullable=True), None),
+                "endDate": ("end_date", lambda n: body.moment(n, nullable=True), None),
+                "budget": ("budget", lambda n: body.number(n, nullable=True), None),
+            },
+        )
+        project = self.state.update_project(
+            call.actor_id, call.path["space_id"], call.path["project_id"], str(name), **fields
+        )
         return self.render.project(project)
 
     async def delete_project(self, call: _Call) -> None:
@@ -723,8 +849,9 @@ class _AstravueApi:
     # -- project tasks --
 
     def _project_task(self, call: _Call) -> Task:
-        return self.state.project_task(call.actor_id, call.path["project_id"],
-                                       call.path["task_id"], call.path["space_id"])
+        return self.state.project_task(
+            call.actor_id, call.path["project_id"], call.path["task_id"], call.path["space_id"]
+        )
 
     async def list_project_tasks(self, call: _Call) -> object:
         space_id, project_id = call.path["space_id"], call.path["project_id"]
@@ -742,11 +869,11 @@ class _AstravueApi:
         return self._tasks_page(call, tasks)
 
     async def create_project_task(self, call: _Call) -> JSON:
-        project = self.state.project(call.actor_id, call.path["project_id"],
-                                     call.path["space_id"])
+        project = self.state.project(call.actor_id, call.path["project_id"], call.path["space_id"])
         fields = _task_fields(call.body, creating=True)
         return self.render.task(
-            self.state.create_task(call.actor_id, project_id=project.project_id, **fields))
+            self.state.create_task(call.actor_id, project_id=project.project_id, **fields)
+        )
 
     async def get_project_task(self, call: _Call) -> JSON:
         return self.render.task(self._project_task(call))
@@ -780,11 +907,15 @@ class _AstravueApi:
             for name in ("startTime",) if running else ("startTime", "endTime"):
                 if name not in body:
                     body.fail(name, "is required")
-        fields = self._updated(body, {
-            "startTime": ("start", body.moment, UNSET),
-            "endTime": ("end", body.moment, UNSET),
-            "billable": ("billable", body.boolean, False),
-            "notes": ("notes", lambda n: body.text(n, nullable=True), None)})
+        fields = self._updated(
+            body,
+            {
+                "startTime": ("start", body.moment, UNSET),
+                "endTime": ("end", body.moment, UNSET),
+                "billable": ("billable", body.boolean, False),
+                "notes": ("notes", lambda n: body.text(n, nullable=True), None),
+            },
+        )
         entry = self.state.update_time_entry(call.actor_id, call.path["tracker_id"], **fields)
         return self.render.entry(entry)
 
@@ -794,25 +925,32 @@ class _AstravueApi:
     async def stop_timer(self, call: _Call) -> JSON:
         billable, notes = call.body.boolean("billable"), call.body.text("notes")
         call.body.check()
-        entry = self.state.stop_timer(call.actor_id, call.path["task_id"], billable=billable,
-                                      notes=notes)
+        entry = self.state.stop_timer(
+            call.actor_id, call.path["task_id"], billable=billable, notes=notes
+        )
         return self.render.entry(entry)
 
     async def start_timer(self, call: _Call) -> JSON:
-        entry = self.state.start_timer(call.actor_id, call.path["task_id"],
-                                       project_id=call.path.get("project_id"))
+        entry = self.state.start_timer(
+            call.actor_id, call.path["task_id"], project_id=call.path.get("project_id")
+        )
         return self.render.entry(entry)
 
     async def add_range(self, call: _Call) -> JSON:
         body = call.body
-        start, end = body.moment("startTime", required=True), body.moment("endTime",
-                                                                           required=True)
+        start, end = body.moment("startTime", required=True), body.moment("endTime", required=True)
         billable, notes = body.boolean("billable"), body.text("notes")
         body.check()
         assert start is not None and end is not None  # check() raised otherwise
         entry = self.state.add_range_entry(
-            call.actor_id, call.path["task_id"], start, end,
-            project_id=call.path.get("project_id"), billable=bool(billable), notes=notes)
+            call.actor_id,
+            call.path["task_id"],
+            start,
+            end,
+            project_id=call.path.get("project_id"),
+            billable=bool(billable),
+            notes=notes,
+        )
         return self.render.entry(entry)
 
     async def add_manual(self, call: _Call) -> JSON:
@@ -827,16 +965,24 @@ class _AstravueApi:
         if start is None and day is not None:
             start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
         entry = self.state.add_manual_entry(
-            call.actor_id, call.path["task_id"], timedelta(hours=hours, minutes=minutes),
-            project_id=call.path.get("project_id"), start=start, billable=bool(billable),
-            notes=notes)
+            call.actor_id,
+            call.path["task_id"],
+            timedelta(hours=hours, minutes=minutes),
+            project_id=call.path.get("project_id"),
+            start=start,
+            billable=bool(billable),
+            notes=notes,
+        )
         return self.render.entry(entry)
 
     def _timesheet(self, call: _Call, project_id: int | None, group_by: str) -> Timesheet:
         return self.state.timesheet(
-            call.actor_id, project_id=project_id, group_by=group_by,
+            call.actor_id,
+            project_id=project_id,
+            group_by=group_by,
             start_date=_query_date(call.query, "startDate"),
-            end_date=_query_date(call.query, "endDate"))
+            end_date=_query_date(call.query, "endDate"),
+        )
 
     async def global_timesheet(self, call: _Call) -> JSON:
         group_by = _query_choice(call.query, "groupBy", ("member", "project"), "member")
@@ -847,17 +993,19 @@ class _AstravueApi:
 
     async def project_timesheet_summary(self, call: _Call) -> JSON:
         sheet = self._timesheet(call, call.path["project_id"], "member")
-        return {"projectId": call.path["project_id"],
-                **_totals(sheet.total_ms, sheet.billable_ms)}
+        return {"projectId": call.path["project_id"], **_totals(sheet.total_ms, sheet.billable_ms)}
 
     # -- notifications --
 
     async def list_notifications(self, call: _Call) -> object:
         kind = _query_choice(call.query, "type", ("NOTIFICATION", "MENTION"), "")
         read = _query_bool(call.query, "read")
-        found = [n for n in self.state.notifications_for(call.actor_id)
-                 if (read is None or n.read == read)
-                 and (not kind or (n.type == "mention") == (kind == "MENTION"))]
+        found = [
+            n
+            for n in self.state.notifications_for(call.actor_id)
+            if (read is None or n.read == read)
+            and (not kind or (n.type == "mention") == (kind == "MENTION"))
+        ]
         if self.dialect.oldest_first:
             found.reverse()
         return self._array(found, self.render.notification, call)
@@ -867,7 +1015,8 @@ class _AstravueApi:
         call.body.check()
         # No ids (or markAll) marks everything, as the operation's description says.
         changed = self.state.mark_notifications_read(
-            call.actor_id, None if mark_all or not ids else ids)
+            call.actor_id, None if mark_all or not ids else ids
+        )
         return {"updatedCount": len(changed), "notificationIds": changed}
 
     async def delete_notifications(self, call: _Call) -> JSON:
@@ -890,8 +1039,13 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return parsed
 
 
-def create_astravue_app(state: AstravueState, *, authenticate: Callable[[str], int | None],
-                        faults: Faults, dialect: Dialect | None = None) -> Starlette:
+def create_astravue_app(
+    state: AstravueState,
+    *,
+    authenticate: Callable[[str], int | None],
+    faults: Faults,
+    dialect: Dialect | None = None,
+) -> Starlette:
     """The fake API. `authenticate(bearer_token)` returns the Astravue user id of a valid,
     unexpired access token, or None. `dialect` (default: from the environment) is read on
     every request, so a test may change it on a running app."""

@@ -18,21 +18,45 @@ MESSAGE_TEXT_MAX = 40_000
 ID_MAX = 255
 
 KNOWN_BLOCKS = frozenset(
-    {"section", "divider", "header", "context", "actions", "input", "image", "rich_text",
-     "markdown"}
+    {
+        "section",
+        "divider",
+        "header",
+        "context",
+        "actions",
+        "input",
+        "image",
+        "rich_text",
+        "markdown",
+    }
 )
 _SELECTS = frozenset(
-    {"static_select", "external_select", "users_select", "conversations_select",
-     "channels_select", "multi_static_select", "multi_external_select", "multi_users_select",
-     "multi_conversations_select", "multi_channels_select"}
+    {
+        "static_select",
+        "external_select",
+        "users_select",
+        "conversations_select",
+        "channels_select",
+        "multi_static_select",
+        "multi_external_select",
+        "multi_users_select",
+        "multi_conversations_select",
+        "multi_channels_select",
+    }
 )
 _PICKERS = frozenset({"datepicker", "timepicker", "datetimepicker", "checkboxes", "radio_buttons"})
 # Elements that act on their own (actions blocks, section accessories).
 _INTERACTIVE = _SELECTS | _PICKERS | {"button", "overflow", "workflow_button"}
 # Elements that only collect a value inside an input block.
 _INPUT_ONLY = frozenset(
-    {"plain_text_input", "number_input", "email_text_input", "url_text_input", "file_input",
-     "rich_text_input"}
+    {
+        "plain_text_input",
+        "number_input",
+        "email_text_input",
+        "url_text_input",
+        "file_input",
+        "rich_text_input",
+    }
 )
 _INPUT_ELEMENTS = _SELECTS | _PICKERS | _INPUT_ONLY
 _ACCESSORIES = _INTERACTIVE | {"image"}
@@ -56,8 +80,9 @@ class _Checker:
         elif len(value) > limit:
             self.fail(path, f"{len(value)} chars > {limit}")
 
-    def text(self, path: str, obj: Any, limit: int, *, plain_only: bool = False,
-             required: bool = True) -> None:
+    def text(
+        self, path: str, obj: Any, limit: int, *, plain_only: bool = False, required: bool = True
+    ) -> None:
         """A text object: {"type": "plain_text"|"mrkdwn", "text": "..."}."""
         if obj is None:
             if required:
@@ -132,15 +157,17 @@ class _Checker:
             self.fail(path, "a section needs text or fields")
         self.text(f"{path}.text", block.get("text"), 3000, required=False)
         if block.get("fields") is not None:
-            for index, field in enumerate(self.count(f"{path}.fields", block["fields"],
-                                                     low=1, high=10)):
+            for index, field in enumerate(
+                self.count(f"{path}.fields", block["fields"], low=1, high=10)
+            ):
                 self.text(f"{path}.fields[{index}]", field, 2000)
         if block.get("accessory") is not None:
             self.element(f"{path}.accessory", block["accessory"], _ACCESSORIES)
 
     def context(self, path: str, block: dict[str, Any]) -> None:
-        for index, item in enumerate(self.count(f"{path}.elements", block.get("elements"),
-                                                low=1, high=10)):
+        for index, item in enumerate(
+            self.count(f"{path}.elements", block.get("elements"), low=1, high=10)
+        ):
             where = f"{path}.elements[{index}]"
             if isinstance(item, dict) and item.get("type") == "image":
                 self.image_element(where, item)
@@ -149,8 +176,9 @@ class _Checker:
 
     def actions(self, path: str, block: dict[str, Any]) -> None:
         action_ids: set[str] = set()
-        for index, item in enumerate(self.count(f"{path}.elements", block.get("elements"),
-                                                low=1, high=25)):
+        for index, item in enumerate(
+            self.count(f"{path}.elements", block.get("elements"), low=1, high=25)
+        ):
             where = f"{path}.elements[{index}]"
             self.element(where, item, _INTERACTIVE)
             action_id = item.get("action_id") if isinstance(item, dict) else None
@@ -200,8 +228,9 @@ class _Checker:
             self.image_element(path, item)
             return
         self.max_len(f"{path}.action_id", item.get("action_id"), ID_MAX)
-        self.text(f"{path}.placeholder", item.get("placeholder"), 150, plain_only=True,
-                  required=False)
+        self.text(
+            f"{path}.placeholder", item.get("placeholder"), 150, plain_only=True, required=False
+        )
         if item.get("confirm") is not None:
             self.confirm(f"{path}.confirm", item["confirm"])
         if kind == "button":
@@ -229,15 +258,15 @@ class _Checker:
         if options is not None:
             self.options(f"{path}.options", options, high=100, plain_only=True)
         if groups is not None:
-            for index, group in enumerate(self.count(f"{path}.option_groups", groups,
-                                                     low=1, high=100)):
+            for index, group in enumerate(
+                self.count(f"{path}.option_groups", groups, low=1, high=100)
+            ):
                 where = f"{path}.option_groups[{index}]"
                 if not isinstance(group, dict):
                     self.fail(where, "must be an object")
                     continue
                 self.text(f"{where}.label", group.get("label"), 75, plain_only=True)
-                self.options(f"{where}.options", group.get("options"), high=100,
-                             plain_only=True)
+                self.options(f"{where}.options", group.get("options"), high=100, plain_only=True)
 
     def options(self, path: str, options: Any, *, high: int, plain_only: bool) -> None:
         for index, option in enumerate(self.count(path, options, low=1, high=high)):
@@ -286,8 +315,9 @@ def validate_view(view: dict[str, Any]) -> list[str]:
     if kind == "modal":
         checker.text("title", view.get("title"), 24, plain_only=True)
         checker.text("close", view.get("close"), 24, plain_only=True, required=False)
-        has_input = any(isinstance(b, dict) and b.get("type") == "input"
-                        for b in view.get("blocks") or [])
+        has_input = any(
+            isinstance(b, dict) and b.get("type") == "input" for b in view.get("blocks") or []
+        )
         checker.text("submit", view.get("submit"), 24, plain_only=True, required=has_input)
     checker.max_len("private_metadata", view.get("private_metadata"), 3000)
     checker.max_len("callback_id", view.get("callback_id"), ID_MAX)

@@ -10,23 +10,34 @@ from pathlib import Path
 
 def add_sandbox_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sandbox = sub.add_parser(
-        "sandbox", help="serve local fakes of Astravue, Keycloak and the Slack Web API",
+        "sandbox",
+        help="serve local fakes of Astravue, Keycloak and the Slack Web API",
         description="Serve the sandbox (in-memory Astravue with seed data, Keycloak, Slack Web "
-        "API) on one loopback port, and print the settings that point the app at it.")
+        "API) on one loopback port, and print the settings that point the app at it.",
+    )
     sandbox.add_argument("--port", type=int, default=4000, help="port (default 4000)")
     sandbox.set_defaults(func=cmd_sandbox)
 
     demo = sub.add_parser(
-        "demo", help="try the app in a terminal Slack simulator (no Slack needed)",
+        "demo",
+        help="try the app in a terminal Slack simulator (no Slack needed)",
         description="Start the sandbox and the real app on loopback ports with a temporary "
         "database, and act as one sandbox Slack user: type slash commands, click buttons by "
         "number, fill modals, open the App Home. With --script, run a file of inputs and print "
-        "the transcript.")
-    demo.add_argument("--user", default="U0MARIA",
-                      choices=["U0MARIA", "U0DEV", "U0SAM", "U0GINA", "U0NOBODY"],
-                      help="the Slack user you play (default U0MARIA)")
-    demo.add_argument("--script", type=Path, metavar="FILE",
-                      help="run these inputs (one per line) instead of reading the keyboard")
+        "the transcript.",
+    )
+    demo.add_argument(
+        "--user",
+        default="U0MARIA",
+        choices=["U0MARIA", "U0DEV", "U0SAM", "U0GINA", "U0NOBODY"],
+        help="the Slack user you play (default U0MARIA)",
+    )
+    demo.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE",
+        help="run these inputs (one per line) instead of reading the keyboard",
+    )
     demo.add_argument("--seed", type=int, default=7, help="seed of the teammate's changes")
     demo.set_defaults(func=cmd_demo)
 
@@ -70,6 +81,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"astravue-bot demo: cannot read {args.script}: {exc.strerror}", file=sys.stderr)
         return 2
-    console = Console(width=100) if sys.stdout.isatty() else Console(width=100, no_color=True,
-                                                                     highlight=False)
+    console = (
+        Console(width=100)
+        if sys.stdout.isatty()
+        else Console(width=100, no_color=True, highlight=False)
+    )
     return asyncio.run(run_script(lines, console, user_id=args.user, seed=args.seed))

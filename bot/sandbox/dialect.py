@@ -51,8 +51,10 @@ class Dialect:
             names = [n for n in names if n != "all"] + list(SWITCHES)
         unknown = sorted(set(names) - {*SWITCHES, *FAULTS})
         if unknown:
-            raise ValueError(f"unknown sandbox dialect switch {', '.join(unknown)}; "
-                             f"known: {', '.join((*SWITCHES, *FAULTS))} or all")
+            raise ValueError(
+                f"unknown sandbox dialect switch {', '.join(unknown)}; "
+                f"known: {', '.join((*SWITCHES, *FAULTS))} or all"
+            )
         return cls(**dict.fromkeys(names, True))
 
     def switch_to(self, text: str) -> None:
@@ -77,23 +79,41 @@ class Dialect:
             return {key: chunk}
         pages = -(-total // size)
         if self.spring_pages:
-            return {"content": chunk, "number": page, "size": size, "totalElements": total,
-                    "totalPages": pages, "numberOfElements": len(chunk),
-                    "first": page == 0, "last": page + 1 >= pages, "empty": not chunk,
-                    "pageable": {"pageNumber": page, "pageSize": size, "offset": page * size,
-                                 "paged": True, "unpaged": False,
-                                 "sort": {"sorted": False, "unsorted": True, "empty": True}},
-                    "sort": {"sorted": False, "unsorted": True, "empty": True}}
-        return {key: chunk, "page": page, "size": size, "totalElements": total,
-                "totalPages": pages}
+            return {
+                "content": chunk,
+                "number": page,
+                "size": size,
+                "totalElements": total,
+                "totalPages": pages,
+                "numberOfElements": len(chunk),
+                "first": page == 0,
+                "last": page + 1 >= pages,
+                "empty": not chunk,
+                "pageable": {
+                    "pageNumber": page,
+                    "pageSize": size,
+                    "offset": page * size,
+                    "paged": True,
+                    "unpaged": False,
+                    "sort": {"sorted": False, "unsorted": True, "empty": True},
+                },
+                "sort": {"sorted": False, "unsorted": True, "empty": True},
+            }
+        return {key: chunk, "page": page, "size": size, "totalElements": total, "totalPages": pages}
 
-    def listing(self, chunk: list[Any], *, page: int = 0, size: int | None = None,
-                total: int | None = None) -> Any:
+    def listing(
+        self, chunk: list[Any], *, page: int = 0, size: int | None = None, total: int | None = None
+    ) -> Any:
         """A list the default dialect answers as a bare array."""
         if not self.spring_pages:
             return chunk
-        return self.page("content", chunk, page=page, size=size or max(len(chunk), 1),
-                         total=len(chunk) if total is None else total)
+        return self.page(
+            "content",
+            chunk,
+            page=page,
+            size=size or max(len(chunk), 1),
+            total=len(chunk) if total is None else total,
+        )
 
     def data(self, value: Any) -> Any:
         """The rendered `data` of an answer, with the value-level switches applied."""
@@ -111,8 +131,13 @@ class Dialect:
             if not value and self.null_collections:
                 return None
             return [self._reshape(v, key) for v in value]
-        if (self.string_ids and key is not None and _is_id(key)
-                and isinstance(value, int) and not isinstance(value, bool)):
+        if (
+            self.string_ids
+            and key is not None
+            and _is_id(key)
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+        ):
             return str(value)
         return value
 

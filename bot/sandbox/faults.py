@@ -31,8 +31,16 @@ class Faults:
 
     def reset(self) -> None:
         fresh = Faults()
-        for name in ("latency", "error_rate", "error_status", "rate_limit_rate", "retry_after",
-                     "down", "hang", "path_prefix"):
+        for name in (
+            "latency",
+            "error_rate",
+            "error_status",
+            "rate_limit_rate",
+            "retry_after",
+            "down",
+            "hang",
+            "path_prefix",
+        ):
             setattr(self, name, getattr(fresh, name))
 
     def update(self, values: dict[str, object]) -> None:
@@ -63,8 +71,11 @@ class Faults:
             )
         if self.error_rate and self.rng.random() < self.error_rate:
             return JSONResponse(
-                {"success": False, "message": "Injected failure (sandbox fault)",
-                 "code": self.error_status},
+                {
+                    "success": False,
+                    "message": "Injected failure (sandbox fault)",
+                    "code": self.error_status,
+                },
                 status_code=self.error_status,
             )
         return None

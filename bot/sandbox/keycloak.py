@@ -300,8 +300,11 @@ class KeycloakFake:
     def end_sessions(self, who: str | int) -> int:
         """Admin sign-out of a user, offline sessions included; returns how many ended."""
         user = self.find_user(who)
-        ended = [s for s in self._sessions.values()
-                 if s.user is user and s.state is not _SessionState.ENDED]
+        ended = [
+            s
+            for s in self._sessions.values()
+            if s.user is user and s.state is not _SessionState.ENDED
+        ]
         for session in ended:
             session.state = _SessionState.ENDED
         return len(ended)
@@ -318,27 +321,42 @@ class KeycloakFake:
     async def _discovery(self, request: Request) -> Response:
         issuer = _issuer(request)
         endpoints = f"{issuer}/protocol/openid-connect"
-        return JSONResponse({
-            "issuer": issuer,
-            "authorization_endpoint": f"{endpoints}/auth",
-            "token_endpoint": f"{endpoints}/token",
-            "revocation_endpoint": f"{endpoints}/revoke",
-            "userinfo_endpoint": f"{endpoints}/userinfo",
-            "grant_types_supported": list(GRANT_TYPES),
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["HS256"],
-            "scopes_supported": list(SUPPORTED_SCOPES),
-            "claims_supported": ["sub", "iss", "email", "name", "given_name", "family_name",
-                                 "preferred_username", "astravue_user_id", "tenant_id"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic",
-                                                      "client_secret_post"],
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic",
-                                                           "client_secret_post"],
-            "authorization_response_iss_parameter_supported": True,
-        })
+        return JSONResponse(
+            {
+                "issuer": issuer,
+                "authorization_endpoint": f"{endpoints}/auth",
+                "token_endpoint": f"{endpoints}/token",
+                "revocation_endpoint": f"{endpoints}/revoke",
+                "userinfo_endpoint": f"{endpoints}/userinfo",
+                "grant_types_supported": list(GRANT_TYPES),
+                "response_types_supported": ["code"],
+                "response_modes_supported": ["query"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["HS256"],
+                "scopes_supported": list(SUPPORTED_SCOPES),
+                "claims_supported": [
+                    "sub",
+                    "iss",
+                    "email",
+                    "name",
+                    "given_name",
+                    "family_name",
+                    "preferred_username",
+                    "astravue_user_id",
+                    "tenant_id",
+                ],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_basic",
+                    "client_secret_post",
+                ],
+                "revocation_endpoint_auth_methods_supported": [
+                    "client_secret_basic",
+                    "client_secret_post",
+                ],
+                "authorization_response_iss_parameter_supported": True,
+            }
+        )
 
     async def _auth(self, request: Request) -> Response:
         params = dict(request.query_params)
@@ -355,18 +373,27 @@ class KeycloakFake:
         except OAuthError as exc:
             extra = {"state": params["state"]} if params.get("state") else {}
             return RedirectResponse(
-                _with_query(redirect_uri, {**exc.body(), **extra, "iss": issuer}), status_code=302)
+                _with_query(redirect_uri, {**exc.body(), **extra, "iss": issuer}), status_code=302
+            )
         hint = params.get("username") if request.method == "POST" else auth.login_hint
         if not hint:
             return _login_page(request.url.path, params, self.users.values())
         try:
             user = self.find_user(hint)
         except KeyError:
-            return _login_page(request.url.path, params, self.users.values(),
-                               notice="Invalid username or password.")
+            return _login_page(
+                request.url.path,
+                params,
+                self.users.values(),
+                notice="Invalid username or password.",
+            )
         if not user.enabled:
-            return _login_page(request.url.path, params, self.users.values(),
-                               notice="Account is disabled, contact your administrator.")
+            return _login_page(
+                request.url.path,
+                params,
+                self.users.values(),
+                notice="Account is disabled, contact your administrator.",
+            )
         return self._sign_in(auth, user, issuer)
 
     async def _token(self, request: Request) -> Response:
@@ -422,9 +449,10 @@ class KeycloakFake:
     def _validate_auth_request(self, params: Mapping[str, str], redirect_uri: str) -> _AuthRequest:
         """Checks Keycloak reports by redirecting back to the client (PKCE S256 required)."""
         if params.get("response_type") != "code":
-            raise OAuthError("unsupported_response_type",
-                             "Client is not allowed to initiate browser login with given "
-                             "response_type.")
+            raise OAuthError(
+                "unsupported_response_type",
+                "Client is not allowed to initiate browser login with given response_type.",
+            )
         scopes = params.get("scope", "").split()
         unknown = [s for s in scopes if s not in SUPPORTED_SCOPES]
         if self.settings.refuse_offline_access == "auth" and "offline_access" in scopes:
@@ -435,8 +463,9 @@ class KeycloakFake:
         if not method:
             raise OAuthError("invalid_request", "Missing parameter: code_challenge_method")
         if method != "S256":
-            raise OAuthError("invalid_request",
-                             "Invalid parameter: code challenge method is not configured one")
+            raise OAuthError(
+                "invalid_request", "Invalid parameter: code challenge method is not configured one"
+            )
         challenge = params.get("code_challenge", "")
         if not challenge:
             raise OAuthError("invalid_request", "Missing parameter: code_challenge")
@@ -498,8 +527,9 @@ class KeycloakFake:
         # unauthorized_client, both 401 with the same description.
         if client_id != self.settings.client_id:
             raise OAuthError("invalid_client", CLIENT_AUTH_FAILED, 401)
-        if secret is None or not hmac.compare_digest(secret.encode(),
-                                                     self.settings.client_secret.encode()):
+        if secret is None or not hmac.compare_digest(
+            secret.encode(), self.settings.client_secret.encode()
+        ):
             raise OAuthError("unauthorized_client", CLIENT_AUTH_FAILED, 401)
         return client_id
 
@@ -537,7 +567,8 @@ class KeycloakFake:
             raise _invalid_grant("Token is not active")
         if claims["azp"] != self.settings.client_id:
             raise _invalid_grant(
-                "Invalid refresh token. Token client and authorized client don't match")
+                "Invalid refresh token. Token client and authorized client don't match"
+            )
         session = self._sessions.get(claims["sid"])
         self._check_session(session, offline=claims["typ"] == "Offline")
         assert session is not None  # _check_session raised otherwise
@@ -600,15 +631,28 @@ class KeycloakFake:
             access_exp = min(access_exp, session_end)
         user = session.user
         common = {"iss": issuer, "iat": now, "sid": session.sid, "azp": settings.client_id}
-        access_token = self._signer.encode({
-            **common, **self.claims_of(user), "jti": str(uuid.uuid4()), "exp": access_exp,
-            "typ": "Bearer", "scope": session.scope,
-        })
+        access_token = self._signer.encode(
+            {
+                **common,
+                **self.claims_of(user),
+                "jti": str(uuid.uuid4()),
+                "exp": access_exp,
+                "typ": "Bearer",
+                "scope": session.scope,
+            }
+        )
         refresh_jti = str(uuid.uuid4())
-        refresh_token = self._signer.encode({
-            **common, "sub": user.sub, "aud": issuer, "jti": refresh_jti, "exp": refresh_exp,
-            "typ": "Offline" if session.offline else "Refresh", "scope": session.scope,
-        })
+        refresh_token = self._signer.encode(
+            {
+                **common,
+                "sub": user.sub,
+                "aud": issuer,
+                "jti": refresh_jti,
+                "exp": refresh_exp,
+                "typ": "Offline" if session.offline else "Refresh",
+                "scope": session.scope,
+            }
+        )
         session.latest_refresh_jti = refresh_jti
         body: dict[str, Any] = {
             "access_token": access_token,
@@ -618,13 +662,18 @@ class KeycloakFake:
             "token_type": "Bearer",
         }
         if "openid" in session.scope.split():
-            id_claims = {**common, **self.claims_of(user), "aud": settings.client_id,
-                         "jti": str(uuid.uuid4()), "exp": access_exp, "typ": "ID"}
+            id_claims = {
+                **common,
+                **self.claims_of(user),
+                "aud": settings.client_id,
+                "jti": str(uuid.uuid4()),
+                "exp": access_exp,
+                "typ": "ID",
+            }
             if nonce:
                 id_claims["nonce"] = nonce
             body["id_token"] = self._signer.encode(id_claims)
-        body.update({"not-before-policy": 0, "session_state": session.sid,
-                     "scope": session.scope})
+        body.update({"not-before-policy": 0, "session_state": session.sid, "scope": session.scope})
         self.issued_tokens += [access_token, refresh_token, *filter(None, [body.get("id_token")])]
         return body
 
@@ -648,15 +697,18 @@ def _invalid_token(description: str) -> Response:
     return JSONResponse(
         {"error": "invalid_token", "error_description": description},
         status_code=401,
-        headers={"WWW-Authenticate": f'Bearer realm="astravue", error="invalid_token", '
-                                     f'error_description="{description}"'},
+        headers={
+            "WWW-Authenticate": f'Bearer realm="astravue", error="invalid_token", '
+            f'error_description="{description}"'
+        },
     )
 
 
 def _error_page(message: str) -> HTMLResponse:
     """Keycloak shows an error page, not a redirect, when the client or redirect is untrusted."""
-    return HTMLResponse(_page("We are sorry...", f"<p class=error>{html.escape(message)}</p>"),
-                        status_code=400)
+    return HTMLResponse(
+        _page("We are sorry...", f"<p class=error>{html.escape(message)}</p>"), status_code=400
+    )
 
 
 def _login_page(
@@ -668,13 +720,14 @@ def _login_page(
     """One form per sandbox user; each posts the original auth request back with a username."""
     hidden = "".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-        for k, v in params.items() if k != "username"
+        for k, v in params.items()
+        if k != "username"
     )
     forms = "".join(
         f'<form method="post" action="{html.escape(action)}">{hidden}'
         f'<input type="hidden" name="username" value="{html.escape(u.username)}">'
         f'<button type="submit">Sign in as {html.escape(u.name)} ({html.escape(u.email)})'
-        f'{"" if u.enabled else " (disabled)"}</button></form>'
+        f"{'' if u.enabled else ' (disabled)'}</button></form>"
         for u in users
     )
     notice_html = f"<p class=error>{html.escape(notice)}</p>" if notice else ""
@@ -682,5 +735,7 @@ def _login_page(
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-            f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+        f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
+    )

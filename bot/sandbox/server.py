@@ -1,9 +1,9 @@
 """The whole sandbox on one loopback port: Astravue, Keycloak, Slack and an admin route.
 
-    /v1/...                 Astravue REST (bot.sandbox.astravue_api)
-    /realms/astravue/...    Keycloak (bot.sandbox.keycloak)
-    /slack/api/{method}     Slack Web API, /slack/respond/{id} response URLs (bot.sandbox.slack)
-    /_sandbox/...           faults, teammate activity and state, for demos and manual tests
+/v1/...                 Astravue REST (bot.sandbox.astravue_api)
+/realms/astravue/...    Keycloak (bot.sandbox.keycloak)
+/slack/api/{method}     Slack Web API, /slack/respond/{id} response URLs (bot.sandbox.slack)
+/_sandbox/...           faults, teammate activity and state, for demos and manual tests
 """
 
 from __future__ import annotations
@@ -46,19 +46,24 @@ class Sandbox:
 
     @property
     def faults(self) -> dict[str, Faults]:
-        return {"astravue": self.astravue_faults, "keycloak": self.keycloak.faults,
-                "slack": self.slack.faults}
+        return {
+            "astravue": self.astravue_faults,
+            "keycloak": self.keycloak.faults,
+            "slack": self.slack.faults,
+        }
 
     def env(self) -> dict[str, str]:
         """The app settings that point at this sandbox."""
         return {
-            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": f"{self.base_url}/slack/api/",
             "SLACK_RESPONSE_URL_PREFIXES": f"{self.base_url}/slack/respond/",
             "ASTRAVUE_API_URL": self.base_url,
             "ASTRAVUE_AUTH_URL": f"{self.base_url}{REALM_PATH}",
             "ASTRAVUE_APP_URL": f"{self.base_url}/app",
-            "ASTRAVUE_CLIENT_ID": CLIENT_ID, "ASTRAVUE_CLIENT_SECRET": CLIENT_SECRET,
+            "ASTRAVUE_CLIENT_ID": CLIENT_ID,
+            "ASTRAVUE_CLIENT_SECRET": CLIENT_SECRET,
         }
 
     def set_base_url(self, base_url: str) -> None:
@@ -66,19 +71,26 @@ class Sandbox:
         self.slack.public_base = f"{base_url}/slack"
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
-            Mount(REALM_PATH, app=self.keycloak.app),
-            Mount("/slack", app=self.slack.app),
-            Route("/_sandbox/faults/{target}", self._set_faults, methods=["GET", "POST"]),
-            Route("/_sandbox/teammate", self._teammate, methods=["POST"]),
-            Route("/_sandbox/end-sessions/{who}", self._end_sessions, methods=["POST"]),
-            Route("/_sandbox/state", self._state, methods=["GET"]),
-            # last: the Astravue app spells its own /v1/... paths
-            Mount("", app=create_astravue_app(self.astravue,
-                                              authenticate=self.keycloak.authenticate,
-                                              faults=self.astravue_faults,
-                                              dialect=self.dialect)),
-        ])
+        return Starlette(
+            routes=[
+                Mount(REALM_PATH, app=self.keycloak.app),
+                Mount("/slack", app=self.slack.app),
+                Route("/_sandbox/faults/{target}", self._set_faults, methods=["GET", "POST"]),
+                Route("/_sandbox/teammate", self._teammate, methods=["POST"]),
+                Route("/_sandbox/end-sessions/{who}", self._end_sessions, methods=["POST"]),
+                Route("/_sandbox/state", self._state, methods=["GET"]),
+                # last: the Astravue app spells its own /v1/... paths
+                Mount(
+                    "",
+                    app=create_astravue_app(
+                        self.astravue,
+                        authenticate=self.keycloak.authenticate,
+                        faults=self.astravue_faults,
+                        dialect=self.dialect,
+                    ),
+                ),
+            ]
+        )
 
     async def _set_faults(self, request: Request) -> Response:
         faults = self.faults.get(request.path_params["target"])
@@ -102,17 +114,22 @@ class Sandbox:
         return JSONResponse({"ended": ended})
 
     async def _state(self, _request: Request) -> Response:
-        return JSONResponse({"slack_calls": len(self.slack.calls),
-                             "astravue_requests": len(self.astravue.requests)})
+        return JSONResponse(
+            {"slack_calls": len(self.slack.calls), "astravue_requests": len(self.astravue.requests)}
+        )
 
 
-def build_sandbox(*, keycloak_settings: KeycloakSettings | None = None,
-                  dialect: Dialect | None = None) -> Sandbox:
+def build_sandbox(
+    *, keycloak_settings: KeycloakSettings | None = None, dialect: Dialect | None = None
+) -> Sandbox:
     """A fresh sandbox world. Each fake has its own `Faults`, so a test can break one alone;
     its Astravue speaks `dialect` (default: ASTRAVUE_SANDBOX_DIALECT)."""
-    return Sandbox(astravue=build_seed_state(),
-                   keycloak=KeycloakFake(settings=keycloak_settings), slack=SlackFake(),
-                   dialect=Dialect.from_env() if dialect is None else dialect)
+    return Sandbox(
+        astravue=build_seed_state(),
+        keycloak=KeycloakFake(settings=keycloak_settings),
+        slack=SlackFake(),
+        dialect=Dialect.from_env() if dialect is None else dialect,
+    )
 
 
 def free_port() -> int:
@@ -126,9 +143,16 @@ class LoopbackServer:
 
     def __init__(self, app: Any, port: int | None = None) -> None:
         self.port = port or free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_config=None, access_log=False,
-                                                    lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_config=None,
+                access_log=False,
+                lifespan="on",
+            )
+        )
         self.task: asyncio.Task[None] | None = None
 
     @property

@@ -47,10 +47,19 @@ MODAL_STACK_MAX = 3
 HISTORY_MAX_LIMIT = 999
 _WORKSPACE = "*"  # key of the workspace-wide Retry-After in `retry_after_ends`
 # Fields Slack fills in on a stored view when the app leaves them out.
-_VIEW_DEFAULTS: dict[str, Any] = {"private_metadata": "", "callback_id": "", "external_id": "",
-                                  "clear_on_close": False, "notify_on_close": False}
-_JSON_ARGS = {"blocks": "invalid_blocks_format", "view": "invalid_arguments",
-              "metadata": "invalid_metadata_format", "attachments": "invalid_attachments"}
+_VIEW_DEFAULTS: dict[str, Any] = {
+    "private_metadata": "",
+    "callback_id": "",
+    "external_id": "",
+    "clear_on_close": False,
+    "notify_on_close": False,
+}
+_JSON_ARGS = {
+    "blocks": "invalid_blocks_format",
+    "view": "invalid_arguments",
+    "metadata": "invalid_metadata_format",
+    "attachments": "invalid_attachments",
+}
 
 
 @dataclass
@@ -82,9 +91,15 @@ class SlackUser:
         if self.email is not None:
             profile["email"] = self.email
         return {
-            "id": self.id, "team_id": team_id, "name": self.name, "real_name": self.real_name,
-            "deleted": False, "is_bot": self.is_bot, "is_app_user": False,
-            "tz": self.tz, "tz_label": local.tzname(),
+            "id": self.id,
+            "team_id": team_id,
+            "name": self.name,
+            "real_name": self.real_name,
+            "deleted": False,
+            "is_bot": self.is_bot,
+            "is_app_user": False,
+            "tz": self.tz,
+            "tz_label": local.tzname(),
             "tz_offset": int(offset.total_seconds()) if offset else 0,
             "profile": profile,
         }
@@ -103,9 +118,15 @@ class Message:
     edited: bool = False
 
     def as_slack(self, *, with_metadata: bool = True) -> dict[str, Any]:
-        body: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID,
-                                "app_id": APP_ID, "team": TEAM_ID, "text": self.text,
-                                "ts": self.ts}
+        body: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "text": self.text,
+            "ts": self.ts,
+        }
         if self.blocks is not None:
             body["blocks"] = self.blocks
         if self.thread_ts is not None:
@@ -184,8 +205,14 @@ class _Bucket:
 class _Refusal(Exception):
     """A Slack error answer: `{"ok": false, "error": ...}`."""
 
-    def __init__(self, error: str, *, status: int = 200, retry_after: int | None = None,
-                 violations: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        error: str,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        violations: list[str] | None = None,
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.status = status
@@ -208,8 +235,13 @@ Handler = Callable[[dict[str, Any]], dict[str, Any]]
 class SlackFake:
     """The fake Slack workspace T0ACME: Web API, response_urls, users, channels and views."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], float] = time.time, seed: int = 1234) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        seed: int = 1234,
+    ) -> None:
         self.clock = clock
         self.wall_clock = wall_clock
         self.public_base = "http://127.0.0.1/slack"  # set by whoever serves `app`
@@ -265,8 +297,10 @@ class SlackFake:
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
         }
-        routes = [Route("/api/{method}", self._api, methods=["GET", "POST"]),
-                  Route("/respond/{opaque}", self._respond, methods=["POST"])]
+        routes = [
+            Route("/api/{method}", self._api, methods=["GET", "POST"]),
+            Route("/respond/{opaque}", self._respond, methods=["POST"]),
+        ]
         self.app = FaultMiddleware(Starlette(routes=routes), self.faults)
 
     # ---- issuing and directory ----------------------------------------------------------
@@ -289,8 +323,16 @@ class SlackFake:
         self._response_urls[opaque] = _ResponseUrl(channel, user, message_ts, self.clock())
         return f"{self.public_base.rstrip('/')}/respond/{opaque}"
 
-    def add_user(self, user_id: str, *, name: str, real_name: str, email: str | None,
-                 tz: str = "UTC", is_bot: bool = False) -> SlackUser:
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str,
+        email: str | None,
+        tz: str = "UTC",
+        is_bot: bool = False,
+    ) -> SlackUser:
         user = SlackUser(user_id, name, real_name, email, tz, is_bot)
         self.users[user_id] = user
         return user
@@ -305,8 +347,13 @@ class SlackFake:
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,  # noqa: ASYNC109
-                       predicate: Callable[[SlackCall], bool] | None = None) -> list[SlackCall]:
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        predicate: Callable[[SlackCall], bool] | None = None,
+    ) -> list[SlackCall]:
         """Wait until `count` calls to `method` (matching `predicate`) were recorded.
 
         Polls, so it works whichever event loop or thread serves the fake; raises TimeoutError.
@@ -351,8 +398,9 @@ class SlackFake:
         """The user closed the modal (the X)."""
         self._stacks.pop(user_id, None)
 
-    def after_view_submission(self, user_id: str | None, view_id: str,
-                              ack: dict[str, Any] | None) -> None:
+    def after_view_submission(
+        self, user_id: str | None, view_id: str, ack: dict[str, Any] | None
+    ) -> None:
         """Apply the app's answer to a view_submission, as Slack does to the modal stack."""
         stack = self._stacks.get(user_id, [])
         if view_id not in stack:
@@ -366,10 +414,11 @@ class SlackFake:
         if action in ("update", "push"):
             self._apply_view_action(stack, view_id, action, (ack or {}).get("view"))
             return
-        del stack[stack.index(view_id):]  # plain ack: this view closes
+        del stack[stack.index(view_id) :]  # plain ack: this view closes
 
-    def _apply_view_action(self, stack: list[str], view_id: str, action: str,
-                           new_view: Any) -> None:
+    def _apply_view_action(
+        self, stack: list[str], view_id: str, action: str, new_view: Any
+    ) -> None:
         if not isinstance(new_view, dict):
             self.violations.append(f"view_submission {action}: no view in the ack")
             return
@@ -408,14 +457,22 @@ class SlackFake:
         return JSONResponse(body)
 
     def _refuse(self, method: str, args: dict[str, Any], refusal: _Refusal) -> Response:
-        self.calls.append(SlackCall(method, args, self.clock(), ok=False, error=refusal.error,
-                                    status=refusal.status, violations=refusal.violations))
+        self.calls.append(
+            SlackCall(
+                method,
+                args,
+                self.clock(),
+                ok=False,
+                error=refusal.error,
+                status=refusal.status,
+                violations=refusal.violations,
+            )
+        )
         body: dict[str, Any] = {"ok": False, "error": refusal.error}
         headers: dict[str, str] = {}
         if refusal.violations:
             body["errors"] = refusal.violations
-            body["response_metadata"] = {"messages": [f"[ERROR] {v}" for v in
-                                                      refusal.violations]}
+            body["response_metadata"] = {"messages": [f"[ERROR] {v}" for v in refusal.violations]}
         if refusal.retry_after is not None:
             self.rate_limited += 1
             headers["Retry-After"] = str(refusal.retry_after)
@@ -444,8 +501,11 @@ class SlackFake:
         return channel
 
     def _require_member(self, channel: str) -> None:
-        if (self.bot_channels is not None and not channel.startswith("D")
-                and channel not in self.bot_channels):
+        if (
+            self.bot_channels is not None
+            and not channel.startswith("D")
+            and channel not in self.bot_channels
+        ):
             raise _Refusal("not_in_channel")
 
     def _user(self, user_id: Any) -> SlackUser:
@@ -454,8 +514,9 @@ class SlackFake:
             raise _Refusal("user_not_found")
         return user
 
-    def _message_content(self, method: str, args: dict[str, Any], *,
-                         require: bool = True) -> tuple[str, list[dict[str, Any]] | None]:
+    def _message_content(
+        self, method: str, args: dict[str, Any], *, require: bool = True
+    ) -> tuple[str, list[dict[str, Any]] | None]:
         text = args.get("text")
         blocks = args.get("blocks")
         if require and not text and not blocks and not args.get("attachments"):
@@ -472,9 +533,15 @@ class SlackFake:
     # ---- chat.* -------------------------------------------------------------------------
 
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
-        return {"url": f"https://{TEAM_DOMAIN}.slack.com/", "team": "Acme", "user": "astravue",
-                "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
-                "is_enterprise_install": False}
+        return {
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": "Acme",
+            "user": "astravue",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
@@ -483,31 +550,37 @@ class SlackFake:
         text, blocks = self._message_content("chat.postMessage", args)
         metadata = _metadata(args.get("metadata"))
         thread_ts = args.get("thread_ts")
-        message = Message(channel, self._next_ts(), text, blocks, metadata,
-                          str(thread_ts) if thread_ts else None)
+        message = Message(
+            channel, self._next_ts(), text, blocks, metadata, str(thread_ts) if thread_ts else None
+        )
         self._messages.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": message.ts, "message": message.as_slack()}
 
     def _pace_post_message(self, channel: str) -> None:
         """Slack's chat.postMessage limits: ~1/s per channel, a workspace budget, Retry-After."""
         now = self.clock()
-        blocked_until = max(self.retry_after_ends.get(channel, 0.0),
-                            self.retry_after_ends.get(_WORKSPACE, 0.0))
+        blocked_until = max(
+            self.retry_after_ends.get(channel, 0.0), self.retry_after_ends.get(_WORKSPACE, 0.0)
+        )
         if now < blocked_until:
             self.early_posts += 1
-            raise _Refusal("ratelimited", status=429,
-                           retry_after=max(1, math.ceil(blocked_until - now)))
+            raise _Refusal(
+                "ratelimited", status=429, retry_after=max(1, math.ceil(blocked_until - now))
+            )
         if self.post_message_429_rate and self.rng.random() < self.post_message_429_rate:
-            self._rate_limit(channel if self.retry_after_scope == "channel" else _WORKSPACE,
-                             now, self.post_message_retry_after)
-        channel_bucket = self._channel_buckets.setdefault(channel,
-                                                          _Bucket(self.channel_burst, now))
+            self._rate_limit(
+                channel if self.retry_after_scope == "channel" else _WORKSPACE,
+                now,
+                self.post_message_retry_after,
+            )
+        channel_bucket = self._channel_buckets.setdefault(channel, _Bucket(self.channel_burst, now))
         if self._workspace_bucket is None:
             self._workspace_bucket = _Bucket(self.workspace_burst, now)
         workspace_bucket = self._workspace_bucket
         channel_wait = channel_bucket.wait(now, self.channel_per_second, self.channel_burst)
-        workspace_wait = workspace_bucket.wait(now, self.workspace_per_minute / 60,
-                                               self.workspace_burst)
+        workspace_wait = workspace_bucket.wait(
+            now, self.workspace_per_minute / 60, self.workspace_burst
+        )
         if workspace_wait:
             self._rate_limit(_WORKSPACE, now, math.ceil(workspace_wait))
         if channel_wait:
@@ -526,8 +599,7 @@ class SlackFake:
         self._require_member(channel)
         user = self._user(args.get("user"))
         text, blocks = self._message_content("chat.postEphemeral", args)
-        ephemeral = Ephemeral(channel, user.id, self._next_ts(), text, blocks,
-                              "chat.postEphemeral")
+        ephemeral = Ephemeral(channel, user.id, self._next_ts(), text, blocks, "chat.postEphemeral")
         self._ephemerals.append(ephemeral)
         return {"message_ts": ephemeral.ts}
 
@@ -542,8 +614,12 @@ class SlackFake:
         if "metadata" in args:
             message.metadata = _metadata(args["metadata"])
         message.edited = True
-        return {"channel": channel, "ts": message.ts, "text": message.text,
-                "message": message.as_slack()}
+        return {
+            "channel": channel,
+            "ts": message.ts,
+            "text": message.text,
+            "message": message.as_slack(),
+        }
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
@@ -554,8 +630,11 @@ class SlackFake:
     def _chat_get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
         message = self._find(channel, args.get("message_ts"))
-        return {"channel": channel, "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/"
-                                                 f"{channel}/p{message.ts.replace('.', '')}"}
+        return {
+            "channel": channel,
+            "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/"
+            f"{channel}/p{message.ts.replace('.', '')}",
+        }
 
     # ---- conversations.* ----------------------------------------------------------------
 
@@ -583,13 +662,19 @@ class SlackFake:
                 return oldest <= ts <= latest
             return oldest < ts < latest
 
-        top_level = [m for m in reversed(self._messages.get(channel, []))
-                     if m.thread_ts in (None, m.ts) and in_range(float(m.ts))]
+        top_level = [
+            m
+            for m in reversed(self._messages.get(channel, []))
+            if m.thread_ts in (None, m.ts) and in_range(float(m.ts))
+        ]
         page, rest = top_level[:limit], top_level[limit:]
         with_metadata = _truthy(args.get("include_all_metadata"))
         next_cursor = base64.b64encode(page[-1].ts.encode()).decode() if rest else ""
-        return {"messages": [m.as_slack(with_metadata=with_metadata) for m in page],
-                "has_more": bool(rest), "response_metadata": {"next_cursor": next_cursor}}
+        return {
+            "messages": [m.as_slack(with_metadata=with_metadata) for m in page],
+            "has_more": bool(rest),
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     # ---- views.* ------------------------------------------------------------------------
 
@@ -613,24 +698,47 @@ class SlackFake:
             raise _Refusal("expired_trigger_id")
         return trigger
 
-    def _store_view(self, view: dict[str, Any], *, root: str | None = None,
-                    previous: str | None = None) -> str:
+    def _store_view(
+        self, view: dict[str, Any], *, root: str | None = None, previous: str | None = None
+    ) -> str:
         view_id = "V" + secrets.token_hex(5).upper()
-        stored = {**_VIEW_DEFAULTS, **copy.deepcopy(view), "id": view_id, "team_id": TEAM_ID,
-                  "app_id": APP_ID, "bot_id": BOT_ID, "app_installed_team_id": TEAM_ID,
-                  "state": {"values": {}}, "hash": self._new_hash(),
-                  "root_view_id": root or view_id,
-                  "previous_view_id": previous}
+        stored = {
+            **_VIEW_DEFAULTS,
+            **copy.deepcopy(view),
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "app_installed_team_id": TEAM_ID,
+            "state": {"values": {}},
+            "hash": self._new_hash(),
+            "root_view_id": root or view_id,
+            "previous_view_id": previous,
+        }
         self._views[view_id] = stored
         return view_id
 
     def _replace_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
         old = self._views[view_id]
-        fixed = {k: old[k] for k in ("id", "team_id", "app_id", "bot_id",
-                                     "app_installed_team_id", "root_view_id",
-                                     "previous_view_id")}
-        stored = {**_VIEW_DEFAULTS, **copy.deepcopy(view), **fixed, "state": {"values": {}},
-                  "hash": self._new_hash()}
+        fixed = {
+            k: old[k]
+            for k in (
+                "id",
+                "team_id",
+                "app_id",
+                "bot_id",
+                "app_installed_team_id",
+                "root_view_id",
+                "previous_view_id",
+            )
+        }
+        stored = {
+            **_VIEW_DEFAULTS,
+            **copy.deepcopy(view),
+            **fixed,
+            "state": {"values": {}},
+            "hash": self._new_hash(),
+        }
         self._views[view_id] = stored
         return stored
 
@@ -650,8 +758,9 @@ class SlackFake:
         stack = self._stacks.setdefault(trigger.user, [])
         if len(stack) >= MODAL_STACK_MAX:
             raise _Refusal("push_limit_reached")
-        view_id = self._store_view(view, root=stack[0] if stack else None,
-                                   previous=stack[-1] if stack else None)
+        view_id = self._store_view(
+            view, root=stack[0] if stack else None, previous=stack[-1] if stack else None
+        )
         stack.append(view_id)
         return {"view": copy.deepcopy(self._views[view_id])}
 
@@ -659,8 +768,14 @@ class SlackFake:
         view = self._view_arg("views.update", args)
         view_id = args.get("view_id")
         if not view_id and args.get("external_id"):
-            view_id = next((v["id"] for v in self._views.values()
-                            if v.get("external_id") == args["external_id"]), None)
+            view_id = next(
+                (
+                    v["id"]
+                    for v in self._views.values()
+                    if v.get("external_id") == args["external_id"]
+                ),
+                None,
+            )
         if view_id not in self._views:
             raise _Refusal("not_found")
         if args.get("hash") and args["hash"] != self._views[view_id]["hash"]:
@@ -720,10 +835,12 @@ class SlackFake:
             return self._response_answer(record, payload, 400, refusal.error)
         return self._response_answer(record, payload, 200, outcome)
 
-    def _response_answer(self, record: _ResponseUrl, payload: dict[str, Any], status: int,
-                         outcome: str) -> Response:
-        self.responses.append(ResponsePost(record.channel, record.user, payload, self.clock(),
-                                           status, outcome))
+    def _response_answer(
+        self, record: _ResponseUrl, payload: dict[str, Any], status: int, outcome: str
+    ) -> Response:
+        self.responses.append(
+            ResponsePost(record.channel, record.user, payload, self.clock(), status, outcome)
+        )
         return PlainTextResponse("ok" if status == 200 else outcome, status_code=status)
 
     def _apply_response(self, record: _ResponseUrl, payload: dict[str, Any]) -> str:
@@ -743,12 +860,19 @@ class SlackFake:
                 original.metadata = metadata
             return "replaced"
         if payload.get("response_type") == "in_channel":
-            message = Message(record.channel, self._next_ts(), text, blocks, metadata,
-                              thread_ts=payload.get("thread_ts"))
+            message = Message(
+                record.channel,
+                self._next_ts(),
+                text,
+                blocks,
+                metadata,
+                thread_ts=payload.get("thread_ts"),
+            )
             self._messages.setdefault(record.channel, []).append(message)
             return "in_channel"
-        ephemeral = Ephemeral(record.channel, record.user, self._next_ts(), text, blocks,
-                              "response_url")
+        ephemeral = Ephemeral(
+            record.channel, record.user, self._next_ts(), text, blocks, "response_url"
+        )
         self._ephemerals.append(ephemeral)
         record.last_ephemeral = ephemeral
         return "ephemeral"
@@ -758,7 +882,8 @@ class SlackFake:
         ephemeral this response_url produced (what Slack does for slash command replies)."""
         if record.message_ts is not None:
             source = self.find_message(record.message_ts) or next(
-                (e for e in self._ephemerals if e.ts == record.message_ts), None)
+                (e for e in self._ephemerals if e.ts == record.message_ts), None
+            )
             if source is not None:
                 return source
         if record.last_ephemeral in self._ephemerals:
@@ -793,8 +918,11 @@ async def _read_args(request: Request) -> dict[str, Any]:
 def _metadata(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
-    if (not isinstance(value, dict) or not isinstance(value.get("event_type"), str)
-            or not isinstance(value.get("event_payload"), dict)):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("event_type"), str)
+        or not isinstance(value.get("event_payload"), dict)
+    ):
         raise _Refusal("invalid_metadata_format")
     return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
 

@@ -16,8 +16,13 @@ from bot.security.crypto import generate_key_spec
 from bot.web import create_app
 from bot.wiring import Runtime, build_runtime
 
-SLACK_USERNAMES = {"U0MARIA": "maria", "U0DEV": "dev", "U0SAM": "sam", "U0GINA": "gina",
-                   "U0NOBODY": "nobody"}
+SLACK_USERNAMES = {
+    "U0MARIA": "maria",
+    "U0DEV": "dev",
+    "U0SAM": "sam",
+    "U0GINA": "gina",
+    "U0NOBODY": "nobody",
+}
 
 
 class ConnectFailed(Exception):
@@ -39,8 +44,9 @@ class Stack:
 
     def user(self, user_id: str) -> SlackClientSim:
         if user_id not in self.sims:
-            self.sims[user_id] = SlackClientSim(self.app_url, SIGNING_SECRET, self.sandbox.slack,
-                                                user_id)
+            self.sims[user_id] = SlackClientSim(
+                self.app_url, SIGNING_SECRET, self.sandbox.slack, user_id
+            )
         return self.sims[user_id]
 
     async def follow_connect(self, start_url: str, login_hint: str) -> httpx.Response:
@@ -63,8 +69,9 @@ class Stack:
         await self.sandbox_server.stop()
 
 
-async def start_stack(database_url: str, *, dialect: Dialect | None = None,
-                      **overrides: Any) -> Stack:
+async def start_stack(
+    database_url: str, *, dialect: Dialect | None = None, **overrides: Any
+) -> Stack:
     """Start the sandbox (speaking `dialect`, default: from the environment), then the app
     (HTTP mode) pointed at it; the database must be migrated."""
     sandbox = build_sandbox(dialect=dialect)
@@ -72,12 +79,21 @@ async def start_stack(database_url: str, *, dialect: Dialect | None = None,
     sandbox.set_base_url(await sandbox_server.start())
     app_port = free_port()
     values: dict[str, Any] = {key.lower(): value for key, value in sandbox.env().items()}
-    values.update(public_url=f"http://127.0.0.1:{app_port}", database_url=database_url,
-                  token_encryption_keys=generate_key_spec(), scheduler_enabled=False)
+    values.update(
+        public_url=f"http://127.0.0.1:{app_port}",
+        database_url=database_url,
+        token_encryption_keys=generate_key_spec(),
+        scheduler_enabled=False,
+    )
     values.update(overrides)
     settings = load_settings(_env_file=None, **values)
     runtime = build_runtime(settings)
     app_server = LoopbackServer(create_app(settings, runtime=runtime), port=app_port)
     await app_server.start()
-    return Stack(sandbox=sandbox, settings=settings, runtime=runtime,
-                 sandbox_server=sandbox_server, app_server=app_server)
+    return Stack(
+        sandbox=sandbox,
+        settings=settings,
+        runtime=runtime,
+        sandbox_server=sandbox_server,
+        app_server=app_server,
+    )

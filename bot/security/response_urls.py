@@ -25,8 +25,10 @@ class ResponseUrlPolicy:
     def from_settings(cls, slack_api_url: str, extra_prefixes: str | None) -> ResponseUrlPolicy:
         api = urlsplit(slack_api_url)
         extra = [p.strip() for p in (extra_prefixes or "").split(",") if p.strip()]
-        return cls(api_domain=api.hostname if api.scheme == "https" and api.hostname else None,
-                   prefixes=(SLACK_HOOKS, *(_as_prefix(p) for p in extra)))
+        return cls(
+            api_domain=api.hostname if api.scheme == "https" and api.hostname else None,
+            prefixes=(SLACK_HOOKS, *(_as_prefix(p) for p in extra)),
+        )
 
     def allows(self, url: object) -> bool:
         if not isinstance(url, str) or any(char in _UNSAFE for char in url):
@@ -42,8 +44,11 @@ class ResponseUrlPolicy:
 
     def _on_api_domain(self, parts: SplitResult) -> bool:
         host = parts.hostname or ""
-        return (self.api_domain is not None and parts.scheme == "https"
-                and (host == self.api_domain or host.endswith("." + self.api_domain)))
+        return (
+            self.api_domain is not None
+            and parts.scheme == "https"
+            and (host == self.api_domain or host.endswith("." + self.api_domain))
+        )
 
 
 def host_of(url: object) -> str:

@@ -44,10 +44,16 @@ class LinkInfo:
 
     @classmethod
     def of(cls, link: AstravueLink) -> LinkInfo:
-        return cls(id=link.id, team_id=link.team_id, slack_user_id=link.slack_user_id,
-                   status=link.status, org_id=link.org_id,
-                   astravue_user_id=link.astravue_user_id, email=link.astravue_email,
-                   name=link.astravue_name)
+        return cls(
+            id=link.id,
+            team_id=link.team_id,
+            slack_user_id=link.slack_user_id,
+            status=link.status,
+            org_id=link.org_id,
+            astravue_user_id=link.astravue_user_id,
+            email=link.astravue_email,
+            name=link.astravue_name,
+        )
 
 
 class NotConnected(Exception):
@@ -74,21 +80,34 @@ class ServiceContainer:
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceContainer:
         settings = runtime.settings
-        keycloak = KeycloakClient(runtime.http, auth_url=settings.astravue_auth_url,
-                                  client_id=settings.astravue_client_id or "",
-                                  client_secret=settings.astravue_client_secret,
-                                  scopes=settings.astravue_scopes)
+        keycloak = KeycloakClient(
+            runtime.http,
+            auth_url=settings.astravue_auth_url,
+            client_id=settings.astravue_client_id or "",
+            client_secret=settings.astravue_client_secret,
+            scopes=settings.astravue_scopes,
+        )
         credentials = LinkCredentials(runtime.keyring)
         linking = LinkingService(
-            runtime.sessions, runtime.keyring, keycloak,
-            LinkSigner.from_keyring(runtime.keyring), DatabaseNonceStore(runtime.sessions),
-            public_url=settings.public_url, redirect_uri=settings.oauth_redirect_uri,
+            runtime.sessions,
+            runtime.keyring,
+            keycloak,
+            LinkSigner.from_keyring(runtime.keyring),
+            DatabaseNonceStore(runtime.sessions),
+            public_url=settings.public_url,
+            redirect_uri=settings.oauth_redirect_uri,
             directory=SlackDirectory(runtime.slack),
-            identities=IdentityResolver(keycloak, http=runtime.http,
-                                        api_url=settings.astravue_api_url))
-        container = cls(runtime=runtime, keycloak=keycloak,
-                        tokens=TokenManager(runtime.sessions, credentials, keycloak),
-                        linking=linking, budget=UserRateBudget())
+            identities=IdentityResolver(
+                keycloak, http=runtime.http, api_url=settings.astravue_api_url
+            ),
+        )
+        container = cls(
+            runtime=runtime,
+            keycloak=keycloak,
+            tokens=TokenManager(runtime.sessions, credentials, keycloak),
+            linking=linking,
+            budget=UserRateBudget(),
+        )
         container.home = HomeService(container)
         container.tokens.on_needs_relink = RelinkNotifier(container)
         return container
@@ -133,7 +152,11 @@ class ServiceContainer:
         org_id = org_id if org_id is not None else link.org_id
         if org_id is None:
             raise OrgMissing()
-        return AstravueClient(self.runtime.http, base_url=self.runtime.settings.astravue_api_url,
-                              org_id=org_id, tokens=self.tokens.provider(link.id),
-                              user_key=f"{link.team_id}:{link.slack_user_id}",
-                              budget=self.budget)
+        return AstravueClient(
+            self.runtime.http,
+            base_url=self.runtime.settings.astravue_api_url,
+            org_id=org_id,
+            tokens=self.tokens.provider(link.id),
+            user_key=f"{link.team_id}:{link.slack_user_id}",
+            budget=self.budget,
+        )

@@ -15,8 +15,9 @@ class LinkCredentials:
 
     @staticmethod
     def _context(link: AstravueLink, purpose: str) -> TokenContext:
-        return TokenContext(team_id=link.team_id, slack_user_id=link.slack_user_id,
-                            link_id=link.id, purpose=purpose)
+        return TokenContext(
+            team_id=link.team_id, slack_user_id=link.slack_user_id, link_id=link.id, purpose=purpose
+        )
 
     def seal(self, link: AstravueLink, purpose: str, token: str) -> str:
         return self.keyring.encrypt(token, aad=self._context(link, purpose))

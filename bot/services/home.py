@@ -32,16 +32,22 @@ class HomeService:
     async def view_for(self, team_id: str, user_id: str) -> dict[str, Any]:
         link = await self.services.link(team_id, user_id)
         if link is None or link.status != LinkStatus.ACTIVE:
-            url = await self.services.linking.begin(team_id=team_id, slack_user_id=user_id,
-                                                    channel_id=None, response_url=None)
+            url = await self.services.linking.begin(
+                team_id=team_id, slack_user_id=user_id, channel_id=None, response_url=None
+            )
             return home_unlinked(url)
         sections = []
         for name, provider in self.providers:
             try:
                 sections.append(await provider(link))
             except Exception as exc:  # one section failing must not blank the whole Home
-                log.warning("home section %s failed for %s/%s: %s", name, team_id, user_id,
-                            type(exc).__name__)
+                log.warning(
+                    "home section %s failed for %s/%s: %s",
+                    name,
+                    team_id,
+                    user_id,
+                    type(exc).__name__,
+                )
                 sections.append([context(f":warning: Couldn't load {name} right now.")])
         return home_linked(link.name or link.email, sections)
 

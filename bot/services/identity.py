@@ -50,10 +50,13 @@ class Identity:
         user_known, org_known = self.astravue_user_id is not None, self.org_id is not None
         return Identity(
             astravue_user_id=self.astravue_user_id if user_known else other.astravue_user_id,
-            email=self.email or other.email, name=self.name or other.name,
-            org_id=self.org_id if org_known else other.org_id, sub=self.sub or other.sub,
+            email=self.email or other.email,
+            name=self.name or other.name,
+            org_id=self.org_id if org_known else other.org_id,
+            sub=self.sub or other.sub,
             user_source=self.user_source if user_known else other.user_source,
-            org_source=self.org_source if org_known else other.org_source)
+            org_source=self.org_source if org_known else other.org_source,
+        )
 
     @property
     def complete(self) -> bool:
@@ -69,16 +72,24 @@ def _int_or_none(value: Any) -> int | None:
 
 def identity_from_claims(claims: dict[str, Any], source: str = "token") -> Identity:
     """Astravue's identity hints in token or userinfo claims."""
-    name = claims.get("name") or " ".join(
-        p for p in (claims.get("given_name"), claims.get("family_name")) if p) or None
-    user_id = _int_or_none(claims.get("astravue_user_id") or claims.get("user_id")
-                           or claims.get("userId"))
-    org_id = _int_or_none(claims.get("tenant_id") or claims.get("tenantId")
-                          or claims.get("org_id"))
-    return Identity(astravue_user_id=user_id, email=claims.get("email"), name=name,
-                    org_id=org_id, sub=claims.get("sub"),
-                    user_source=source if user_id is not None else None,
-                    org_source=source if org_id is not None else None)
+    name = (
+        claims.get("name")
+        or " ".join(p for p in (claims.get("given_name"), claims.get("family_name")) if p)
+        or None
+    )
+    user_id = _int_or_none(
+        claims.get("astravue_user_id") or claims.get("user_id") or claims.get("userId")
+    )
+    org_id = _int_or_none(claims.get("tenant_id") or claims.get("tenantId") or claims.get("org_id"))
+    return Identity(
+        astravue_user_id=user_id,
+        email=claims.get("email"),
+        name=name,
+        org_id=org_id,
+        sub=claims.get("sub"),
+        user_source=source if user_id is not None else None,
+        org_source=source if org_id is not None else None,
+    )
 
 
 async def find_in_astravue(client: AstravueClient, email: str) -> Identity:
@@ -87,13 +98,24 @@ async def find_in_astravue(client: AstravueClient, email: str) -> Identity:
     spaces = await client.spaces.list()
     people: list[UserDto | None] = [p for t in tasks for p in (t.created_by, *t.owners)]
     people += [s.created_by for s in spaces]
-    me = next((p for p in people if p and p.user_id is not None and p.email
-               and p.email.lower() == email.lower()), None)
+    me = next(
+        (
+            p
+            for p in people
+            if p and p.user_id is not None and p.email and p.email.lower() == email.lower()
+        ),
+        None,
+    )
     tenants = [t.tenant_id for t in tasks] + [s.tenant_id for s in spaces]
     tenant = next((t for t in tenants if t is not None), None)
-    return Identity(astravue_user_id=me.user_id if me else None, email=None, name=None,
-                    org_id=tenant, user_source="astravue" if me else None,
-                    org_source="astravue" if tenant is not None else None)
+    return Identity(
+        astravue_user_id=me.user_id if me else None,
+        email=None,
+        name=None,
+        org_id=tenant,
+        user_source="astravue" if me else None,
+        org_source="astravue" if tenant is not None else None,
+    )
 
 
 class _JustIssued:
@@ -110,8 +132,13 @@ class _JustIssued:
 
 
 class IdentityResolver:
-    def __init__(self, keycloak: KeycloakClient, *, http: httpx.AsyncClient | None = None,
-                 api_url: str | None = None) -> None:
+    def __init__(
+        self,
+        keycloak: KeycloakClient,
+        *,
+        http: httpx.AsyncClient | None = None,
+        api_url: str | None = None,
+    ) -> None:
         self.keycloak = keycloak
         self.http = http
         self.api_url = api_url
@@ -125,8 +152,13 @@ class IdentityResolver:
             except OAuthError as exc:
                 log.info("userinfo unavailable at link time: %s", exc.error)
         if identity.astravue_user_id is None and identity.email and self.http and self.api_url:
-            client = AstravueClient(self.http, base_url=self.api_url, org_id=identity.org_id,
-                                    tokens=_JustIssued(tokens.access_token), user_key="linking")
+            client = AstravueClient(
+                self.http,
+                base_url=self.api_url,
+                org_id=identity.org_id,
+                tokens=_JustIssued(tokens.access_token),
+                user_key="linking",
+            )
             try:
                 identity = identity.filled_from(await find_in_astravue(client, identity.email))
             except AstravueError as exc:  # e.g. no organisation to ask in yet
@@ -134,16 +166,20 @@ class IdentityResolver:
         return identity
 
 
-async def remember(session: AsyncSession, team_id: str, slack_user_id: str,
-                   **facts: str | bool | None) -> None:
+async def remember(
+    session: AsyncSession, team_id: str, slack_user_id: str, **facts: str | bool | None
+) -> None:
     """Record where the identity came from (user_source, org_source) and session_only."""
     row = await settings_for(session, team_id, slack_user_id)
-    row.extra = {**(row.extra or {}),
-                 SETTINGS_KEY: {**((row.extra or {}).get(SETTINGS_KEY) or {}), **facts}}
+    row.extra = {
+        **(row.extra or {}),
+        SETTINGS_KEY: {**((row.extra or {}).get(SETTINGS_KEY) or {}), **facts},
+    }
 
 
-async def recorded(sessions: async_sessionmaker[AsyncSession], team_id: str,
-                   slack_user_id: str) -> dict[str, Any]:
+async def recorded(
+    sessions: async_sessionmaker[AsyncSession], team_id: str, slack_user_id: str
+) -> dict[str, Any]:
     async with session_scope(sessions) as session:
         row = await settings_for(session, team_id, slack_user_id)
         return dict((row.extra or {}).get(SETTINGS_KEY) or {})

@@ -25,12 +25,17 @@ async def rewrap_all(
     """
     changed = failed = 0
     last_id = 0
-    has_tokens = or_(AstravueLink.refresh_token_ct.is_not(None),
-                     AstravueLink.access_token_ct.is_not(None))
+    has_tokens = or_(
+        AstravueLink.refresh_token_ct.is_not(None), AstravueLink.access_token_ct.is_not(None)
+    )
     while True:
         async with session_scope(sessions) as session:
-            query = (select(AstravueLink).where(AstravueLink.id > last_id, has_tokens)
-                     .order_by(AstravueLink.id).limit(batch))
+            query = (
+                select(AstravueLink)
+                .where(AstravueLink.id > last_id, has_tokens)
+                .order_by(AstravueLink.id)
+                .limit(batch)
+            )
             links = (await session.scalars(for_update(query, session))).all()
             if not links:
                 return changed, failed
@@ -46,12 +51,16 @@ async def rewrap_all(
             last_id = links[-1].id
 
 
-async def _compare_and_set(session: AsyncSession, link: AstravueLink, changes: dict[str, str]
-                           ) -> int:
+async def _compare_and_set(
+    session: AsyncSession, link: AstravueLink, changes: dict[str, str]
+) -> int:
     """Write the re-wrapped tokens only if the row still holds what was read: a refresh that
     ran meanwhile (SQLite has no row lock) stored newer tokens, which must not be undone."""
     unchanged = [getattr(AstravueLink, column) == getattr(link, column) for column in changes]
     result = await session.execute(
-        update(AstravueLink).where(AstravueLink.id == link.id, *unchanged).values(**changes)
-        .execution_options(synchronize_session=False))
+        update(AstravueLink)
+        .where(AstravueLink.id == link.id, *unchanged)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]

@@ -32,7 +32,7 @@ def fit_name(name: str | None, limit: int) -> str | None:
     name = (name or "").strip()
     if not name:
         return None
-    return name if len(name) <= limit else name[:limit - 1].rstrip() + ELLIPSIS
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + ELLIPSIS
 
 
 def fit_email(email: str | None, limit: int) -> str | None:

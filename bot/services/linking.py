@@ -114,29 +114,49 @@ class LinkingService:
         self.redirect_uri = redirect_uri
 
     def _state_context(self, state: OAuthState, purpose: str) -> TokenContext:
-        return TokenContext(team_id=state.team_id, slack_user_id=state.slack_user_id, link_id=0,
-                            purpose=f"{purpose}:{state.state}")
+        return TokenContext(
+            team_id=state.team_id,
+            slack_user_id=state.slack_user_id,
+            link_id=0,
+            purpose=f"{purpose}:{state.state}",
+        )
 
-    async def begin(self, *, team_id: str, slack_user_id: str, channel_id: str | None,
-                    response_url: str | None) -> str:
+    async def begin(
+        self, *, team_id: str, slack_user_id: str, channel_id: str | None, response_url: str | None
+    ) -> str:
         """A fresh start URL for this user (made when they ask, so never stale)."""
         state, _ = await self._new_state(team_id, slack_user_id, channel_id, response_url)
-        token = self.signer.sign({"s": state.state, "t": team_id, "u": slack_user_id},
-                                 ttl=int(STATE_TTL.total_seconds()))
+        token = self.signer.sign(
+            {"s": state.state, "t": team_id, "u": slack_user_id}, ttl=int(STATE_TTL.total_seconds())
+        )
         return f"{self.public_url}/oauth/astravue/start?{urlencode({'t': token})}"
 
-    async def _new_state(self, team_id: str, slack_user_id: str, channel_id: str | None,
-                         response_url: str | None, prefix: str = "") -> tuple[OAuthState, str]:
+    async def _new_state(
+        self,
+        team_id: str,
+        slack_user_id: str,
+        channel_id: str | None,
+        response_url: str | None,
+        prefix: str = "",
+    ) -> tuple[OAuthState, str]:
         verifier, _ = KeycloakClient.new_pkce()
         now = utcnow()
-        state = OAuthState(state=prefix + secrets.token_urlsafe(32), team_id=team_id,
-                           slack_user_id=slack_user_id, channel_id=channel_id,
-                           created_at=now, expires_at=now + STATE_TTL, code_verifier_ct="")
-        state.code_verifier_ct = self.keyring.encrypt(verifier,
-                                                      aad=self._state_context(state, "pkce"))
+        state = OAuthState(
+            state=prefix + secrets.token_urlsafe(32),
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            channel_id=channel_id,
+            created_at=now,
+            expires_at=now + STATE_TTL,
+            code_verifier_ct="",
+        )
+        state.code_verifier_ct = self.keyring.encrypt(
+            verifier, aad=self._state_context(state, "pkce")
+        )
         if response_url:
             state.response_url_ct = self.keyring.encrypt(
-                response_url, aad=self._state_context(state, "response_url"))
+                response_url, aad=self._state_context(state, "response_url")
+            )
         async with session_scope(self.sessions) as session:
             await session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
             session.add(state)
@@ -148,7 +168,8 @@ class LinkingService:
             claims = await self.signer.verify_once(token, self.nonces)
         except SignatureError as exc:
             kind = {"SignatureExpired": "expired", "SignatureReused": "used"}.get(
-                type(exc).__name__, "invalid")
+                type(exc).__name__, "invalid"
+            )
             raise LinkError(kind) from None
         if not well_formed_token(claims.get("s")):
             raise LinkError("invalid", "malformed state claim")
@@ -157,33 +178,51 @@ class LinkingService:
         if state is None or state.expires_at <= utcnow():
             raise LinkError("expired")
         try:
-            verifier = self.keyring.decrypt(state.code_verifier_ct,
-                                            aad=self._state_context(state, "pkce"))
+            verifier = self.keyring.decrypt(
+                state.code_verifier_ct, aad=self._state_context(state, "pkce")
+            )
         except DecryptionError:
             raise LinkError("invalid", "state cannot be decrypted") from None
-        return self.keycloak.authorize_url(redirect_uri=self.redirect_uri, state=state.state,
-                                           code_challenge=pkce_challenge(verifier))
+        return self.keycloak.authorize_url(
+            redirect_uri=self.redirect_uri,
+            state=state.state,
+            code_challenge=pkce_challenge(verifier),
+        )
 
     async def _consume_state(self, state_value: str) -> OAuthState:
         async with session_scope(self.sessions) as session:
             result = await session.execute(
-                delete(OAuthState).where(OAuthState.state == state_value)
-                .returning(OAuthState.state, OAuthState.team_id, OAuthState.slack_user_id,
-                           OAuthState.code_verifier_ct, OAuthState.response_url_ct,
-                           OAuthState.channel_id, OAuthState.expires_at))
+                delete(OAuthState)
+                .where(OAuthState.state == state_value)
+                .returning(
+                    OAuthState.state,
+                    OAuthState.team_id,
+                    OAuthState.slack_user_id,
+                    OAuthState.code_verifier_ct,
+                    OAuthState.response_url_ct,
+                    OAuthState.channel_id,
+                    OAuthState.expires_at,
+                )
+            )
             row = result.one_or_none()
         if row is None:
             raise LinkError("used")  # never issued, or already consumed: link nothing
-        state = OAuthState(state=row.state, team_id=row.team_id, slack_user_id=row.slack_user_id,
-                           code_verifier_ct=row.code_verifier_ct,
-                           response_url_ct=row.response_url_ct, channel_id=row.channel_id,
-                           expires_at=row.expires_at)
+        state = OAuthState(
+            state=row.state,
+            team_id=row.team_id,
+            slack_user_id=row.slack_user_id,
+            code_verifier_ct=row.code_verifier_ct,
+            response_url_ct=row.response_url_ct,
+            channel_id=row.channel_id,
+            expires_at=row.expires_at,
+        )
         if _aware(state.expires_at) <= utcnow():
             raise LinkError("expired")
         return state
 
-    async def complete(self, *, state_value: str, code: str | None, error: str | None
-                       ) -> LinkOutcome:
+    async def complete(
+        self, *, state_value: str, code: str | None, error: str | None
+    ) -> LinkOutcome:
         """The OAuth callback: consume the state and exchange the code; link at once when the
         Astravue email is the Slack user's, else hold the link for the browser to confirm."""
         if not well_formed_token(state_value):
@@ -194,20 +233,24 @@ class LinkingService:
         if error or not code:
             raise LinkError("denied", error or "no code")
         try:
-            verifier = self.keyring.decrypt(state.code_verifier_ct,
-                                            aad=self._state_context(state, "pkce"))
+            verifier = self.keyring.decrypt(
+                state.code_verifier_ct, aad=self._state_context(state, "pkce")
+            )
             response_url = None
             if state.response_url_ct:
                 response_url = self.keyring.decrypt(
-                    state.response_url_ct, aad=self._state_context(state, "response_url"))
+                    state.response_url_ct, aad=self._state_context(state, "response_url")
+                )
         except DecryptionError:  # the keys changed while the user was signing in
             raise LinkError("expired", "state cannot be decrypted") from None
         try:
-            tokens = await self.keycloak.exchange_code(code=code, redirect_uri=self.redirect_uri,
-                                                       code_verifier=verifier)
+            tokens = await self.keycloak.exchange_code(
+                code=code, redirect_uri=self.redirect_uri, code_verifier=verifier
+            )
         except OAuthError as exc:
-            log.warning("code exchange failed for %s/%s: %s", state.team_id,
-                        state.slack_user_id, exc.error)
+            log.warning(
+                "code exchange failed for %s/%s: %s", state.team_id, state.slack_user_id, exc.error
+            )
             if offline_refused(exc.error, exc.description):
                 await self._retry_without_offline(state)
             raise LinkError("exchange_failed", exc.error) from None
@@ -215,36 +258,65 @@ class LinkingService:
         limited = session_only(self.keycloak.scopes, tokens.scope, state.state)
         person = await self.directory.person(state.team_id, state.slack_user_id)
         if same_email(identity.email, person.email):
-            return await self._link(person, identity, tokens, state.channel_id, response_url,
-                                    limited=limited)
+            return await self._link(
+                person, identity, tokens, state.channel_id, response_url, limited=limited
+            )
         held = await self.pending.hold(
-            PendingLink(team_id=state.team_id, slack_user_id=state.slack_user_id,
-                        channel_id=state.channel_id, astravue_user_id=identity.astravue_user_id,
-                        astravue_email=identity.email, astravue_name=identity.name,
-                        org_id=identity.org_id, user_source=identity.user_source,
-                        org_source=identity.org_source, session_only=limited),
-            tokens, response_url)
-        log.info("connect of %s/%s to Astravue user %s waits for the browser's confirmation "
-                 "(the emails differ or Slack has none)", state.team_id, state.slack_user_id,
-                 identity.astravue_user_id)
-        return LinkOutcome(person=person, identity=identity, channel_id=state.channel_id,
-                           response_url=response_url, held=held)
+            PendingLink(
+                team_id=state.team_id,
+                slack_user_id=state.slack_user_id,
+                channel_id=state.channel_id,
+                astravue_user_id=identity.astravue_user_id,
+                astravue_email=identity.email,
+                astravue_name=identity.name,
+                org_id=identity.org_id,
+                user_source=identity.user_source,
+                org_source=identity.org_source,
+                session_only=limited,
+            ),
+            tokens,
+            response_url,
+        )
+        log.info(
+            "connect of %s/%s to Astravue user %s waits for the browser's confirmation "
+            "(the emails differ or Slack has none)",
+            state.team_id,
+            state.slack_user_id,
+            identity.astravue_user_id,
+        )
+        return LinkOutcome(
+            person=person,
+            identity=identity,
+            channel_id=state.channel_id,
+            response_url=response_url,
+            held=held,
+        )
 
-    async def confirm(self, *, pending_id: str, form_token: str, cookie_token: str | None
-                      ) -> LinkOutcome:
+    async def confirm(
+        self, *, pending_id: str, form_token: str, cookie_token: str | None
+    ) -> LinkOutcome:
         """The browser's "Link" POST: link what the callback held, once."""
-        taken = await self.pending.take(pending_id=pending_id, form_token=form_token,
-                                        cookie_token=cookie_token)
+        taken = await self.pending.take(
+            pending_id=pending_id, form_token=form_token, cookie_token=cookie_token
+        )
         row = taken.row
         person = await self.directory.person(row.team_id, row.slack_user_id)
-        return await self._link(person, _identity_of(row), taken.tokens, row.channel_id,
-                                taken.response_url, limited=row.session_only)
+        return await self._link(
+            person,
+            _identity_of(row),
+            taken.tokens,
+            row.channel_id,
+            taken.response_url,
+            limited=row.session_only,
+        )
 
-    async def cancel(self, *, pending_id: str, form_token: str, cookie_token: str | None
-                     ) -> LinkOutcome:
+    async def cancel(
+        self, *, pending_id: str, form_token: str, cookie_token: str | None
+    ) -> LinkOutcome:
         """The browser's "Cancel" POST: forget what the callback held and revoke its grant."""
-        taken = await self.pending.take(pending_id=pending_id, form_token=form_token,
-                                        cookie_token=cookie_token)
+        taken = await self.pending.take(
+            pending_id=pending_id, form_token=form_token, cookie_token=cookie_token
+        )
         row = taken.row
         if taken.tokens.refresh_token:
             try:
@@ -253,24 +325,56 @@ class LinkingService:
                 log.warning("revoking a cancelled connect failed: %s", exc.error)
         log.info("connect of %s/%s cancelled in the browser", row.team_id, row.slack_user_id)
         person = await self.directory.person(row.team_id, row.slack_user_id)
-        return LinkOutcome(person=person, identity=_identity_of(row), channel_id=row.channel_id,
-                           response_url=taken.response_url)
+        return LinkOutcome(
+            person=person,
+            identity=_identity_of(row),
+            channel_id=row.channel_id,
+            response_url=taken.response_url,
+        )
 
-    async def _link(self, person: SlackPerson, identity: Identity, tokens: TokenSet,
-                    channel_id: str | None, response_url: str | None, *, limited: bool
-                    ) -> LinkOutcome:
+    async def _link(
+        self,
+        person: SlackPerson,
+        identity: Identity,
+        tokens: TokenSet,
+        channel_id: str | None,
+        response_url: str | None,
+        *,
+        limited: bool,
+    ) -> LinkOutcome:
         link_id = await self._store_link(person.team_id, person.user_id, tokens, identity)
         async with session_scope(self.sessions) as session:
-            await remember(session, person.team_id, person.user_id, session_only=limited,
-                           user_source=identity.user_source, org_source=identity.org_source)
-        log.info("linked %s/%s to Astravue user %s (org %s)", person.team_id, person.user_id,
-                 identity.astravue_user_id, identity.org_id)
+            await remember(
+                session,
+                person.team_id,
+                person.user_id,
+                session_only=limited,
+                user_source=identity.user_source,
+                org_source=identity.org_source,
+            )
+        log.info(
+            "linked %s/%s to Astravue user %s (org %s)",
+            person.team_id,
+            person.user_id,
+            identity.astravue_user_id,
+            identity.org_id,
+        )
         if limited:
-            log.warning("link %s (%s/%s) has no offline token (Keycloak refused "
-                        "offline_access): it ends with the user's Keycloak session", link_id,
-                        person.team_id, person.user_id)
-        return LinkOutcome(person=person, identity=identity, channel_id=channel_id,
-                           response_url=response_url, link_id=link_id, session_only=limited)
+            log.warning(
+                "link %s (%s/%s) has no offline token (Keycloak refused "
+                "offline_access): it ends with the user's Keycloak session",
+                link_id,
+                person.team_id,
+                person.user_id,
+            )
+        return LinkOutcome(
+            person=person,
+            identity=identity,
+            channel_id=channel_id,
+            response_url=response_url,
+            link_id=link_id,
+            session_only=limited,
+        )
 
     async def _retry_without_offline(self, state: OAuthState) -> None:
         """Raise ScopeRetry: the same connect flow, asking Keycloak without offline_access
@@ -280,18 +384,28 @@ class LinkingService:
         response_url = None
         if state.response_url_ct:
             response_url = self.keyring.decrypt(
-                state.response_url_ct, aad=self._state_context(state, "response_url"))
-        retry, verifier = await self._new_state(state.team_id, state.slack_user_id,
-                                                state.channel_id, response_url, REDUCED_PREFIX)
-        log.info("Keycloak refused offline_access for %s/%s; asking without it",
-                 state.team_id, state.slack_user_id)
-        raise ScopeRetry(self.keycloak.authorize_url(
-            redirect_uri=self.redirect_uri, state=retry.state,
-            code_challenge=pkce_challenge(verifier),
-            scopes=without_offline(self.keycloak.scopes)))
+                state.response_url_ct, aad=self._state_context(state, "response_url")
+            )
+        retry, verifier = await self._new_state(
+            state.team_id, state.slack_user_id, state.channel_id, response_url, REDUCED_PREFIX
+        )
+        log.info(
+            "Keycloak refused offline_access for %s/%s; asking without it",
+            state.team_id,
+            state.slack_user_id,
+        )
+        raise ScopeRetry(
+            self.keycloak.authorize_url(
+                redirect_uri=self.redirect_uri,
+                state=retry.state,
+                code_challenge=pkce_challenge(verifier),
+                scopes=without_offline(self.keycloak.scopes),
+            )
+        )
 
-    async def _store_link(self, team_id: str, slack_user_id: str, tokens: TokenSet,
-                          identity: Identity) -> int:
+    async def _store_link(
+        self, team_id: str, slack_user_id: str, tokens: TokenSet, identity: Identity
+    ) -> int:
         now = utcnow()
         async with session_scope(self.sessions) as session:
             link = await link_for(session, team_id, slack_user_id)
@@ -347,12 +461,14 @@ class LinkingService:
             try:
                 await self.keycloak.revoke(refresh_token)
             except OAuthError as exc:  # the ciphertext is gone either way
-                log.warning("revoke at Keycloak failed for %s/%s: %s", team_id, slack_user_id,
-                            exc.error)
+                log.warning(
+                    "revoke at Keycloak failed for %s/%s: %s", team_id, slack_user_id, exc.error
+                )
         return True
 
-    async def set_org(self, *, team_id: str, slack_user_id: str, org_id: int,
-                      astravue_user_id: int | None = None) -> None:
+    async def set_org(
+        self, *, team_id: str, slack_user_id: str, org_id: int, astravue_user_id: int | None = None
+    ) -> None:
         """The organisation the user chose (and, if found there, their Astravue user id)."""
         async with session_scope(self.sessions) as session:
             link = await link_for(session, team_id, slack_user_id)
@@ -361,20 +477,33 @@ class LinkingService:
             link.org_id = org_id
             if astravue_user_id is not None:
                 link.astravue_user_id = astravue_user_id
-            await remember(session, team_id, slack_user_id, org_source="user",
-                           **({"user_source": "astravue"} if astravue_user_id else {}))
+            await remember(
+                session,
+                team_id,
+                slack_user_id,
+                org_source="user",
+                **({"user_source": "astravue"} if astravue_user_id else {}),
+            )
 
 
 def _fitted(identity: Identity) -> Identity:
     """The identity cut to its columns (a too-long address is dropped, never cut)."""
-    return replace(identity, name=fit_name(identity.name, NAME_CHARS),
-                   email=fit_email(identity.email, EMAIL_CHARS))
+    return replace(
+        identity,
+        name=fit_name(identity.name, NAME_CHARS),
+        email=fit_email(identity.email, EMAIL_CHARS),
+    )
 
 
 def _identity_of(row: PendingLink) -> Identity:
-    return Identity(astravue_user_id=row.astravue_user_id, email=row.astravue_email,
-                    name=row.astravue_name, org_id=row.org_id, user_source=row.user_source,
-                    org_source=row.org_source)
+    return Identity(
+        astravue_user_id=row.astravue_user_id,
+        email=row.astravue_email,
+        name=row.astravue_name,
+        org_id=row.org_id,
+        user_source=row.user_source,
+        org_source=row.org_source,
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -49,10 +49,15 @@ class Messenger:
     """One per workspace client. Reservations are taken under a lock, waits happen outside
     it, so posts to different channels proceed in parallel within the workspace budget."""
 
-    def __init__(self, client: AsyncWebClient, *, channel_interval: float = CHANNEL_INTERVAL,
-                 workspace_per_second: float = WORKSPACE_PER_SECOND,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        channel_interval: float = CHANNEL_INTERVAL,
+        workspace_per_second: float = WORKSPACE_PER_SECOND,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.client = client
         self.channel_interval = channel_interval
         self.workspace_interval = 1.0 / workspace_per_second
@@ -67,14 +72,22 @@ class Messenger:
         """The moment this post may go out; books the slot at once."""
         async with self._lock:
             now = self.clock()
-            at = max(now, self._channel_next.get(channel, 0.0), self._workspace_next,
-                     self._blocked_until.get(channel, 0.0))
+            at = max(
+                now,
+                self._channel_next.get(channel, 0.0),
+                self._workspace_next,
+                self._blocked_until.get(channel, 0.0),
+            )
             self._channel_next[channel] = at + self.channel_interval
             self._workspace_next = at + self.workspace_interval
             return at
 
-    async def _paced(self, channel: str, call: Callable[[], Awaitable[Any]],
-                     before_send: Callable[[], Awaitable[None]] | None = None) -> Any:
+    async def _paced(
+        self,
+        channel: str,
+        call: Callable[[], Awaitable[Any]],
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> Any:
         for _ in range(MAX_RATE_LIMIT_RETRIES + 1):
             at = await self._reserve(channel)
             delay = at - self.clock()
@@ -92,17 +105,24 @@ class Messenger:
                 metrics.SLACK_RATE_LIMITED.inc()
                 async with self._lock:
                     until = self.clock() + wait
-                    self._blocked_until[channel] = max(self._blocked_until.get(channel, 0.0),
-                                                       until)
+                    self._blocked_until[channel] = max(self._blocked_until.get(channel, 0.0), until)
         raise RateLimitExhausted(channel)
 
-    async def post(self, channel: str, payload: dict[str, Any],
-                   metadata: dict[str, Any] | None = None, *,
-                   before_send: Callable[[], Awaitable[None]] | None = None) -> str:
+    async def post(
+        self,
+        channel: str,
+        payload: dict[str, Any],
+        metadata: dict[str, Any] | None = None,
+        *,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
         """Post a message; returns its ts. `before_send` runs after the pacing wait, right
         before each attempt, and may raise to cancel the post (the poller's lease check)."""
         extra = {"metadata": metadata} if metadata is not None else {}
-        reply = await self._paced(channel, lambda: self.client.chat_postMessage(
-            channel=channel, **payload, **extra), before_send)
+        reply = await self._paced(
+            channel,
+            lambda: self.client.chat_postMessage(channel=channel, **payload, **extra),
+            before_send,
+        )
         metrics.DMS_SENT.inc()
         return str(reply["ts"])

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from bot.astravue.client import AstravueClient
 
 
-async def fetch_new(client: AstravueClient, cursor: int | None, *, page_size: int,
-                    max_pages: int) -> list[NotificationDto]:
+async def fetch_new(
+    client: AstravueClient, cursor: int | None, *, page_size: int, max_pages: int
+) -> list[NotificationDto]:
     """Notifications with an id above `cursor` (all, up to `max_pages` pages, when None),
     oldest first."""
     found: dict[int, NotificationDto] = {}
@@ -40,7 +41,7 @@ async def fetch_new(client: AstravueClient, cursor: int | None, *, page_size: in
         if page.number == 0:
             order = page_order(page.items)
             if order == "oldest first" and page.total_pages and page.has_next:
-                for number in range(page.total_pages - 1, 0, -1)[:max_pages - 1]:
+                for number in range(page.total_pages - 1, 0, -1)[: max_pages - 1]:
                     older = await client.notifications.page(page=number, size=page_size)
                     if not older.items or take(older.items):
                         break

@@ -69,9 +69,14 @@ EARLY = 0.1
 # shared by CONCURRENCY polls, at most about 100 s: well within the 5-minute minimum lease.
 DMS_PER_POLL = 20
 DIGEST_PERIOD = timedelta(hours=1)
-CATEGORIES = {"assignment": "assignment", "mention": "mention", "comment": "comment",
-              "reply": "comment", "status_change": "status_change",
-              "status change": "status_change"}
+CATEGORIES = {
+    "assignment": "assignment",
+    "mention": "mention",
+    "comment": "comment",
+    "reply": "comment",
+    "status_change": "status_change",
+    "status change": "status_change",
+}
 
 
 class LeaseLost(Exception):
@@ -83,12 +88,16 @@ def category(kind: str | None) -> str:
 
 
 def prefs_of(row: UserSettings) -> NotificationPrefs:
-    return NotificationPrefs(enabled=row.notifications_enabled, type_modes=dict(row.type_modes),
-                             quiet_start=row.quiet_start, quiet_end=row.quiet_end,
-                             skip_own_actions=row.skip_own_actions,
-                             mark_read_on_delivery=row.mark_read_on_delivery,
-                             timer_limit_minutes=row.timer_limit_minutes,
-                             workday_end=row.workday_end)
+    return NotificationPrefs(
+        enabled=row.notifications_enabled,
+        type_modes=dict(row.type_modes),
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        skip_own_actions=row.skip_own_actions,
+        mark_read_on_delivery=row.mark_read_on_delivery,
+        timer_limit_minutes=row.timer_limit_minutes,
+        workday_end=row.workday_end,
+    )
 
 
 def in_quiet_hours(prefs: NotificationPrefs, now: datetime, zone: ZoneInfo) -> bool:
@@ -117,9 +126,17 @@ class Rules:
 
     def route(self, n: NotificationDto) -> Routing:
         mode = self.prefs.mode(category(n.type))
-        if (not self.prefs.enabled or mode == "off" or n.task_id in self.muted_task_ids
-                or (self.prefs.skip_own_actions and n.actor is not None
-                    and n.actor.user_id is not None and n.actor.user_id == self.own_user_id)):
+        if (
+            not self.prefs.enabled
+            or mode == "off"
+            or n.task_id in self.muted_task_ids
+            or (
+                self.prefs.skip_own_actions
+                and n.actor is not None
+                and n.actor.user_id is not None
+                and n.actor.user_id == self.own_user_id
+            )
+        ):
             return Routing(DeliveryStatus.SKIPPED)
         if self.quiet:
             return Routing(DeliveryStatus.HELD, "quiet")
@@ -148,8 +165,11 @@ class NotificationService:
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         settings = self.runtime.settings
         # Its own client, without the shared one's rate-limit retries: the Messenger paces.
-        self.messenger = Messenger(AsyncWebClient(token=settings.slack_bot_token,
-                                                  base_url=settings.slack_api_url, timeout=10))
+        self.messenger = Messenger(
+            AsyncWebClient(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+            )
+        )
 
     @property
     def slack(self) -> AsyncWebClient:
@@ -199,14 +219,24 @@ class NotificationService:
             free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < now)
             due = for_update(
                 select(PollState.link_id)
-                .where(PollState.next_poll_at <= (due_by or now), free,
-                       PollState.link_id.in_(select(AstravueLink.id).where(
-                           AstravueLink.status == LinkStatus.ACTIVE)))
-                .order_by(PollState.next_poll_at).limit(limit), session, skip_locked=True)
+                .where(
+                    PollState.next_poll_at <= (due_by or now),
+                    free,
+                    PollState.link_id.in_(
+                        select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
+                    ),
+                )
+                .order_by(PollState.next_poll_at)
+                .limit(limit),
+                session,
+                skip_locked=True,
+            )
             claimed = await session.scalars(
-                update(PollState).where(PollState.link_id.in_(due.scalar_subquery()), free)
+                update(PollState)
+                .where(PollState.link_id.in_(due.scalar_subquery()), free)
                 .values(lease_owner=self.owner, lease_expires_at=now + self.lease)
-                .returning(PollState.link_id))
+                .returning(PollState.link_id)
+            )
             return list(claimed.all())
 
     async def poll_link(self, link_id: int, due_again: datetime | None = None) -> None:
@@ -219,12 +249,15 @@ class NotificationService:
             log.info("notifications: link %s was taken over by another poller", link_id)
         except Exception as exc:  # one user's failure must never stop the tick
             error = _describe(exc)
-            log.warning("notifications: poll of link %s failed: %s", link_id, error,
-                        exc_info=not isinstance(exc, AstravueError))
+            log.warning(
+                "notifications: poll of link %s failed: %s",
+                link_id,
+                error,
+                exc_info=not isinstance(exc, AstravueError),
+            )
         await self._release(link_id, error, due_again)
 
-    async def _release(self, link_id: int, error: str | None,
-                       due_again: datetime | None) -> None:
+    async def _release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()
         async with session_scope(self.runtime.sessions) as session:
             poll = await session.get(PollState, link_id)
@@ -234,16 +267,21 @@ class NotificationService:
             poll.last_polled_at = now
             poll.last_error = error[:300] if error else None
             poll.failures = poll.failures + 1 if error else 0
-            poll.next_poll_at = (now + min(self.interval * 2 ** poll.failures, MAX_BACKOFF)
-                                 if error else due_again or now + self.interval)
+            poll.next_poll_at = (
+                now + min(self.interval * 2**poll.failures, MAX_BACKOFF)
+                if error
+                else due_again or now + self.interval
+            )
 
     async def _hold_lease(self, session: Any, link_id: int) -> None:
         """Renew this poller's lease on the link within `session`'s transaction, or raise
         LeaseLost. One conditional UPDATE: a concurrent claim waits for it (a row lock on
         PostgreSQL, the write lock on SQLite) and then finds the lease held."""
-        renewed = await session.execute(update(PollState).where(
-            PollState.link_id == link_id, PollState.lease_owner == self.owner)
-            .values(lease_expires_at=utcnow() + self.lease))
+        renewed = await session.execute(
+            update(PollState)
+            .where(PollState.link_id == link_id, PollState.lease_owner == self.owner)
+            .values(lease_expires_at=utcnow() + self.lease)
+        )
         if not renewed.rowcount:
             raise LeaseLost(link_id)
 
@@ -255,9 +293,12 @@ class NotificationService:
         """Just before a DM goes out: the lease is still ours (renewed) and the row pending."""
         async with session_scope(self.runtime.sessions) as session:
             await self._hold_lease(session, link_id)
-            status = await session.scalar(select(NotificationDelivery.status).where(
-                NotificationDelivery.link_id == link_id,
-                NotificationDelivery.notification_id == notification_id))
+            status = await session.scalar(
+                select(NotificationDelivery.status).where(
+                    NotificationDelivery.link_id == link_id,
+                    NotificationDelivery.notification_id == notification_id,
+                )
+            )
         if status != DeliveryStatus.PENDING:
             raise LeaseLost(link_id)
 
@@ -273,14 +314,24 @@ class NotificationService:
                 return
             info = LinkInfo.of(link)
             row = await settings_for(session, link.team_id, link.slack_user_id)
-            prefs, muted, digest_projects = (prefs_of(row), frozenset(row.muted_task_ids),
-                                             frozenset(row.digest_project_ids))
+            prefs, muted, digest_projects = (
+                prefs_of(row),
+                frozenset(row.muted_task_ids),
+                frozenset(row.digest_project_ids),
+            )
             cursor, initialized, channel = poll.last_seen_id, poll.initialized, link.dm_channel_id
             # Rows left pending (a crash) or held (a digest): none in the usual poll, which
             # then skips the reconcile, delivery and digest queries below.
-            unfinished = await session.scalar(select(exists().where(
-                NotificationDelivery.link_id == link_id,
-                NotificationDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.HELD)))))
+            unfinished = await session.scalar(
+                select(
+                    exists().where(
+                        NotificationDelivery.link_id == link_id,
+                        NotificationDelivery.status.in_(
+                            (DeliveryStatus.PENDING, DeliveryStatus.HELD)
+                        ),
+                    )
+                )
+            )
         client = self.services.astravue(info)
         channel = channel or await self._open_dm(info)
         if unfinished:
@@ -292,8 +343,13 @@ class NotificationService:
         if not (fresh or unfinished):
             return
         zone = (await self.services.profiles.get(info.slack_user_id)).zone
-        rules = Rules(prefs, info.astravue_user_id, muted, digest_projects,
-                      in_quiet_hours(prefs, utcnow(), zone))
+        rules = Rules(
+            prefs,
+            info.astravue_user_id,
+            muted,
+            digest_projects,
+            in_quiet_hours(prefs, utcnow(), zone),
+        )
         await self._record(info.id, fresh, rules)
         sent = await self._deliver_pending(info, channel, client)
         if sent and prefs.mark_read_on_delivery:
@@ -305,25 +361,27 @@ class NotificationService:
         opened = await self.slack.conversations_open(users=link.slack_user_id)
         channel = str(opened["channel"]["id"])
         async with session_scope(self.runtime.sessions) as session:
-            await session.execute(update(AstravueLink).where(AstravueLink.id == link.id)
-                                  .values(dm_channel_id=channel))
+            await session.execute(
+                update(AstravueLink).where(AstravueLink.id == link.id).values(dm_channel_id=channel)
+            )
         return channel
 
-    async def _fetch_new(self, client: AstravueClient, cursor: int | None
-                         ) -> list[NotificationDto]:
+    async def _fetch_new(self, client: AstravueClient, cursor: int | None) -> list[NotificationDto]:
         """Notifications newer than the cursor, oldest first, whatever the API's order."""
         return await fetch_new(client, cursor, page_size=PAGE_SIZE, max_pages=MAX_PAGES)
 
-    async def _first_poll(self, link: LinkInfo, channel: str,
-                          existing: list[NotificationDto]) -> None:
+    async def _first_poll(
+        self, link: LinkInfo, channel: str, existing: list[NotificationDto]
+    ) -> None:
         """What is already there counts as seen; at most one summary DM."""
         async with session_scope(self.runtime.sessions) as session:
             await self._hold_lease(session, link.id)
             poll = await session.get(PollState, link.id)
             if poll is None or poll.initialized:
                 return
-            await self._insert_rows(session, link.id, [
-                (n, DeliveryStatus.SKIPPED, None) for n in existing])
+            await self._insert_rows(
+                session, link.id, [(n, DeliveryStatus.SKIPPED, None) for n in existing]
+            )
             poll.initialized = True
             poll.last_seen_id = _advance(poll.last_seen_id, existing)
         unread = sum(1 for n in existing if not n.read)
@@ -337,8 +395,11 @@ class NotificationService:
         rows = []
         for n in fresh:
             routing = rules.route(n)
-            payload = (None if routing.status == DeliveryStatus.SKIPPED
-                       else _payload(n, held_for=routing.held_for))
+            payload = (
+                None
+                if routing.status == DeliveryStatus.SKIPPED
+                else _payload(n, held_for=routing.held_for)
+            )
             rows.append((n, routing.status, payload))
         async with session_scope(self.runtime.sessions) as session:
             await self._hold_lease(session, link_id)
@@ -348,17 +409,35 @@ class NotificationService:
                 poll.last_seen_id = _advance(poll.last_seen_id, fresh)
 
     @staticmethod
-    async def _insert_rows(session: Any, link_id: int, rows: list[
-            tuple[NotificationDto, DeliveryStatus, dict[str, Any] | None]]) -> None:
-        known = set((await session.scalars(select(NotificationDelivery.notification_id).where(
-            NotificationDelivery.link_id == link_id,
-            NotificationDelivery.notification_id.in_([n.notification_id for n, _, _ in rows]),
-        ))).all())
+    async def _insert_rows(
+        session: Any,
+        link_id: int,
+        rows: list[tuple[NotificationDto, DeliveryStatus, dict[str, Any] | None]],
+    ) -> None:
+        known = set(
+            (
+                await session.scalars(
+                    select(NotificationDelivery.notification_id).where(
+                        NotificationDelivery.link_id == link_id,
+                        NotificationDelivery.notification_id.in_(
+                            [n.notification_id for n, _, _ in rows]
+                        ),
+                    )
+                )
+            ).all()
+        )
         for n, status, payload in rows:
             if n.notification_id not in known:
-                session.add(NotificationDelivery(
-                    link_id=link_id, notification_id=n.notification_id, status=status,
-                    task_id=n.task_id, project_id=n.project_id, payload=payload))
+                session.add(
+                    NotificationDelivery(
+                        link_id=link_id,
+                        notification_id=n.notification_id,
+                        status=status,
+                        task_id=n.task_id,
+                        project_id=n.project_id,
+                        payload=payload,
+                    )
+                )
         await session.flush()
 
     # ---- exactly-once delivery -----------------------------------------------------------
@@ -366,18 +445,27 @@ class NotificationService:
     async def _reconcile(self, link_id: int, channel: str) -> None:
         """Pending rows found before posting were left by a crash: were they posted?"""
         async with self.runtime.sessions() as session:
-            pending = (await session.scalars(select(NotificationDelivery).where(
-                NotificationDelivery.link_id == link_id,
-                NotificationDelivery.status == DeliveryStatus.PENDING))).all()
+            pending = (
+                await session.scalars(
+                    select(NotificationDelivery).where(
+                        NotificationDelivery.link_id == link_id,
+                        NotificationDelivery.status == DeliveryStatus.PENDING,
+                    )
+                )
+            ).all()
         if not pending:
             return
         oldest = min(row.created_at for row in pending) - timedelta(minutes=5)
         posted = await self._posted_ids(channel, link_id, oldest)
-        found = {row.notification_id: posted[row.notification_id]
-                 for row in pending if row.notification_id in posted}
+        found = {
+            row.notification_id: posted[row.notification_id]
+            for row in pending
+            if row.notification_id in posted
+        }
         if found:
-            log.info("notifications: link %s: %d pending DM(s) were already posted",
-                     link_id, len(found))
+            log.info(
+                "notifications: link %s: %d pending DM(s) were already posted", link_id, len(found)
+            )
             async with session_scope(self.runtime.sessions) as session:
                 for notification_id, ts in found.items():
                     await self._mark_sent(session, link_id, notification_id, channel, ts)
@@ -388,52 +476,77 @@ class NotificationService:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             reply = await self.slack.conversations_history(
-                channel=channel, oldest=f"{oldest.timestamp():.6f}", limit=200,
-                include_all_metadata=True, **({"cursor": cursor} if cursor else {}))
+                channel=channel,
+                oldest=f"{oldest.timestamp():.6f}",
+                limit=200,
+                include_all_metadata=True,
+                **({"cursor": cursor} if cursor else {}),
+            )
             for msg in reply.get("messages") or []:
                 meta = msg.get("metadata") or {}
                 body = meta.get("event_payload") or {}
-                if (meta.get("event_type") == ui.EVENT_TYPE
-                        and body.get("link_id") == link_id and "notification_id" in body):
+                if (
+                    meta.get("event_type") == ui.EVENT_TYPE
+                    and body.get("link_id") == link_id
+                    and "notification_id" in body
+                ):
                     posted[int(body["notification_id"])] = str(msg["ts"])
             cursor = (reply.get("response_metadata") or {}).get("next_cursor")
             if not reply.get("has_more") or not cursor:
                 break
         return posted
 
-    async def _deliver_pending(self, link: LinkInfo, channel: str,
-                               client: AstravueClient) -> list[int]:
+    async def _deliver_pending(
+        self, link: LinkInfo, channel: str, client: AstravueClient
+    ) -> list[int]:
         """The oldest `dms_per_poll` pending rows; the rest wait for the next poll."""
         async with self.runtime.sessions() as session:
-            pending = (await session.scalars(select(NotificationDelivery).where(
-                NotificationDelivery.link_id == link.id,
-                NotificationDelivery.status == DeliveryStatus.PENDING,
-            ).order_by(NotificationDelivery.notification_id).limit(self.dms_per_poll))).all()
+            pending = (
+                await session.scalars(
+                    select(NotificationDelivery)
+                    .where(
+                        NotificationDelivery.link_id == link.id,
+                        NotificationDelivery.status == DeliveryStatus.PENDING,
+                    )
+                    .order_by(NotificationDelivery.notification_id)
+                    .limit(self.dms_per_poll)
+                )
+            ).all()
         sent: list[int] = []
         cards = CardBuilder(client, self.runtime.settings.astravue_app_url)
         for row in pending:
             card = await cards.build(_restore(row.payload, row.notification_id))
-            metadata = {"event_type": ui.EVENT_TYPE,
-                        "event_payload": {"notification_id": row.notification_id,
-                                          "link_id": link.id}}
+            metadata = {
+                "event_type": ui.EVENT_TYPE,
+                "event_payload": {"notification_id": row.notification_id, "link_id": link.id},
+            }
             ts = await self.messenger.post(
-                channel, ui.notification_dm(card), metadata,
-                before_send=partial(self._claim_row, link.id, row.notification_id))
+                channel,
+                ui.notification_dm(card),
+                metadata,
+                before_send=partial(self._claim_row, link.id, row.notification_id),
+            )
             async with session_scope(self.runtime.sessions) as session:
                 await self._mark_sent(session, link.id, row.notification_id, channel, ts)
             sent.append(row.notification_id)
         return sent
 
     @staticmethod
-    async def _mark_sent(session: Any, link_id: int, notification_id: int, channel: str,
-                         ts: str) -> None:
+    async def _mark_sent(
+        session: Any, link_id: int, notification_id: int, channel: str, ts: str
+    ) -> None:
         now = utcnow()
-        await session.execute(update(NotificationDelivery).where(
-            NotificationDelivery.link_id == link_id,
-            NotificationDelivery.notification_id == notification_id,
-        ).values(status=DeliveryStatus.SENT, channel_id=channel, message_ts=ts, sent_at=now))
-        await session.execute(update(PollState).where(PollState.link_id == link_id)
-                              .values(last_delivery_at=now))
+        await session.execute(
+            update(NotificationDelivery)
+            .where(
+                NotificationDelivery.link_id == link_id,
+                NotificationDelivery.notification_id == notification_id,
+            )
+            .values(status=DeliveryStatus.SENT, channel_id=channel, message_ts=ts, sent_at=now)
+        )
+        await session.execute(
+            update(PollState).where(PollState.link_id == link_id).values(last_delivery_at=now)
+        )
 
     # ---- digests -------------------------------------------------------------------------
 
@@ -444,24 +557,37 @@ class NotificationService:
         posting is found in the history by that key rather than posted twice."""
         now = utcnow()
         async with self.runtime.sessions() as session:
-            held = (await session.scalars(select(NotificationDelivery).where(
-                NotificationDelivery.link_id == link_id,
-                NotificationDelivery.status == DeliveryStatus.HELD,
-            ).order_by(NotificationDelivery.notification_id))).all()
+            held = (
+                await session.scalars(
+                    select(NotificationDelivery)
+                    .where(
+                        NotificationDelivery.link_id == link_id,
+                        NotificationDelivery.status == DeliveryStatus.HELD,
+                    )
+                    .order_by(NotificationDelivery.notification_id)
+                )
+            ).all()
         if not held:
             return
         started = {(row.payload or {}).get("digest_key") for row in held} - {None}
-        due = started or any((row.payload or {}).get("held_for") == "quiet" for row in held) \
+        due = (
+            started
+            or any((row.payload or {}).get("held_for") == "quiet" for row in held)
             or min(row.created_at for row in held) <= now - DIGEST_PERIOD
+        )
         if not due:
             return
         if started:
-            posted = await self._posted_digests(channel, link_id,
-                                                min(row.created_at for row in held))
+            posted = await self._posted_digests(
+                channel, link_id, min(row.created_at for row in held)
+            )
             held = [row for row in held if (row.payload or {}).get("digest_key") not in posted]
-            await self._mark_digested(link_id, [r.notification_id for r in held
-                                                if (r.payload or {}).get("digest_key")
-                                                in posted], channel, None)
+            await self._mark_digested(
+                link_id,
+                [r.notification_id for r in held if (r.payload or {}).get("digest_key") in posted],
+                channel,
+                None,
+            )
         if not held:
             return
         key = f"{held[0].notification_id}-{held[-1].notification_id}"
@@ -469,20 +595,30 @@ class NotificationService:
         async with session_scope(self.runtime.sessions) as session:
             await self._hold_lease(session, link_id)
             for row in held:
-                await session.execute(update(NotificationDelivery).where(
-                    NotificationDelivery.id == row.id).values(
-                    payload={**(row.payload or {}), "digest_key": key}))
-        metadata = {"event_type": ui.DIGEST_EVENT_TYPE,
-                    "event_payload": {"link_id": link_id, "digest_key": key}}
-        ts = await self.messenger.post(channel, ui.digest_dm(
-            [_restore(row.payload, row.notification_id) for row in held]), metadata,
-            before_send=partial(self._renew_lease, link_id))
+                await session.execute(
+                    update(NotificationDelivery)
+                    .where(NotificationDelivery.id == row.id)
+                    .values(payload={**(row.payload or {}), "digest_key": key})
+                )
+        metadata = {
+            "event_type": ui.DIGEST_EVENT_TYPE,
+            "event_payload": {"link_id": link_id, "digest_key": key},
+        }
+        ts = await self.messenger.post(
+            channel,
+            ui.digest_dm([_restore(row.payload, row.notification_id) for row in held]),
+            metadata,
+            before_send=partial(self._renew_lease, link_id),
+        )
         await self._mark_digested(link_id, ids, channel, ts)
 
     async def _posted_digests(self, channel: str, link_id: int, oldest: datetime) -> set[str]:
         reply = await self.slack.conversations_history(
-            channel=channel, oldest=f"{(oldest - timedelta(minutes=5)).timestamp():.6f}",
-            limit=200, include_all_metadata=True)
+            channel=channel,
+            oldest=f"{(oldest - timedelta(minutes=5)).timestamp():.6f}",
+            limit=200,
+            include_all_metadata=True,
+        )
         keys = set()
         for msg in reply.get("messages") or []:
             meta = msg.get("metadata") or {}
@@ -491,16 +627,27 @@ class NotificationService:
                 keys.add(str(body.get("digest_key")))
         return keys
 
-    async def _mark_digested(self, link_id: int, ids: list[int], channel: str,
-                             ts: str | None) -> None:
+    async def _mark_digested(
+        self, link_id: int, ids: list[int], channel: str, ts: str | None
+    ) -> None:
         if not ids:
             return
         async with session_scope(self.runtime.sessions) as session:
-            await session.execute(update(NotificationDelivery).where(and_(
-                NotificationDelivery.link_id == link_id,
-                NotificationDelivery.notification_id.in_(ids))).values(
-                status=DeliveryStatus.DIGESTED, channel_id=channel, message_ts=ts,
-                sent_at=utcnow()))
+            await session.execute(
+                update(NotificationDelivery)
+                .where(
+                    and_(
+                        NotificationDelivery.link_id == link_id,
+                        NotificationDelivery.notification_id.in_(ids),
+                    )
+                )
+                .values(
+                    status=DeliveryStatus.DIGESTED,
+                    channel_id=channel,
+                    message_ts=ts,
+                    sent_at=utcnow(),
+                )
+            )
 
     # ---- what listeners call -------------------------------------------------------------
 
@@ -532,18 +679,24 @@ class NotificationService:
     async def card(self, link: LinkInfo, notification_id: int) -> ui.NotificationCard:
         """The card of a notification already delivered (for updating its DM)."""
         async with self.runtime.sessions() as session:
-            row = (await session.scalars(select(NotificationDelivery).where(
-                NotificationDelivery.link_id == link.id,
-                NotificationDelivery.notification_id == notification_id))).one_or_none()
-        return await CardBuilder(self.services.astravue(link),
-                                 self.runtime.settings.astravue_app_url).build(
-            _restore(row.payload if row else None, notification_id))
+            row = (
+                await session.scalars(
+                    select(NotificationDelivery).where(
+                        NotificationDelivery.link_id == link.id,
+                        NotificationDelivery.notification_id == notification_id,
+                    )
+                )
+            ).one_or_none()
+        return await CardBuilder(
+            self.services.astravue(link), self.runtime.settings.astravue_app_url
+        ).build(_restore(row.payload if row else None, notification_id))
 
     async def listing(self, link: LinkInfo, *, only_unread: bool) -> list[NotificationDto]:
         client = self.services.astravue(link)
         found = []
-        async for n in client.notifications.iter(size=PAGE_SIZE,
-                                                 read=False if only_unread else None):
+        async for n in client.notifications.iter(
+            size=PAGE_SIZE, read=False if only_unread else None
+        ):
             found.append(n)
             if len(found) > ui.LIST_LIMIT:
                 break
@@ -571,8 +724,11 @@ class CardBuilder:
     async def build(self, n: NotificationDto) -> ui.NotificationCard:
         if n.task_id is None:
             return ui.NotificationCard(n)
-        ref = (TaskRef(n.task_id, n.space_id, n.project_id)
-               if n.project_id is not None and n.space_id is not None else TaskRef(n.task_id))
+        ref = (
+            TaskRef(n.task_id, n.space_id, n.project_id)
+            if n.project_id is not None and n.space_id is not None
+            else TaskRef(n.task_id)
+        )
         title = project = None
         try:
             if ref.personal:
@@ -580,12 +736,17 @@ class CardBuilder:
             else:
                 assert ref.space_id is not None and ref.project_id is not None
                 task = await self.client.project_tasks.get(
-                    space_id=ref.space_id, project_id=ref.project_id, task_id=n.task_id)
+                    space_id=ref.space_id, project_id=ref.project_id, task_id=n.task_id
+                )
                 project = await self._project(ref.space_id, ref.project_id)
             title = task.task_title
         except AstravueError as exc:
-            log.info("notification %s: task %s not loaded (%s)", n.notification_id, n.task_id,
-                     type(exc).__name__)
+            log.info(
+                "notification %s: task %s not loaded (%s)",
+                n.notification_id,
+                n.task_id,
+                type(exc).__name__,
+            )
         return ui.NotificationCard(n, title, project, ref, f"{self.app_url}/tasks/{n.task_id}")
 
     async def _project(self, space_id: int, project_id: int) -> str | None:

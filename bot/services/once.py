@@ -29,5 +29,6 @@ async def claim(sessions: async_sessionmaker[AsyncSession], key: str) -> bool:
 async def release(sessions: async_sessionmaker[AsyncSession], key: str) -> None:
     """Let `key` be claimed again: the work it guarded failed before changing anything."""
     async with session_scope(sessions) as session:
-        await session.execute(delete(ProcessedEvent).where(
-            ProcessedEvent.event_id == key[:KEY_MAX]))
+        await session.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.event_id == key[:KEY_MAX])
+        )

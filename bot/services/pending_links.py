@@ -54,8 +54,12 @@ def _digest(token: str) -> str:
 
 
 def _context(row: PendingLink, purpose: str) -> TokenContext:
-    return TokenContext(team_id=row.team_id, slack_user_id=row.slack_user_id, link_id=0,
-                        purpose=f"pending-{purpose}:{row.id}")
+    return TokenContext(
+        team_id=row.team_id,
+        slack_user_id=row.slack_user_id,
+        link_id=0,
+        purpose=f"pending-{purpose}:{row.id}",
+    )
 
 
 class PendingLinks:
@@ -70,12 +74,16 @@ class PendingLinks:
         row.id = secrets.token_urlsafe(32)
         row.created_at, row.expires_at = now, now + PENDING_TTL
         row.csrf_hash = _digest(csrf_token)
-        sealed = {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token,
-                  "expires_at": int(time.time()) + tokens.expires_in}
+        sealed = {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": int(time.time()) + tokens.expires_in,
+        }
         row.tokens_ct = self.keyring.encrypt(json.dumps(sealed), aad=_context(row, "tokens"))
         if response_url:
-            row.response_url_ct = self.keyring.encrypt(response_url,
-                                                       aad=_context(row, "response_url"))
+            row.response_url_ct = self.keyring.encrypt(
+                response_url, aad=_context(row, "response_url")
+            )
         async with session_scope(self.sessions) as session:
             await session.execute(delete(PendingLink).where(PendingLink.expires_at < now))
             session.add(row)
@@ -92,30 +100,32 @@ class PendingLinks:
         if row.expires_at <= utcnow():  # its cookie is gone too: say why, and forget it
             await self._forget(pending_id)
             raise LinkError("expired")
-        if not cookie_token or not hmac.compare_digest(cookie_token.encode(),
-                                                       form_token.encode()):
+        if not cookie_token or not hmac.compare_digest(cookie_token.encode(), form_token.encode()):
             raise LinkError("csrf", "the CSRF cookie is missing or differs from the form")
         if not hmac.compare_digest(row.csrf_hash, _digest(form_token)):
             raise LinkError("csrf", "the CSRF token is not this confirmation's")
         if not await self._forget(pending_id):
             raise LinkError("used")  # a concurrent POST took it first
         try:
-            sealed = json.loads(self.keyring.decrypt(row.tokens_ct,
-                                                     aad=_context(row, "tokens")))
-            response_url = (self.keyring.decrypt(row.response_url_ct,
-                                                 aad=_context(row, "response_url"))
-                            if row.response_url_ct else None)
+            sealed = json.loads(self.keyring.decrypt(row.tokens_ct, aad=_context(row, "tokens")))
+            response_url = (
+                self.keyring.decrypt(row.response_url_ct, aad=_context(row, "response_url"))
+                if row.response_url_ct
+                else None
+            )
         except DecryptionError:  # the keys changed while it waited
             raise LinkError("expired", "pending link cannot be decrypted") from None
-        tokens = TokenSet(access_token=sealed["access_token"],
-                          refresh_token=sealed["refresh_token"],
-                          expires_in=max(0, int(sealed["expires_at"]) - int(time.time())))
+        tokens = TokenSet(
+            access_token=sealed["access_token"],
+            refresh_token=sealed["refresh_token"],
+            expires_in=max(0, int(sealed["expires_at"]) - int(time.time())),
+        )
         return Taken(row=row, tokens=tokens, response_url=response_url)
 
     async def _forget(self, pending_id: str) -> bool:
         """Delete the row; True for the one caller that did (single use across processes)."""
         async with session_scope(self.sessions) as session:
             deleted = await session.execute(
-                delete(PendingLink).where(PendingLink.id == pending_id)
-                .returning(PendingLink.id))
+                delete(PendingLink).where(PendingLink.id == pending_id).returning(PendingLink.id)
+            )
             return deleted.one_or_none() is not None

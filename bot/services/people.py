@@ -33,8 +33,9 @@ class Person:
         word = word.lower().lstrip("@")
         email = (self.email or "").lower()
         parts = self.name.lower().split()
-        return bool(word) and (word in (email, email.split("@")[0], ".".join(parts))
-                               or word in parts)
+        return bool(word) and (
+            word in (email, email.split("@")[0], ".".join(parts)) or word in parts
+        )
 
 
 class PeopleDirectory:
@@ -53,7 +54,9 @@ class PeopleDirectory:
             return  # a bare id says nothing about who it is
         person = Person(user.user_id, user.display_name, user.email)
         self._orgs.setdefault(org_id, {})[user.user_id] = (
-            time.monotonic() + DIRECTORY_TTL_SECONDS, person)
+            time.monotonic() + DIRECTORY_TTL_SECONDS,
+            person,
+        )
 
     def known(self, org_id: int) -> list[Person]:
         now = time.monotonic()
@@ -66,20 +69,32 @@ class PeopleDirectory:
     def by_id(self, org_id: int, user_id: int) -> Person | None:
         return next((p for p in self.known(org_id) if p.user_id == user_id), None)
 
-    async def astravue_user_for(self, team_id: str, slack_user_id: str, org_id: int
-                                ) -> Person | None:
+    async def astravue_user_for(
+        self, team_id: str, slack_user_id: str, org_id: int
+    ) -> Person | None:
         """The Astravue user behind a Slack user: their own link first, else the same email."""
         async with self.services.runtime.sessions() as session:
-            link = (await session.scalars(select(AstravueLink).where(
-                AstravueLink.team_id == team_id,
-                AstravueLink.slack_user_id == slack_user_id))).one_or_none()
-        if (link is not None and link.status == LinkStatus.ACTIVE and link.org_id == org_id
-                and link.astravue_user_id is not None):
-            return Person(link.astravue_user_id,
-                          link.astravue_name or link.astravue_email or slack_user_id,
-                          link.astravue_email)
+            link = (
+                await session.scalars(
+                    select(AstravueLink).where(
+                        AstravueLink.team_id == team_id, AstravueLink.slack_user_id == slack_user_id
+                    )
+                )
+            ).one_or_none()
+        if (
+            link is not None
+            and link.status == LinkStatus.ACTIVE
+            and link.org_id == org_id
+            and link.astravue_user_id is not None
+        ):
+            return Person(
+                link.astravue_user_id,
+                link.astravue_name or link.astravue_email or slack_user_id,
+                link.astravue_email,
+            )
         email = (await self.services.profiles.get(slack_user_id)).email
         if not email:
             return None
-        return next((p for p in self.known(org_id)
-                     if p.email and p.email.lower() == email.lower()), None)
+        return next(
+            (p for p in self.known(org_id) if p.email and p.email.lower() == email.lower()), None
+        )

@@ -44,12 +44,14 @@ class Profiles:
         try:
             reply = await self.client.users_info(user=user_id)
             user = reply["user"]
-            profile = Profile(user_id=user_id, tz=user.get("tz") or "UTC",
-                              email=(user.get("profile") or {}).get("email"),
-                              name=user.get("real_name") or user.get("name"))
+            profile = Profile(
+                user_id=user_id,
+                tz=user.get("tz") or "UTC",
+                email=(user.get("profile") or {}).get("email"),
+                name=user.get("real_name") or user.get("name"),
+            )
         except SlackApiError as exc:
-            log.info("users.info %s failed (%s); assuming UTC", user_id,
-                     exc.response.get("error"))
+            log.info("users.info %s failed (%s); assuming UTC", user_id, exc.response.get("error"))
             return Profile(user_id=user_id, tz="UTC", email=None, name=None)
         if len(self._cache) >= self.max_entries:
             self._cache.clear()

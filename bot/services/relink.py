@@ -29,21 +29,27 @@ class RelinkNotifier:
 
     async def __call__(self, link_id: int) -> None:
         async with session_scope(self.services.runtime.sessions) as session:
-            claimed = (await session.execute(
-                update(AstravueLink)
-                .where(AstravueLink.id == link_id,
-                       AstravueLink.status == LinkStatus.NEEDS_RELINK,
-                       AstravueLink.relink_notified_at.is_(None))
-                .values(relink_notified_at=utcnow())
-                .returning(AstravueLink.team_id, AstravueLink.slack_user_id))).one_or_none()
+            claimed = (
+                await session.execute(
+                    update(AstravueLink)
+                    .where(
+                        AstravueLink.id == link_id,
+                        AstravueLink.status == LinkStatus.NEEDS_RELINK,
+                        AstravueLink.relink_notified_at.is_(None),
+                    )
+                    .values(relink_notified_at=utcnow())
+                    .returning(AstravueLink.team_id, AstravueLink.slack_user_id)
+                )
+            ).one_or_none()
         if claimed is None:
             return  # already told, or reconnected meanwhile
         team_id, user_id = claimed
         try:
-            url = await self.services.linking.begin(team_id=team_id, slack_user_id=user_id,
-                                                    channel_id=None, response_url=None)
-            await self.services.runtime.slack.chat_postMessage(channel=user_id,
-                                                               **relink_dm(url))
+            url = await self.services.linking.begin(
+                team_id=team_id, slack_user_id=user_id, channel_id=None, response_url=None
+            )
+            await self.services.runtime.slack.chat_postMessage(channel=user_id, **relink_dm(url))
         except SlackApiError as exc:
-            log.warning("link %s: could not send the reconnect DM (%s)", link_id,
-                        exc.response.get("error"))
+            log.warning(
+                "link %s: could not send the reconnect DM (%s)", link_id, exc.response.get("error")
+            )

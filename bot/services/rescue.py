@@ -17,8 +17,9 @@ from bot.ui.timers import rescue_dm
 log = logging.getLogger(__name__)
 
 
-def overdue_reason(start: datetime, now: datetime, limit_minutes: int,
-                   workday_end: str | None, zone: tzinfo) -> str | None:
+def overdue_reason(
+    start: datetime, now: datetime, limit_minutes: int, workday_end: str | None, zone: tzinfo
+) -> str | None:
     """Why a timer started at `start` counts as forgotten at `now`, or None.
 
     Past `limit_minutes` of running, or past the end of the working day it started in (a
@@ -44,16 +45,27 @@ def overdue_reason(start: datetime, now: datetime, limit_minutes: int,
 async def rescue_forgotten_timers(services: ServiceContainer) -> int:
     """One pass over connected users; returns how many reminders were sent."""
     async with services.runtime.sessions() as session:
-        links = [LinkInfo.of(link) for link in (await session.scalars(
-            select(AstravueLink).where(AstravueLink.status == LinkStatus.ACTIVE,
-                                       AstravueLink.org_id.is_not(None)))).all()]
+        links = [
+            LinkInfo.of(link)
+            for link in (
+                await session.scalars(
+                    select(AstravueLink).where(
+                        AstravueLink.status == LinkStatus.ACTIVE, AstravueLink.org_id.is_not(None)
+                    )
+                )
+            ).all()
+        ]
     sent = 0
     for link in links:
         try:
             sent += await _rescue(services, link)
         except Exception as exc:  # one user's failure must not stop the others
-            log.warning("timer rescue failed for %s/%s: %s", link.team_id, link.slack_user_id,
-                        type(exc).__name__)
+            log.warning(
+                "timer rescue failed for %s/%s: %s",
+                link.team_id,
+                link.slack_user_id,
+                type(exc).__name__,
+            )
     return sent
 
 
@@ -63,12 +75,17 @@ async def _claim_reminder(services: ServiceContainer, link: LinkInfo, tracker_id
     async with session_scope(services.runtime.sessions) as session:
         claimed = await session.execute(
             update(UserSettings)
-            .where(UserSettings.team_id == link.team_id,
-                   UserSettings.slack_user_id == link.slack_user_id,
-                   or_(UserSettings.timer_reminded_id.is_(None),
-                       UserSettings.timer_reminded_id != tracker_id))
+            .where(
+                UserSettings.team_id == link.team_id,
+                UserSettings.slack_user_id == link.slack_user_id,
+                or_(
+                    UserSettings.timer_reminded_id.is_(None),
+                    UserSettings.timer_reminded_id != tracker_id,
+                ),
+            )
             .values(timer_reminded_id=tracker_id)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
@@ -81,15 +98,17 @@ async def _rescue(services: ServiceContainer, link: LinkInfo) -> int:
         return 0
     zone = resolve_zone((await services.profiles.get(link.slack_user_id)).tz)
     now = datetime.now(UTC)
-    why = overdue_reason(timer.start_time, now, settings.timer_limit_minutes,
-                         settings.workday_end, zone)
+    why = overdue_reason(
+        timer.start_time, now, settings.timer_limit_minutes, settings.workday_end, zone
+    )
     if why is None:
         return 0
     if not await _claim_reminder(services, link, timer.time_tracker_id):
         return 0  # another process is sending this reminder
     try:
-        await services.runtime.slack.chat_postMessage(channel=link.slack_user_id,
-                                                      **rescue_dm(timer, zone, now, why))
+        await services.runtime.slack.chat_postMessage(
+            channel=link.slack_user_id, **rescue_dm(timer, zone, now, why)
+        )
     except Exception:
         await services.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
         raise  # not sent: the next pass tries again

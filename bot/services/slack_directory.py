@@ -32,11 +32,20 @@ class SlackDirectory:
             profile = await self.profiles.get(user_id, fresh=True)
             name, email = profile.name, profile.email
         except Exception:  # Slack unreachable: no email, so the link waits for a confirmation
-            log.warning("users.info for %s/%s failed; asking the browser to confirm", team_id,
-                        user_id, exc_info=True)
+            log.warning(
+                "users.info for %s/%s failed; asking the browser to confirm",
+                team_id,
+                user_id,
+                exc_info=True,
+            )
             name = email = None
-        return SlackPerson(team_id=team_id, user_id=user_id, name=name, email=email,
-                           workspace=await self.workspace(team_id))
+        return SlackPerson(
+            team_id=team_id,
+            user_id=user_id,
+            name=name,
+            email=email,
+            workspace=await self.workspace(team_id),
+        )
 
     async def workspace(self, team_id: str) -> str:
         """The bot token's workspace name (auth.test), when that is the user's workspace."""

@@ -65,8 +65,10 @@ class SpaceService:
 
     async def overview(self, link: LinkInfo) -> list[SpaceOverview]:
         client = self.client(link)
-        return [SpaceOverview(space, await self.projects_in(link, space.space_id))
-                for space in await client.spaces.list()]
+        return [
+            SpaceOverview(space, await self.projects_in(link, space.space_id))
+            for space in await client.spaces.list()
+        ]
 
     async def projects_in(self, link: LinkInfo, space_id: int) -> list[ProjectDto]:
         return [p async for p in self.client(link).projects.iter(space_id=space_id, size=100)]
@@ -82,13 +84,16 @@ class SpaceService:
     async def create_space(self, link: LinkInfo, body: SpaceRequest) -> SpaceDto:
         return await self.client(link).spaces.create(body=body)
 
-    async def update_space(self, link: LinkInfo, space_id: int, form: SpaceRequest,
-                           changed: Collection[str]) -> SpaceDto:
+    async def update_space(
+        self, link: LinkInfo, space_id: int, form: SpaceRequest, changed: Collection[str]
+    ) -> SpaceDto:
         """Only the form's `changed` inputs (name, description, color); an emptied description
         is cleared on purpose."""
-        wanted: dict[str, Any] = {"name": ("space_name", form.space_name),
-                                  "description": ("description", form.description),
-                                  "color": ("color", form.color)}
+        wanted: dict[str, Any] = {
+            "name": ("space_name", form.space_name),
+            "description": ("description", form.description),
+            "color": ("color", form.color),
+        }
         changes = cast(SpaceChanges, dict(wanted[name] for name in changed))
         return await self.client(link).spaces.change(space_id=space_id, changes=changes)
 
@@ -105,8 +110,9 @@ class SpaceService:
 
     # -- projects -----------------------------------------------------------------------
 
-    async def match_projects(self, link: LinkInfo, word: str,
-                             space_id: int | None = None) -> list[ProjectInfo]:
+    async def match_projects(
+        self, link: LinkInfo, word: str, space_id: int | None = None
+    ) -> list[ProjectInfo]:
         found = await self.tasks.match_projects(link, word)
         return [p for p in found if space_id is None or p.space_id == space_id]
 
@@ -117,21 +123,31 @@ class SpaceService:
         tasks = await self.tasks.project_tasks(link, _info(space, project))
         return ProjectOverview(project, space, tasks)
 
-    async def create_project(self, link: LinkInfo, space_id: int, fields: ProjectFields
-                             ) -> ProjectDto:
+    async def create_project(
+        self, link: LinkInfo, space_id: int, fields: ProjectFields
+    ) -> ProjectDto:
         body = await self._request(link, fields)
         return await self.client(link).projects.create(space_id=space_id, body=body)
 
-    async def update_project(self, link: LinkInfo, space_id: int, project_id: int,
-                             fields: ProjectFields, changed: Collection[str]) -> ProjectDto:
+    async def update_project(
+        self,
+        link: LinkInfo,
+        space_id: int,
+        project_id: int,
+        fields: ProjectFields,
+        changed: Collection[str],
+    ) -> ProjectDto:
         """Only the form's `changed` inputs (ProjectFields names); an emptied text, date or
         budget is cleared on purpose."""
         body = await self._request(link, fields)
         wire = {"name": "project_name", "start": "start_date", "end": "end_date"}
-        changes = cast(ProjectChanges, {wire.get(name, name): getattr(body, wire.get(name, name))
-                                        for name in changed})
-        return await self.client(link).projects.change(space_id=space_id, project_id=project_id,
-                                                       changes=changes)
+        changes = cast(
+            ProjectChanges,
+            {wire.get(name, name): getattr(body, wire.get(name, name)) for name in changed},
+        )
+        return await self.client(link).projects.change(
+            space_id=space_id, project_id=project_id, changes=changes
+        )
 
     async def delete_project(self, link: LinkInfo, space_id: int, project_id: int) -> None:
         await self.client(link).projects.delete(space_id=space_id, project_id=project_id)
@@ -140,10 +156,15 @@ class SpaceService:
         """Local days become instants in the user's zone: start at 00:00, end at 23:59."""
         tz = await self.tasks.tz(link)
         return ProjectRequest(
-            project_name=fields.name, description=fields.description, status=fields.status,
-            priority=fields.priority, health=fields.health, budget=fields.budget,
+            project_name=fields.name,
+            description=fields.description,
+            status=fields.status,
+            priority=fields.priority,
+            health=fields.health,
+            budget=fields.budget,
             start_date=local_day_bounds(fields.start, tz)[0] if fields.start else None,
-            end_date=to_utc_due(fields.end, tz) if fields.end else None)
+            end_date=to_utc_due(fields.end, tz) if fields.end else None,
+        )
 
 
 def _info(space: SpaceDto, project: ProjectDto) -> ProjectInfo:

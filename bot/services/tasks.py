@@ -113,8 +113,11 @@ class TaskService:
         found: list[ProjectInfo] = []
         for space in await client.spaces.list():
             async for project in client.projects.iter(space_id=space.space_id, size=100):
-                found.append(ProjectInfo(space.space_id, space.space_name, project.project_id,
-                                         project.project_name))
+                found.append(
+                    ProjectInfo(
+                        space.space_id, space.space_name, project.project_id, project.project_name
+                    )
+                )
         return found
 
     async def match_projects(self, link: LinkInfo, word: str) -> list[ProjectInfo]:
@@ -137,8 +140,15 @@ class TaskService:
 
     async def project_tasks(self, link: LinkInfo, project: ProjectInfo) -> list[TaskDto]:
         client = self.client(link)
-        return self._seen(link, [t async for t in client.project_tasks.iter(
-            space_id=project.space_id, project_id=project.project_id, size=100)])
+        return self._seen(
+            link,
+            [
+                t
+                async for t in client.project_tasks.iter(
+                    space_id=project.space_id, project_id=project.project_id, size=100
+                )
+            ],
+        )
 
     async def personal_tasks(self, link: LinkInfo) -> list[TaskDto]:
         return self._seen(link, [t async for t in self.client(link).tasks.iter(size=100)])
@@ -166,8 +176,9 @@ class TaskService:
             task = await client.tasks.get(task_id=ref.task_id)
         else:
             space_id, project_id = _in_project(ref)
-            task = await client.project_tasks.get(space_id=space_id, project_id=project_id,
-                                                  task_id=ref.task_id)
+            task = await client.project_tasks.get(
+                space_id=space_id, project_id=project_id, task_id=ref.task_id
+            )
         return self._seen(link, [task])[0]
 
     async def resolve(self, link: LinkInfo, locator: TaskRef | int) -> tuple[TaskRef, TaskDto]:
@@ -184,15 +195,18 @@ class TaskService:
         for task in await self.all_tasks(link):
             if task.task_id == locator:
                 return ref_of(task), task
-        raise UserFacingError(f"I can't find task #{locator} among the tasks you can see in "
-                              "Astravue. Check the id, or search with `/astravue task search`.")
+        raise UserFacingError(
+            f"I can't find task #{locator} among the tasks you can see in "
+            "Astravue. Check the id, or search with `/astravue task search`."
+        )
 
     async def find(self, link: LinkInfo, text_or_id: str) -> tuple[TaskRef, TaskDto]:
         """A task by id, URL or (unambiguous) words of its title."""
         text = text_or_id.strip()
         if not text:
-            raise UserFacingError("Which task? Give its id, its Astravue link or words of its "
-                                  "title.")
+            raise UserFacingError(
+                "Which task? Give its id, its Astravue link or words of its title."
+            )
         locator = parse_task_locator(text, self.app_url)
         if locator is not None:
             return await self.resolve(link, locator)
@@ -202,11 +216,12 @@ class TaskService:
         if len(chosen) == 1:
             return ref_of(chosen[0]), chosen[0]
         if not chosen:
-            raise UserFacingError(f"No task matches “{escape(text[:100])}”. Try its id or "
-                                  "`/astravue task search <words>`.")
+            raise UserFacingError(
+                f"No task matches “{escape(text[:100])}”. Try its id or "
+                "`/astravue task search <words>`."
+            )
         names = "; ".join(f"#{t.task_id} {escape(t.task_title[:60])}" for t in chosen[:5])
-        raise UserFacingError(f"Several tasks match “{escape(text[:100])}”: {names}. "
-                              "Use the id.")
+        raise UserFacingError(f"Several tasks match “{escape(text[:100])}”: {names}. Use the id.")
 
     async def details(self, link: LinkInfo, ref: TaskRef) -> TaskDetails:
         client = self.client(link)
@@ -216,13 +231,15 @@ class TaskService:
         else:
             space_id, project_id = _in_project(ref)
             subtasks = await client.subtasks.list_project(
-                space_id=space_id, project_id=project_id, task_id=ref.task_id)
+                space_id=space_id, project_id=project_id, task_id=ref.task_id
+            )
         self._seen(link, subtasks)  # so `task show <subtask id>` finds them
         if task.parent_task_id is None:
             checklist = await client.checklists.list_for_task(task_id=ref.task_id)
         else:
             checklist = await client.checklists.list_for_subtask(
-                task_id=task.parent_task_id, subtask_id=ref.task_id)
+                task_id=task.parent_task_id, subtask_id=ref.task_id
+            )
         comments = await client.comments.list(task_id=ref.task_id, size=50)
         _, my_time = await self.services.timers.on_task(link, ref.task_id)
         return TaskDetails(task, subtasks, checklist, comments[-3:], my_time)
@@ -234,8 +251,9 @@ class TaskService:
             task = await client.tasks.change(task_id=ref.task_id, changes=changes)
         else:
             space_id, project_id = _in_project(ref)
-            task = await client.project_tasks.change(space_id=space_id, project_id=project_id,
-                                                     task_id=ref.task_id, changes=changes)
+            task = await client.project_tasks.change(
+                space_id=space_id, project_id=project_id, task_id=ref.task_id, changes=changes
+            )
         return self._seen(link, [task])[0]
 
     async def complete(self, link: LinkInfo, ref: TaskRef) -> tuple[TaskDto, timedelta | None]:
@@ -244,8 +262,7 @@ class TaskService:
         if (link.org_id or 0, ref.project_id) not in self._statuses:
             await self.get(link, ref)
         logged = await self.services.timers.stop_if_running_on(link, ref)
-        changes: TaskChanges = {"status": self.done_status(link, ref.project_id),
-                                "completion": 100}
+        changes: TaskChanges = {"status": self.done_status(link, ref.project_id), "completion": 100}
         return await self.update(link, ref, changes), logged
 
     async def assign(self, link: LinkInfo, ref: TaskRef, owner_ids: list[int]) -> TaskDto:
@@ -261,33 +278,41 @@ class TaskService:
             await client.tasks.delete(task_id=ref.task_id)
         else:
             space_id, project_id = _in_project(ref)
-            await client.project_tasks.delete(space_id=space_id, project_id=project_id,
-                                              task_id=ref.task_id)
+            await client.project_tasks.delete(
+                space_id=space_id, project_id=project_id, task_id=ref.task_id
+            )
         self._locations.pop((link.org_id or 0, ref.task_id), None)
 
     # -- lists --------------------------------------------------------------------------
 
     async def search(self, link: LinkInfo, text: str) -> list[TaskDto]:
         words = text.lower().split()
-        return [t for t in await self.all_tasks(link)
-                if all(w in f"{t.task_title} {t.description or ''}".lower() for w in words)]
+        return [
+            t
+            for t in await self.all_tasks(link)
+            if all(w in f"{t.task_title} {t.description or ''}".lower() for w in words)
+        ]
 
-    async def list_tasks(self, link: LinkInfo, scope: str | None, window: str | None
-                         ) -> tuple[str, list[TaskDto]]:
+    async def list_tasks(
+        self, link: LinkInfo, scope: str | None, window: str | None
+    ) -> tuple[str, list[TaskDto]]:
         """Open tasks: yours (default), personal ones, or one project's; with a due window."""
         if scope == "personal":
             title, tasks = "Personal tasks", await self.personal_tasks(link)
         elif scope:
             project = await self.one_project(link, scope)
-            title, tasks = f"Tasks in {project.project_name}", await self.project_tasks(
-                link, project)
+            title, tasks = (
+                f"Tasks in {project.project_name}",
+                await self.project_tasks(link, project),
+            )
         else:
             title, tasks = "Your tasks", self._mine(link, await self.all_tasks(link))
         tasks = [t for t in tasks if not is_done(t)]
         if window:
             tasks = await self._in_window(link, tasks, window)
-            title += {"overdue": " (overdue)", "today": " (due today)",
-                      "week": " (due this week)"}[window]
+            title += {"overdue": " (overdue)", "today": " (due today)", "week": " (due this week)"}[
+                window
+            ]
         return title, _by_due(tasks)
 
     async def one_project(self, link: LinkInfo, word: str) -> ProjectInfo:
@@ -295,19 +320,23 @@ class TaskService:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise UserFacingError(f"No project matches “{escape(word[:80])}”. "
-                                  "`/astravue projects` lists them.")
+            raise UserFacingError(
+                f"No project matches “{escape(word[:80])}”. `/astravue projects` lists them."
+            )
         names = ", ".join(escape(p.label) for p in matches[:5])
-        raise UserFacingError(f"“{escape(word[:80])}” matches several projects: {names}. "
-                              "Type more of the name.")
+        raise UserFacingError(
+            f"“{escape(word[:80])}” matches several projects: {names}. Type more of the name."
+        )
 
     def _mine(self, link: LinkInfo, tasks: list[TaskDto]) -> list[TaskDto]:
         me = link.astravue_user_id
-        return [t for t in tasks if me in {o.user_id for o in t.owners}
-                or (t.project_id is None and not t.owners)]
+        return [
+            t
+            for t in tasks
+            if me in {o.user_id for o in t.owners} or (t.project_id is None and not t.owners)
+        ]
 
-    async def _in_window(self, link: LinkInfo, tasks: list[TaskDto], window: str
-                         ) -> list[TaskDto]:
+    async def _in_window(self, link: LinkInfo, tasks: list[TaskDto], window: str) -> list[TaskDto]:
         groups = self._group(tasks, await self.tz(link))
         if window == "week":
             return groups["overdue"] + groups["today"] + groups["week"]
@@ -318,19 +347,24 @@ class TaskService:
         today = user_today(tz, datetime.now(UTC))
         start, end = local_day_bounds(today, tz)
         week_end = local_day_bounds(today + timedelta(days=7), tz)[1]
-        groups: dict[str, list[TaskDto]] = {"overdue": [], "today": [], "week": [],
-                                             "upcoming": []}
+        groups: dict[str, list[TaskDto]] = {"overdue": [], "today": [], "week": [], "upcoming": []}
         for task in _by_due(tasks):
             due = task.due_date
             if due is None:
                 continue
-            key = ("overdue" if due < start else "today" if due < end else "week"
-                   if due < week_end else "upcoming")
+            key = (
+                "overdue"
+                if due < start
+                else "today"
+                if due < end
+                else "week"
+                if due < week_end
+                else "upcoming"
+            )
             groups[key].append(task)
         return groups
 
-    async def my_tasks(self, link: LinkInfo, window: str | None = None
-                       ) -> dict[str, list[TaskDto]]:
+    async def my_tasks(self, link: LinkInfo, window: str | None = None) -> dict[str, list[TaskDto]]:
         """The agenda: your open tasks by due date, as {"overdue", "today", "upcoming"}.
 
         `window` ("overdue", "today" or "week") keeps only those; "week" fills "upcoming" with
@@ -338,8 +372,11 @@ class TaskService:
         """
         mine = [t for t in self._mine(link, await self.all_tasks(link)) if not is_done(t)]
         groups = self._group(mine, await self.tz(link))
-        agenda = {"overdue": groups["overdue"], "today": groups["today"],
-                  "upcoming": groups["week"] + groups["upcoming"]}
+        agenda = {
+            "overdue": groups["overdue"],
+            "today": groups["today"],
+            "upcoming": groups["week"] + groups["upcoming"],
+        }
         if window in ("overdue", "today"):
             return {key: agenda[key] if key == window else [] for key in agenda}
         if window == "week":
@@ -349,22 +386,31 @@ class TaskService:
     async def recent_and_assigned(self, link: LinkInfo, query: str = "") -> list[TaskDto]:
         """Your open tasks matching `query`, most recently changed first (the timer picker)."""
         words = query.lower().split()
-        mine = [t for t in self._mine(link, await self.all_tasks(link)) if not is_done(t)
-                and all(w in t.task_title.lower() for w in words)]
+        mine = [
+            t
+            for t in self._mine(link, await self.all_tasks(link))
+            if not is_done(t) and all(w in t.task_title.lower() for w in words)
+        ]
         epoch = datetime.min.replace(tzinfo=UTC)
         return sorted(mine, key=lambda t: t.update_time or t.create_time or epoch, reverse=True)
 
     # -- creating -----------------------------------------------------------------------
 
-    async def draft_from_text(self, link: LinkInfo, text: str, *, personal: bool = False
-                              ) -> TaskDraft:
+    async def draft_from_text(
+        self, link: LinkInfo, text: str, *, personal: bool = False
+    ) -> TaskDraft:
         """Quick capture: parse in the user's time zone, then place projects and people
         (`personal`: `#words` stay in the title)."""
         tz = await self.tz(link)
         parsed = parse_capture(text, today=user_today(tz, datetime.now(UTC)))
-        draft = TaskDraft(title=parsed.title, description=parsed.description,
-                          due=parsed.due, start=parsed.start, priority=parsed.priority,
-                          tags=parsed.tags)
+        draft = TaskDraft(
+            title=parsed.title,
+            description=parsed.description,
+            due=parsed.due,
+            start=parsed.start,
+            priority=parsed.priority,
+            tags=parsed.tags,
+        )
         leftovers: list[str] = []
         for index, word in enumerate(parsed.project_refs):
             matches = await self.match_projects(link, word) if index == 0 and not personal else []
@@ -372,25 +418,34 @@ class TaskService:
                 draft.space_id, draft.project_id = matches[0].space_id, matches[0].project_id
                 draft.project_name = matches[0].project_name
             elif matches:
-                draft.picks.append(Pick("project", f"#{word}", [
-                    (p.label, f"{p.space_id}:{p.project_id}") for p in matches[:PICK_CHOICES]]))
+                draft.picks.append(
+                    Pick(
+                        "project",
+                        f"#{word}",
+                        [(p.label, f"{p.space_id}:{p.project_id}") for p in matches[:PICK_CHOICES]],
+                    )
+                )
             else:
                 leftovers.append(f"#{word}")
                 if index == 0 and not personal:
-                    draft.notes.append(f"No project matches #{word}, so it stays in the title "
-                                       "and the task is personal.")
+                    draft.notes.append(
+                        f"No project matches #{word}, so it stays in the title "
+                        "and the task is personal."
+                    )
         for ref in parsed.people_refs:
             await self._place_person(link, draft, ref, leftovers)
         if not parsed.people_refs and link.astravue_user_id is not None:
             draft.owners = [(link.astravue_user_id, link.name or "you")]
         draft.title = " ".join([draft.title, *leftovers]).strip()
         if not draft.title:
-            raise UserFacingError("Give the task a title, e.g. "
-                                  "`/astravue task new Fix login #Website fri p1`.")
+            raise UserFacingError(
+                "Give the task a title, e.g. `/astravue task new Fix login #Website fri p1`."
+            )
         return draft
 
-    async def _place_person(self, link: LinkInfo, draft: TaskDraft, ref: PersonRef,
-                            leftovers: list[str]) -> None:
+    async def _place_person(
+        self, link: LinkInfo, draft: TaskDraft, ref: PersonRef, leftovers: list[str]
+    ) -> None:
         org = link.org_id or 0
         if ref.kind == "me" and link.astravue_user_id is not None:
             draft.owners.append((link.astravue_user_id, link.name or "you"))
@@ -398,8 +453,10 @@ class TaskService:
         if ref.kind == "slack":
             person = await self.person_for_slack(link, ref.value)
             if person is None:
-                draft.notes.append(f"<@{ref.value}> can't be mapped to an Astravue user (no "
-                                   "connected account or matching email), so not assigned.")
+                draft.notes.append(
+                    f"<@{ref.value}> can't be mapped to an Astravue user (no "
+                    "connected account or matching email), so not assigned."
+                )
             else:
                 draft.owners.append((person.user_id, person.name))
             return
@@ -409,13 +466,21 @@ class TaskService:
         if len(matches) == 1:
             draft.owners.append((matches[0].user_id, matches[0].name))
         elif matches:
-            draft.picks.append(Pick("person", f"@{ref.value}", [
-                (f"{p.name} ({p.email or p.user_id})", str(p.user_id))
-                for p in matches[:PICK_CHOICES]]))
+            draft.picks.append(
+                Pick(
+                    "person",
+                    f"@{ref.value}",
+                    [
+                        (f"{p.name} ({p.email or p.user_id})", str(p.user_id))
+                        for p in matches[:PICK_CHOICES]
+                    ],
+                )
+            )
         else:
             leftovers.append(f"@{ref.value}")
-            draft.notes.append(f"No Astravue user I know matches @{ref.value}; it stays in the "
-                               "title.")
+            draft.notes.append(
+                f"No Astravue user I know matches @{ref.value}; it stays in the title."
+            )
 
     async def person_for_slack(self, link: LinkInfo, slack_user_id: str) -> Person | None:
         org = link.org_id or 0
@@ -441,24 +506,28 @@ class TaskService:
         if draft.permalink:
             description = f"{description or ''}\n\nFrom Slack: {draft.permalink}".strip()
         body = TaskCreateRequest(
-            task_title=draft.title[:500], description=description,
+            task_title=draft.title[:500],
+            description=description,
             owners=list(dict.fromkeys(i for i, _ in draft.owners)) or None,
             start_date=local_day_bounds(draft.start, tz)[0] if draft.start else None,
             due_date=to_utc_due(draft.due, tz) if draft.due else None,
-            priority=draft.priority, status=draft.status, tags=draft.tags or None)
+            priority=draft.priority,
+            status=draft.status,
+            tags=draft.tags or None,
+        )
         client = self.client(link)
         if draft.project_id is None:
             task = await client.tasks.create(body=body)
         else:
             space_id, project_id = _in_project(TaskRef(0, draft.space_id, draft.project_id))
-            task = await client.project_tasks.create(space_id=space_id, project_id=project_id,
-                                                     body=body)
+            task = await client.project_tasks.create(
+                space_id=space_id, project_id=project_id, body=body
+            )
         return self._seen(link, [task])[0]
 
     # -- drafts and channel defaults ------------------------------------------------------
 
-    async def save_draft(self, link: LinkInfo, draft: TaskDraft, token: str | None = None
-                         ) -> str:
+    async def save_draft(self, link: LinkInfo, draft: TaskDraft, token: str | None = None) -> str:
         """Keep a draft until the user confirms; only its author can find it again."""
         token = token or secrets.token_urlsafe(8)
         async with session_scope(self.services.runtime.sessions) as session:
@@ -476,8 +545,9 @@ class TaskService:
             row = await settings_for(session, link.team_id, link.slack_user_id)
             raw = ((row.extra or {}).get(DRAFTS_KEY) or {}).get(token)
         if raw is None:
-            raise UserFacingError("That preview has expired or was already used. Run the "
-                                  "command again.")
+            raise UserFacingError(
+                "That preview has expired or was already used. Run the command again."
+            )
         return TaskDraft.from_json(raw)
 
     async def drop_draft(self, link: LinkInfo, token: str) -> None:
@@ -487,12 +557,17 @@ class TaskService:
             drafts.pop(token, None)
             row.extra = {**(row.extra or {}), DRAFTS_KEY: drafts}
 
-    async def remember_channel_project(self, team_id: str, channel_id: str, space_id: int,
-                                       project_id: int) -> None:
+    async def remember_channel_project(
+        self, team_id: str, channel_id: str, space_id: int, project_id: int
+    ) -> None:
         async with session_scope(self.services.runtime.sessions) as session:
-            row = (await session.scalars(select(ChannelDefault).where(
-                ChannelDefault.team_id == team_id,
-                ChannelDefault.channel_id == channel_id))).one_or_none()
+            row = (
+                await session.scalars(
+                    select(ChannelDefault).where(
+                        ChannelDefault.team_id == team_id, ChannelDefault.channel_id == channel_id
+                    )
+                )
+            ).one_or_none()
             if row is None:
                 row = ChannelDefault(team_id=team_id, channel_id=channel_id)
                 session.add(row)
@@ -500,9 +575,13 @@ class TaskService:
 
     async def channel_project(self, team_id: str, channel_id: str) -> tuple[int, int] | None:
         async with self.services.runtime.sessions() as session:
-            row = (await session.scalars(select(ChannelDefault).where(
-                ChannelDefault.team_id == team_id,
-                ChannelDefault.channel_id == channel_id))).one_or_none()
+            row = (
+                await session.scalars(
+                    select(ChannelDefault).where(
+                        ChannelDefault.team_id == team_id, ChannelDefault.channel_id == channel_id
+                    )
+                )
+            ).one_or_none()
         if row is None or row.space_id is None or row.project_id is None:
             return None
         return row.space_id, row.project_id

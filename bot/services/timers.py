@@ -59,6 +59,7 @@ class Switched:
 
 def time_on_task(entries: list[TimeTrackerDto], since: datetime, until: datetime) -> TaskTime:
     """Sum the entries (a running timer counts what it has so far); today is [since, until)."""
+
     def spent(chosen: list[TimeTrackerDto]) -> timedelta:
         return sum((e.duration or timedelta(0) for e in chosen), timedelta(0))
 
@@ -125,8 +126,7 @@ class TimerService:
                 return current
             raise TimerBusy(current)
         try:
-            await self._client(link).timers.start(task_id=ref.task_id,
-                                                  project_id=ref.project_id)
+            await self._client(link).timers.start(task_id=ref.task_id, project_id=ref.project_id)
         except Conflict:
             current = await self.running(link)
             if current is None:
@@ -142,22 +142,31 @@ class TimerService:
             stopped = await self._stop(link, current, await self.stop_billable(link), None)
         return Switched(stopped, await self.start(link, ref))
 
-    async def stop(self, link: LinkInfo, *, billable: bool | None = None,
-                   notes: str | None = None, tracker_id: int | None = None) -> Stopped:
+    async def stop(
+        self,
+        link: LinkInfo,
+        *,
+        billable: bool | None = None,
+        notes: str | None = None,
+        tracker_id: int | None = None,
+    ) -> Stopped:
         """Stop the running timer; `billable=None` keeps the user's last choice. With
         `tracker_id`, only that timer (a stale button must not stop a newer one)."""
         current = await self._require_running(link)
         if tracker_id is not None and current.time_tracker_id != tracker_id:
-            raise UserFacingError("That timer was already stopped. "
-                                  "`/astravue timer` shows what runs now.")
+            raise UserFacingError(
+                "That timer was already stopped. `/astravue timer` shows what runs now."
+            )
         if billable is None:
             billable = await self.stop_billable(link)
         return await self._stop(link, current, billable, notes)
 
-    async def _stop(self, link: LinkInfo, timer: TimerData, billable: bool,
-                    notes: str | None) -> Stopped:
+    async def _stop(
+        self, link: LinkInfo, timer: TimerData, billable: bool, notes: str | None
+    ) -> Stopped:
         entry = await self._client(link).timers.stop(
-            task_id=timer.task_id or 0, body=TimerRequest(billable=billable, notes=notes or None))
+            task_id=timer.task_id or 0, body=TimerRequest(billable=billable, notes=notes or None)
+        )
         await self.remember(link, last_stop_billable=billable)
         return Stopped(timer, entry)
 
@@ -173,8 +182,9 @@ class TimerService:
         """A forgotten timer: stop it and log a range from its start to `end` instead."""
         current = await self.running(link)
         if current is None or current.time_tracker_id != tracker_id:
-            raise UserFacingError("That timer was already stopped. "
-                                  "`/astravue time` shows your entries.")
+            raise UserFacingError(
+                "That timer was already stopped. `/astravue time` shows your entries."
+            )
         assert current.start_time is not None  # a running timer always has a start
         if not current.start_time < end <= datetime.now(UTC):
             raise UserFacingError("Choose a time after the timer started and not in the future.")
@@ -183,14 +193,23 @@ class TimerService:
         client = self._client(link)
         await client.timers.delete(time_tracker_id=stopped.entry.time_tracker_id)
         return await client.timers.add_range(
-            task_id=current.task_id or 0, project_id=current.project_id,
-            body=TimerRequest(start_time=current.start_time, end_time=end, billable=billable))
+            task_id=current.task_id or 0,
+            project_id=current.project_id,
+            body=TimerRequest(start_time=current.start_time, end_time=end, billable=billable),
+        )
 
     # -- manual entries --
 
-    async def log_duration(self, link: LinkInfo, ref: TaskRef, duration: timedelta, *,
-                           day: date | None, billable: bool, notes: str | None
-                           ) -> TimeTrackerDto:
+    async def log_duration(
+        self,
+        link: LinkInfo,
+        ref: TaskRef,
+        duration: timedelta,
+        *,
+        day: date | None,
+        billable: bool,
+        notes: str | None,
+    ) -> TimeTrackerDto:
         """`duration` of work: ending now when `day` is today or None, else from 09:00 local."""
         zone = await self.zone_name(link)
         start = None
@@ -198,22 +217,41 @@ class TimerService:
             _check_not_future(day, zone)
             start = datetime.combine(day, MANUAL_DAY_START, tzinfo=resolve_zone(zone))
         minutes = int(duration.total_seconds()) // 60
-        body = TimerRequest(hours=minutes // 60, minutes=minutes % 60, start_time=start,
-                            billable=billable, notes=notes or None)
-        return await self._client(link).timers.add_manual(task_id=ref.task_id,
-                                                          project_id=ref.project_id, body=body)
+        body = TimerRequest(
+            hours=minutes // 60,
+            minutes=minutes % 60,
+            start_time=start,
+            billable=billable,
+            notes=notes or None,
+        )
+        return await self._client(link).timers.add_manual(
+            task_id=ref.task_id, project_id=ref.project_id, body=body
+        )
 
-    async def log_range(self, link: LinkInfo, ref: TaskRef, start: time, end: time, *,
-                        day: date | None, billable: bool, notes: str | None) -> TimeTrackerDto:
+    async def log_range(
+        self,
+        link: LinkInfo,
+        ref: TaskRef,
+        start: time,
+        end: time,
+        *,
+        day: date | None,
+        billable: bool,
+        notes: str | None,
+    ) -> TimeTrackerDto:
         zone = await self.zone_name(link)
         local = resolve_zone(zone)
         day = day or datetime.now(local).date()
         _check_not_future(day, zone)
-        body = TimerRequest(start_time=datetime.combine(day, start, tzinfo=local),
-                            end_time=datetime.combine(day, end, tzinfo=local),
-                            billable=billable, notes=notes or None)
-        return await self._client(link).timers.add_range(task_id=ref.task_id,
-                                                         project_id=ref.project_id, body=body)
+        body = TimerRequest(
+            start_time=datetime.combine(day, start, tzinfo=local),
+            end_time=datetime.combine(day, end, tzinfo=local),
+            billable=billable,
+            notes=notes or None,
+        )
+        return await self._client(link).timers.add_range(
+            task_id=ref.task_id, project_id=ref.project_id, body=body
+        )
 
     # -- entries --
 
@@ -223,24 +261,31 @@ class TimerService:
         since, _ = local_day_bounds(first, zone)
         _, until = local_day_bounds(last, zone)
         report = await self._client(link).timesheets.global_(
-            start_date=since.date(), end_date=until.date())
-        return [e for e in report.entries
-                if e.user_id == link.astravue_user_id and e.start_time is not None
-                and since <= e.start_time < until]
+            start_date=since.date(), end_date=until.date()
+        )
+        return [
+            e
+            for e in report.entries
+            if e.user_id == link.astravue_user_id
+            and e.start_time is not None
+            and since <= e.start_time < until
+        ]
 
     async def entry(self, link: LinkInfo, entry_id: int, around: date) -> TimeTrackerDto:
         """One of the user's entries, looked up in the month around `around`."""
         for found in await self.entries(link, around - timedelta(days=31), around):
             if found.time_tracker_id == entry_id:
                 return found
-        raise UserFacingError("I couldn't find that time entry any more; it may have been "
-                              "deleted. Run `/astravue time week` to see your entries.")
+        raise UserFacingError(
+            "I couldn't find that time entry any more; it may have been "
+            "deleted. Run `/astravue time week` to see your entries."
+        )
 
-    async def on_task(self, link: LinkInfo, task_id: int
-                      ) -> tuple[list[TimeTrackerDto], TaskTime]:
+    async def on_task(self, link: LinkInfo, task_id: int) -> tuple[list[TimeTrackerDto], TaskTime]:
         """The user's own entries on a task, oldest first, and their time on it."""
         entries = await self._client(link).timers.list_for_task(
-            task_id=task_id, user_id=link.astravue_user_id)
+            task_id=task_id, user_id=link.astravue_user_id
+        )
         entries.sort(key=lambda e: e.start_time or datetime.min.replace(tzinfo=UTC))
         zone = await self.zone_name(link)
         since, until = local_day_bounds(datetime.now(resolve_zone(zone)).date(), zone)
@@ -251,13 +296,15 @@ class TimerService:
         entries = await self.entries(link, today, today)
         return sum((e.duration or timedelta(0) for e in entries), timedelta(0))
 
-    async def update_entry(self, link: LinkInfo, entry_id: int, changes: TimerChanges
-                           ) -> TimeTrackerDto:
+    async def update_entry(
+        self, link: LinkInfo, entry_id: int, changes: TimerChanges
+    ) -> TimeTrackerDto:
         """Change these fields of one of the user's entries (notes None clears the note)."""
         zone = await self.zone_name(link)
         found = await self.entry(link, entry_id, datetime.now(resolve_zone(zone)).date())
         return await self._client(link).timers.change(
-            task_id=found.task_id or 0, time_tracker_id=entry_id, changes=changes)
+            task_id=found.task_id or 0, time_tracker_id=entry_id, changes=changes
+        )
 
     async def delete_entry(self, link: LinkInfo, entry_id: int) -> None:
         await self._client(link).timers.delete(time_tracker_id=entry_id)
@@ -270,32 +317,42 @@ class TimerService:
         for project in await self._projects(link):
             if wanted in (str(project.project_id), project.project_name.lower()):
                 return project
-        raise UserFacingError(f"I couldn't find a project called `{escape(text[:60])}`. "
-                              "`/astravue projects` lists the ones you can see.")
+        raise UserFacingError(
+            f"I couldn't find a project called `{escape(text[:60])}`. "
+            "`/astravue projects` lists the ones you can see."
+        )
 
     async def project_names(self, link: LinkInfo) -> dict[int | None, str]:
         return {p.project_id: p.project_name for p in await self._projects(link)}
 
     async def _projects(self, link: LinkInfo) -> list[ProjectDto]:
         client = self._client(link)
-        return [project for space in await client.spaces.list()
-                async for project in client.projects.iter(space_id=space.space_id)]
+        return [
+            project
+            for space in await client.spaces.list()
+            async for project in client.projects.iter(space_id=space.space_id)
+        ]
 
-    async def project_sheet(self, link: LinkInfo, project: ProjectDto, first: date,
-                            last: date) -> ProjectSheet:
+    async def project_sheet(
+        self, link: LinkInfo, project: ProjectDto, first: date, last: date
+    ) -> ProjectSheet:
         client = self._client(link)
-        report = await client.timesheets.project(project_id=project.project_id,
-                                                 start_date=first, end_date=last)
-        summary = await client.timesheets.project_summary(project_id=project.project_id,
-                                                          start_date=first, end_date=last)
+        report = await client.timesheets.project(
+            project_id=project.project_id, start_date=first, end_date=last
+        )
+        summary = await client.timesheets.project_summary(
+            project_id=project.project_id, start_date=first, end_date=last
+        )
         return ProjectSheet(project, report, summary)
 
     async def global_sheet(self, link: LinkInfo, first: date, last: date) -> TimesheetReport:
-        return await self._client(link).timesheets.global_(start_date=first, end_date=last,
-                                                           group_by="project")
+        return await self._client(link).timesheets.global_(
+            start_date=first, end_date=last, group_by="project"
+        )
 
 
 def _check_not_future(day: date, zone: str) -> None:
     if day > datetime.now(resolve_zone(zone)).date():
-        raise UserFacingError(f"{day:%a %d %b} is in the future; log time for today or "
-                              "an earlier day.")
+        raise UserFacingError(
+            f"{day:%a %d %b} is in the future; log time for today or an earlier day."
+        )

@@ -128,8 +128,9 @@ class TokenManager:
         assert token is not None
         return token
 
-    async def _grant(self, link: AstravueLink, refresh_token: str
-                     ) -> tuple[str | None, Exception | None]:
+    async def _grant(
+        self, link: AstravueLink, refresh_token: str
+    ) -> tuple[str | None, Exception | None]:
         """Run the refresh grant and record its outcome on the (locked) row."""
         now = self.clock()
         if link.refresh_backoff_until and link.refresh_backoff_until > now:
@@ -137,13 +138,20 @@ class TokenManager:
         try:
             tokens = await self.keycloak.refresh(refresh_token)
         except TerminalGrantError as exc:
-            log.warning("link %s: refresh rejected (%s: %s); needs relink",
-                        link.id, exc.error, exc.description)
+            log.warning(
+                "link %s: refresh rejected (%s: %s); needs relink",
+                link.id,
+                exc.error,
+                exc.description,
+            )
             self._mark_needs_relink(link, f"{exc.error}: {exc.description}"[:200])
             return None, ReauthorizationRequired("Astravue ended the session")
         except ClientConfigurationError as exc:
-            log.error("Astravue rejected our OAuth client (%s): check ASTRAVUE_CLIENT_ID and "
-                      "ASTRAVUE_CLIENT_SECRET; user tokens are kept", exc.error)
+            log.error(
+                "Astravue rejected our OAuth client (%s): check ASTRAVUE_CLIENT_ID and "
+                "ASTRAVUE_CLIENT_SECRET; user tokens are kept",
+                exc.error,
+            )
             return None, AuthUnavailable("the app's Astravue client is misconfigured")
         except TransientAuthError as exc:
             self._back_off(link, now)

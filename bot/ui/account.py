@@ -21,14 +21,20 @@ from bot.ui.ids import Action, Callback
 ORG_BLOCK = "org"
 ORG_INPUT = "org_id"
 # Where an identity fact came from (bot.services.identity), in words.
-SOURCE_WORDS = {"token": "the sign-in token's claims", "userinfo": "Keycloak's userinfo",
-                "astravue": "Astravue, matched by email", "user": "you, with `/astravue org`"}
+SOURCE_WORDS = {
+    "token": "the sign-in token's claims",
+    "userinfo": "Keycloak's userinfo",
+    "astravue": "Astravue, matched by email",
+    "user": "you, with `/astravue org`",
+}
 
 
-SESSION_ONLY = ("Your Keycloak doesn't allow this app offline access, so this connection "
-                "ends when your Astravue sign-in session does (when you sign out or stay away "
-                "too long); then run `/astravue connect` again. An admin can allow the "
-                "`offline_access` scope for the app to make it last.")
+SESSION_ONLY = (
+    "Your Keycloak doesn't allow this app offline access, so this connection "
+    "ends when your Astravue sign-in session does (when you sign out or stay away "
+    "too long); then run `/astravue connect` again. An admin can allow the "
+    "`offline_access` scope for the app to make it last."
+)
 
 
 def _account(name: str | None, email: str | None, fallback: str) -> str:
@@ -37,8 +43,9 @@ def _account(name: str | None, email: str | None, fallback: str) -> str:
     return who + (f" ({escape(email)})" if email and name else "")
 
 
-def connected(name: str | None, email: str | None, org_id: int | None, *,
-              session_only: bool = False) -> dict[str, Any]:
+def connected(
+    name: str | None, email: str | None, org_id: int | None, *, session_only: bool = False
+) -> dict[str, Any]:
     lines = [f":white_check_mark: Connected as {_account(name, email, 'your Astravue account')}."]
     if session_only:
         lines.append(f":hourglass: {SESSION_ONLY}")
@@ -46,57 +53,92 @@ def connected(name: str | None, email: str | None, org_id: int | None, *,
     if org_id is None:
         blocks += org_prompt()["blocks"]
     else:
-        blocks.append(context(f"Organisation {org_id}. Now run your command again, or try "
-                              "`/astravue my` for your agenda."))
+        blocks.append(
+            context(
+                f"Organisation {org_id}. Now run your command again, or try "
+                "`/astravue my` for your agenda."
+            )
+        )
     return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
 
 
 def link_waiting(name: str | None, email: str | None) -> dict[str, Any]:
     """Someone finished this user's connect link as an account with another email."""
     who = _account(name, email, "an Astravue account")
-    text = (f":warning: Someone opened your connect link and signed in to Astravue as {who}. "
-            "Nothing is connected yet: the link waits for a confirmation in that browser.")
-    return message("Your connect link waits for a confirmation in the browser", [
-        section(text),
-        context("Not you? Do nothing: it expires in 10 minutes and connects nothing. Never "
-                "share your connect links; run `/astravue connect` for a new one."),
-    ])
+    text = (
+        f":warning: Someone opened your connect link and signed in to Astravue as {who}. "
+        "Nothing is connected yet: the link waits for a confirmation in that browser."
+    )
+    return message(
+        "Your connect link waits for a confirmation in the browser",
+        [
+            section(text),
+            context(
+                "Not you? Do nothing: it expires in 10 minutes and connects nothing. Never "
+                "share your connect links; run `/astravue connect` for a new one."
+            ),
+        ],
+    )
 
 
 def link_cancelled(name: str | None, email: str | None) -> dict[str, Any]:
     who = _account(name, email, "an Astravue account")
     text = f"The connection to Astravue as {who} was cancelled in the browser; nothing changed."
-    return message("Connecting Astravue was cancelled", [
-        section(text), context("Run `/astravue connect` whenever you want to try again.")])
+    return message(
+        "Connecting Astravue was cancelled",
+        [section(text), context("Run `/astravue connect` whenever you want to try again.")],
+    )
 
 
 def org_prompt() -> dict[str, Any]:
-    return message("Tell me which Astravue organisation you work in", [
-        section(":office: Astravue didn't tell me which organisation you work in. Set it once "
+    return message(
+        "Tell me which Astravue organisation you work in",
+        [
+            section(
+                ":office: Astravue didn't tell me which organisation you work in. Set it once "
                 "(you find the number in Astravue's address bar or your admin knows it); "
-                "you can change it later with `/astravue org`."),
-        actions(button("Set organisation", Action.SET_ORG, "set", style="primary")),
-    ])
+                "you can change it later with `/astravue org`."
+            ),
+            actions(button("Set organisation", Action.SET_ORG, "set", style="primary")),
+        ],
+    )
 
 
 def org_modal(current: int | None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "number_input", "is_decimal_allowed": False,
-                               "action_id": ORG_INPUT, "min_value": "1",
-                               "placeholder": plain("e.g. 1")}
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "action_id": ORG_INPUT,
+        "min_value": "1",
+        "placeholder": plain("e.g. 1"),
+    }
     if current is not None:
         element["initial_value"] = str(current)
-    return modal("Astravue organisation", [
-        {"type": "input", "block_id": ORG_BLOCK, "label": plain("Organisation id"),
-         "element": element,
-         "hint": plain("The number of your Astravue organisation (tenant).")},
-    ], callback_id=Callback.SET_ORG, submit="Save")
+    return modal(
+        "Astravue organisation",
+        [
+            {
+                "type": "input",
+                "block_id": ORG_BLOCK,
+                "label": plain("Organisation id"),
+                "element": element,
+                "hint": plain("The number of your Astravue organisation (tenant)."),
+            },
+        ],
+        callback_id=Callback.SET_ORG,
+        submit="Save",
+    )
 
 
-def whoami(name: str | None, email: str | None, org_id: int | None, status: str,
-           user_id: int | None) -> dict[str, Any]:
-    fields = [f"*Astravue user*\n{escape(name or '-')}", f"*Email*\n{escape(email or '-')}",
-              f"*Organisation*\n{org_id if org_id is not None else 'not set'}",
-              f"*Status*\n{status.replace('_', ' ')}"]
+def whoami(
+    name: str | None, email: str | None, org_id: int | None, status: str, user_id: int | None
+) -> dict[str, Any]:
+    fields = [
+        f"*Astravue user*\n{escape(name or '-')}",
+        f"*Email*\n{escape(email or '-')}",
+        f"*Organisation*\n{org_id if org_id is not None else 'not set'}",
+        f"*Status*\n{status.replace('_', ' ')}",
+    ]
     blocks = [section("Your Astravue connection", fields=fields)]
     if user_id is not None:
         blocks.append(context(f"Astravue user id {user_id}. `/astravue disconnect` to unlink."))
@@ -104,22 +146,41 @@ def whoami(name: str | None, email: str | None, org_id: int | None, status: str,
 
 
 def disconnect_confirm() -> dict[str, Any]:
-    return message("Disconnect Astravue?", [
-        section("Disconnect your Astravue account? I'll stop sending your notifications and "
-                "forget your sign-in. You can connect again any time."),
-        actions(button("Disconnect", Action.DISCONNECT_CONFIRM, "yes", style="danger",
-                       confirm=confirm_dialog("Disconnect Astravue?", "Your stored sign-in is "
-                                              "revoked and deleted.", "Disconnect",
-                                              danger=True)),
-                button("Keep it", Action.DISMISS, "no")),
-    ])
+    return message(
+        "Disconnect Astravue?",
+        [
+            section(
+                "Disconnect your Astravue account? I'll stop sending your notifications and "
+                "forget your sign-in. You can connect again any time."
+            ),
+            actions(
+                button(
+                    "Disconnect",
+                    Action.DISCONNECT_CONFIRM,
+                    "yes",
+                    style="danger",
+                    confirm=confirm_dialog(
+                        "Disconnect Astravue?",
+                        "Your stored sign-in is revoked and deleted.",
+                        "Disconnect",
+                        danger=True,
+                    ),
+                ),
+                button("Keep it", Action.DISMISS, "no"),
+            ),
+        ],
+    )
 
 
 def disconnected(was_linked: bool) -> dict[str, Any]:
-    text = (":wave: Disconnected. Your Astravue sign-in was revoked and deleted."
-            if was_linked else "You weren't connected, so there was nothing to disconnect.")
-    return message(text, [section(text),
-                          context("Run `/astravue connect` whenever you want to come back.")])
+    text = (
+        ":wave: Disconnected. Your Astravue sign-in was revoked and deleted."
+        if was_linked
+        else "You weren't connected, so there was nothing to disconnect."
+    )
+    return message(
+        text, [section(text), context("Run `/astravue connect` whenever you want to come back.")]
+    )
 
 
 def dismissed() -> dict[str, Any]:
@@ -127,11 +188,17 @@ def dismissed() -> dict[str, Any]:
 
 
 def needs_relink_dm(connect_url: str) -> dict[str, Any]:
-    text = ("Your Astravue connection stopped working (the sign-in expired or was revoked), "
-            "so I paused your notifications.")
-    return message(text, [section(f":warning: {text} Reconnect to pick up where you left off."),
-                          actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url,
-                                         style="primary"))])
+    text = (
+        "Your Astravue connection stopped working (the sign-in expired or was revoked), "
+        "so I paused your notifications."
+    )
+    return message(
+        text,
+        [
+            section(f":warning: {text} Reconnect to pick up where you left off."),
+            actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url, style="primary")),
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -152,29 +219,42 @@ def doctor(checks: list[Check]) -> dict[str, Any]:
         lines.append(line)
     failing = sum(not c.ok for c in checks)
     summary = "Everything looks good." if not failing else f"{failing} thing(s) to fix."
-    return message(f"Astravue doctor: {summary}",
-                   [section("*Astravue doctor*\n" + "\n".join(lines)), context(summary)])
+    return message(
+        f"Astravue doctor: {summary}",
+        [section("*Astravue doctor*\n" + "\n".join(lines)), context(summary)],
+    )
 
 
-def identity_checks(user_id: int | None, org_id: int | None,
-                    facts: dict[str, Any]) -> list[Check]:
+def identity_checks(user_id: int | None, org_id: int | None, facts: dict[str, Any]) -> list[Check]:
     """Who you are in Astravue and where each fact came from (bot.services.identity)."""
 
     def source(key: str) -> str:
         return f" (from {SOURCE_WORDS.get(facts.get(key) or '', 'an earlier connection')})"
 
     checks = [
-        Check("Astravue user", user_id is not None,
-              f"user {user_id}{source('user_source')}" if user_id is not None else
-              "unknown: no token claim, userinfo or Astravue record named you",
-              "set your organisation with `/astravue org <id>`; I then look you up by email"),
-        Check("Organisation", org_id is not None,
-              f"{org_id}{source('org_source')}" if org_id is not None else "not set",
-              "run `/astravue org <id>`"),
+        Check(
+            "Astravue user",
+            user_id is not None,
+            f"user {user_id}{source('user_source')}"
+            if user_id is not None
+            else "unknown: no token claim, userinfo or Astravue record named you",
+            "set your organisation with `/astravue org <id>`; I then look you up by email",
+        ),
+        Check(
+            "Organisation",
+            org_id is not None,
+            f"{org_id}{source('org_source')}" if org_id is not None else "not set",
+            "run `/astravue org <id>`",
+        ),
     ]
     if facts.get("session_only"):
-        checks.append(Check("Sign-in lifetime", False,
-                            "ends with your Keycloak session (offline access was refused)",
-                            "ask an admin to allow the `offline_access` scope for the app, "
-                            "then run `/astravue connect`"))
+        checks.append(
+            Check(
+                "Sign-in lifetime",
+                False,
+                "ends with your Keycloak session (offline access was refused)",
+                "ask an admin to allow the `offline_access` scope for the app, "
+                "then run `/astravue connect`",
+            )
+        )
     return checks

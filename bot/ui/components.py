@@ -54,8 +54,13 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain(text, HEADER_TEXT)}
 
 
-def section(text: str, *, accessory: dict[str, Any] | None = None,
-            fields: list[str] | None = None, block_id: str | None = None) -> Block:
+def section(
+    text: str,
+    *,
+    accessory: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+    block_id: str | None = None,
+) -> Block:
     block: Block = {"type": "section", "text": mrkdwn(text)}
     if fields:
         block["fields"] = [mrkdwn(f, FIELD_TEXT) for f in fields[:10]]
@@ -67,18 +72,30 @@ def section(text: str, *, accessory: dict[str, Any] | None = None,
 
 
 def context(*texts: str) -> Block:
-    return {"type": "context",
-            "elements": [mrkdwn(t, SECTION_TEXT) for t in texts[:CONTEXT_ELEMENTS]]}
+    return {
+        "type": "context",
+        "elements": [mrkdwn(t, SECTION_TEXT) for t in texts[:CONTEXT_ELEMENTS]],
+    }
 
 
 def divider() -> Block:
     return {"type": "divider"}
 
 
-def button(text: str, action_id: str, value: str | None = None, *, style: str | None = None,
-           url: str | None = None, confirm: dict[str, Any] | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": plain(text, BUTTON_TEXT),
-                               "action_id": action_id}
+def button(
+    text: str,
+    action_id: str,
+    value: str | None = None,
+    *,
+    style: str | None = None,
+    url: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT),
+        "action_id": action_id,
+    }
     if value is not None:
         element["value"] = value[:BUTTON_VALUE]
     if style:
@@ -90,11 +107,14 @@ def button(text: str, action_id: str, value: str | None = None, *, style: str | 
     return element
 
 
-def confirm_dialog(title: str, text: str, confirm: str = "Yes", deny: str = "Cancel",
-                   *, danger: bool = False) -> dict[str, Any]:
+def confirm_dialog(
+    title: str, text: str, confirm: str = "Yes", deny: str = "Cancel", *, danger: bool = False
+) -> dict[str, Any]:
     dialog: dict[str, Any] = {
-        "title": plain(title, 100), "text": mrkdwn(text, 300),
-        "confirm": plain(confirm, 30), "deny": plain(deny, 30),
+        "title": plain(title, 100),
+        "text": mrkdwn(text, 300),
+        "confirm": plain(confirm, 30),
+        "deny": plain(deny, 30),
     }
     if danger:
         dialog["style"] = "danger"
@@ -106,8 +126,11 @@ def option(text: str, value: str) -> dict[str, Any]:
 
 
 def overflow(action_id: str, options: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"type": "overflow", "action_id": action_id,
-            "options": [option(t, v) for t, v in options[:5]]}
+    return {
+        "type": "overflow",
+        "action_id": action_id,
+        "options": [option(t, v) for t, v in options[:5]],
+    }
 
 
 def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
@@ -135,12 +158,22 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     return payload
 
 
-def modal(title: str, blocks: list[Block], *, callback_id: str, submit: str | None = None,
-          close: str = "Cancel", private_metadata: str = "", external_id: str | None = None
-          ) -> dict[str, Any]:
+def modal(
+    title: str,
+    blocks: list[Block],
+    *,
+    callback_id: str,
+    submit: str | None = None,
+    close: str = "Cancel",
+    private_metadata: str = "",
+    external_id: str | None = None,
+) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "type": "modal", "callback_id": callback_id, "title": plain(title, MODAL_TITLE),
-        "close": plain(close, MODAL_TITLE), "blocks": cap_blocks(blocks, MAX_VIEW_BLOCKS),
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MODAL_TITLE),
+        "close": plain(close, MODAL_TITLE),
+        "blocks": cap_blocks(blocks, MAX_VIEW_BLOCKS),
         "private_metadata": private_metadata[:3000],
     }
     if submit:

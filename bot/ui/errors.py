@@ -25,8 +25,10 @@ from bot.ui.ids import Action
 
 NOT_CONNECTED = "You haven't connected your Astravue account yet."
 RECONNECT_NEEDED = "Your Astravue connection stopped working, so I can't act for you."
-UNEXPECTED = ("Something failed on our side while doing that ({kind}). It is logged with the "
-              "details; try again, and if it keeps happening run `/astravue doctor`.")
+UNEXPECTED = (
+    "Something failed on our side while doing that ({kind}). It is logged with the "
+    "details; try again, and if it keeps happening run `/astravue doctor`."
+)
 
 
 class UserFacingError(Exception):
@@ -45,8 +47,9 @@ _NAMED = {"taskTitle": "title", "spaceName": "name", "projectName": "name"}
 def in_words(text: str) -> str:
     """Astravue's field names as words: "dueDate must not be before startDate" reads
     "due date must not be before start date"."""
-    return _WIRE_NAME.sub(lambda m: _NAMED.get(m[0]) or re.sub(
-        r"(?<=[a-z])(?=[A-Z])", " ", m[0]).lower(), text)
+    return _WIRE_NAME.sub(
+        lambda m: _NAMED.get(m[0]) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", m[0]).lower(), text
+    )
 
 
 def describe(error: BaseException) -> str:
@@ -57,17 +60,26 @@ def describe(error: BaseException) -> str:
     if isinstance(error, ReauthorizationRequired):
         return f"{RECONNECT_NEEDED} Run `/astravue connect` to connect again."
     if isinstance(error, Forbidden):
-        return ("Astravue says your role doesn't allow that"
-                + (f" ({escape(error.message)})" if error.message else "") + ". "
-                "Ask a space or project admin to do it, or to give you that role.")
+        return (
+            "Astravue says your role doesn't allow that"
+            + (f" ({escape(error.message)})" if error.message else "")
+            + ". "
+            "Ask a space or project admin to do it, or to give you that role."
+        )
     if isinstance(error, NotFound):
-        return ("That item no longer exists in Astravue (or you can't see it). "
-                "Check the id, or list what's there with `/astravue task list`.")
+        return (
+            "That item no longer exists in Astravue (or you can't see it). "
+            "Check the id, or list what's there with `/astravue task list`."
+        )
     if isinstance(error, BadRequest):
-        fields = "; ".join(f"{in_words(e.field or 'input')}: {in_words(e.message or 'invalid')}"
-                           for e in error.field_errors)
-        return (f"Astravue rejected that: {escape(fields or error.message)}. Nothing was "
-                "changed; fix it and try again.")
+        fields = "; ".join(
+            f"{in_words(e.field or 'input')}: {in_words(e.message or 'invalid')}"
+            for e in error.field_errors
+        )
+        return (
+            f"Astravue rejected that: {escape(fields or error.message)}. Nothing was "
+            "changed; fix it and try again."
+        )
     if isinstance(error, Conflict):
         return f"Astravue refused: {escape(error.message)}."
     if isinstance(error, RateLimited):
@@ -78,15 +90,22 @@ def describe(error: BaseException) -> str:
     if isinstance(error, AstravueConnectionError | ServerError):
         return "Astravue is unavailable right now. Nothing was changed; try again in a few minutes."
     if isinstance(error, UnexpectedResponse):
-        after = ("Nothing was changed." if error.method == "GET" else
-                 "Check in Astravue whether the change was made before you try again.")
-        return (f"Astravue answered `{escape(error.operation)}` in a shape this app doesn't "
-                f"know ({escape(error.detail[:200])}), so I stopped rather than show you "
-                f"something wrong. {after} An admin can run `astravue-bot api-probe` to see "
-                "what differs.")
+        after = (
+            "Nothing was changed."
+            if error.method == "GET"
+            else "Check in Astravue whether the change was made before you try again."
+        )
+        return (
+            f"Astravue answered `{escape(error.operation)}` in a shape this app doesn't "
+            f"know ({escape(error.detail[:200])}), so I stopped rather than show you "
+            f"something wrong. {after} An admin can run `astravue-bot api-probe` to see "
+            "what differs."
+        )
     if isinstance(error, ResponseValidationError):
-        return ("Astravue answered in a shape I don't understand, so I stopped to be safe. "
-                "It is logged; try again later.")
+        return (
+            "Astravue answered in a shape I don't understand, so I stopped to be safe. "
+            "It is logged; try again later."
+        )
     if isinstance(error, AstravueError):
         return UNEXPECTED.format(kind=type(error).__name__)
     return UNEXPECTED.format(kind=type(error).__name__)
@@ -109,18 +128,22 @@ def error_message(error: BaseException, *, connect_url: str | None = None) -> di
     text = describe(error)
     blocks = [section(f":warning: {text}")]
     if isinstance(error, ReauthorizationRequired) and connect_url:
-        blocks.append(actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url,
-                                     style="primary")))
+        blocks.append(
+            actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url, style="primary"))
+        )
     return message(text, blocks)
 
 
 def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, Any]:
     """What an unlinked user sees, whatever they tried: a way forward, not an error."""
-    lines = [f":link: {NOT_CONNECTED} Connect it once; every action then runs as you, with "
-             "your own Astravue permissions."]
-    blocks = [section("\n".join(lines)),
-              actions(button("Connect Astravue", Action.CONNECT, url=connect_url,
-                             style="primary"))]
+    lines = [
+        f":link: {NOT_CONNECTED} Connect it once; every action then runs as you, with "
+        "your own Astravue permissions."
+    ]
+    blocks = [
+        section("\n".join(lines)),
+        actions(button("Connect Astravue", Action.CONNECT, url=connect_url, style="primary")),
+    ]
     if retry_hint:
         blocks.append(context("Once connected, run your command again."))
     return message(NOT_CONNECTED, blocks)

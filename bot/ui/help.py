@@ -25,26 +25,37 @@ def _lines(specs: list[CommandLike]) -> str:
     return "\n".join(rows)
 
 
-def help_message(specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
-                 ) -> dict[str, Any]:
+def help_message(
+    specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
+) -> dict[str, Any]:
     blocks = [header("Astravue for Slack" if topic is None else f"Astravue: {topic}")]
     if topic is None:
-        blocks.append(section(":wave: New here? `/astravue connect` links your Astravue "
-                              "account once; every action then runs as you."))
+        blocks.append(
+            section(
+                ":wave: New here? `/astravue connect` links your Astravue "
+                "account once; every action then runs as you."
+            )
+        )
     for area in areas:
         if topic is not None and area != topic:
             continue
         in_area = [s for s in specs if s.area == area]
         if in_area:
             blocks.append(section(f"*{area}*\n{_lines(in_area)}"))
-    blocks += [divider(), context("Replies are visible only to you; add `--share` to post one "
-                                  "to the channel. Task ids and Astravue links work alike. "
-                                  "`/astravue help tasks` shows one area.")]
+    blocks += [
+        divider(),
+        context(
+            "Replies are visible only to you; add `--share` to post one "
+            "to the channel. Task ids and Astravue links work alike. "
+            "`/astravue help tasks` shows one area."
+        ),
+    ]
     return message("Astravue commands", blocks)
 
 
-def unknown_command(word: str, suggestions: list[str], specs: list[CommandLike],
-                    areas: tuple[str, ...]) -> dict[str, Any]:
+def unknown_command(
+    word: str, suggestions: list[str], specs: list[CommandLike], areas: tuple[str, ...]
+) -> dict[str, Any]:
     guess = ""
     if suggestions:
         guess = " Did you mean " + " or ".join(f"`/astravue {s}`" for s in suggestions) + "?"

@@ -20,20 +20,28 @@ from bot.ui.ids import Action
 
 
 def home_unlinked(connect_url: str) -> dict[str, Any]:
-    return {"type": "home", "blocks": [
-        header("Astravue for Slack"),
-        section("Work in Astravue without leaving Slack: capture tasks, run timers with one "
-                "click, and get your notifications here as messages."),
-        actions(button("Connect Astravue", Action.CONNECT, url=connect_url, style="primary")),
-        context("Connecting signs you in to Astravue once; everything then runs as you, "
-                "with your own permissions. `/astravue help` lists the commands."),
-    ]}
+    return {
+        "type": "home",
+        "blocks": [
+            header("Astravue for Slack"),
+            section(
+                "Work in Astravue without leaving Slack: capture tasks, run timers with one "
+                "click, and get your notifications here as messages."
+            ),
+            actions(button("Connect Astravue", Action.CONNECT, url=connect_url, style="primary")),
+            context(
+                "Connecting signs you in to Astravue once; everything then runs as you, "
+                "with your own permissions. `/astravue help` lists the commands."
+            ),
+        ],
+    }
 
 
 def home_linked(name: str | None, sections: list[list[Block]]) -> dict[str, Any]:
-    blocks: list[Block] = [header("Astravue"),
-                           context(f"Connected as *{escape(name or 'you')}* · "
-                                   "`/astravue help` for commands")]
+    blocks: list[Block] = [
+        header("Astravue"),
+        context(f"Connected as *{escape(name or 'you')}* · `/astravue help` for commands"),
+    ]
     for part in sections:
         if part:
             blocks += [divider(), *part]

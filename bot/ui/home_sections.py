@@ -11,15 +11,24 @@ from bot.ui.ids import Action
 from bot.ui.timers import running_lines, timer_buttons
 
 
-def timer_section(timer: TimerData | None, today_total: timedelta, zone: tzinfo,
-                  now: datetime) -> list[Block]:
+def timer_section(
+    timer: TimerData | None, today_total: timedelta, zone: tzinfo, now: datetime
+) -> list[Block]:
     blocks: list[Block] = [header("Timer")]
     if timer is None:
-        blocks.append(section(":zzz: No timer running. Press *Start timer* on a task below, "
-                              "or run `/astravue timer start <task>`."))
+        blocks.append(
+            section(
+                ":zzz: No timer running. Press *Start timer* on a task below, "
+                "or run `/astravue timer start <task>`."
+            )
+        )
     else:
         blocks += [section(running_lines(timer, zone, now)), timer_buttons(timer)]
-    blocks += [context(f"Logged today: *{format_duration(today_total)}*"),
-               actions(button("New task", Action.HOME_NEW_TASK, "new", style="primary"),
-                       button("Log time", Action.HOME_LOG_TIME, "log"))]
+    blocks += [
+        context(f"Logged today: *{format_duration(today_total)}*"),
+        actions(
+            button("New task", Action.HOME_NEW_TASK, "new", style="primary"),
+            button("Log time", Action.HOME_LOG_TIME, "log"),
+        ),
+    ]
     return blocks

@@ -88,8 +88,9 @@ class TaskRef:
 
     __slots__ = ("project_id", "space_id", "task_id")
 
-    def __init__(self, task_id: int, space_id: int | None = None,
-                 project_id: int | None = None) -> None:
+    def __init__(
+        self, task_id: int, space_id: int | None = None, project_id: int | None = None
+    ) -> None:
         self.task_id = task_id
         self.space_id = space_id
         self.project_id = project_id

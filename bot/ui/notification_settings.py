@@ -8,8 +8,13 @@ from typing import Any
 from bot.ui.components import Block, actions, button, context, header, modal, option, section
 from bot.ui.ids import Action, Callback
 
-TYPES = (("assignment", "Assigned to me"), ("mention", "Mentions"), ("comment", "Comments"),
-         ("status_change", "Status changes"), ("other", "Everything else"))
+TYPES = (
+    ("assignment", "Assigned to me"),
+    ("mention", "Mentions"),
+    ("comment", "Comments"),
+    ("status_change", "Status changes"),
+    ("other", "Everything else"),
+)
 MODES = (("instant", "Right away"), ("digest", "In a digest"), ("off", "Off"))
 
 ENABLED_BLOCK, ENABLED_INPUT = "notif_enabled", "enabled"
@@ -43,21 +48,37 @@ class NotificationPrefs:
 def _select(initial: str) -> dict[str, Any]:
     options = [option(text, value) for value, text in MODES]
     chosen = next(o for o in options if o["value"] == initial)
-    return {"type": "static_select", "action_id": TYPE_INPUT, "options": options,
-            "initial_option": chosen}
+    return {
+        "type": "static_select",
+        "action_id": TYPE_INPUT,
+        "options": options,
+        "initial_option": chosen,
+    }
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
-           hint: str | None = None) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "optional": optional,
-                    "label": {"type": "plain_text", "text": label}, "element": element}
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
     if hint:
         block["hint"] = {"type": "plain_text", "text": hint}
     return block
 
 
-def _checkboxes(action_id: str, choices: list[tuple[str, str]], selected: set[str]
-                ) -> dict[str, Any]:
+def _checkboxes(
+    action_id: str, choices: list[tuple[str, str]], selected: set[str]
+) -> dict[str, Any]:
     options = [option(text, value) for value, text in choices]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": action_id, "options": options}
     initial = [o for o in options if o["value"] in selected]
@@ -75,33 +96,71 @@ def _timepicker(initial: str | None) -> dict[str, Any]:
 
 def settings_modal(prefs: NotificationPrefs, tz_name: str) -> dict[str, Any]:
     blocks: list[Block] = [
-        _input(ENABLED_BLOCK, "Notifications in Slack",
-               _checkboxes(ENABLED_INPUT, [("on", "Send me Astravue notifications as DMs")],
-                           {"on"} if prefs.enabled else set()), optional=True),
+        _input(
+            ENABLED_BLOCK,
+            "Notifications in Slack",
+            _checkboxes(
+                ENABLED_INPUT,
+                [("on", "Send me Astravue notifications as DMs")],
+                {"on"} if prefs.enabled else set(),
+            ),
+            optional=True,
+        ),
     ]
-    blocks += [_input(TYPE_BLOCK.format(kind), label, _select(prefs.mode(kind)))
-               for kind, label in TYPES]
     blocks += [
-        _input(QUIET_START_BLOCK, "Quiet hours start", _timepicker(prefs.quiet_start),
-               optional=True, hint=f"In your time zone ({tz_name}). Notifications are held "
-               "and sent as one digest when quiet hours end."),
+        _input(TYPE_BLOCK.format(kind), label, _select(prefs.mode(kind))) for kind, label in TYPES
+    ]
+    blocks += [
+        _input(
+            QUIET_START_BLOCK,
+            "Quiet hours start",
+            _timepicker(prefs.quiet_start),
+            optional=True,
+            hint=f"In your time zone ({tz_name}). Notifications are held "
+            "and sent as one digest when quiet hours end.",
+        ),
         _input(QUIET_END_BLOCK, "Quiet hours end", _timepicker(prefs.quiet_end), optional=True),
-        _input(OPTIONS_BLOCK, "Options", _checkboxes(OPTIONS_INPUT, [
-            (SKIP_OWN, "Skip my own actions"),
-            (MARK_READ, "Mark as read in Astravue once delivered here")],
-            {v for v, on in ((SKIP_OWN, prefs.skip_own_actions),
-                             (MARK_READ, prefs.mark_read_on_delivery)) if on}), optional=True),
+        _input(
+            OPTIONS_BLOCK,
+            "Options",
+            _checkboxes(
+                OPTIONS_INPUT,
+                [
+                    (SKIP_OWN, "Skip my own actions"),
+                    (MARK_READ, "Mark as read in Astravue once delivered here"),
+                ],
+                {
+                    v
+                    for v, on in (
+                        (SKIP_OWN, prefs.skip_own_actions),
+                        (MARK_READ, prefs.mark_read_on_delivery),
+                    )
+                    if on
+                },
+            ),
+            optional=True,
+        ),
         header("Timer reminders"),
-        _input(TIMER_LIMIT_BLOCK, "Remind me when a timer runs longer than (hours)",
-               {"type": "number_input", "action_id": TIMER_LIMIT_INPUT,
-                "is_decimal_allowed": True, "min_value": "0",
+        _input(
+            TIMER_LIMIT_BLOCK,
+            "Remind me when a timer runs longer than (hours)",
+            {
+                "type": "number_input",
+                "action_id": TIMER_LIMIT_INPUT,
+                "is_decimal_allowed": True,
+                "min_value": "0",
                 "max_value": str(MAX_TIMER_HOURS),
-                "initial_value": _hours(prefs.timer_limit_minutes)},
-               hint="0 turns this reminder off."),
-        _input(WORKDAY_END_BLOCK, "My working day ends at",
-               {**_timepicker(prefs.workday_end), "action_id": QUIET_INPUT}, optional=True,
-               hint=f"In your time zone ({tz_name}). A timer still running then gets a "
-               "reminder."),
+                "initial_value": _hours(prefs.timer_limit_minutes),
+            },
+            hint="0 turns this reminder off.",
+        ),
+        _input(
+            WORKDAY_END_BLOCK,
+            "My working day ends at",
+            {**_timepicker(prefs.workday_end), "action_id": QUIET_INPUT},
+            optional=True,
+            hint=f"In your time zone ({tz_name}). A timer still running then gets a reminder.",
+        ),
     ]
     return modal("Settings", blocks, callback_id=Callback.NOTIF_SETTINGS, submit="Save")
 
@@ -113,21 +172,33 @@ def _hours(minutes: int) -> str:
 def _summary(prefs: NotificationPrefs) -> str:
     if not prefs.enabled:
         return "Notifications are *off*."
-    modes = ", ".join(f"{label.lower()}: {dict(MODES)[prefs.mode(kind)].lower()}"
-                      for kind, label in TYPES)
-    quiet = (f"quiet hours {prefs.quiet_start} to {prefs.quiet_end}"
-             if prefs.quiet_start and prefs.quiet_end else "no quiet hours")
-    timer = (f"Timer reminder after {_hours(prefs.timer_limit_minutes)} h"
-             if prefs.timer_limit_minutes else "No timer-length reminder")
+    modes = ", ".join(
+        f"{label.lower()}: {dict(MODES)[prefs.mode(kind)].lower()}" for kind, label in TYPES
+    )
+    quiet = (
+        f"quiet hours {prefs.quiet_start} to {prefs.quiet_end}"
+        if prefs.quiet_start and prefs.quiet_end
+        else "no quiet hours"
+    )
+    timer = (
+        f"Timer reminder after {_hours(prefs.timer_limit_minutes)} h"
+        if prefs.timer_limit_minutes
+        else "No timer-length reminder"
+    )
     workday = f", and at {prefs.workday_end}" if prefs.workday_end else ""
     return f"Notifications are *on* ({modes}); {quiet}. {timer}{workday}."
 
 
 def home_section(prefs: NotificationPrefs) -> list[Block]:
-    return [header("Notifications"), section(_summary(prefs)),
-            actions(button("Notification settings", Action.HOME_SETTINGS, "settings"),
-                    button("List unread", Action.NOTIF_LIST, "unread")),
-            context("Or run `/astravue settings` and `/astravue notifications`.")]
+    return [
+        header("Notifications"),
+        section(_summary(prefs)),
+        actions(
+            button("Notification settings", Action.HOME_SETTINGS, "settings"),
+            button("List unread", Action.NOTIF_LIST, "unread"),
+        ),
+        context("Or run `/astravue settings` and `/astravue notifications`."),
+    ]
 
 
 def saved_message(prefs: NotificationPrefs) -> dict[str, Any]:

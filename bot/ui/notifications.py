@@ -37,8 +37,12 @@ OVERFLOW_MUTE = "mute"
 OVERFLOW_DIGEST_PROJECT = "digest_project"
 OVERFLOW_DELETE = "delete"
 
-_ICONS = {"assignment": ":bust_in_silhouette:", "mention": ":speech_balloon:",
-          "comment": ":speech_balloon:", "status_change": ":arrows_counterclockwise:"}
+_ICONS = {
+    "assignment": ":bust_in_silhouette:",
+    "mention": ":speech_balloon:",
+    "comment": ":speech_balloon:",
+    "status_change": ":arrows_counterclockwise:",
+}
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,9 @@ def _when(n: NotificationDto) -> str:
     if n.create_time is None:
         return ""
     epoch = int(n.create_time.timestamp())
-    return date_token(epoch, "{date_short_pretty} at {time}", n.create_time.strftime(
-        "%Y-%m-%d %H:%M UTC"))
+    return date_token(
+        epoch, "{date_short_pretty} at {time}", n.create_time.strftime("%Y-%m-%d %H:%M UTC")
+    )
 
 
 def _about(card: NotificationCard) -> str:
@@ -101,8 +106,12 @@ def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict
         footer.append(":white_check_mark: read")
     if footer:
         blocks.append(context(" · ".join(footer)))
-    blocks.append(actions(*_dm_buttons(card, read=state == "read" or n.read),
-                          block_id=f"notif_{n.notification_id}"))
+    blocks.append(
+        actions(
+            *_dm_buttons(card, read=state == "read" or n.read),
+            block_id=f"notif_{n.notification_id}",
+        )
+    )
     return message(truncate(n.message or "New Astravue notification", 300), blocks)
 
 
@@ -121,18 +130,25 @@ def _dm_buttons(card: NotificationCard, *, read: bool) -> list[dict[str, Any]]:
     if card.task_ref is not None:
         choices.insert(0, ("Mute this task", f"{OVERFLOW_MUTE}:{value}"))
         if card.task_ref.project_id is not None:
-            choices.insert(1, ("Digest only for this project",
-                               f"{OVERFLOW_DIGEST_PROJECT}:{value}"))
+            choices.insert(
+                1, ("Digest only for this project", f"{OVERFLOW_DIGEST_PROJECT}:{value}")
+            )
     elements.append(overflow(Action.NOTIF_OVERFLOW, choices))
     return elements
 
 
 def summary_dm(unread: int) -> dict[str, Any]:
-    text = (f"You have {unread} unread Astravue notification{'s' if unread != 1 else ''}. "
-            "New ones will arrive here as they happen.")
-    return message(text, [section(f":bell: {text}"),
-                          actions(button("List them", Action.NOTIF_LIST, "unread",
-                                         style="primary"))])
+    text = (
+        f"You have {unread} unread Astravue notification{'s' if unread != 1 else ''}. "
+        "New ones will arrive here as they happen."
+    )
+    return message(
+        text,
+        [
+            section(f":bell: {text}"),
+            actions(button("List them", Action.NOTIF_LIST, "unread", style="primary")),
+        ],
+    )
 
 
 def digest_dm(notifications: Sequence[NotificationDto]) -> dict[str, Any]:
@@ -143,7 +159,7 @@ def digest_dm(notifications: Sequence[NotificationDto]) -> dict[str, Any]:
     lines = [f"• {_who_what(n, DIGEST_MESSAGE)} {_when(n)}" for n in shown]
     blocks: list[Block] = [header(title)]
     for start in range(0, len(lines), 10):  # keep each section under 3,000 characters
-        blocks.append(section(truncate("\n".join(lines[start:start + 10]), 3000)))
+        blocks.append(section(truncate("\n".join(lines[start : start + 10]), 3000)))
     if count > len(shown):
         blocks.append(context(f"and {count - len(shown)} more"))
     blocks.append(actions(button("List unread", Action.NOTIF_LIST, "unread")))
@@ -151,15 +167,22 @@ def digest_dm(notifications: Sequence[NotificationDto]) -> dict[str, Any]:
 
 
 def relink_dm(connect_url: str) -> dict[str, Any]:
-    text = ("Your Astravue connection stopped working (signed out or expired), so I paused "
-            "your notifications. Reconnect to get them again.")
-    return message(text, [section(f":warning: {text}"),
-                          actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url,
-                                         style="primary"))])
+    text = (
+        "Your Astravue connection stopped working (signed out or expired), so I paused "
+        "your notifications. Reconnect to get them again."
+    )
+    return message(
+        text,
+        [
+            section(f":warning: {text}"),
+            actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url, style="primary")),
+        ],
+    )
 
 
-def list_modal(notifications: Sequence[NotificationDto], *, only_unread: bool,
-               note: str | None = None) -> dict[str, Any]:
+def list_modal(
+    notifications: Sequence[NotificationDto], *, only_unread: bool, note: str | None = None
+) -> dict[str, Any]:
     """Checkbox groups of ten, and buttons acting on what is ticked."""
     shown = list(notifications)[:LIST_LIMIT]
     blocks: list[Block] = []
@@ -168,23 +191,38 @@ def list_modal(notifications: Sequence[NotificationDto], *, only_unread: bool,
     if not shown:
         blocks.append(section("Nothing unread. :tada:" if only_unread else "No notifications."))
     for group, start in enumerate(range(0, len(shown), PICK_GROUP)):
-        options = [_pick_option(n) for n in shown[start:start + PICK_GROUP]]
-        blocks.append({"type": "input", "block_id": PICK_BLOCK.format(group), "optional": True,
-                       "label": {"type": "plain_text", "text": "Select" if group == 0 else " "},
-                       "element": {"type": "checkboxes", "action_id": Action.NOTIF_SELECT,
-                                   "options": options}})
+        options = [_pick_option(n) for n in shown[start : start + PICK_GROUP]]
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": PICK_BLOCK.format(group),
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Select" if group == 0 else " "},
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": Action.NOTIF_SELECT,
+                    "options": options,
+                },
+            }
+        )
     if len(notifications) > len(shown):
         blocks.append(context(f"and {len(notifications) - len(shown)} more (newest shown)"))
     buttons = [button("Mark all read", Action.NOTIF_MARK_ALL, "all")]
     if shown:
-        buttons = [button("Mark selected read", Action.NOTIF_MARK_SELECTED, "selected",
-                          style="primary"), *buttons,
-                   button("Delete selected", Action.NOTIF_DELETE_SELECTED, "selected",
-                          style="danger")]
+        buttons = [
+            button("Mark selected read", Action.NOTIF_MARK_SELECTED, "selected", style="primary"),
+            *buttons,
+            button("Delete selected", Action.NOTIF_DELETE_SELECTED, "selected", style="danger"),
+        ]
     blocks.append(actions(*buttons))
-    return modal("Notifications", blocks, callback_id=Callback.NOTIF_LIST,
-                 close="Close", submit="Done" if shown else None,
-                 private_metadata="unread" if only_unread else "all")
+    return modal(
+        "Notifications",
+        blocks,
+        callback_id=Callback.NOTIF_LIST,
+        close="Close",
+        submit="Done" if shown else None,
+        private_metadata="unread" if only_unread else "all",
+    )
 
 
 def _pick_option(n: NotificationDto) -> dict[str, Any]:
@@ -193,5 +231,9 @@ def _pick_option(n: NotificationDto) -> dict[str, Any]:
 
 
 def loading_modal() -> dict[str, Any]:
-    return modal("Notifications", [section(":hourglass_flowing_sand: Loading…")],
-                 callback_id=Callback.LOADING, close="Close")
+    return modal(
+        "Notifications",
+        [section(":hourglass_flowing_sand: Loading…")],
+        callback_id=Callback.LOADING,
+        close="Close",
+    )

@@ -7,23 +7,45 @@ from dataclasses import dataclass
 from datetime import datetime
 
 _PAGES = {
-    "invalid": ("Link not valid", "This connect link is not valid. In Slack, run "
-                "/astravue connect to get a new one."),
-    "expired": ("Link expired", "This connect link expired (links last 10 minutes). In Slack, "
-                "run /astravue connect to get a new one."),
-    "used": ("Link already used", "This connect link was already used. In Slack, run "
-             "/astravue connect to get a new one."),
-    "denied": ("Not connected", "Astravue did not grant access, so nothing was connected. Run "
-               "/astravue connect in Slack to try again."),
-    "exchange_failed": ("Not connected", "Astravue did not accept the sign-in, so nothing was "
-                        "connected. Run /astravue connect in Slack to try again."),
-    "unavailable": ("Try again", "Astravue could not be reached. Nothing was connected; run "
-                    "/astravue connect in Slack to try again in a few minutes."),
-    "csrf": ("Not linked", "This confirmation could not be checked: it must be sent once, from "
-             "the confirmation page this browser was shown, with cookies allowed. Nothing was "
-             "linked. In Slack, run /astravue connect to start again."),
-    "cancelled": ("Not connected", "Cancelled: nothing was linked and the Astravue sign-in was "
-                  "revoked. You can close this tab."),
+    "invalid": (
+        "Link not valid",
+        "This connect link is not valid. In Slack, run /astravue connect to get a new one.",
+    ),
+    "expired": (
+        "Link expired",
+        "This connect link expired (links last 10 minutes). In Slack, "
+        "run /astravue connect to get a new one.",
+    ),
+    "used": (
+        "Link already used",
+        "This connect link was already used. In Slack, run /astravue connect to get a new one.",
+    ),
+    "denied": (
+        "Not connected",
+        "Astravue did not grant access, so nothing was connected. Run "
+        "/astravue connect in Slack to try again.",
+    ),
+    "exchange_failed": (
+        "Not connected",
+        "Astravue did not accept the sign-in, so nothing was "
+        "connected. Run /astravue connect in Slack to try again.",
+    ),
+    "unavailable": (
+        "Try again",
+        "Astravue could not be reached. Nothing was connected; run "
+        "/astravue connect in Slack to try again in a few minutes.",
+    ),
+    "csrf": (
+        "Not linked",
+        "This confirmation could not be checked: it must be sent once, from "
+        "the confirmation page this browser was shown, with cookies allowed. Nothing was "
+        "linked. In Slack, run /astravue connect to start again.",
+    ),
+    "cancelled": (
+        "Not connected",
+        "Cancelled: nothing was linked and the Astravue sign-in was "
+        "revoked. You can close this tab.",
+    ),
 }
 _OK = frozenset({"cancelled"})
 
@@ -39,8 +61,10 @@ class LinkParties:
     astravue_email: str | None
 
     def slack_html(self) -> str:
-        return (f"<b>{html.escape(self.slack_name)}</b> ({html.escape(self.slack_user_id)}) "
-                f"in the Slack workspace <b>{html.escape(self.workspace)}</b>")
+        return (
+            f"<b>{html.escape(self.slack_name)}</b> ({html.escape(self.slack_user_id)}) "
+            f"in the Slack workspace <b>{html.escape(self.workspace)}</b>"
+        )
 
     def astravue_html(self) -> str:
         name = html.escape(self.astravue_name or self.astravue_email or "an unnamed account")
@@ -55,31 +79,44 @@ def page(kind: str) -> tuple[str, int]:
 
 
 def connected_page(parties: LinkParties) -> str:
-    return _document("Connected", (
-        f"<p>Connected: {parties.slack_html()} now acts in Astravue as "
-        f"{parties.astravue_html()}.</p><p>You can close this tab and go back to Slack. To undo "
-        "it, run /astravue disconnect in Slack.</p>"))
+    return _document(
+        "Connected",
+        (
+            f"<p>Connected: {parties.slack_html()} now acts in Astravue as "
+            f"{parties.astravue_html()}.</p><p>You can close this tab and go back to Slack. "
+            "To undo it, run /astravue disconnect in Slack.</p>"
+        ),
+    )
 
 
-def confirm_page(parties: LinkParties, *, action: str, pending_id: str, csrf_token: str,
-                 expires_at: datetime) -> str:
+def confirm_page(
+    parties: LinkParties, *, action: str, pending_id: str, csrf_token: str, expires_at: datetime
+) -> str:
     """Asked when the Astravue account's email is not the Slack user's: link only on a POST."""
-    hidden = "".join(f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
-                     for name, value in (("pending", pending_id), ("csrf", csrf_token)))
-    return _document("Confirm the connection", (
-        "<p>This browser signed in to Astravue as someone whose email is not the one of the "
-        "Slack user who asked to connect. Link them only if both are you:</p>"
-        f"<ul><li>Slack: {parties.slack_html()}</li>"
-        f"<li>Astravue: {parties.astravue_html()}</li></ul>"
-        "<p>Linking lets that Slack user act in Astravue as that account.</p>"
-        f'<form method="post" action="{html.escape(action)}">{hidden}'
-        '<button type="submit" name="action" value="link">Link</button> '
-        '<button type="submit" name="action" value="cancel">Cancel</button></form>'
-        f"<p><small>This page works once, in this browser, until "
-        f"{html.escape(expires_at.strftime('%H:%M UTC'))}.</small></p>"))
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+        for name, value in (("pending", pending_id), ("csrf", csrf_token))
+    )
+    return _document(
+        "Confirm the connection",
+        (
+            "<p>This browser signed in to Astravue as someone whose email is not the one of the "
+            "Slack user who asked to connect. Link them only if both are you:</p>"
+            f"<ul><li>Slack: {parties.slack_html()}</li>"
+            f"<li>Astravue: {parties.astravue_html()}</li></ul>"
+            "<p>Linking lets that Slack user act in Astravue as that account.</p>"
+            f'<form method="post" action="{html.escape(action)}">{hidden}'
+            '<button type="submit" name="action" value="link">Link</button> '
+            '<button type="submit" name="action" value="cancel">Cancel</button></form>'
+            f"<p><small>This page works once, in this browser, until "
+            f"{html.escape(expires_at.strftime('%H:%M UTC'))}.</small></p>"
+        ),
+    )
 
 
 def _document(title: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title></head><body style='font-family:sans-serif;max-width:36rem;margin:3rem auto'>"
-            f"<h1>{html.escape(title)}</h1>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+        f"</title></head><body style='font-family:sans-serif;max-width:36rem;margin:3rem auto'>"
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>"
+    )

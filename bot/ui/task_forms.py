@@ -15,20 +15,40 @@ VALUE = "value"  # the action id of every plain input
 PRIORITIES = ("Low", "Medium", "High", "Critical")
 TITLE_MAX = 500
 # Astravue's field names (400 errors) -> the block that shows them
-FIELD_BLOCKS = {"taskTitle": TITLE, "description": DESCRIPTION, "owners": OWNERS,
-                "startDate": START, "dueDate": DUE, "priority": PRIORITY, "status": STATUS,
-                "tags": TAGS}
+FIELD_BLOCKS = {
+    "taskTitle": TITLE,
+    "description": DESCRIPTION,
+    "owners": OWNERS,
+    "startDate": START,
+    "dueDate": DUE,
+    "priority": PRIORITY,
+    "status": STATUS,
+    "tags": TAGS,
+}
 
 
 def loading_view(title: str) -> dict[str, Any]:
-    return modal(title, [section(":hourglass_flowing_sand: Loading…")],
-                 callback_id=Callback.LOADING)
+    return modal(
+        title, [section(":hourglass_flowing_sand: Loading…")], callback_id=Callback.LOADING
+    )
 
 
-def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = True,
-                hint: str | None = None, dispatch: bool = False) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": plain(label, 2000),
-                    "element": element, "optional": optional}
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = True,
+    hint: str | None = None,
+    dispatch: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
     if hint:
         block["hint"] = plain(hint, 2000)
     if dispatch:
@@ -37,8 +57,11 @@ def input_block(block_id: str, label: str, element: dict[str, Any], *, optional:
 
 
 def static_select(options: list[str], initial: str | None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "static_select", "action_id": VALUE,
-                               "options": [option(o, o) for o in options[:100]]}
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": VALUE,
+        "options": [option(o, o) for o in options[:100]],
+    }
     if initial in options:
         element["initial_option"] = option(initial, initial)
     return element
@@ -51,58 +74,105 @@ def date_picker(initial: date | None) -> dict[str, Any]:
     return element
 
 
-def task_form(draft: TaskDraft, *, metadata: str, statuses: list[str], editing: bool = False,
-              space: tuple[str, str] | None = None, project: tuple[str, str] | None = None,
-              owner_names: list[str] | None = None, errors: dict[str, str] | None = None
-              ) -> dict[str, Any]:
+def task_form(
+    draft: TaskDraft,
+    *,
+    metadata: str,
+    statuses: list[str],
+    editing: bool = False,
+    space: tuple[str, str] | None = None,
+    project: tuple[str, str] | None = None,
+    owner_names: list[str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The create (or, with `editing`, edit) form. `space`/`project` are (label, value) of the
     preselected options; `errors` by block id are shown under their field (Astravue's 400)."""
-    title_input: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE,
-                                   "max_length": TITLE_MAX,
-                                   "initial_value": truncate(draft.title, TITLE_MAX)}
-    description: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE,
-                                   "multiline": True, "max_length": 3000,
-                                   "initial_value": truncate(draft.description or "", 3000)}
-    blocks: list[Block] = [input_block(TITLE, "Title", title_input, optional=False),
-                           input_block(DESCRIPTION, "Description", description)]
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "max_length": TITLE_MAX,
+        "initial_value": truncate(draft.title, TITLE_MAX),
+    }
+    description: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "multiline": True,
+        "max_length": 3000,
+        "initial_value": truncate(draft.description or "", 3000),
+    }
+    blocks: list[Block] = [
+        input_block(TITLE, "Title", title_input, optional=False),
+        input_block(DESCRIPTION, "Description", description),
+    ]
     if not editing:
-        space_select: dict[str, Any] = {"type": "external_select",
-                                        "action_id": Action.SELECT_SPACE, "min_query_length": 0,
-                                        "placeholder": plain("Personal task (no space)")}
-        project_select: dict[str, Any] = {"type": "external_select",
-                                          "action_id": Action.SELECT_PROJECT,
-                                          "min_query_length": 0,
-                                          "placeholder": plain("Search projects")}
+        space_select: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": Action.SELECT_SPACE,
+            "min_query_length": 0,
+            "placeholder": plain("Personal task (no space)"),
+        }
+        project_select: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": Action.SELECT_PROJECT,
+            "min_query_length": 0,
+            "placeholder": plain("Search projects"),
+        }
         if space:
             space_select["initial_option"] = option(*space)
         if project:
             project_select["initial_option"] = option(*project)
-        blocks += [input_block(SPACE, "Space", space_select),
-                   input_block(PROJECT, "Project", project_select,
-                               hint="Leave empty for a personal task. Projects of the chosen "
-                                    "space are listed first.")]
-    owners_hint = ("People without a connected Astravue account or a matching email can't "
-                   "be assigned; you'll be told who.")
+        blocks += [
+            input_block(SPACE, "Space", space_select),
+            input_block(
+                PROJECT,
+                "Project",
+                project_select,
+                hint="Leave empty for a personal task. Projects of the chosen "
+                "space are listed first.",
+            ),
+        ]
+    owners_hint = (
+        "People without a connected Astravue account or a matching email can't "
+        "be assigned; you'll be told who."
+    )
     if owner_names:
         owners_hint = "Now: " + truncate(", ".join(owner_names), 500) + ". " + owners_hint
     blocks += [
-        input_block(OWNERS, "Owners", {"type": "multi_users_select", "action_id": VALUE},
-                    hint=truncate(owners_hint, 2000)),
+        input_block(
+            OWNERS,
+            "Owners",
+            {"type": "multi_users_select", "action_id": VALUE},
+            hint=truncate(owners_hint, 2000),
+        ),
         input_block(START, "Start date", date_picker(draft.start)),
         input_block(DUE, "Due date", date_picker(draft.due)),
         input_block(PRIORITY, "Priority", static_select(list(PRIORITIES), draft.priority)),
-        *([input_block(STATUS, "Status", static_select(statuses, draft.status))]
-          if statuses else []),
-        input_block(TAGS, "Tags", {"type": "plain_text_input", "action_id": VALUE,
-                                   "initial_value": truncate(", ".join(draft.tags), 3000)},
-                    hint="Comma separated, e.g. backend, urgent"),
+        *(
+            [input_block(STATUS, "Status", static_select(statuses, draft.status))]
+            if statuses
+            else []
+        ),
+        input_block(
+            TAGS,
+            "Tags",
+            {
+                "type": "plain_text_input",
+                "action_id": VALUE,
+                "initial_value": truncate(", ".join(draft.tags), 3000),
+            },
+            hint="Comma separated, e.g. backend, urgent",
+        ),
     ]
     if draft.permalink:
         blocks.append(context(f"From <{draft.permalink}|this Slack message>"))
     blocks = with_errors(blocks, errors or {})
-    return modal("Edit task" if editing else "New task", blocks,
-                 callback_id=Callback.TASK_EDIT if editing else Callback.TASK_CREATE,
-                 submit="Save" if editing else "Create", private_metadata=metadata)
+    return modal(
+        "Edit task" if editing else "New task",
+        blocks,
+        callback_id=Callback.TASK_EDIT if editing else Callback.TASK_CREATE,
+        submit="Save" if editing else "Create",
+        private_metadata=metadata,
+    )
 
 
 def with_errors(blocks: list[Block], errors: dict[str, str]) -> list[Block]:

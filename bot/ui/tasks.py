@@ -37,8 +37,12 @@ from bot.ui.components import (
 from bot.ui.ids import Action, TaskRef
 
 DONE_CATEGORY = "done"
-PRIORITY_ICONS = {"Critical": ":red_circle:", "High": ":large_orange_circle:",
-                  "Medium": ":large_yellow_circle:", "Low": ":white_circle:"}
+PRIORITY_ICONS = {
+    "Critical": ":red_circle:",
+    "High": ":large_orange_circle:",
+    "Medium": ":large_yellow_circle:",
+    "Low": ":white_circle:",
+}
 PAGE_SIZE = 10  # two blocks a task: 10 per page leaves room for headers and paging
 TITLE_IN_LIST = 200
 DESCRIPTION_IN_CARD = 1500
@@ -46,8 +50,10 @@ MAX_LISTED_DETAILS = 5
 LATEST_COMMENTS = 3
 OVERFLOW_DELETE = "delete"
 
-_URL_TAIL = re.compile(r"/(?:spaces/(?P<space>\d+)/projects/(?P<project>\d+)/)?tasks/(?P<task>\d+)"
-                       r"/?(?:[?#].*)?$")
+_URL_TAIL = re.compile(
+    r"/(?:spaces/(?P<space>\d+)/projects/(?P<project>\d+)/)?tasks/(?P<task>\d+)"
+    r"/?(?:[?#].*)?$"
+)
 
 
 def task_url(app_url: str, ref: TaskRef) -> str:
@@ -68,7 +74,7 @@ def parse_task_locator(text: str, app_url: str) -> TaskRef | int | None:
     base = app_url.rstrip("/")
     if not word.startswith(base + "/"):
         return None
-    match = _URL_TAIL.fullmatch(word[len(base):])
+    match = _URL_TAIL.fullmatch(word[len(base) :])
     if match is None:
         return None
     if match["project"]:
@@ -132,8 +138,10 @@ class TaskDraft:
         data["due"] = date.fromisoformat(data["due"]) if data.get("due") else None
         data["start"] = date.fromisoformat(data["start"]) if data.get("start") else None
         data["owners"] = [(int(i), str(n)) for i, n in data.get("owners") or []]
-        data["picks"] = [Pick(p["kind"], p["word"], [tuple(c) for c in p["choices"]])
-                         for p in data.get("picks") or []]
+        data["picks"] = [
+            Pick(p["kind"], p["word"], [tuple(c) for c in p["choices"]])
+            for p in data.get("picks") or []
+        ]
         return cls(**data)
 
 
@@ -143,35 +151,51 @@ def _day(day: date) -> str:
 
 def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     """The ephemeral "here is what I understood" with Create, Edit in modal and Cancel."""
-    where = (f"#{escape(draft.project_name or str(draft.project_id))}" if draft.project_id
-             else "Personal task")
+    where = (
+        f"#{escape(draft.project_name or str(draft.project_id))}"
+        if draft.project_id
+        else "Personal task"
+    )
     owners = ", ".join(escape(name) for _, name in draft.owners) or "you (unassigned)"
-    fields = [f"*Where*\n{where}", f"*Owners*\n{truncate(owners, 1000)}",
-              f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
-              f"*Priority*\n{escape(draft.priority or 'default')}"]
+    fields = [
+        f"*Where*\n{where}",
+        f"*Owners*\n{truncate(owners, 1000)}",
+        f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
+        f"*Priority*\n{escape(draft.priority or 'default')}",
+    ]
     if draft.start:
         fields.append(f"*Start*\n{_day(draft.start)}")
     if draft.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in draft.tags), 1000))
     blocks: list[Block] = [
-        section(f"*New task:* {truncate_escaped(draft.title or '(no title)', 2800)}",
-                fields=fields)]
+        section(f"*New task:* {truncate_escaped(draft.title or '(no title)', 2800)}", fields=fields)
+    ]
     if draft.description:
         blocks.append(context(truncate_escaped(draft.description, 2000)))
     for note in draft.notes[:5]:
         blocks.append(context(f":information_source: {escape(note)}"))
     for index, pick in enumerate(draft.picks[:5]):
         what = "project" if pick.kind == "project" else "person"
-        select = {"type": "static_select", "action_id": Action.TASK_PICK,
-                  "placeholder": {"type": "plain_text", "text": f"Choose the {what}"},
-                  "options": [option(label, f"{token}|{index}|{value}")
-                              for label, value in pick.choices[:100]]}
-        blocks.append(section(f":question: Which {what} did you mean by "
-                              f"*{truncate_escaped(pick.word, 200)}*?", accessory=select,
-                              block_id=f"pick-{index}"))
-    controls = [button("Create", Action.TASK_CREATE_CONFIRM, token, style="primary"),
-                button("Edit in modal", Action.TASK_CREATE_EDIT, token),
-                button("Cancel", Action.TASK_CREATE_CANCEL, token)]
+        select = {
+            "type": "static_select",
+            "action_id": Action.TASK_PICK,
+            "placeholder": {"type": "plain_text", "text": f"Choose the {what}"},
+            "options": [
+                option(label, f"{token}|{index}|{value}") for label, value in pick.choices[:100]
+            ],
+        }
+        blocks.append(
+            section(
+                f":question: Which {what} did you mean by *{truncate_escaped(pick.word, 200)}*?",
+                accessory=select,
+                block_id=f"pick-{index}",
+            )
+        )
+    controls = [
+        button("Create", Action.TASK_CREATE_CONFIRM, token, style="primary"),
+        button("Edit in modal", Action.TASK_CREATE_EDIT, token),
+        button("Cancel", Action.TASK_CREATE_CANCEL, token),
+    ]
     if draft.picks:
         controls = controls[1:]  # answer the questions first
     blocks.append(actions(*controls))
@@ -184,8 +208,9 @@ def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
 def _due_text(task: TaskDto) -> str:
     if task.due_date is None:
         return "no due date"
-    return date_token(int(task.due_date.timestamp()), "{date_short_pretty}",
-                      task.due_date.strftime("%Y-%m-%d"))
+    return date_token(
+        int(task.due_date.timestamp()), "{date_short_pretty}", task.due_date.strftime("%Y-%m-%d")
+    )
 
 
 def _owners_text(task: TaskDto) -> str:
@@ -198,17 +223,21 @@ def task_line(task: TaskDto, *, app_url: str, title_limit: int = TITLE_IN_LIST) 
     title = truncate_escaped(task.task_title or "(untitled)", title_limit).replace("|", "¦")
     icon = PRIORITY_ICONS.get(task.priority_label or "", "")
     done = ":white_check_mark: " if is_done(task) else ""
-    return (f"{done}*<{task_url(app_url, ref_of(task))}|{title}>* `#{task.task_id}`\n"
-            f"{escape(task.status_name or 'no status')} · {icon} "
-            f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)} · "
-            f"{_owners_text(task)}")
+    return (
+        f"{done}*<{task_url(app_url, ref_of(task))}|{title}>* `#{task.task_id}`\n"
+        f"{escape(task.status_name or 'no status')} · {icon} "
+        f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)} · "
+        f"{_owners_text(task)}"
+    )
 
 
 def completed_note(logged: timedelta | None) -> str:
     if logged is None:
         return ":tada: Completed."
-    return (f":tada: Completed. Its timer was running, so I stopped it first and logged "
-            f"{format_duration(logged)}.")
+    return (
+        f":tada: Completed. Its timer was running, so I stopped it first and logged "
+        f"{format_duration(logged)}."
+    )
 
 
 def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) -> Block:
@@ -216,12 +245,15 @@ def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) ->
     value = ref_of(task).encode()
     elements: list[dict[str, Any]] = []
     if not is_done(task):
-        elements += [button("Complete", Action.TASK_COMPLETE, value, style="primary"),
-                     button("Start timer", Action.TIMER_START, value)]
-    elements += [button("Edit", Action.TASK_EDIT, value),
-                 button("Open in Astravue", Action.OPEN_URL, value,
-                        url=task_url(app_url, ref_of(task))),
-                 overflow(Action.TASK_OVERFLOW, [("Delete…", f"{OVERFLOW_DELETE}|{value}")])]
+        elements += [
+            button("Complete", Action.TASK_COMPLETE, value, style="primary"),
+            button("Start timer", Action.TIMER_START, value),
+        ]
+    elements += [
+        button("Edit", Action.TASK_EDIT, value),
+        button("Open in Astravue", Action.OPEN_URL, value, url=task_url(app_url, ref_of(task))),
+        overflow(Action.TASK_OVERFLOW, [("Delete…", f"{OVERFLOW_DELETE}|{value}")]),
+    ]
     return actions(*elements, block_id=block_id)
 
 
@@ -233,45 +265,65 @@ class TaskTime:
     total: timedelta
 
 
-def task_card(task: TaskDto, *, app_url: str, subtasks: list[TaskDto] | None = None,
-              checklist: list[TaskCheckListDto] | None = None,
-              comments: list[TaskCommentDto] | None = None, note: str | None = None,
-              my_time: TaskTime | None = None) -> list[Block]:
+def task_card(
+    task: TaskDto,
+    *,
+    app_url: str,
+    subtasks: list[TaskDto] | None = None,
+    checklist: list[TaskCheckListDto] | None = None,
+    comments: list[TaskCommentDto] | None = None,
+    note: str | None = None,
+    my_time: TaskTime | None = None,
+) -> list[Block]:
     """A full card: header facts, description and (when given) subtasks, checklist, comments
     and the reader's time on the task."""
     blocks: list[Block] = []
     if note:
         blocks.append(section(note))
-    fields = [f"*Status*\n{escape(task.status_name or 'none')}",
-              f"*Priority*\n{escape(task.priority_label or 'none')}",
-              f"*Owners*\n{_owners_text(task)}", f"*Due*\n{_due_text(task)}"]
+    fields = [
+        f"*Status*\n{escape(task.status_name or 'none')}",
+        f"*Priority*\n{escape(task.priority_label or 'none')}",
+        f"*Owners*\n{_owners_text(task)}",
+        f"*Due*\n{_due_text(task)}",
+    ]
     if task.start_date:
-        fields.append("*Start*\n" + date_token(int(task.start_date.timestamp()),
-                                                "{date_short_pretty}"))
+        fields.append(
+            "*Start*\n" + date_token(int(task.start_date.timestamp()), "{date_short_pretty}")
+        )
     if task.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in task.tags), 1000))
-    blocks.append(section(task_line(task, app_url=app_url, title_limit=2000).split("\n")[0],
-                          fields=fields))
+    blocks.append(
+        section(task_line(task, app_url=app_url, title_limit=2000).split("\n")[0], fields=fields)
+    )
     if task.description:
         blocks.append(section(truncate_escaped(task.description, DESCRIPTION_IN_CARD)))
     details: list[str] = []
     if subtasks:
         done = sum(1 for s in subtasks if is_done(s))
-        names = ", ".join(f"{truncate_escaped(s.task_title, 80)} (#{s.task_id})"
-                          for s in subtasks[:MAX_LISTED_DETAILS])
-        details.append(f"*Subtasks* {done}/{len(subtasks)} done: {names}"
-                       + _more(len(subtasks) - MAX_LISTED_DETAILS))
+        names = ", ".join(
+            f"{truncate_escaped(s.task_title, 80)} (#{s.task_id})"
+            for s in subtasks[:MAX_LISTED_DETAILS]
+        )
+        details.append(
+            f"*Subtasks* {done}/{len(subtasks)} done: {names}"
+            + _more(len(subtasks) - MAX_LISTED_DETAILS)
+        )
     if checklist:
         ticked = sum(1 for c in checklist if c.completed)
         details.append(f"*Checklist* {ticked}/{len(checklist)} done")
     if my_time is not None and my_time.total:
-        details.append(f"*Your time* today {format_duration(my_time.today)} · total "
-                       f"{format_duration(my_time.total)} (`/astravue time {task.task_id}`)")
+        details.append(
+            f"*Your time* today {format_duration(my_time.today)} · total "
+            f"{format_duration(my_time.total)} (`/astravue time {task.task_id}`)"
+        )
     if comments and len(comments) > LATEST_COMMENTS:
         details.append(f"…and {len(comments) - LATEST_COMMENTS} earlier comments")
     for comment in (comments or [])[-LATEST_COMMENTS:]:
-        who = (truncate_escaped(comment.created_by.display_name, 100) if comment.created_by
-               else "someone")
+        who = (
+            truncate_escaped(comment.created_by.display_name, 100)
+            if comment.created_by
+            else "someone"
+        )
         details.append(f"*{who}:* {truncate_escaped(comment.comment, 300)}")
     if details:
         blocks.append(context(*details))
@@ -283,17 +335,20 @@ def _more(count: int) -> str:
     return f" and {count} more" if count > 0 else ""
 
 
-def task_message(task: TaskDto, *, app_url: str, note: str | None = None, **details: Any
-                 ) -> dict[str, Any]:
-    return message(f"Task: {truncate(task.task_title, 200)}",
-                   task_card(task, app_url=app_url, note=note, **details))
+def task_message(
+    task: TaskDto, *, app_url: str, note: str | None = None, **details: Any
+) -> dict[str, Any]:
+    return message(
+        f"Task: {truncate(task.task_title, 200)}",
+        task_card(task, app_url=app_url, note=note, **details),
+    )
 
 
 _THREAD_REFUSALS = {
     "not_in_channel": "I'm not a member of that channel. To get replies there, add me to it: "
-                      "`/invite @Astravue`",
+    "`/invite @Astravue`",
     "channel_not_found": "I'm not a member of that channel (or it is private). To get replies "
-                         "there, add me to it: `/invite @Astravue`",
+    "there, add me to it: `/invite @Astravue`",
     "is_archived": "that channel is archived",
 }
 
@@ -302,10 +357,14 @@ def thread_refused(payload: dict[str, Any], channel: str, error: str) -> dict[st
     """A form's result that Slack wouldn't post in its thread, for the user alone: the work
     is done, only the thread reply is missing, and this says why."""
     why = _THREAD_REFUSALS.get(error, f"Slack refused it ({escape(error)})")
-    notice = context(f":information_source: Done, but I couldn't reply in the thread in "
-                     f"<#{escape(channel)}>: {why}.")
-    return {**payload, "blocks": cap_blocks([notice, *(payload.get("blocks") or [])],
-                                            MAX_MESSAGE_BLOCKS)}
+    notice = context(
+        f":information_source: Done, but I couldn't reply in the thread in "
+        f"<#{escape(channel)}>: {why}."
+    )
+    return {
+        **payload,
+        "blocks": cap_blocks([notice, *(payload.get("blocks") or [])], MAX_MESSAGE_BLOCKS),
+    }
 
 
 def task_gone(note: str) -> dict[str, Any]:
@@ -316,27 +375,43 @@ def task_gone(note: str) -> dict[str, Any]:
 def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
     value = ref_of(task).encode()
     title = truncate_escaped(task.task_title, 150)
-    dialog = confirm_dialog("Delete this task?", f"*{title}* and its subtasks, checklist and "
-                            "comments will be gone for everyone.", "Delete", "Keep it",
-                            danger=True)
-    blocks = [section(f":warning: Delete {task_line(task, app_url=app_url)}"),
-              context("This also deletes its subtasks, checklist items, comments and time "
-                      "entries. It cannot be undone."),
-              actions(button("Delete task", Action.TASK_DELETE_CONFIRM, value, style="danger",
-                             confirm=dialog),
-                      button("Keep it", Action.TASK_REFRESH, value))]
+    dialog = confirm_dialog(
+        "Delete this task?",
+        f"*{title}* and its subtasks, checklist and comments will be gone for everyone.",
+        "Delete",
+        "Keep it",
+        danger=True,
+    )
+    blocks = [
+        section(f":warning: Delete {task_line(task, app_url=app_url)}"),
+        context(
+            "This also deletes its subtasks, checklist items, comments and time "
+            "entries. It cannot be undone."
+        ),
+        actions(
+            button(
+                "Delete task", Action.TASK_DELETE_CONFIRM, value, style="danger", confirm=dialog
+            ),
+            button("Keep it", Action.TASK_REFRESH, value),
+        ),
+    ]
     return message(f"Delete task {task.task_id}?", blocks)
 
 
 # --- lists ------------------------------------------------------------------------------
 
 
-def task_list_blocks(tasks: list[TaskDto], *, app_url: str, page: int = 0,
-                     page_size: int = PAGE_SIZE, page_value: str | None = None
-                     ) -> list[Block]:
+def task_list_blocks(
+    tasks: list[TaskDto],
+    *,
+    app_url: str,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    page_value: str | None = None,
+) -> list[Block]:
     """One page of tasks; past the page, "and N more" with a Next button (if `page_value`)."""
     start = page * page_size
-    shown = tasks[start:start + page_size]
+    shown = tasks[start : start + page_size]
     blocks: list[Block] = []
     for task in shown:
         blocks += [section(task_line(task, app_url=app_url)), task_actions(task, app_url=app_url)]
@@ -346,36 +421,57 @@ def task_list_blocks(tasks: list[TaskDto], *, app_url: str, page: int = 0,
         paging.append(button("Previous", Action.TASK_PAGE, f"{page - 1}|{page_value}"))
     if remaining > 0:
         if page_value is not None:
-            paging.append(button(f"Next {min(remaining, page_size)}", Action.TASK_PAGE,
-                                 f"{page + 1}|{page_value}"))
+            paging.append(
+                button(
+                    f"Next {min(remaining, page_size)}",
+                    Action.TASK_PAGE,
+                    f"{page + 1}|{page_value}",
+                )
+            )
         blocks.append(context(f"…and {remaining} more"))
     blocks += [actions(b) for b in paging]  # one block each: action ids are unique per block
     return blocks
 
 
-def task_list_message(tasks: list[TaskDto], *, app_url: str, title: str, page: int = 0,
-                      page_value: str | None = None, empty: str = "No tasks here.",
-                      cut_short: bool = False) -> dict[str, Any]:
+def task_list_message(
+    tasks: list[TaskDto],
+    *,
+    app_url: str,
+    title: str,
+    page: int = 0,
+    page_value: str | None = None,
+    empty: str = "No tasks here.",
+    cut_short: bool = False,
+) -> dict[str, Any]:
     """`cut_short`: Astravue sent more pages than a walk reads, so the list is incomplete."""
     note = [context(f":warning: {CUT_SHORT.format(count=len(tasks))}")] if cut_short else []
     if not tasks:
         return message(empty, [section(f"*{escape(title)}*\n{escape(empty)}"), *note])
     pages = (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 0), pages - 1)
-    blocks = [header(title),
-              context(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
-                      + (f" · page {page + 1} of {pages}" if pages > 1 else "")),
-              *note,
-              *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value)]
+    blocks = [
+        header(title),
+        context(
+            f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+            + (f" · page {page + 1} of {pages}" if pages > 1 else "")
+        ),
+        *note,
+        *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value),
+    ]
     return message(f"{title}: {len(tasks)} tasks", blocks)
 
 
-CUT_SHORT = ("Showing the first {count}: Astravue returned more pages than expected, so I "
-             "stopped reading. The list may be incomplete.")
+CUT_SHORT = (
+    "Showing the first {count}: Astravue returned more pages than expected, so I "
+    "stopped reading. The list may be incomplete."
+)
 
 
-AGENDA_SECTIONS = (("overdue", ":rotating_light: Overdue"), ("today", ":date: Due today"),
-                   ("upcoming", ":calendar: Upcoming"))
+AGENDA_SECTIONS = (
+    ("overdue", ":rotating_light: Overdue"),
+    ("today", ":date: Due today"),
+    ("upcoming", ":calendar: Upcoming"),
+)
 AGENDA_PER_SECTION = 5
 
 
@@ -393,14 +489,19 @@ def agenda_blocks(groups: dict[str, list[TaskDto]], *, app_url: str) -> list[Blo
 
 def agenda_message(groups: dict[str, list[TaskDto]], *, app_url: str) -> dict[str, Any]:
     count = sum(len(v) for v in groups.values())
-    blocks = [header("Your agenda"), *agenda_blocks(groups, app_url=app_url),
-              divider(), context("`/astravue task list` for everything, `/astravue todo` to "
-                                 "add a personal task.")]
+    blocks = [
+        header("Your agenda"),
+        *agenda_blocks(groups, app_url=app_url),
+        divider(),
+        context("`/astravue task list` for everything, `/astravue todo` to add a personal task."),
+    ]
     return message(f"Your agenda: {count} open tasks", blocks)
 
 
 def search_results(query: str, tasks: list[TaskDto], *, app_url: str) -> dict[str, Any]:
-    return task_list_message(tasks, app_url=app_url,
-                             title=f"Tasks matching “{truncate(query, 100)}”",
-                             empty=f"No task matches “{truncate_escaped(query, 100)}”. "
-                             "Try fewer words.")
+    return task_list_message(
+        tasks,
+        app_url=app_url,
+        title=f"Tasks matching “{truncate(query, 100)}”",
+        empty=f"No task matches “{truncate_escaped(query, 100)}”. Try fewer words.",
+    )

@@ -57,30 +57,46 @@ def elapsed(timer: TimerData, now: datetime) -> timedelta:
 
 def timer_buttons(timer: TimerData) -> Block:
     ref = TaskRef(timer.task_id or 0, timer.space_id, timer.project_id).encode()
-    return actions(button("Stop", Action.TIMER_STOP, ref, style="danger"),
-                   button("Quick stop", Action.TIMER_QUICK_STOP, ref),
-                   button("Switch task", Action.TIMER_SWITCH, PICK))
+    return actions(
+        button("Stop", Action.TIMER_STOP, ref, style="danger"),
+        button("Quick stop", Action.TIMER_QUICK_STOP, ref),
+        button("Switch task", Action.TIMER_SWITCH, PICK),
+    )
 
 
 def running_lines(timer: TimerData, zone: tzinfo, now: datetime) -> str:
     started = timer.start_time.astimezone(zone) if timer.start_time else None
     when = started.strftime("%a %d %b %H:%M") if started else "?"
-    return (f":stopwatch: *{truncate_escaped(title_of(timer), 200)}*\n"
-            f"Running for *{format_duration(elapsed(timer, now))}* · started {when}")
+    return (
+        f":stopwatch: *{truncate_escaped(title_of(timer), 200)}*\n"
+        f"Running for *{format_duration(elapsed(timer, now))}* · started {when}"
+    )
 
 
 def status(timer: TimerData | None, zone: tzinfo, now: datetime) -> dict[str, Any]:
     if timer is None:
         text = "No timer is running."
-        return message(text, [section(f":zzz: {text} Start one with "
-                                      "`/astravue timer start <task>`, or a Start button on "
-                                      "any task.")])
+        return message(
+            text,
+            [
+                section(
+                    f":zzz: {text} Start one with "
+                    "`/astravue timer start <task>`, or a Start button on "
+                    "any task."
+                )
+            ],
+        )
     text = f"Timer running on {title_of(timer)}"
     return message(text, [section(running_lines(timer, zone, now)), timer_buttons(timer)])
 
 
-def started(timer: TimerData, zone: tzinfo, now: datetime, *,
-            stopped: tuple[TimerData, TimeTrackerDto] | None = None) -> dict[str, Any]:
+def started(
+    timer: TimerData,
+    zone: tzinfo,
+    now: datetime,
+    *,
+    stopped: tuple[TimerData, TimeTrackerDto] | None = None,
+) -> dict[str, Any]:
     blocks: list[Block] = []
     if stopped is not None:
         blocks.append(section(stopped_line(*stopped)))
@@ -91,40 +107,60 @@ def started(timer: TimerData, zone: tzinfo, now: datetime, *,
 def busy(running: TimerData, wanted: TaskRef, zone: tzinfo, now: datetime) -> dict[str, Any]:
     """Astravue runs one timer per user: offer Switch rather than an error."""
     text = f"A timer is already running on {title_of(running)}."
-    return message(text, [
-        section(f":warning: A timer is already running (one at a time).\n"
-                f"{running_lines(running, zone, now)}"),
-        actions(button("Switch to the new task", Action.TIMER_SWITCH, wanted.encode(),
-                       style="primary"),
-                button("Keep the current one", Action.DISMISS, "keep")),
-    ])
+    return message(
+        text,
+        [
+            section(
+                f":warning: A timer is already running (one at a time).\n"
+                f"{running_lines(running, zone, now)}"
+            ),
+            actions(
+                button(
+                    "Switch to the new task", Action.TIMER_SWITCH, wanted.encode(), style="primary"
+                ),
+                button("Keep the current one", Action.DISMISS, "keep"),
+            ),
+        ],
+    )
 
 
 def stopped_line(timer: TimerData, entry: TimeTrackerDto) -> str:
     logged = format_duration(entry.duration or timedelta(0))
     kind = "billable" if entry.billable else "non-billable"
     note = f" · _{truncate_escaped(entry.notes, 200)}_" if entry.notes else ""
-    return (f":white_check_mark: Stopped *{truncate_escaped(title_of(timer), 200)}*: "
-            f"logged *{logged}* ({kind}){note}")
+    return (
+        f":white_check_mark: Stopped *{truncate_escaped(title_of(timer), 200)}*: "
+        f"logged *{logged}* ({kind}){note}"
+    )
 
 
 def stopped(timer: TimerData, entry: TimeTrackerDto) -> dict[str, Any]:
-    return message(f"Stopped: logged {format_duration(entry.duration or timedelta(0))}",
-                   [section(stopped_line(timer, entry))])
+    return message(
+        f"Stopped: logged {format_duration(entry.duration or timedelta(0))}",
+        [section(stopped_line(timer, entry))],
+    )
 
 
 def logged(entry: TimeTrackerDto, task_title: str, zone: tzinfo) -> dict[str, Any]:
     span = format_duration(entry.duration or timedelta(0))
     kind = "billable" if entry.billable else "non-billable"
-    return message(f"Logged {span} on {task_title}", [section(
-        f":white_check_mark: Logged *{span}* on *{truncate_escaped(task_title, 200)}* · "
-        f"{when(entry, zone)} ({kind})")])
+    return message(
+        f"Logged {span} on {task_title}",
+        [
+            section(
+                f":white_check_mark: Logged *{span}* on *{truncate_escaped(task_title, 200)}* · "
+                f"{when(entry, zone)} ({kind})"
+            )
+        ],
+    )
 
 
 def bad_amount(reason: str) -> dict[str, Any]:
-    text = (f"{reason}\nUsage: `/astravue log <duration> <task> [date] [note]`, with a duration "
-            f"such as {DURATION_FORMS}, or `/astravue log <range> <task> [date]` with a range "
-            f"such as {TIME_RANGE_FORMS}.")
+    text = (
+        f"{reason}\nUsage: `/astravue log <duration> <task> [date] [note]`, with a duration "
+        f"such as {DURATION_FORMS}, or `/astravue log <range> <task> [date]` with a range "
+        f"such as {TIME_RANGE_FORMS}."
+    )
     return message("I couldn't read that time", [section(f":warning: {text}")])
 
 
@@ -133,74 +169,131 @@ def bad_amount(reason: str) -> dict[str, Any]:
 
 def _billable_input(default: bool) -> Block:
     yes, no = option("Billable", YES), option("Non-billable", NO)
-    return {"type": "input", "block_id": BILLABLE_BLOCK, "label": plain("Billable?"),
-            "element": {"type": "radio_buttons", "action_id": BILLABLE_INPUT,
-                        "options": [yes, no], "initial_option": yes if default else no}}
+    return {
+        "type": "input",
+        "block_id": BILLABLE_BLOCK,
+        "label": plain("Billable?"),
+        "element": {
+            "type": "radio_buttons",
+            "action_id": BILLABLE_INPUT,
+            "options": [yes, no],
+            "initial_option": yes if default else no,
+        },
+    }
 
 
 def _note_input(initial: str | None = None) -> Block:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": NOTE_INPUT,
-                               "multiline": True, "max_length": NOTE_MAX}
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": NOTE_INPUT,
+        "multiline": True,
+        "max_length": NOTE_MAX,
+    }
     if initial:
         element["initial_value"] = initial[:NOTE_MAX]
-    return {"type": "input", "block_id": NOTE_BLOCK, "optional": True, "label": plain("Note"),
-            "element": element}
+    return {
+        "type": "input",
+        "block_id": NOTE_BLOCK,
+        "optional": True,
+        "label": plain("Note"),
+        "element": element,
+    }
 
 
-def _picker(kind: str, block_id: str, action_id: str, label: str, initial: str | None,
-            *, optional: bool = False) -> Block:
+def _picker(
+    kind: str,
+    block_id: str,
+    action_id: str,
+    label: str,
+    initial: str | None,
+    *,
+    optional: bool = False,
+) -> Block:
     element: dict[str, Any] = {"type": kind, "action_id": action_id}
     if initial:
         element["initial_date" if kind == "datepicker" else "initial_time"] = initial
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
-            "optional": optional}
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
 
 
 def _task_select(initial: tuple[TaskRef, str] | None = None) -> Block:
-    element: dict[str, Any] = {"type": "external_select", "action_id": Action.SELECT_TASK,
-                               "min_query_length": 0,
-                               "placeholder": plain("Search your tasks")}
+    element: dict[str, Any] = {
+        "type": "external_select",
+        "action_id": Action.SELECT_TASK,
+        "min_query_length": 0,
+        "placeholder": plain("Search your tasks"),
+    }
     if initial:
         element["initial_option"] = task_option(*initial)
-    return {"type": "input", "block_id": TASK_BLOCK, "label": plain("Task"),
-            "element": element}
+    return {"type": "input", "block_id": TASK_BLOCK, "label": plain("Task"), "element": element}
 
 
 def task_option(ref: TaskRef, title: str) -> dict[str, Any]:
     return option(truncate(title or f"task {ref.task_id}", 75), ref.encode())
 
 
-def stop_modal(timer: TimerData, billable: bool, zone: tzinfo, now: datetime
-               ) -> dict[str, Any]:
+def stop_modal(timer: TimerData, billable: bool, zone: tzinfo, now: datetime) -> dict[str, Any]:
     blocks = [section(running_lines(timer, zone, now)), _billable_input(billable), _note_input()]
-    return modal("Stop timer", blocks, callback_id=Callback.TIMER_STOP, submit="Stop",
-                 private_metadata=str(timer.time_tracker_id))
+    return modal(
+        "Stop timer",
+        blocks,
+        callback_id=Callback.TIMER_STOP,
+        submit="Stop",
+        private_metadata=str(timer.time_tracker_id),
+    )
 
 
-def stop_at_modal(timer: TimerData, zone: tzinfo, now: datetime, suggested: time
-                  ) -> dict[str, Any]:
-    blocks = [section(running_lines(timer, zone, now)),
-              _picker("timepicker", STOP_AT_BLOCK, STOP_AT_INPUT, "Stopped working at",
-                      suggested.strftime("%H:%M")),
-              context("The timer stops, and its time is logged from its start to this time.")]
-    return modal("Stop at a time", blocks, callback_id=Callback.TIMER_STOP_AT,
-                 submit="Stop and log", private_metadata=str(timer.time_tracker_id))
+def stop_at_modal(timer: TimerData, zone: tzinfo, now: datetime, suggested: time) -> dict[str, Any]:
+    blocks = [
+        section(running_lines(timer, zone, now)),
+        _picker(
+            "timepicker",
+            STOP_AT_BLOCK,
+            STOP_AT_INPUT,
+            "Stopped working at",
+            suggested.strftime("%H:%M"),
+        ),
+        context("The timer stops, and its time is logged from its start to this time."),
+    ]
+    return modal(
+        "Stop at a time",
+        blocks,
+        callback_id=Callback.TIMER_STOP_AT,
+        submit="Stop and log",
+        private_metadata=str(timer.time_tracker_id),
+    )
 
 
 def pick_modal(purpose: str) -> dict[str, Any]:
     """The start picker: `purpose` is "start" or "switch" (kept in private_metadata)."""
-    blocks = [_task_select(), context("Type to search; your recent and assigned tasks show "
-                                      "first.")]
-    return modal("Start a timer", blocks, callback_id=Callback.TIMER_START_PICK,
-                 submit="Start", private_metadata=purpose)
+    blocks = [_task_select(), context("Type to search; your recent and assigned tasks show first.")]
+    return modal(
+        "Start a timer",
+        blocks,
+        callback_id=Callback.TIMER_START_PICK,
+        submit="Start",
+        private_metadata=purpose,
+    )
 
 
 def log_modal(today: date, billable: bool) -> dict[str, Any]:
     blocks = [
         _task_select(),
-        {"type": "input", "block_id": AMOUNT_BLOCK, "label": plain("Duration or time range"),
-         "element": {"type": "plain_text_input", "action_id": AMOUNT_INPUT,
-                     "placeholder": plain("1h30, 90m, 1.5h or 09:00-10:30")}},
+        {
+            "type": "input",
+            "block_id": AMOUNT_BLOCK,
+            "label": plain("Duration or time range"),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": AMOUNT_INPUT,
+                "placeholder": plain("1h30, 90m, 1.5h or 09:00-10:30"),
+            },
+        },
         _picker("datepicker", DATE_BLOCK, DATE_INPUT, "Date", today.isoformat()),
         _billable_input(billable),
         _note_input(),
@@ -212,16 +305,31 @@ def edit_modal(entry: TimeTrackerDto, zone: tzinfo) -> dict[str, Any]:
     start = entry.start_time.astimezone(zone) if entry.start_time else None
     end = entry.end_time.astimezone(zone) if entry.end_time else None
     blocks = [
-        _picker("datepicker", DATE_BLOCK, DATE_INPUT, "Date",
-                start.date().isoformat() if start else None),
-        _picker("timepicker", START_BLOCK, START_INPUT, "From",
-                start.strftime("%H:%M") if start else None),
+        _picker(
+            "datepicker",
+            DATE_BLOCK,
+            DATE_INPUT,
+            "Date",
+            start.date().isoformat() if start else None,
+        ),
+        _picker(
+            "timepicker",
+            START_BLOCK,
+            START_INPUT,
+            "From",
+            start.strftime("%H:%M") if start else None,
+        ),
         _picker("timepicker", END_BLOCK, END_INPUT, "To", end.strftime("%H:%M") if end else None),
         _billable_input(bool(entry.billable)),
         _note_input(entry.notes),
     ]
-    return modal("Edit time entry", blocks, callback_id=Callback.TIME_EDIT, submit="Save",
-                 private_metadata=str(entry.time_tracker_id))
+    return modal(
+        "Edit time entry",
+        blocks,
+        callback_id=Callback.TIME_EDIT,
+        submit="Save",
+        private_metadata=str(entry.time_tracker_id),
+    )
 
 
 # -- lists and sheets --
@@ -232,7 +340,7 @@ def _total(entries: list[TimeTrackerDto]) -> timedelta:
 
 
 def when(entry: TimeTrackerDto, zone: tzinfo) -> str:
-    """"Tue 03 Mar 09:00 to 10:30" in the reader's zone."""
+    """ "Tue 03 Mar 09:00 to 10:30" in the reader's zone."""
     day = entry.start_time.astimezone(zone).strftime("%a %d %b") if entry.start_time else ""
     return f"{day} {clock(entry.start_time, zone)} to {clock(entry.end_time, zone)}"
 
@@ -240,39 +348,57 @@ def when(entry: TimeTrackerDto, zone: tzinfo) -> str:
 def _entry_line(entry: TimeTrackerDto, zone: tzinfo) -> str:
     note = f" · _{truncate_escaped(entry.notes, 150)}_" if entry.notes else ""
     kind = ":moneybag: billable" if entry.billable else "non-billable"
-    return (f"*{format_duration(entry.duration or timedelta(0))}* · task {entry.task_id} · "
-            f"{when(entry, zone)} · {kind}{note}")
+    return (
+        f"*{format_duration(entry.duration or timedelta(0))}* · task {entry.task_id} · "
+        f"{when(entry, zone)} · {kind}{note}"
+    )
 
 
 def entries_list(entries: list[TimeTrackerDto], zone: tzinfo, label: str) -> dict[str, Any]:
     total, billable = _total(entries), _total([e for e in entries if e.billable])
     text = f"Your time {label}: {format_duration(total)}"
-    blocks: list[Block] = [header(f"Your time {label}"),
-                           section(f"Total *{format_duration(total)}* · billable "
-                                   f"*{format_duration(billable)}* · non-billable "
-                                   f"*{format_duration(total - billable)}*")]
+    blocks: list[Block] = [
+        header(f"Your time {label}"),
+        section(
+            f"Total *{format_duration(total)}* · billable "
+            f"*{format_duration(billable)}* · non-billable "
+            f"*{format_duration(total - billable)}*"
+        ),
+    ]
     if not entries:
         blocks.append(context("No entries yet. Log some with `/astravue log 1h30 <task>`."))
     room = min(ENTRY_LINES, (MAX_MESSAGE_BLOCKS - len(blocks) - 1) // 2)
     for entry in entries[:room]:
         value = str(entry.time_tracker_id)
-        blocks += [section(_entry_line(entry, zone)),
-                   actions(button("Edit", Action.TIME_EDIT, value),
-                           button("Delete", Action.TIME_DELETE, value, style="danger",
-                                  confirm=confirm_dialog("Delete this entry?",
-                                                         _entry_line(entry, zone), "Delete",
-                                                         danger=True)))]
+        blocks += [
+            section(_entry_line(entry, zone)),
+            actions(
+                button("Edit", Action.TIME_EDIT, value),
+                button(
+                    "Delete",
+                    Action.TIME_DELETE,
+                    value,
+                    style="danger",
+                    confirm=confirm_dialog(
+                        "Delete this entry?", _entry_line(entry, zone), "Delete", danger=True
+                    ),
+                ),
+            ),
+        ]
     if len(entries) > room:
         blocks.append(context(f"…and {len(entries) - room} more entries."))
     return message(text, blocks)
 
 
-def _totals_line(total: timedelta | None, billable: timedelta | None,
-                 non_billable: timedelta | None) -> str:
+def _totals_line(
+    total: timedelta | None, billable: timedelta | None, non_billable: timedelta | None
+) -> str:
     def show(span: timedelta | None) -> str:
         return format_duration(span or timedelta(0))
-    return (f"Total *{show(total)}* · billable *{show(billable)}* · "
-            f"non-billable *{show(non_billable)}*")
+
+    return (
+        f"Total *{show(total)}* · billable *{show(billable)}* · non-billable *{show(non_billable)}*"
+    )
 
 
 def _grouped(entries: list[TimeTrackerDto], key: str, names: dict[int | None, str]) -> list[str]:
@@ -280,8 +406,10 @@ def _grouped(entries: list[TimeTrackerDto], key: str, names: dict[int | None, st
     for entry in entries:
         group = getattr(entry, key)
         groups[group] = groups.get(group, timedelta(0)) + (entry.duration or timedelta(0))
-    return [f"• {truncate_escaped(names.get(group, str(group)), 60)}: *{format_duration(span)}*"
-            for group, span in sorted(groups.items(), key=lambda item: -item[1])]
+    return [
+        f"• {truncate_escaped(names.get(group, str(group)), 60)}: *{format_duration(span)}*"
+        for group, span in sorted(groups.items(), key=lambda item: -item[1])
+    ]
 
 
 def _sheet_lines(lines: list[str]) -> str:
@@ -292,33 +420,54 @@ def _sheet_lines(lines: list[str]) -> str:
     return "\n".join(lines[:SHEET_LINES]) + (f"\n…and {more} more" if more > 0 else "")
 
 
-def project_sheet(project_name: str, summary: TimesheetSummary, report: TimesheetReport,
-                  label: str, me: int | None) -> dict[str, Any]:
+def project_sheet(
+    project_name: str,
+    summary: TimesheetSummary,
+    report: TimesheetReport,
+    label: str,
+    me: int | None,
+) -> dict[str, Any]:
     names: dict[int | None, str] = {me: "You"}
-    lines = _grouped(report.entries, "user_id", {**names, **{
-        e.user_id: f"Member {e.user_id}" for e in report.entries if e.user_id != me}})
+    lines = _grouped(
+        report.entries,
+        "user_id",
+        {**names, **{e.user_id: f"Member {e.user_id}" for e in report.entries if e.user_id != me}},
+    )
     title = f"Timesheet: {project_name} ({label})"
-    blocks = [header(truncate(title, 150)),
-              section(_totals_line(summary.total_duration, summary.billable_duration,
-                                   summary.non_billable_duration)),
-              section(_sheet_lines(lines))]
+    blocks = [
+        header(truncate(title, 150)),
+        section(
+            _totals_line(
+                summary.total_duration, summary.billable_duration, summary.non_billable_duration
+            )
+        ),
+        section(_sheet_lines(lines)),
+    ]
     return message(title, blocks)
 
 
-def global_sheet(report: TimesheetReport, project_names: dict[int | None, str], label: str
-                 ) -> dict[str, Any]:
+def global_sheet(
+    report: TimesheetReport, project_names: dict[int | None, str], label: str
+) -> dict[str, Any]:
     lines = _grouped(report.entries, "project_id", {None: "Personal tasks", **project_names})
     title = f"Timesheet: everyone ({label})"
-    blocks = [header(title),
-              section(_totals_line(report.total_duration, report.billable_duration,
-                                   report.non_billable_duration)),
-              section(_sheet_lines(lines))]
+    blocks = [
+        header(title),
+        section(
+            _totals_line(
+                report.total_duration, report.billable_duration, report.non_billable_duration
+            )
+        ),
+        section(_sheet_lines(lines)),
+    ]
     return message(title, blocks)
 
 
 def forbidden_global() -> dict[str, Any]:
-    text = ("Your Astravue role doesn't allow the organisation-wide timesheet. Name a project "
-            "instead: `/astravue timesheet #project week`.")
+    text = (
+        "Your Astravue role doesn't allow the organisation-wide timesheet. Name a project "
+        "instead: `/astravue timesheet #project week`."
+    )
     return message(text, [section(f":lock: {text}")])
 
 
@@ -329,13 +478,20 @@ def rescue_dm(timer: TimerData, zone: tzinfo, now: datetime, why: str) -> dict[s
     ref = TaskRef(timer.task_id or 0, timer.space_id, timer.project_id).encode()
     tracker = str(timer.time_tracker_id)
     text = f"Your timer on {title_of(timer)} is still running. Forgot to stop it?"
-    return message(text, [
-        section(f":alarm_clock: *Still working?* Your timer is still running ({escape(why)}).\n"
-                f"{running_lines(timer, zone, now)}"),
-        actions(button("Stop now", Action.TIMER_STOP, ref, style="primary"),
+    return message(
+        text,
+        [
+            section(
+                f":alarm_clock: *Still working?* Your timer is still running ({escape(why)}).\n"
+                f"{running_lines(timer, zone, now)}"
+            ),
+            actions(
+                button("Stop now", Action.TIMER_STOP, ref, style="primary"),
                 button("Stop at a time…", Action.TIMER_STOP_AT, tracker),
-                button("Keep running", Action.TIMER_KEEP, tracker)),
-    ])
+                button("Keep running", Action.TIMER_KEEP, tracker),
+            ),
+        ],
+    )
 
 
 def kept(timer_title: str) -> dict[str, Any]:
@@ -344,5 +500,9 @@ def kept(timer_title: str) -> dict[str, Any]:
 
 
 def loading(title: str) -> dict[str, Any]:
-    return modal(title, [section(":hourglass_flowing_sand: Loading…")],
-                 callback_id=Callback.LOADING, close="Close")
+    return modal(
+        title,
+        [section(":hourglass_flowing_sand: Loading…")],
+        callback_id=Callback.LOADING,
+        close="Close",
+    )

@@ -86,9 +86,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def sandbox(keycloak_settings: KeycloakSettings, clock: Clock) -> AsyncIterator[Sandbox]:
-    world = Sandbox(astravue=build_seed_state(),
-                    keycloak=KeycloakFake(settings=keycloak_settings, clock=clock),
-                    slack=SlackFake())
+    world = Sandbox(
+        astravue=build_seed_state(),
+        keycloak=KeycloakFake(settings=keycloak_settings, clock=clock),
+        slack=SlackFake(),
+    )
     server = LoopbackServer(world.app())
     world.set_base_url(await server.start())
     try:
@@ -109,8 +111,9 @@ def request_log() -> RequestLog:
 
 @pytest.fixture
 async def http(request_log: RequestLog) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(5.0),
-                                 event_hooks={"request": [request_log.hook]}) as client:
+    async with httpx.AsyncClient(
+        timeout=httpx.Timeout(5.0), event_hooks={"request": [request_log.hook]}
+    ) as client:
         yield client
 
 
@@ -119,9 +122,13 @@ def realm_url(sandbox: Sandbox) -> str:
 
 
 def make_keycloak(sandbox: Sandbox, http: httpx.AsyncClient, **overrides: Any) -> KeycloakClient:
-    values: dict[str, Any] = {"auth_url": realm_url(sandbox), "client_id": CLIENT_ID,
-                              "client_secret": CLIENT_SECRET, "scopes": SCOPES,
-                              "retry": fast_retry()}
+    values: dict[str, Any] = {
+        "auth_url": realm_url(sandbox),
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "scopes": SCOPES,
+        "retry": fast_retry(),
+    }
     values.update(overrides)
     return KeycloakClient(http, **values)
 
@@ -141,15 +148,20 @@ class Login:
 async def login(keycloak: KeycloakClient, http: httpx.AsyncClient, username: str) -> Login:
     """The browser's part of the code flow (sign in via login_hint), then the code exchange."""
     verifier, challenge = KeycloakClient.new_pkce()
-    url = keycloak.authorize_url(redirect_uri=REDIRECT_URI, state="integration-state",
-                                 code_challenge=challenge, login_hint=username)
+    url = keycloak.authorize_url(
+        redirect_uri=REDIRECT_URI,
+        state="integration-state",
+        code_challenge=challenge,
+        login_hint=username,
+    )
     signed_in = await http.get(url)
     assert signed_in.status_code == 302, signed_in.text
     query = parse_qs(urlsplit(signed_in.headers["location"]).query)
     assert query["state"] == ["integration-state"]
     code = query["code"][0]
-    tokens = await keycloak.exchange_code(code=code, redirect_uri=REDIRECT_URI,
-                                          code_verifier=verifier)
+    tokens = await keycloak.exchange_code(
+        code=code, redirect_uri=REDIRECT_URI, code_verifier=verifier
+    )
     return Login(tokens, code, verifier)
 
 
@@ -171,10 +183,22 @@ class SessionTokens:
         return self.tokens.access_token
 
 
-def astravue_client(sandbox: Sandbox, http: httpx.AsyncClient, tokens: Any, *,
-                    org_id: int | None = 1, retry: RetryPolicy | None = None) -> AstravueClient:
-    return AstravueClient(http, base_url=sandbox.base_url, org_id=org_id, tokens=tokens,
-                          user_key=f"{TEAM}:test", retry=retry or fast_retry())
+def astravue_client(
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    tokens: Any,
+    *,
+    org_id: int | None = 1,
+    retry: RetryPolicy | None = None,
+) -> AstravueClient:
+    return AstravueClient(
+        http,
+        base_url=sandbox.base_url,
+        org_id=org_id,
+        tokens=tokens,
+        user_key=f"{TEAM}:test",
+        retry=retry or fast_retry(),
+    )
 
 
 @pytest.fixture
@@ -187,19 +211,29 @@ def credentials(key_spec: str) -> LinkCredentials:
     return LinkCredentials(Keyring.from_spec(key_spec))
 
 
-async def store_link(sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                     tokens: TokenSet, *, expires_at: datetime, slack_user_id: str = "U0MARIA",
-                     access_token: str | None = None) -> int:
+async def store_link(
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    tokens: TokenSet,
+    *,
+    expires_at: datetime,
+    slack_user_id: str = "U0MARIA",
+    access_token: str | None = None,
+) -> int:
     """An active link row holding `tokens` sealed as the app seals them."""
     async with session_scope(sessions) as session:
-        link = AstravueLink(team_id=TEAM, slack_user_id=slack_user_id, status=LinkStatus.ACTIVE,
-                            org_id=1, refresh_failures=0)
+        link = AstravueLink(
+            team_id=TEAM,
+            slack_user_id=slack_user_id,
+            status=LinkStatus.ACTIVE,
+            org_id=1,
+            refresh_failures=0,
+        )
         session.add(link)
         await session.flush()  # the id is part of the ciphertexts' associated data
         assert tokens.refresh_token is not None
         link.refresh_token_ct = credentials.seal(link, REFRESH, tokens.refresh_token)
-        link.access_token_ct = credentials.seal(link, ACCESS,
-                                                access_token or tokens.access_token)
+        link.access_token_ct = credentials.seal(link, ACCESS, access_token or tokens.access_token)
         link.access_expires_at = expires_at
         return link.id
 
@@ -221,11 +255,16 @@ class RelinkCalls:
         self.links.append(link_id)
 
 
-def token_manager(sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                  keycloak: KeycloakClient, clock: Clock,
-                  on_needs_relink: RelinkCalls | None = None) -> TokenManager:
-    return TokenManager(sessions, credentials, keycloak, clock=clock.utc,
-                        on_needs_relink=on_needs_relink)
+def token_manager(
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    keycloak: KeycloakClient,
+    clock: Clock,
+    on_needs_relink: RelinkCalls | None = None,
+) -> TokenManager:
+    return TokenManager(
+        sessions, credentials, keycloak, clock=clock.utc, on_needs_relink=on_needs_relink
+    )
 
 
 EXPIRED = timedelta(seconds=-1)  # an access_expires_at offset that forces a refresh

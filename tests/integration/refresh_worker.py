@@ -31,12 +31,18 @@ async def main() -> None:
     engine = create_engine(env["WORKER_DATABASE_URL"])
     link_id = int(env["WORKER_LINK_ID"])
     async with httpx.AsyncClient(timeout=10) as http:
-        keycloak = KeycloakClient(http, auth_url=env["WORKER_AUTH_URL"],
-                                  client_id=env["WORKER_CLIENT_ID"],
-                                  client_secret=env["WORKER_CLIENT_SECRET"],
-                                  scopes="openid offline_access")
-        manager = TokenManager(create_sessionmaker(engine),
-                               LinkCredentials(Keyring.from_spec(env["WORKER_KEYS"])), keycloak)
+        keycloak = KeycloakClient(
+            http,
+            auth_url=env["WORKER_AUTH_URL"],
+            client_id=env["WORKER_CLIENT_ID"],
+            client_secret=env["WORKER_CLIENT_SECRET"],
+            scopes="openid offline_access",
+        )
+        manager = TokenManager(
+            create_sessionmaker(engine),
+            LinkCredentials(Keyring.from_spec(env["WORKER_KEYS"])),
+            keycloak,
+        )
         loop = asyncio.get_running_loop()
         while await loop.run_in_executor(None, sys.stdin.readline):
             try:

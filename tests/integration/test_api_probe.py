@@ -12,8 +12,13 @@ from bot.sandbox.seed import ACME
 from bot.sandbox.server import Sandbox
 from tests.integration.conftest import login
 
-WRITES = {"createPersonalTask", "updatePersonalTask", "addPersonalTaskManual", "deleteTimer",
-          "deletePersonalTask"}
+WRITES = {
+    "createPersonalTask",
+    "updatePersonalTask",
+    "addPersonalTaskManual",
+    "deleteTimer",
+    "deletePersonalTask",
+}
 BREAKS = {
     "null_collections": {"types", "list shape"},  # owners: null; an empty list answered null
     "spring_pages": {"list shape"},

@@ -71,8 +71,9 @@ async def personal_tasks(tour: Tour) -> None:
     assert {t.task_id async for t in tasks.iter(size=2)} == expected
 
     due = datetime(2030, 1, 2, 17, tzinfo=UTC)
-    created = await tasks.create(body=TaskCreateRequest(task_title="Integration <task>",
-                                                        due_date=due, priority="High"))
+    created = await tasks.create(
+        body=TaskCreateRequest(task_title="Integration <task>", due_date=due, priority="High")
+    )
     assert tour.last_request() == ("POST", "/v1/tasks", str(ACME))
     stored = tour.state.tasks[created.task_id]
     assert stored.title == created.task_title == "Integration <task>"
@@ -83,8 +84,9 @@ async def personal_tasks(tour: Tour) -> None:
     assert tour.last_request()[1] == f"/v1/tasks/{created.task_id}"
     assert fetched.task_id == created.task_id and fetched.status_name == created.status_name
 
-    updated = await tasks.change(task_id=created.task_id,
-                                 changes={"status": "Done", "completion": 100})
+    updated = await tasks.change(
+        task_id=created.task_id, changes={"status": "Done", "completion": 100}
+    )
     assert tour.last_request()[0] == "PUT"
     assert updated.status_name == "Done" and updated.completion == 100
     assert updated.due_date == due and updated.priority_label == "High"  # kept
@@ -100,13 +102,15 @@ async def personal_tasks(tour: Tour) -> None:
 async def spaces(tour: Tour) -> None:
     listed = await tour.client.spaces.list()
     assert {s.space_id for s in listed} == {s.space_id for s in tour.state.spaces_of(MARIA)}
-    created = await tour.client.spaces.create(body=SpaceRequest(space_name="Research",
-                                                                color="#00FF00"))
+    created = await tour.client.spaces.create(
+        body=SpaceRequest(space_name="Research", color="#00FF00")
+    )
     assert tour.state.spaces[created.space_id].name == "Research"
     fetched = await tour.client.spaces.get(space_id=created.space_id)
     assert fetched.space_name == "Research" and fetched.color == "#00FF00"
-    updated = await tour.client.spaces.change(space_id=created.space_id,
-                                              changes={"space_name": "R&D"})
+    updated = await tour.client.spaces.change(
+        space_id=created.space_id, changes={"space_name": "R&D"}
+    )
     assert updated.space_name == tour.state.spaces[created.space_id].name == "R&D"
     assert updated.color == "#00FF00"
     await tour.client.spaces.delete(space_id=created.space_id)
@@ -121,14 +125,16 @@ async def projects(tour: Tour) -> None:
     names = {p.project_name async for p in tour.client.projects.iter(space_id=space_id, size=1)}
     assert names == {"Website", "Mobile App"}
     created = await tour.client.projects.create(
-        space_id=space_id, body=ProjectRequest(project_name="Docs", budget=1500.0))
+        space_id=space_id, body=ProjectRequest(project_name="Docs", budget=1500.0)
+    )
     assert tour.last_request() == ("POST", f"/v1/spaces/{space_id}/projects", str(ACME))
     assert created.space_id == space_id and created.budget == 1500.0
     path = f"/v1/spaces/{space_id}/projects/{created.project_id}"
     fetched = await tour.client.projects.get(space_id=space_id, project_id=created.project_id)
     assert fetched.project_name == "Docs" and tour.last_request()[1] == path
     updated = await tour.client.projects.change(
-        space_id=space_id, project_id=created.project_id, changes={"health": "At Risk"})
+        space_id=space_id, project_id=created.project_id, changes={"health": "At Risk"}
+    )
     assert updated.health == tour.state.projects[created.project_id].health == "At Risk"
     assert updated.project_name == "Docs" and updated.budget == 1500.0
     await tour.client.projects.delete(space_id=space_id, project_id=created.project_id)
@@ -139,21 +145,24 @@ async def projects(tour: Tour) -> None:
 async def project_tasks(tour: Tour) -> None:
     space_id, project_id = tour.space_id("Engineering"), tour.project_id("Website")
     project_tasks = tour.client.project_tasks
-    listed = await project_tasks.list(space_id=space_id, project_id=project_id,
-                                      search="login")
+    listed = await project_tasks.list(space_id=space_id, project_id=project_id, search="login")
     assert [t.task_title for t in listed.tasks] == ["Fix login redirect loop"]
-    every = [t async for t in project_tasks.iter(space_id=space_id, project_id=project_id,
-                                                 size=2)]
+    every = [t async for t in project_tasks.iter(space_id=space_id, project_id=project_id, size=2)]
     assert len(every) == len(tour.state.project_tasks(MARIA, space_id, project_id))
     created = await project_tasks.create(
-        space_id=space_id, project_id=project_id,
-        body=TaskCreateRequest(task_title="Add sitemap", owners=[2], tags=["seo"]))
+        space_id=space_id,
+        project_id=project_id,
+        body=TaskCreateRequest(task_title="Add sitemap", owners=[2], tags=["seo"]),
+    )
     assert created.project_id == project_id and [o.user_id for o in created.owners] == [2]
     ids = {"space_id": space_id, "project_id": project_id, "task_id": created.task_id}
     fetched = await project_tasks.get(**ids)
     assert fetched.tags == ["seo"]
     assert tour.last_request() == (
-        "GET", f"/v1/spaces/{space_id}/projects/{project_id}/tasks/{created.task_id}", "1")
+        "GET",
+        f"/v1/spaces/{space_id}/projects/{project_id}/tasks/{created.task_id}",
+        "1",
+    )
     updated = await project_tasks.change(**ids, changes={"task_title": "Sitemap"})
     assert updated.task_title == tour.state.tasks[created.task_id].title == "Sitemap"
     assert updated.tags == ["seo"] and [o.user_id for o in updated.owners] == [2]
@@ -168,21 +177,25 @@ async def task_details(tour: Tour) -> None:
     personal = await tour.client.subtasks.list_personal(task_id=budget_id)
     assert [t.task_title for t in personal] == ["Check travel line items"]
     assert all(t.parent_task_id == budget_id for t in personal)
-    in_project = await tour.client.subtasks.list_project(space_id=space_id,
-                                                         project_id=project_id, task_id=login_id)
+    in_project = await tour.client.subtasks.list_project(
+        space_id=space_id, project_id=project_id, task_id=login_id
+    )
     assert {t.task_title for t in in_project} == {"Reproduce on Safari", "Write regression test"}
     comments = [c async for c in tour.client.comments.iter(task_id=login_id, size=2)]
-    assert [c.comment for c in comments] == [c.text for c in tour.state.comments_of(MARIA,
-                                                                                    login_id)]
+    assert [c.comment for c in comments] == [
+        c.text for c in tour.state.comments_of(MARIA, login_id)
+    ]
     assert comments[1].parent_comment_id == comments[0].comment_id
     checklist = await tour.client.checklists.list_for_task(task_id=login_id)
     assert [(c.title, c.completed) for c in checklist] == [
-        ("Check the OAuth callback URL", True), ("Clear session cookies on logout", False)]
-    sub_checklist = await tour.client.checklists.list_for_subtask(task_id=login_id,
-                                                                  subtask_id=regression_id)
+        ("Check the OAuth callback URL", True),
+        ("Clear session cookies on logout", False),
+    ]
+    sub_checklist = await tour.client.checklists.list_for_subtask(
+        task_id=login_id, subtask_id=regression_id
+    )
     assert [c.title for c in sub_checklist] == ["Cover Safari", "Cover Firefox"]
-    assert tour.last_request()[1] == (
-        f"/v1/tasks/{login_id}/subtasks/{regression_id}/checklists")
+    assert tour.last_request()[1] == (f"/v1/tasks/{login_id}/subtasks/{regression_id}/checklists")
 
 
 async def timers(tour: Tour) -> None:
@@ -195,7 +208,8 @@ async def timers(tour: Tour) -> None:
     assert started.running and tour.state.running_timer(MARIA) is not None
     active = await timers.active()
     assert [(a.time_tracker_id, a.task_title) for a in active] == [
-        (started.time_tracker_id, "Book flights for the offsite")]
+        (started.time_tracker_id, "Book flights for the offsite")
+    ]
     stopped = await timers.stop(task_id=flights, body=TimerRequest(billable=True, notes="done"))
     assert tour.last_request() == ("PUT", f"/v1/time-track/tasks/{flights}/stop", "1")
     assert not stopped.running and stopped.billable and tour.state.running_timer(MARIA) is None
@@ -207,27 +221,35 @@ async def timers(tour: Tour) -> None:
     await timers.stop(task_id=pricing)
 
     start = datetime(2030, 3, 4, 9, tzinfo=UTC)
-    ranged = await timers.add_range(task_id=flights,
-                                    body=TimerRequest(start_time=start,
-                                                      end_time=start + timedelta(hours=1)))
+    ranged = await timers.add_range(
+        task_id=flights, body=TimerRequest(start_time=start, end_time=start + timedelta(hours=1))
+    )
     assert ranged.duration == timedelta(hours=1)
     project_range = await timers.add_range(
-        task_id=pricing, project_id=website,
-        body=TimerRequest(start_time=start, end_time=start + timedelta(minutes=30)))
+        task_id=pricing,
+        project_id=website,
+        body=TimerRequest(start_time=start, end_time=start + timedelta(minutes=30)),
+    )
     assert project_range.duration == timedelta(minutes=30)
     manual = await timers.add_manual(task_id=flights, body=TimerRequest(hours=2, minutes=15))
     assert manual.duration == timedelta(hours=2, minutes=15)
-    project_manual = await timers.add_manual(task_id=pricing, project_id=website,
-                                             body=TimerRequest(minutes=20, billable=True))
+    project_manual = await timers.add_manual(
+        task_id=pricing, project_id=website, body=TimerRequest(minutes=20, billable=True)
+    )
     assert tour.last_request() == (
-        "POST", f"/v1/time-track/projects/{website}/tasks/{pricing}/manual", "1")
+        "POST",
+        f"/v1/time-track/projects/{website}/tasks/{pricing}/manual",
+        "1",
+    )
     assert project_manual.billable and project_manual.duration == timedelta(minutes=20)
 
     entries = await timers.list_for_task(task_id=flights, user_id=MARIA)
     assert {e.time_tracker_id for e in entries} == {
-        e.entry_id for e in tour.state.time_entries(MARIA) if e.task_id == flights}
-    edited = await timers.change(task_id=flights, time_tracker_id=manual.time_tracker_id,
-                                 changes={"notes": "Compared fares"})
+        e.entry_id for e in tour.state.time_entries(MARIA) if e.task_id == flights
+    }
+    edited = await timers.change(
+        task_id=flights, time_tracker_id=manual.time_tracker_id, changes={"notes": "Compared fares"}
+    )
     assert edited.notes == tour.state.entries[manual.time_tracker_id].notes == "Compared fares"
     assert edited.duration == manual.duration and edited.start_time == manual.start_time
     await timers.delete(time_tracker_id=manual.time_tracker_id)
@@ -240,8 +262,9 @@ async def timesheets(tour: Tour) -> None:
     window = {"start_date": today - timedelta(days=7), "end_date": today}
     report = await tour.client.timesheets.global_(group_by="project", **window)
     assert report.group_by == "project" and report.entries
-    assert report.total_duration == sum((e.duration or timedelta() for e in report.entries),
-                                        timedelta())
+    assert report.total_duration == sum(
+        (e.duration or timedelta() for e in report.entries), timedelta()
+    )
     website = tour.project_id("Website")
     project = await tour.client.timesheets.project(project_id=website, **window)
     assert {e.project_id for e in project.entries} == {website}
@@ -268,8 +291,16 @@ async def notifications(tour: Tour) -> None:
 
 GROUPS: dict[str, Callable[[Tour], Awaitable[None]]] = {
     fn.__name__: fn
-    for fn in (personal_tasks, spaces, projects, project_tasks, task_details, timers,
-               timesheets, notifications)
+    for fn in (
+        personal_tasks,
+        spaces,
+        projects,
+        project_tasks,
+        task_details,
+        timers,
+        timesheets,
+        notifications,
+    )
 }
 
 
@@ -296,8 +327,9 @@ async def test_every_endpoint_of_the_table_is_exercised(tour: Tour) -> None:
     assert len(REST_OPERATIONS) == 42
 
 
-async def test_other_organisation_is_forbidden(sandbox: Sandbox, http: httpx.AsyncClient,
-                                               keycloak: KeycloakClient) -> None:
+async def test_other_organisation_is_forbidden(
+    sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient
+) -> None:
     signed_in = await login(keycloak, http, "maria")
     client = astravue_client(sandbox, http, SessionTokens(keycloak, signed_in.tokens), org_id=2)
     with pytest.raises(Forbidden):
@@ -306,7 +338,8 @@ async def test_other_organisation_is_forbidden(sandbox: Sandbox, http: httpx.Asy
 
 
 async def test_keycloak_code_exchange_userinfo_refresh_and_revoke(
-        sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient
+) -> None:
     signed_in = await login(keycloak, http, "sam")
     tokens = signed_in.tokens
     claims = tokens.claims()
@@ -333,5 +366,8 @@ async def test_keycloak_code_exchange_userinfo_refresh_and_revoke(
     assert ended.value.error == "invalid_grant"
 
     with pytest.raises(TerminalGrantError, match="Code not valid"):  # codes are single-use
-        await keycloak.exchange_code(code=signed_in.code, redirect_uri="http://127.0.0.1:9/x",
-                                     code_verifier=signed_in.verifier)
+        await keycloak.exchange_code(
+            code=signed_in.code,
+            redirect_uri="http://127.0.0.1:9/x",
+            code_verifier=signed_in.verifier,
+        )

@@ -37,8 +37,9 @@ from tests.integration.conftest import (
 
 
 @pytest.fixture
-async def maria(sandbox: Sandbox, http: httpx.AsyncClient,
-                keycloak: KeycloakClient) -> SessionTokens:
+async def maria(
+    sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient
+) -> SessionTokens:
     return SessionTokens(keycloak, (await login(keycloak, http, "maria")).tokens)
 
 
@@ -54,8 +55,12 @@ class Sleeps:
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 async def test_server_errors_are_retried_then_surface(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog, status: int) -> None:
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    maria: SessionTokens,
+    request_log: RequestLog,
+    status: int,
+) -> None:
     sandbox.astravue_faults.update({"error_rate": 1.0, "error_status": status})
     client = astravue_client(sandbox, http, maria, retry=fast_retry(max_retries=2))
     with pytest.raises(ServerError) as failed:
@@ -65,8 +70,8 @@ async def test_server_errors_are_retried_then_surface(
 
 
 async def test_a_create_is_not_resent_after_a_500(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     # The space may exist already: resending could create it twice.
     sandbox.astravue_faults.update({"error_rate": 1.0, "error_status": 500})
     client = astravue_client(sandbox, http, maria, retry=fast_retry(max_retries=2))
@@ -76,8 +81,8 @@ async def test_a_create_is_not_resent_after_a_500(
 
 
 async def test_recovers_when_the_failure_passes(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     sandbox.astravue_faults.update({"down": True})
 
     async def heal(_seconds: float) -> None:
@@ -90,11 +95,16 @@ async def test_recovers_when_the_failure_passes(
 
 
 async def test_connection_refused_is_retried_then_a_connection_error(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
-    client = AstravueClient(http, base_url=f"http://127.0.0.1:{free_port()}", org_id=1,
-                            tokens=maria, user_key="T0ACME:U0MARIA",
-                            retry=fast_retry(max_retries=2))
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
+    client = AstravueClient(
+        http,
+        base_url=f"http://127.0.0.1:{free_port()}",
+        org_id=1,
+        tokens=maria,
+        user_key="T0ACME:U0MARIA",
+        retry=fast_retry(max_retries=2),
+    )
     with pytest.raises(AstravueConnectionError) as failed:
         await client.spaces.list()
     assert not isinstance(failed.value, AstravueTimeout)
@@ -103,12 +113,13 @@ async def test_connection_refused_is_retried_then_a_connection_error(
 
 
 async def test_429_waits_as_long_as_retry_after_says(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     sandbox.astravue_faults.update({"rate_limit_rate": 1.0, "retry_after": 3})
     sleeps = Sleeps()
-    client = astravue_client(sandbox, http, maria,
-                             retry=fast_retry(max_retries=2, sleep=sleeps, deadline=15.0))
+    client = astravue_client(
+        sandbox, http, maria, retry=fast_retry(max_retries=2, sleep=sleeps, deadline=15.0)
+    )
     with pytest.raises(RateLimited) as limited:
         await client.tasks.list()
     assert limited.value.retry_after == 3.0
@@ -117,8 +128,8 @@ async def test_429_waits_as_long_as_retry_after_says(
 
 
 async def test_a_retry_after_beyond_the_cap_is_not_waited_for(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     sandbox.astravue_faults.update({"rate_limit_rate": 1.0, "retry_after": 120})
     sleeps = Sleeps()
     client = astravue_client(sandbox, http, maria, retry=fast_retry(sleep=sleeps))
@@ -129,8 +140,8 @@ async def test_a_retry_after_beyond_the_cap_is_not_waited_for(
 
 
 async def test_a_hanging_server_cannot_outlive_the_deadline(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     sandbox.astravue_faults.update({"hang": True})
     deadline = 0.6
     client = astravue_client(sandbox, http, maria, retry=fast_retry(deadline=deadline))
@@ -144,8 +155,8 @@ async def test_a_hanging_server_cannot_outlive_the_deadline(
 
 
 async def test_latency_within_the_timeout_is_only_slower(
-        sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens,
-        request_log: RequestLog) -> None:
+    sandbox: Sandbox, http: httpx.AsyncClient, maria: SessionTokens, request_log: RequestLog
+) -> None:
     sandbox.astravue_faults.update({"latency": 0.2})
     client = astravue_client(sandbox, http, maria)
     started = time.monotonic()
@@ -157,30 +168,49 @@ class TestUnauthorized:
     """A 401 gets exactly one refresh and one resend; a second 401 means re-link."""
 
     @pytest.fixture
-    async def link_id(self, sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient,
-                      sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                      clock: Clock) -> int:
+    async def link_id(
+        self,
+        sandbox: Sandbox,
+        http: httpx.AsyncClient,
+        keycloak: KeycloakClient,
+        sessions: async_sessionmaker[AsyncSession],
+        credentials: LinkCredentials,
+        clock: Clock,
+    ) -> int:
         tokens = (await login(keycloak, http, "maria")).tokens
         # An access token Astravue will refuse although we believe it fresh.
-        return await store_link(sessions, credentials, tokens,
-                                expires_at=clock.utc() + timedelta(minutes=4),
-                                access_token="eyJrevoked.eyJrevoked.signature")
+        return await store_link(
+            sessions,
+            credentials,
+            tokens,
+            expires_at=clock.utc() + timedelta(minutes=4),
+            access_token="eyJrevoked.eyJrevoked.signature",
+        )
 
     @pytest.fixture
-    def client(self, sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient,
-               sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-               clock: Clock, link_id: int) -> AstravueClient:
+    def client(
+        self,
+        sandbox: Sandbox,
+        http: httpx.AsyncClient,
+        keycloak: KeycloakClient,
+        sessions: async_sessionmaker[AsyncSession],
+        credentials: LinkCredentials,
+        clock: Clock,
+        link_id: int,
+    ) -> AstravueClient:
         manager = token_manager(sessions, credentials, keycloak, clock)
         return astravue_client(sandbox, http, manager.provider(link_id))
 
     async def test_refreshes_once_and_resends(
-            self, sandbox: Sandbox, client: AstravueClient, request_log: RequestLog) -> None:
+        self, sandbox: Sandbox, client: AstravueClient, request_log: RequestLog
+    ) -> None:
         assert len(await client.spaces.list()) == 2
         assert sandbox.keycloak.token_requests == ["authorization_code", "refresh_token"]
         assert request_log.count("/v1/spaces") == 2
 
     async def test_a_second_401_ends_in_reauthorization(
-            self, sandbox: Sandbox, client: AstravueClient, request_log: RequestLog) -> None:
+        self, sandbox: Sandbox, client: AstravueClient, request_log: RequestLog
+    ) -> None:
         sandbox.astravue_faults.update({"error_rate": 1.0, "error_status": 401})
         with pytest.raises(ReauthorizationRequired):
             await client.spaces.list()
@@ -188,8 +218,13 @@ class TestUnauthorized:
         assert request_log.count("/v1/spaces") == 2
 
     async def test_ended_session_marks_the_link_without_resending(
-            self, sandbox: Sandbox, client: AstravueClient, request_log: RequestLog,
-            sessions: async_sessionmaker[AsyncSession], link_id: int) -> None:
+        self,
+        sandbox: Sandbox,
+        client: AstravueClient,
+        request_log: RequestLog,
+        sessions: async_sessionmaker[AsyncSession],
+        link_id: int,
+    ) -> None:
         sandbox.keycloak.end_sessions("maria")
         with pytest.raises(ReauthorizationRequired):
             await client.spaces.list()

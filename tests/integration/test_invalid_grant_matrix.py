@@ -52,10 +52,16 @@ class Linked:
         return rotated
 
 
-async def link_user(sandbox: Sandbox, http: httpx.AsyncClient,
-                    sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                    clock: Clock, *, scopes: str = "openid offline_access",
-                    manager_keycloak: KeycloakClient | None = None) -> Linked:
+async def link_user(
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    *,
+    scopes: str = "openid offline_access",
+    manager_keycloak: KeycloakClient | None = None,
+) -> Linked:
     keycloak = make_keycloak(sandbox, http, scopes=scopes)
     tokens = (await login(keycloak, http, "maria")).tokens
     link_id = await store_link(sessions, credentials, tokens, expires_at=clock.utc() + EXPIRED)
@@ -65,16 +71,24 @@ async def link_user(sandbox: Sandbox, http: httpx.AsyncClient,
 
 
 @pytest.fixture
-async def offline(sandbox: Sandbox, http: httpx.AsyncClient,
-                  sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                  clock: Clock) -> Linked:
+async def offline(
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+) -> Linked:
     return await link_user(sandbox, http, sessions, credentials, clock)
 
 
 @pytest.fixture
-async def online(sandbox: Sandbox, http: httpx.AsyncClient,
-                 sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                 clock: Clock) -> Linked:
+async def online(
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+) -> Linked:
     return await link_user(sandbox, http, sessions, credentials, clock, scopes="openid")
 
 
@@ -135,9 +149,12 @@ OFFLINE_CASES: dict[str, tuple[Callable[[Linked], Awaitable[None]], str]] = {
     "stale": (_stale, "Stale token"),
     "consent-withdrawn": (
         _next_error("invalid_scope", "Client no longer has requested consent from user"),
-        "Client no longer has requested consent from user"),
+        "Client no longer has requested consent from user",
+    ),
     "offline-session-not-active": (
-        _next_error("invalid_grant", "Offline session not active"), "Offline session not active"),
+        _next_error("invalid_grant", "Offline session not active"),
+        "Offline session not active",
+    ),
 }
 
 
@@ -174,14 +191,20 @@ TRANSIENT_FAULTS: dict[str, dict[str, object]] = {
 
 @pytest.mark.parametrize("fault", list(TRANSIENT_FAULTS))
 async def test_transient_failure_keeps_the_token_and_backs_off(
-        sandbox: Sandbox, http: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, fault: str) -> None:
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    fault: str,
+) -> None:
     impatient = make_keycloak(sandbox, http, retry=fast_retry(deadline=0.3))
-    linked = await link_user(sandbox, http, sessions, credentials, clock,
-                             manager_keycloak=impatient)
+    linked = await link_user(
+        sandbox, http, sessions, credentials, clock, manager_keycloak=impatient
+    )
     sealed = (await load_link(sessions, linked.link_id)).refresh_token_ct
     sandbox.keycloak.faults.update(TRANSIENT_FAULTS[fault])
-    expected = [min(timedelta(seconds=2 ** n), MAX_BACKOFF) for n in range(10)]
+    expected = [min(timedelta(seconds=2**n), MAX_BACKOFF) for n in range(10)]
     for failures, delay in enumerate(expected, start=1):
         with pytest.raises(AuthUnavailable):
             await linked.manager.access_token_for(linked.link_id)
@@ -203,19 +226,36 @@ async def test_transient_failure_keeps_the_token_and_backs_off(
     assert link.refresh_failures == 0 and link.refresh_backoff_until is None
 
 
-@pytest.mark.parametrize(("client", "error"), [
-    ({"client_secret": "rotated-secret"}, "unauthorized_client"),
-    ({"client_id": "someone-else"}, "invalid_client"),
-])
+@pytest.mark.parametrize(
+    ("client", "error"),
+    [
+        ({"client_secret": "rotated-secret"}, "unauthorized_client"),
+        ({"client_id": "someone-else"}, "invalid_client"),
+    ],
+)
 async def test_misconfigured_client_keeps_tokens_and_logs_an_error(
-        sandbox: Sandbox, http: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, caplog: pytest.LogCaptureFixture,
-        client: dict[str, str], error: str) -> None:
-    linked = await link_user(sandbox, http, sessions, credentials, clock,
-                             manager_keycloak=make_keycloak(sandbox, http, **client))
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+    client: dict[str, str],
+    error: str,
+) -> None:
+    linked = await link_user(
+        sandbox,
+        http,
+        sessions,
+        credentials,
+        clock,
+        manager_keycloak=make_keycloak(sandbox, http, **client),
+    )
     sealed = (await load_link(sessions, linked.link_id)).refresh_token_ct
-    with caplog.at_level(logging.ERROR, logger="bot.services.tokens"), \
-            pytest.raises(AuthUnavailable):
+    with (
+        caplog.at_level(logging.ERROR, logger="bot.services.tokens"),
+        pytest.raises(AuthUnavailable),
+    ):
         await linked.manager.access_token_for(linked.link_id)
     assert sandbox.keycloak.last_error is not None
     assert sandbox.keycloak.last_error["error"] == error

@@ -38,8 +38,11 @@ def captured() -> Iterator[io.StringIO]:
     after (handlers, levels), so later tests see the logging they expect."""
     root = logging.getLogger()
     saved_handlers = list(root.handlers)
-    saved_levels = {name: logger.level for name, logger in logging.Logger.manager.loggerDict
-                    .items() if isinstance(logger, logging.Logger)}
+    saved_levels = {
+        name: logger.level
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     saved_levels[""] = root.level
     setup_logging("DEBUG")
     output = io.StringIO()
@@ -70,22 +73,37 @@ class PkceRecorder:
 
 
 async def test_no_secret_reaches_the_logs(
-        sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient,
-        sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-        key_spec: str, clock: Clock, captured: io.StringIO,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    key_spec: str,
+    clock: Clock,
+    captured: io.StringIO,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pkce = PkceRecorder()
     monkeypatch.setattr(KeycloakClient, "new_pkce", staticmethod(pkce))
     keyring = Keyring.from_spec(key_spec)
-    linking = LinkingService(sessions, keyring, keycloak, LinkSigner.from_keyring(keyring),
-                             DatabaseNonceStore(sessions), public_url="http://127.0.0.1:9",
-                             redirect_uri=REDIRECT_URI, directory=SlackDirectory(AsyncWebClient(
-                                 token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])))
+    linking = LinkingService(
+        sessions,
+        keyring,
+        keycloak,
+        LinkSigner.from_keyring(keyring),
+        DatabaseNonceStore(sessions),
+        public_url="http://127.0.0.1:9",
+        redirect_uri=REDIRECT_URI,
+        directory=SlackDirectory(
+            AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])
+        ),
+    )
     response_url = f"{sandbox.base_url}/slack/respond/opaque-capability-123"
 
     # Linking, as the browser and the callback route drive it.
-    start_url = await linking.begin(team_id="T0ACME", slack_user_id="U0MARIA",
-                                    channel_id="C1", response_url=response_url)
+    start_url = await linking.begin(
+        team_id="T0ACME", slack_user_id="U0MARIA", channel_id="C1", response_url=response_url
+    )
     start_token = parse_qs(urlsplit(start_url).query)["t"][0]
     authorize = await linking.authorization_redirect(start_token)
     signed_in = await http.get(f"{authorize}&{urlencode({'login_hint': 'maria'})}")
@@ -119,9 +137,14 @@ async def test_no_secret_reaches_the_logs(
     assert "needs relink" in text  # the failure paths were logged too
     issued = sandbox.keycloak.issued_tokens
     assert len(issued) == 6  # code exchange and one refresh: access, refresh and ID tokens
-    secrets = {"issued token": issued, "authorization code": [code],
-               "PKCE verifier": pkce.verifiers, "key spec": [key_spec],
-               "start link": [start_token], "response_url": [response_url]}
+    secrets = {
+        "issued token": issued,
+        "authorization code": [code],
+        "PKCE verifier": pkce.verifiers,
+        "key spec": [key_spec],
+        "start link": [start_token],
+        "response_url": [response_url],
+    }
     assert pkce.verifiers
     for kind, values in secrets.items():
         for value in values:

@@ -49,51 +49,72 @@ def keycloak_settings(request: pytest.FixtureRequest) -> KeycloakSettings:
 
 
 def last_issued_refresh_token(sandbox: Sandbox) -> str:
-    return next(token for token in reversed(sandbox.keycloak.issued_tokens)
-                if unverified_claims(token).get("typ") in ("Refresh", "Offline"))
+    return next(
+        token
+        for token in reversed(sandbox.keycloak.issued_tokens)
+        if unverified_claims(token).get("typ") in ("Refresh", "Offline")
+    )
 
 
 def refreshes(sandbox: Sandbox) -> int:
     return sandbox.keycloak.token_requests.count("refresh_token")
 
 
-async def stored_refresh_token(sessions: async_sessionmaker[AsyncSession],
-                               credentials: LinkCredentials, link_id: int) -> str:
+async def stored_refresh_token(
+    sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials, link_id: int
+) -> str:
     link = await load_link(sessions, link_id)
     assert link.refresh_token_ct is not None
     return credentials.open(link, REFRESH, link.refresh_token_ct)
 
 
 @pytest.fixture
-async def expired_link(sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient,
-                       sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials,
-                       clock: Clock) -> int:
+async def expired_link(
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+) -> int:
     tokens = (await login(keycloak, http, "maria")).tokens
     return await store_link(sessions, credentials, tokens, expires_at=clock.utc() + EXPIRED)
 
 
 async def test_concurrent_callers_share_one_refresh_per_expiry(
-        sandbox: Sandbox, keycloak: KeycloakClient, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, expired_link: int) -> None:
+    sandbox: Sandbox,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    expired_link: int,
+) -> None:
     relinks = RelinkCalls()
     manager = token_manager(sessions, credentials, keycloak, clock, relinks)
     for round_number in range(1, ROUNDS + 1):
-        tokens = await asyncio.gather(*(manager.access_token_for(expired_link)
-                                        for _ in range(CONCURRENCY)))
+        tokens = await asyncio.gather(
+            *(manager.access_token_for(expired_link) for _ in range(CONCURRENCY))
+        )
         assert len(set(tokens)) == 1
         assert sandbox.keycloak.authenticate(tokens[0]) == 1
         assert refreshes(sandbox) == round_number
         assert sandbox.keycloak.last_error is None  # zero invalid_grant
         assert await stored_refresh_token(sessions, credentials, expired_link) == (
-            last_issued_refresh_token(sandbox))
+            last_issued_refresh_token(sandbox)
+        )
         clock.advance(301)  # the access token (300 s) is now expired: next round refreshes
     assert relinks.links == []
 
 
 async def test_concurrent_api_calls_share_one_refresh(
-        sandbox: Sandbox, http: httpx.AsyncClient, keycloak: KeycloakClient,
-        sessions: async_sessionmaker[AsyncSession], credentials: LinkCredentials, clock: Clock,
-        expired_link: int) -> None:
+    sandbox: Sandbox,
+    http: httpx.AsyncClient,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    expired_link: int,
+) -> None:
     manager = token_manager(sessions, credentials, keycloak, clock)
     client = astravue_client(sandbox, http, manager.provider(expired_link))
     results = await asyncio.gather(*(client.spaces.list() for _ in range(CONCURRENCY)))
@@ -103,15 +124,24 @@ async def test_concurrent_api_calls_share_one_refresh(
 
 @requires_postgres
 async def test_two_managers_on_one_database_refresh_once(
-        sandbox: Sandbox, keycloak: KeycloakClient, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, expired_link: int) -> None:
+    sandbox: Sandbox,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    expired_link: int,
+) -> None:
     """Two app instances (no shared asyncio lock): only the row lock keeps them apart."""
     first = token_manager(sessions, credentials, keycloak, clock)
     second = token_manager(sessions, credentials, keycloak, clock)
     for round_number in range(1, ROUNDS + 1):
-        tokens = await asyncio.gather(*(manager.access_token_for(expired_link)
-                                        for manager in (first, second)
-                                        for _ in range(CONCURRENCY // 2)))
+        tokens = await asyncio.gather(
+            *(
+                manager.access_token_for(expired_link)
+                for manager in (first, second)
+                for _ in range(CONCURRENCY // 2)
+            )
+        )
         assert len(set(tokens)) == 1 and refreshes(sandbox) == round_number
         assert sandbox.keycloak.last_error is None
         clock.advance(301)
@@ -131,14 +161,30 @@ class Worker:
 
 
 @pytest.fixture
-async def workers(sandbox: Sandbox, database_url: str, key_spec: str,
-                  expired_link: int) -> AsyncIterator[list[Worker]]:
-    env = {**os.environ, "WORKER_DATABASE_URL": database_url, "WORKER_LINK_ID": str(expired_link),
-           "WORKER_AUTH_URL": realm_url(sandbox), "WORKER_CLIENT_ID": CLIENT_ID,
-           "WORKER_CLIENT_SECRET": CLIENT_SECRET, "WORKER_KEYS": key_spec}
-    processes = [await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.integration.refresh_worker", cwd=REPO, env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE) for _ in range(2)]
+async def workers(
+    sandbox: Sandbox, database_url: str, key_spec: str, expired_link: int
+) -> AsyncIterator[list[Worker]]:
+    env = {
+        **os.environ,
+        "WORKER_DATABASE_URL": database_url,
+        "WORKER_LINK_ID": str(expired_link),
+        "WORKER_AUTH_URL": realm_url(sandbox),
+        "WORKER_CLIENT_ID": CLIENT_ID,
+        "WORKER_CLIENT_SECRET": CLIENT_SECRET,
+        "WORKER_KEYS": key_spec,
+    }
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.integration.refresh_worker",
+            cwd=REPO,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     try:
         yield [Worker(process) for process in processes]
     finally:
@@ -149,24 +195,35 @@ async def workers(sandbox: Sandbox, database_url: str, key_spec: str,
 
 
 @requires_postgres
-@pytest.mark.parametrize("keycloak_settings", [KeycloakSettings(revoke_refresh_token=True)],
-                         ids=["rotation-on"])
+@pytest.mark.parametrize(
+    "keycloak_settings", [KeycloakSettings(revoke_refresh_token=True)], ids=["rotation-on"]
+)
 async def test_two_processes_refresh_once_per_expiry(
-        sandbox: Sandbox, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, expired_link: int,
-        workers: list[Worker]) -> None:
+    sandbox: Sandbox,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    expired_link: int,
+    workers: list[Worker],
+) -> None:
     for round_number in range(1, 11):
         answers = await asyncio.gather(*(worker.round() for worker in workers))
         assert answers[0] == answers[1] and answers[0].startswith("ok "), answers
         assert refreshes(sandbox) == round_number and sandbox.keycloak.last_error is None
         newest = last_issued_refresh_token(sandbox)
         assert await stored_refresh_token(sessions, credentials, expired_link) == newest
-        access = next(t for t in reversed(sandbox.keycloak.issued_tokens)
-                      if unverified_claims(t).get("typ") == "Bearer")
+        access = next(
+            t
+            for t in reversed(sandbox.keycloak.issued_tokens)
+            if unverified_claims(t).get("typ") == "Bearer"
+        )
         assert answers[0] == f"ok {hashlib.sha256(access.encode()).hexdigest()}"
         async with session_scope(sessions) as session:  # the next round finds it expired
-            await session.execute(update(AstravueLink).where(AstravueLink.id == expired_link)
-                                  .values(access_expires_at=clock.utc() + EXPIRED))
+            await session.execute(
+                update(AstravueLink)
+                .where(AstravueLink.id == expired_link)
+                .values(access_expires_at=clock.utc() + EXPIRED)
+            )
 
 
 class CrashingSession(Session):
@@ -183,11 +240,17 @@ def _crash(session: Session) -> None:
 
 
 async def test_crash_between_grant_and_commit(
-        sandbox: Sandbox, keycloak: KeycloakClient, sessions: async_sessionmaker[AsyncSession],
-        credentials: LinkCredentials, clock: Clock, expired_link: int,
-        keycloak_settings: KeycloakSettings) -> None:
+    sandbox: Sandbox,
+    keycloak: KeycloakClient,
+    sessions: async_sessionmaker[AsyncSession],
+    credentials: LinkCredentials,
+    clock: Clock,
+    expired_link: int,
+    keycloak_settings: KeycloakSettings,
+) -> None:
     crashing: async_sessionmaker[Any] = async_sessionmaker(
-        sessions.kw["bind"], expire_on_commit=False, sync_session_class=CrashingSession)
+        sessions.kw["bind"], expire_on_commit=False, sync_session_class=CrashingSession
+    )
     relinks = RelinkCalls()
     manager = token_manager(crashing, credentials, keycloak, clock, relinks)
     CrashingSession.armed = True

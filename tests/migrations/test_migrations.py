@@ -12,8 +12,15 @@ from bot.db.base import Base
 from bot.db.session import create_engine, current_revision, downgrade, head_revision, upgrade
 
 EXPECTED_TABLES = {
-    "astravue_links", "oauth_states", "used_nonces", "user_settings", "notification_poll_state",
-    "notification_deliveries", "processed_events", "channel_defaults", "pending_links",
+    "astravue_links",
+    "oauth_states",
+    "used_nonces",
+    "user_settings",
+    "notification_poll_state",
+    "notification_deliveries",
+    "processed_events",
+    "channel_defaults",
+    "pending_links",
 }
 
 
@@ -21,6 +28,7 @@ async def _tables_and_diff(url: str) -> tuple[set[str], list[object], str | None
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
+
             def inspect_sync(sync_conn):  # type: ignore[no-untyped-def]
                 tables = set(inspect(sync_conn).get_table_names())
                 diff = compare_metadata(

@@ -22,16 +22,22 @@ class Served:
 
 
 @contextmanager
-def serving(command: Sequence[str], *, cwd: Path, env: dict[str, str],
-            ready_within: float = 120) -> Iterator[Served]:
+def serving(
+    command: Sequence[str], *, cwd: Path, env: dict[str, str], ready_within: float = 120
+) -> Iterator[Served]:
     """Start `command serve --port N`, wait until /readyz answers 200 (or the process exits
     or the time is up), yield; then stop it and keep everything it printed in `output`."""
     port = free_port()
     served = Served(url=f"http://127.0.0.1:{port}")
     log_path = cwd / f"serve-{port}.log"  # a file, not a pipe: a full pipe would block the app
     with log_path.open("w", encoding="utf-8") as log_file:
-        process = subprocess.Popen([*command, "serve", "--port", str(port)],  # noqa: S603
-                                   cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+            [*command, "serve", "--port", str(port)],
+            cwd=cwd,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
         try:
             served.ready_status = _wait_ready(f"{served.url}/readyz", process, ready_within)
             yield served

@@ -52,7 +52,7 @@ def test_manifest_fills_in_public_url_and_warns_when_it_is_not_https(
 
 
 def test_manifest_socket_mode_variant_has_no_request_urls(
-    capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     socket_mode = _out(capsys, ["manifest", "--socket-mode"])
     assert "socket_mode_enabled: true" in socket_mode

@@ -31,17 +31,24 @@ async def test_serve_writes_json_lines_with_ids_and_no_secrets(tmp_path: Path) -
     sandbox = build_sandbox()  # Slack's Web API (auth.test, the reply) and Astravue's fakes
     server = LoopbackServer(sandbox.app())
     sandbox.set_base_url(await server.start())
-    env = {"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json",
-           "SCHEDULER_ENABLED": "false", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/j.db",
-           **sandbox.env()}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LOG_LEVEL": "DEBUG",
+        "LOG_FORMAT": "json",
+        "SCHEDULER_ENABLED": "false",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/j.db",
+        **sandbox.env(),
+    }
     response_url = f"{sandbox.base_url}/slack/respond/opaque-capability-4242"
 
     def serve_one_command() -> tuple[Served, int]:
         with serving([sys.executable, "-m", "bot"], cwd=tmp_path, env=env) as served:
-            body, headers = slash_command("help", user_id="U0MARIA", trigger_id="1.2.3",
-                                          response_url=response_url)
-            acked = httpx.post(f"{served.url}/slack/events", content=body, headers=headers,
-                               timeout=30)
+            body, headers = slash_command(
+                "help", user_id="U0MARIA", trigger_id="1.2.3", response_url=response_url
+            )
+            acked = httpx.post(
+                f"{served.url}/slack/events", content=body, headers=headers, timeout=30
+            )
             time.sleep(1)  # the lazy reply
         return served, acked.status_code
 
@@ -61,8 +68,9 @@ async def test_serve_writes_json_lines_with_ids_and_no_secrets(tmp_path: Path) -
 
 
 def test_every_field_is_redacted_even_nested_extras() -> None:
-    record = logging.LogRecord("bot.x", logging.WARNING, __file__, 1, "refresh with %s",
-                               (f"Bearer {'a' * 20}",), None)
+    record = logging.LogRecord(
+        "bot.x", logging.WARNING, __file__, 1, "refresh with %s", (f"Bearer {'a' * 20}",), None
+    )
     record.detail = {"refresh_token": "r" * 24, "items": ["xoxb-2-nested-secret"]}
     bind_slack_request({"team_id": "T1", "user_id": "U1", "command": "/astravue"})
     RedactionFilter().filter(record)

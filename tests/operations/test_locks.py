@@ -19,8 +19,7 @@ def _pins(name: str) -> dict[str, tuple[str, str]]:
     """Package -> (version, the pin's whole entry) for each `name==version \\` entry."""
     text = (ROOT / name).read_text(encoding="utf-8")
     entries = re.split(r"\n(?=[A-Za-z0-9])", text)
-    return {canonicalize_name(m[1]): (m[2], entry)
-            for entry in entries if (m := _PIN.match(entry))}
+    return {canonicalize_name(m[1]): (m[2], entry) for entry in entries if (m := _PIN.match(entry))}
 
 
 def _check(lock: dict[str, tuple[str, str]], requirements: list[str]) -> None:
@@ -37,8 +36,10 @@ def test_runtime_lock_pins_every_dependency_with_hashes() -> None:
 
 
 def test_test_lock_pins_runtime_and_test_dependencies() -> None:
-    _check(_pins("requirements-test.lock"),
-           PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"])
+    _check(
+        _pins("requirements-test.lock"),
+        PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"],
+    )
 
 
 def test_runtime_set_holds_no_test_or_lint_tools_and_no_pyyaml() -> None:

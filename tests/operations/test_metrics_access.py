@@ -28,8 +28,11 @@ async def test_with_metrics_token_the_bearer_token_is_required(database_url: str
 
 
 async def test_without_a_token_another_machine_is_refused(database_url: str) -> None:
-    app = create_app(load_settings(_env_file=None, database_url=database_url,
-                                   token_encryption_keys=generate_key_spec()))
+    app = create_app(
+        load_settings(
+            _env_file=None, database_url=database_url, token_encryption_keys=generate_key_spec()
+        )
+    )
 
     async def scrape(client_address: str) -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=(client_address, 40000))

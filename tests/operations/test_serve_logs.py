@@ -28,8 +28,13 @@ def test_info_logs_leave_out_migration_chatter_and_the_bolt_token_notice(tmp_pat
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "INFO", "SCHEDULER_ENABLED": "false",
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/serve.db", **extra}
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "LOG_LEVEL": "INFO",
+        "SCHEDULER_ENABLED": "false",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/serve.db",
+        **extra,
+    }
 
 
 def test_a_taken_port_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
@@ -37,31 +42,46 @@ def test_a_taken_port_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port)],  # noqa: S603
-                                cwd=tmp_path, env=_env(tmp_path), capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         f"astravue-bot: port {port} is not available (Address already in use): stop what uses "
-        "it, or choose another with PORT or --port"]
+        "it, or choose another with PORT or --port"
+    ]
 
 
 def test_start_up_warnings_name_the_fix_and_do_not_stop_the_app(tmp_path: Path) -> None:
     closed = "http://127.0.0.1:9"  # nothing listens on the discard port
-    env = _env(tmp_path, SLACK_BOT_TOKEN="xoxb-1-warnings", SLACK_SIGNING_SECRET="s" * 32,
-               PUBLIC_URL="http://localhost:3000", ASTRAVUE_API_URL=closed,
-               ASTRAVUE_AUTH_URL=f"{closed}/realms/astravue")
+    env = _env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1-warnings",
+        SLACK_SIGNING_SECRET="s" * 32,
+        PUBLIC_URL="http://localhost:3000",
+        ASTRAVUE_API_URL=closed,
+        ASTRAVUE_AUTH_URL=f"{closed}/realms/astravue",
+    )
     with serving([sys.executable, "-m", "bot"], cwd=tmp_path, env=env) as served:
         time.sleep(1)  # the reachability checks run beside start-up
     assert served.ready_status == 200, served.output
     warnings = [line for line in served.output.splitlines() if " WARNING bot.startup " in line]
-    assert any("PUBLIC_URL is http://localhost:3000, which Slack cannot reach" in line
-               for line in warnings), served.output
+    assert any(
+        "PUBLIC_URL is http://localhost:3000, which Slack cannot reach" in line for line in warnings
+    ), served.output
     assert any("ASTRAVUE_CLIENT_ID is not" in line for line in warnings), served.output
     assert "Traceback" not in served.output
     # Without ASTRAVUE_CLIENT_ID nobody can connect, so Astravue is not probed: probe it now.
-    with serving([sys.executable, "-m", "bot"], cwd=tmp_path,
-                 env={**env, "ASTRAVUE_CLIENT_ID": "astravue-slack"}) as served:
+    with serving(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env={**env, "ASTRAVUE_CLIENT_ID": "astravue-slack"},
+    ) as served:
         time.sleep(1)
     assert served.ready_status == 200, served.output
     assert "Astravue's API (ASTRAVUE_API_URL) is unreachable at http://127.0.0.1:9" in served.output
@@ -69,12 +89,20 @@ def test_start_up_warnings_name_the_fix_and_do_not_stop_the_app(tmp_path: Path) 
 
 
 def test_configuration_warnings_stay_quiet_when_all_is_set() -> None:
-    settings = load_settings(_env_file=None, slack_bot_token="xoxb-1-ok",
-                             slack_signing_secret="s" * 32, public_url="https://bot.example.com",
-                             astravue_client_id="astravue-slack")
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-1-ok",
+        slack_signing_secret="s" * 32,
+        public_url="https://bot.example.com",
+        astravue_client_id="astravue-slack",
+    )
     assert configuration_warnings(settings) == []
-    plain_http = load_settings(_env_file=None, slack_bot_token="xoxb-1-ok",
-                               slack_signing_secret="s" * 32, public_url="http://bot.example.com",
-                               astravue_client_id="astravue-slack")
+    plain_http = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-1-ok",
+        slack_signing_secret="s" * 32,
+        public_url="http://bot.example.com",
+        astravue_client_id="astravue-slack",
+    )
     assert "https://" in configuration_warnings(plain_http)[0]
     assert configuration_warnings(load_settings(_env_file=None)) == []  # Slack not set up yet

@@ -25,8 +25,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def _pip(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "--quiet", "--disable-pip-version-check", *args],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--quiet", "--disable-pip-version-check", *args], check=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def venv_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(ROOT / "bot", source / "bot",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "bot", source / "bot", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     _pip("wheel", "--no-deps", "--wheel-dir", str(work / "dist"), str(source))
     (wheel,) = (work / "dist").glob("astravue_slack-*.whl")
 
@@ -52,21 +54,36 @@ def venv_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
     """A clean environment: no PYTHONPATH, no repository .env, a database in `tmp`."""
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp), "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bot.db"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp),
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bot.db",
+    }
     env.update(extra)
     return env
 
 
 def _run(venv_bin: Path, cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(venv_bin / "astravue-bot"), *args], cwd=cwd, env=_env(cwd, **env),
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(venv_bin / "astravue-bot"), *args],
+        cwd=cwd,
+        env=_env(cwd, **env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_package_comes_from_the_wheel_not_the_clone(venv_bin: Path, tmp_path: Path) -> None:
-    found = subprocess.run([str(venv_bin / "python"), "-c", "import bot; print(bot.__file__)"],
-                           cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True,
-                           check=True).stdout
+    found = subprocess.run(
+        [str(venv_bin / "python"), "-c", "import bot; print(bot.__file__)"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert Path(found).is_relative_to(venv_bin.parent), found
 
 

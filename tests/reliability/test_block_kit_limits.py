@@ -85,14 +85,21 @@ def long_text(marker: str) -> str:
 
 
 def make_task(i: int, *, done: bool = False) -> TaskDto:
-    return TaskDto.model_validate({
-        "taskId": 10_000 + i, "taskTitle": long_text(f"T{i:03d}"), "description": LONG,
-        "spaceId": 1, "projectId": 2, "dueDate": "2025-03-05T00:00:00Z",
-        "startDate": "2025-03-01T00:00:00Z", "tags": [LONG[:300]] * 20,
-        "priority": {"priorityLabel": LONG}, "status": {
-            "statusName": LONG, "statusCategory": "done" if done else "todo"},
-        "owners": [{"userId": u, "firstName": LONG, "lastName": LONG} for u in range(30)],
-    })
+    return TaskDto.model_validate(
+        {
+            "taskId": 10_000 + i,
+            "taskTitle": long_text(f"T{i:03d}"),
+            "description": LONG,
+            "spaceId": 1,
+            "projectId": 2,
+            "dueDate": "2025-03-05T00:00:00Z",
+            "startDate": "2025-03-01T00:00:00Z",
+            "tags": [LONG[:300]] * 20,
+            "priority": {"priorityLabel": LONG},
+            "status": {"statusName": LONG, "statusCategory": "done" if done else "todo"},
+            "owners": [{"userId": u, "firstName": LONG, "lastName": LONG} for u in range(30)],
+        }
+    )
 
 
 def make_tasks(count: int = MANY, first: int = 0) -> list[TaskDto]:
@@ -100,70 +107,137 @@ def make_tasks(count: int = MANY, first: int = 0) -> list[TaskDto]:
 
 
 def make_space(i: int) -> SpaceDto:
-    return SpaceDto.model_validate({"spaceId": 100 + i, "spaceName": long_text(f"S{i:03d}"),
-                                    "description": LONG, "color": "#ABCDEF"})
+    return SpaceDto.model_validate(
+        {
+            "spaceId": 100 + i,
+            "spaceName": long_text(f"S{i:03d}"),
+            "description": LONG,
+            "color": "#ABCDEF",
+        }
+    )
 
 
 def make_project(i: int) -> ProjectDto:
-    return ProjectDto.model_validate({
-        "projectId": 1000 + i, "spaceId": 100, "projectName": long_text(f"P{i:03d}"),
-        "description": LONG, "status": LONG, "priority": LONG, "health": LONG,
-        "startDate": "2025-01-01T00:00:00Z", "endDate": "2025-12-31T00:00:00Z",
-        "budget": 123456789.5})
+    return ProjectDto.model_validate(
+        {
+            "projectId": 1000 + i,
+            "spaceId": 100,
+            "projectName": long_text(f"P{i:03d}"),
+            "description": LONG,
+            "status": LONG,
+            "priority": LONG,
+            "health": LONG,
+            "startDate": "2025-01-01T00:00:00Z",
+            "endDate": "2025-12-31T00:00:00Z",
+            "budget": 123456789.5,
+        }
+    )
 
 
 def make_notification(i: int) -> NotificationDto:
-    return NotificationDto.model_validate({
-        "notificationId": 5000 + i, "type": "mention", "message": long_text(f"N{i:03d}"),
-        "read": i % 2 == 0, "createTime": "2025-03-04T08:00:00Z", "taskId": 10_000 + i,
-        "projectId": 2, "spaceId": 1})
+    return NotificationDto.model_validate(
+        {
+            "notificationId": 5000 + i,
+            "type": "mention",
+            "message": long_text(f"N{i:03d}"),
+            "read": i % 2 == 0,
+            "createTime": "2025-03-04T08:00:00Z",
+            "taskId": 10_000 + i,
+            "projectId": 2,
+            "spaceId": 1,
+        }
+    )
 
 
 def make_entry(i: int) -> TimeTrackerDto:
-    return TimeTrackerDto.model_validate({
-        "timeTrackerId": 7000 + i, "taskId": 10_000 + i, "projectId": 2000 + i,
-        "userId": 3000 + i, "startTime": "2025-03-04T00:00:00Z",
-        "endTime": "2025-03-04T01:30:00Z", "duration": 5_400_000, "billable": i % 2 == 0,
-        "notes": long_text(f"E{i:03d}")})
+    return TimeTrackerDto.model_validate(
+        {
+            "timeTrackerId": 7000 + i,
+            "taskId": 10_000 + i,
+            "projectId": 2000 + i,
+            "userId": 3000 + i,
+            "startTime": "2025-03-04T00:00:00Z",
+            "endTime": "2025-03-04T01:30:00Z",
+            "duration": 5_400_000,
+            "billable": i % 2 == 0,
+            "notes": long_text(f"E{i:03d}"),
+        }
+    )
 
 
 def make_checklist() -> list[TaskCheckListDto]:
-    return [TaskCheckListDto(check_list_id=i, title=LONG, completed=i % 2 == 0)
-            for i in range(MANY)]
+    return [
+        TaskCheckListDto(check_list_id=i, title=LONG, completed=i % 2 == 0) for i in range(MANY)
+    ]
 
 
 def make_comments() -> list[TaskCommentDto]:
-    return [TaskCommentDto.model_validate({
-        "commentId": i, "comment": long_text(f"K{i:03d}"),
-        "createdBy": {"userId": 1, "firstName": LONG}}) for i in range(MANY)]
+    return [
+        TaskCommentDto.model_validate(
+            {
+                "commentId": i,
+                "comment": long_text(f"K{i:03d}"),
+                "createdBy": {"userId": 1, "firstName": LONG},
+            }
+        )
+        for i in range(MANY)
+    ]
 
 
 def make_timer() -> TimerData:
-    return TimerData.model_validate({
-        "timeTrackerId": 77, "taskId": 10_001, "taskTitle": LONG, "projectId": 2, "spaceId": 1,
-        "startTime": "2025-03-04T07:00:00Z", "elapsed": 9_000_000, "status": "running"})
+    return TimerData.model_validate(
+        {
+            "timeTrackerId": 77,
+            "taskId": 10_001,
+            "taskTitle": LONG,
+            "projectId": 2,
+            "spaceId": 1,
+            "startTime": "2025-03-04T07:00:00Z",
+            "elapsed": 9_000_000,
+            "status": "running",
+        }
+    )
 
 
 def make_report() -> TimesheetReport:
-    return TimesheetReport.model_validate({
-        "totalDuration": 10**9, "billableDuration": 6 * 10**8, "nonBillableDuration": 4 * 10**8,
-        "entries": [make_entry(i).model_dump(by_alias=True) for i in range(MANY)]})
+    return TimesheetReport.model_validate(
+        {
+            "totalDuration": 10**9,
+            "billableDuration": 6 * 10**8,
+            "nonBillableDuration": 4 * 10**8,
+            "entries": [make_entry(i).model_dump(by_alias=True) for i in range(MANY)],
+        }
+    )
 
 
 def make_draft() -> TaskDraft:
     choices = [(long_text(f"C{i:03d}"), f"{i}") for i in range(MANY)]
     return TaskDraft(
-        title=LONG, description=LONG, space_id=1, project_id=2, project_name=LONG,
-        owners=[(u, LONG) for u in range(30)], due=date(2025, 3, 5), start=date(2025, 3, 1),
-        priority=LONG, status=LONG, tags=[LONG[:200]] * 30, notes=[LONG] * 10,
+        title=LONG,
+        description=LONG,
+        space_id=1,
+        project_id=2,
+        project_name=LONG,
+        owners=[(u, LONG) for u in range(30)],
+        due=date(2025, 3, 5),
+        start=date(2025, 3, 1),
+        priority=LONG,
+        status=LONG,
+        tags=[LONG[:200]] * 30,
+        notes=[LONG] * 10,
         picks=[Pick("project" if k % 2 else "person", LONG, choices) for k in range(8)],
-        permalink="https://acme.slack.com/archives/C1/p1")
+        permalink="https://acme.slack.com/archives/C1/p1",
+    )
 
 
 def make_card(with_task: bool = True) -> NotificationCard:
-    return NotificationCard(make_notification(1), task_title=LONG, project_name=LONG,
-                            task_ref=TaskRef(10_001, 1, 2) if with_task else None,
-                            url=APP_URL + "/tasks/10001")
+    return NotificationCard(
+        make_notification(1),
+        task_title=LONG,
+        project_name=LONG,
+        task_ref=TaskRef(10_001, 1, 2) if with_task else None,
+        url=APP_URL + "/tasks/10001",
+    )
 
 
 def field_errors() -> dict[str, str]:
@@ -176,10 +250,10 @@ def home_sections_input() -> list[list[dict[str, Any]]]:
     many = make_tasks()
     return [
         home_sections.timer_section(make_timer(), timedelta(hours=30), ZONE, NOW),
-        tasks.agenda_blocks({"overdue": many, "today": many, "upcoming": many},
-                            app_url=APP_URL),
-        notification_settings.home_section(NotificationPrefs(quiet_start="22:00",
-                                                             quiet_end="07:00")),
+        tasks.agenda_blocks({"overdue": many, "today": many, "upcoming": many}, app_url=APP_URL),
+        notification_settings.home_section(
+            NotificationPrefs(quiet_start="22:00", quiet_end="07:00")
+        ),
         tasks.task_list_blocks(many, app_url=APP_URL, page_value="list"),
     ]
 
@@ -200,8 +274,9 @@ class Case:
 
 def _agenda() -> dict[str, list[TaskDto]]:
     """Three sections of 200 different tasks each."""
-    return {key: make_tasks(first=n * MANY)
-            for n, key in enumerate(("overdue", "today", "upcoming"))}
+    return {
+        key: make_tasks(first=n * MANY) for n, key in enumerate(("overdue", "today", "upcoming"))
+    }
 
 
 CASES: dict[str, Case] = {
@@ -217,174 +292,322 @@ CASES: dict[str, Case] = {
     "account.disconnected": Case(lambda: account.disconnected(True)),
     "account.dismissed": Case(account.dismissed),
     "account.needs_relink_dm": Case(lambda: account.needs_relink_dm(CONNECT_URL)),
-    "account.doctor": Case(lambda: account.doctor(
-        [Check(MRKDWN[:40], i % 2 == 0, MRKDWN, MRKDWN) for i in range(12)])),
+    "account.doctor": Case(
+        lambda: account.doctor([Check(MRKDWN[:40], i % 2 == 0, MRKDWN, MRKDWN) for i in range(12)])
+    ),
     # components (the primitives every builder goes through)
-    "components.message": Case(lambda: components.message(
-        LONG * 20, [components.section(MRKDWN) for _ in range(MANY)])),
-    "components.modal": Case(lambda: components.modal(
-        LONG, [components.section(MRKDWN[:600]) for _ in range(MANY)], callback_id="c",
-        submit=LONG, close=LONG, private_metadata=LONG * 2, external_id="x")),
+    "components.message": Case(
+        lambda: components.message(LONG * 20, [components.section(MRKDWN) for _ in range(MANY)])
+    ),
+    "components.modal": Case(
+        lambda: components.modal(
+            LONG,
+            [components.section(MRKDWN[:600]) for _ in range(MANY)],
+            callback_id="c",
+            submit=LONG,
+            close=LONG,
+            private_metadata=LONG * 2,
+            external_id="x",
+        )
+    ),
     # errors
-    "errors.error_message": Case(lambda: errors.error_message(BadRequest(
-        400, "POST", "/v1/tasks", LONG,
-        [FieldError(field=LONG, message=LONG) for _ in range(MANY)]),
-        connect_url=CONNECT_URL)),
+    "errors.error_message": Case(
+        lambda: errors.error_message(
+            BadRequest(
+                400,
+                "POST",
+                "/v1/tasks",
+                LONG,
+                [FieldError(field=LONG, message=LONG) for _ in range(MANY)],
+            ),
+            connect_url=CONNECT_URL,
+        )
+    ),
     "errors.connect_prompt": Case(lambda: errors.connect_prompt(CONNECT_URL)),
     # help (the grammar is ours: the real one is the maximal input)
     "help.help_message": Case(lambda: help.help_message(list(GRAMMAR), AREAS)),
-    "help.unknown_command": Case(lambda: help.unknown_command(
-        LONG, [spec.path for spec in GRAMMAR[:3]], list(GRAMMAR), AREAS)),
+    "help.unknown_command": Case(
+        lambda: help.unknown_command(
+            LONG, [spec.path for spec in GRAMMAR[:3]], list(GRAMMAR), AREAS
+        )
+    ),
     # home
     "home.home_unlinked": Case(lambda: home.home_unlinked(CONNECT_URL)),
     "home.home_linked": Case(lambda: home.home_linked(LONG, home_sections_input())),
     "home_sections.timer_section[running]": Case(
         lambda: home_sections.timer_section(make_timer(), timedelta(hours=99), ZONE, NOW),
-        surface="home"),
+        surface="home",
+    ),
     "home_sections.timer_section[idle]": Case(
-        lambda: home_sections.timer_section(None, timedelta(0), ZONE, NOW), surface="home"),
+        lambda: home_sections.timer_section(None, timedelta(0), ZONE, NOW), surface="home"
+    ),
     # notification settings
-    "notification_settings.settings_modal": Case(lambda: notification_settings.settings_modal(
-        NotificationPrefs(type_modes={"mention": "digest"}, quiet_start="22:00",
-                          quiet_end="07:00", mark_read_on_delivery=True),
-        "America/Argentina/ComodRivadavia")),
+    "notification_settings.settings_modal": Case(
+        lambda: notification_settings.settings_modal(
+            NotificationPrefs(
+                type_modes={"mention": "digest"},
+                quiet_start="22:00",
+                quiet_end="07:00",
+                mark_read_on_delivery=True,
+            ),
+            "America/Argentina/ComodRivadavia",
+        )
+    ),
     "notification_settings.home_section": Case(
-        lambda: notification_settings.home_section(NotificationPrefs()), surface="home"),
+        lambda: notification_settings.home_section(NotificationPrefs()), surface="home"
+    ),
     "notification_settings.saved_message": Case(
-        lambda: notification_settings.saved_message(NotificationPrefs(enabled=False))),
+        lambda: notification_settings.saved_message(NotificationPrefs(enabled=False))
+    ),
     # notifications
     "notifications.notification_dm[unread]": Case(
-        lambda: notifications.notification_dm(make_card())),
+        lambda: notifications.notification_dm(make_card())
+    ),
     "notifications.notification_dm[read]": Case(
-        lambda: notifications.notification_dm(make_card(), state="read")),
+        lambda: notifications.notification_dm(make_card(), state="read")
+    ),
     "notifications.notification_dm[deleted]": Case(
-        lambda: notifications.notification_dm(make_card(False), state="deleted")),
+        lambda: notifications.notification_dm(make_card(False), state="deleted")
+    ),
     "notifications.summary_dm": Case(lambda: notifications.summary_dm(10**6)),
     "notifications.digest_dm": Case(
         lambda: notifications.digest_dm([make_notification(i) for i in range(MANY)]),
-        listed=MANY, marker="N"),
+        listed=MANY,
+        marker="N",
+    ),
     "notifications.relink_dm": Case(lambda: notifications.relink_dm(CONNECT_URL)),
     "notifications.list_modal": Case(
-        lambda: notifications.list_modal([make_notification(i) for i in range(MANY)],
-                                         only_unread=False, note=MRKDWN),
-        listed=MANY, marker="N"),
+        lambda: notifications.list_modal(
+            [make_notification(i) for i in range(MANY)], only_unread=False, note=MRKDWN
+        ),
+        listed=MANY,
+        marker="N",
+    ),
     "notifications.loading_modal": Case(notifications.loading_modal),
     # spaces and projects
     "spaces.gone": Case(lambda: spaces.gone("project")),
     "spaces.space_list[many spaces]": Case(
-        lambda: spaces.space_list([(make_space(i), [make_project(p) for p in range(3)])
-                                   for i in range(MANY)]),
-        listed=MANY, marker="S"),
+        lambda: spaces.space_list(
+            [(make_space(i), [make_project(p) for p in range(3)]) for i in range(MANY)]
+        ),
+        listed=MANY,
+        marker="S",
+    ),
     "spaces.space_list[many projects]": Case(
         lambda: spaces.space_list([(make_space(0), [make_project(p) for p in range(MANY)])]),
-        listed=MANY, marker="P"),
+        listed=MANY,
+        marker="P",
+    ),
     "spaces.project_list": Case(
-        lambda: spaces.project_list(LONG, [(make_space(0), make_project(i))
-                                           for i in range(MANY)]),
-        listed=MANY, marker="P"),
-    "spaces.project_card": Case(lambda: spaces.project_card(
-        make_project(0), make_space(0), open_tasks=10**6, tasks=10**7, note=MRKDWN)),
+        lambda: spaces.project_list(LONG, [(make_space(0), make_project(i)) for i in range(MANY)]),
+        listed=MANY,
+        marker="P",
+    ),
+    "spaces.project_card": Case(
+        lambda: spaces.project_card(
+            make_project(0), make_space(0), open_tasks=10**6, tasks=10**7, note=MRKDWN
+        )
+    ),
     "spaces.saved": Case(lambda: spaces.saved("Project", LONG, "saved")),
     "spaces.pick_list": Case(
-        lambda: spaces.pick_list("project", LONG, "show",
-                                 [(long_text(f"C{i:03d}"), f"1:{i}") for i in range(MANY)]),
-        listed=MANY, marker="C"),
-    "spaces.space_form": Case(lambda: spaces.space_form(
-        make_space(0).model_copy(update={"color": LONG[:100]}), metadata=LONG,
-        errors=field_errors())),
-    "spaces.project_form[new]": Case(lambda: spaces.project_form(
-        ProjectFields(LONG, LONG, LONG, LONG, LONG, date(2025, 1, 1), date(2025, 12, 31),
-                      10**12),
-        metadata=LONG, editing=False,
-        spaces=[(long_text(f"S{i:03d}"), str(i)) for i in range(MANY)], space="3",
-        errors=field_errors())),
-    "spaces.project_form[edit]": Case(lambda: spaces.project_form(
-        ProjectFields(LONG), metadata="1:2", editing=True)),
-    "spaces.delete_form": Case(lambda: spaces.delete_form(
-        "space", LONG, spaces.space_losses([LONG] * MANY, 10**6), metadata=LONG)),
+        lambda: spaces.pick_list(
+            "project", LONG, "show", [(long_text(f"C{i:03d}"), f"1:{i}") for i in range(MANY)]
+        ),
+        listed=MANY,
+        marker="C",
+    ),
+    "spaces.space_form": Case(
+        lambda: spaces.space_form(
+            make_space(0).model_copy(update={"color": LONG[:100]}),
+            metadata=LONG,
+            errors=field_errors(),
+        )
+    ),
+    "spaces.project_form[new]": Case(
+        lambda: spaces.project_form(
+            ProjectFields(
+                LONG, LONG, LONG, LONG, LONG, date(2025, 1, 1), date(2025, 12, 31), 10**12
+            ),
+            metadata=LONG,
+            editing=False,
+            spaces=[(long_text(f"S{i:03d}"), str(i)) for i in range(MANY)],
+            space="3",
+            errors=field_errors(),
+        )
+    ),
+    "spaces.project_form[edit]": Case(
+        lambda: spaces.project_form(ProjectFields(LONG), metadata="1:2", editing=True)
+    ),
+    "spaces.delete_form": Case(
+        lambda: spaces.delete_form(
+            "space", LONG, spaces.space_losses([LONG] * MANY, 10**6), metadata=LONG
+        )
+    ),
     # task forms
     "task_forms.loading_view": Case(lambda: task_forms.loading_view(LONG)),
-    "task_forms.task_form[create]": Case(lambda: task_forms.task_form(
-        make_draft(), metadata=LONG, statuses=[LONG] * MANY, space=(LONG, "1"),
-        project=(LONG, "1:2"), owner_names=[LONG] * 30, errors=field_errors())),
-    "task_forms.task_form[edit]": Case(lambda: task_forms.task_form(
-        make_draft(), metadata="x", statuses=[], editing=True)),
+    "task_forms.task_form[create]": Case(
+        lambda: task_forms.task_form(
+            make_draft(),
+            metadata=LONG,
+            statuses=[LONG] * MANY,
+            space=(LONG, "1"),
+            project=(LONG, "1:2"),
+            owner_names=[LONG] * 30,
+            errors=field_errors(),
+        )
+    ),
+    "task_forms.task_form[edit]": Case(
+        lambda: task_forms.task_form(make_draft(), metadata="x", statuses=[], editing=True)
+    ),
     "task_forms.with_errors": Case(
         lambda: task_forms.with_errors([components.section(MRKDWN)] * 40, field_errors()),
-        surface="modal"),
+        surface="modal",
+    ),
     "task_forms.select_options": Case(
-        lambda: {"blocks": [components.section("x", accessory={
-            "type": "static_select", "action_id": "a",
-            **task_forms.select_options([(LONG, LONG) for _ in range(MANY)], LONG)})]}),
+        lambda: {
+            "blocks": [
+                components.section(
+                    "x",
+                    accessory={
+                        "type": "static_select",
+                        "action_id": "a",
+                        **task_forms.select_options([(LONG, LONG) for _ in range(MANY)], LONG),
+                    },
+                )
+            ]
+        }
+    ),
     "task_forms.select_options[empty]": Case(
-        lambda: {"blocks": [components.section("x", accessory={
-            "type": "static_select", "action_id": "a",
-            **task_forms.select_options([], LONG)})]}),
+        lambda: {
+            "blocks": [
+                components.section(
+                    "x",
+                    accessory={
+                        "type": "static_select",
+                        "action_id": "a",
+                        **task_forms.select_options([], LONG),
+                    },
+                )
+            ]
+        }
+    ),
     # tasks
     "tasks.capture_preview": Case(lambda: tasks.capture_preview(make_draft(), "tok" * 20)),
     "tasks.task_card[subtasks]": Case(
-        lambda: tasks.task_card(make_task(0), app_url=APP_URL, subtasks=make_tasks(),
-                                checklist=make_checklist(), note=MRKDWN),
-        listed=MANY, marker="T", surface="message"),
+        lambda: tasks.task_card(
+            make_task(0),
+            app_url=APP_URL,
+            subtasks=make_tasks(),
+            checklist=make_checklist(),
+            note=MRKDWN,
+        ),
+        listed=MANY,
+        marker="T",
+        surface="message",
+    ),
     "tasks.task_card[comments]": Case(
-        lambda: tasks.task_card(make_task(0), app_url=APP_URL, checklist=make_checklist(),
-                                comments=make_comments(), note=MRKDWN),
-        listed=MANY, marker="K", surface="message"),
-    "tasks.task_message": Case(lambda: tasks.task_message(
-        make_task(1), app_url=APP_URL, note=MRKDWN, subtasks=make_tasks(),
-        comments=make_comments())),
+        lambda: tasks.task_card(
+            make_task(0),
+            app_url=APP_URL,
+            checklist=make_checklist(),
+            comments=make_comments(),
+            note=MRKDWN,
+        ),
+        listed=MANY,
+        marker="K",
+        surface="message",
+    ),
+    "tasks.task_message": Case(
+        lambda: tasks.task_message(
+            make_task(1),
+            app_url=APP_URL,
+            note=MRKDWN,
+            subtasks=make_tasks(),
+            comments=make_comments(),
+        )
+    ),
     "tasks.task_gone": Case(lambda: tasks.task_gone(MRKDWN)),
-    "tasks.thread_refused": Case(lambda: tasks.thread_refused(tasks.task_message(
-        make_task(1), app_url=APP_URL, note=MRKDWN, subtasks=make_tasks(),
-        comments=make_comments()), "C0RANDOM", MRKDWN)),
+    "tasks.thread_refused": Case(
+        lambda: tasks.thread_refused(
+            tasks.task_message(
+                make_task(1),
+                app_url=APP_URL,
+                note=MRKDWN,
+                subtasks=make_tasks(),
+                comments=make_comments(),
+            ),
+            "C0RANDOM",
+            MRKDWN,
+        )
+    ),
     "tasks.delete_confirmation": Case(
-        lambda: tasks.delete_confirmation(make_task(1), app_url=APP_URL)),
+        lambda: tasks.delete_confirmation(make_task(1), app_url=APP_URL)
+    ),
     "tasks.task_list_blocks": Case(
         lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page_value=LONG),
-        listed=MANY, marker="T", surface="message"),
+        listed=MANY,
+        marker="T",
+        surface="message",
+    ),
     "tasks.task_list_message[first page]": Case(
-        lambda: tasks.task_list_message(make_tasks(), app_url=APP_URL, title=LONG,
-                                        page_value="v"),
-        listed=MANY, marker="T"),
+        lambda: tasks.task_list_message(make_tasks(), app_url=APP_URL, title=LONG, page_value="v"),
+        listed=MANY,
+        marker="T",
+    ),
     "tasks.task_list_blocks[middle page]": Case(
-        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page=3,
-                                       page_value=LONG), surface="message"),
+        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page=3, page_value=LONG),
+        surface="message",
+    ),
     "tasks.task_list_message[last page]": Case(
-        lambda: tasks.task_list_message(make_tasks(), app_url=APP_URL, title=LONG, page=999,
-                                        page_value="v")),
+        lambda: tasks.task_list_message(
+            make_tasks(), app_url=APP_URL, title=LONG, page=999, page_value="v"
+        )
+    ),
     "tasks.agenda_blocks": Case(
         lambda: tasks.agenda_blocks(_agenda(), app_url=APP_URL),
-        listed=3 * MANY, marker="T", surface="message"),
-    "tasks.agenda_message": Case(lambda: tasks.agenda_message(_agenda(), app_url=APP_URL),
-                                 listed=3 * MANY, marker="T"),
+        listed=3 * MANY,
+        marker="T",
+        surface="message",
+    ),
+    "tasks.agenda_message": Case(
+        lambda: tasks.agenda_message(_agenda(), app_url=APP_URL), listed=3 * MANY, marker="T"
+    ),
     "tasks.search_results": Case(
-        lambda: tasks.search_results(LONG, make_tasks(), app_url=APP_URL),
-        listed=MANY, marker="T"),
+        lambda: tasks.search_results(LONG, make_tasks(), app_url=APP_URL), listed=MANY, marker="T"
+    ),
     "tasks.search_results[none]": Case(lambda: tasks.search_results(LONG, [], app_url=APP_URL)),
     # timers
     "timers.status[running]": Case(lambda: timers.status(make_timer(), ZONE, NOW)),
     "timers.status[idle]": Case(lambda: timers.status(None, ZONE, NOW)),
-    "timers.started": Case(lambda: timers.started(make_timer(), ZONE, NOW,
-                                                  stopped=(make_timer(), make_entry(0)))),
+    "timers.started": Case(
+        lambda: timers.started(make_timer(), ZONE, NOW, stopped=(make_timer(), make_entry(0)))
+    ),
     "timers.busy": Case(lambda: timers.busy(make_timer(), TaskRef(1, 2, 3), ZONE, NOW)),
     "timers.stopped": Case(lambda: timers.stopped(make_timer(), make_entry(0))),
     "timers.logged": Case(lambda: timers.logged(make_entry(0), LONG, ZONE)),
     "timers.bad_amount": Case(lambda: timers.bad_amount(MRKDWN)),
     "timers.stop_modal": Case(lambda: timers.stop_modal(make_timer(), True, ZONE, NOW)),
     "timers.stop_at_modal": Case(
-        lambda: timers.stop_at_modal(make_timer(), ZONE, NOW, time(18, 0))),
+        lambda: timers.stop_at_modal(make_timer(), ZONE, NOW, time(18, 0))
+    ),
     "timers.pick_modal": Case(lambda: timers.pick_modal("switch")),
     "timers.log_modal": Case(lambda: timers.log_modal(date(2025, 3, 4), False)),
     "timers.edit_modal": Case(lambda: timers.edit_modal(make_entry(0), ZONE)),
     "timers.entries_list": Case(
         lambda: timers.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
-        listed=MANY, marker="E"),
+        listed=MANY,
+        marker="E",
+    ),
     "timers.project_sheet": Case(
-        lambda: timers.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)),
+        lambda: timers.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)
+    ),
     "timers.global_sheet": Case(
         lambda: timers.global_sheet(
-            make_report(), {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)}, LONG),
-        listed=MANY, marker="G"),
+            make_report(), {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)}, LONG
+        ),
+        listed=MANY,
+        marker="G",
+    ),
     "timers.forbidden_global": Case(timers.forbidden_global),
     "timers.rescue_dm": Case(lambda: timers.rescue_dm(make_timer(), ZONE, NOW, LONG)),
     "timers.kept": Case(lambda: timers.kept(LONG)),
@@ -394,12 +617,24 @@ CASES: dict[str, Case] = {
 # Public functions returning a piece of a payload (an element, a text object, one block),
 # checked inside the surfaces above that use them, or returning no Block Kit at all.
 PIECES = {
-    "components.plain", "components.mrkdwn", "components.header", "components.section",
-    "components.context", "components.divider", "components.button",
-    "components.confirm_dialog", "components.option", "components.overflow",
-    "components.actions", "components.cap_blocks",
-    "task_forms.input_block", "task_forms.static_select", "task_forms.date_picker",
-    "tasks.task_actions", "timers.timer_buttons", "timers.task_option",
+    "components.plain",
+    "components.mrkdwn",
+    "components.header",
+    "components.section",
+    "components.context",
+    "components.divider",
+    "components.button",
+    "components.confirm_dialog",
+    "components.option",
+    "components.overflow",
+    "components.actions",
+    "components.cap_blocks",
+    "task_forms.input_block",
+    "task_forms.static_select",
+    "task_forms.date_picker",
+    "tasks.task_actions",
+    "timers.timer_buttons",
+    "timers.task_option",
 }
 SURFACE_RETURNS = ("dict[str, Any]", "Block", "list[Block]", "list[dict[str, Any]]")
 SKIPPED_MODULES = {"bot.ui.pages", "bot.ui.ids"}  # HTML pages; id enums
@@ -428,8 +663,12 @@ def _as_payload(case: Case, built: Any) -> dict[str, Any]:
     if case.surface == "message":
         return {"text": "x", "blocks": built}
     if case.surface == "modal":
-        return {"type": "modal", "title": {"type": "plain_text", "text": "x"},
-                "submit": {"type": "plain_text", "text": "x"}, "blocks": built}
+        return {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "x"},
+            "submit": {"type": "plain_text", "text": "x"},
+            "blocks": built,
+        }
     return {"type": "home", "blocks": built}
 
 
@@ -476,7 +715,8 @@ def test_long_lists_say_how_many_more(name: str) -> None:
     more = sum(int(n) for n in _MORE.findall(dumped))
     assert more > 0, f"{name}: {len(shown)} of {case.listed} shown and no 'and N more' line"
     assert len(shown) + more == case.listed, (
-        f"{name}: {len(shown)} shown + {more} 'more' != {case.listed} given")
+        f"{name}: {len(shown)} shown + {more} 'more' != {case.listed} given"
+    )
 
 
 def test_every_ui_builder_has_a_limits_case() -> None:

@@ -36,15 +36,14 @@ async def _restart_with_a_new_key(stack: Stack) -> None:
     await stack.app_server.stop()
     await stack.runtime.close()
     stack.settings = stack.settings.model_copy(
-        update={"token_encryption_keys": generate_key_spec()})
+        update={"token_encryption_keys": generate_key_spec()}
+    )
     stack.runtime = build_runtime(stack.settings)
-    stack.app_server = LoopbackServer(create_app(stack.settings, runtime=stack.runtime),
-                                      port=port)
+    stack.app_server = LoopbackServer(create_app(stack.settings, runtime=stack.runtime), port=port)
     await stack.app_server.start()
 
 
-async def test_a_connect_in_flight_across_a_key_change_gets_the_expired_page(
-        stack: Stack) -> None:
+async def test_a_connect_in_flight_across_a_key_change_gets_the_expired_page(stack: Stack) -> None:
     async with httpx.AsyncClient() as browser:
         callback = await callback_url(browser, await start_url(stack, "U0MARIA"), "maria")
         await _restart_with_a_new_key(stack)

@@ -57,11 +57,16 @@ asyncio.run(main())
 """
 
 
-
 async def _start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", POLLER, *args, env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-c",
+        POLLER,
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     assert process.stdout is not None
     assert (await asyncio.wait_for(process.stdout.readline(), 20)).strip() == b"ready"
     return process
@@ -76,15 +81,17 @@ async def _linked_with_fast_slack(stack: Stack) -> None:
     stack.sandbox.slack.workspace_per_minute = stack.sandbox.slack.workspace_burst = 10_000
 
 
-async def test_sigkill_during_delivery_loses_nothing_and_duplicates_nothing(
-        stack: Stack) -> None:
+async def test_sigkill_during_delivery_loses_nothing_and_duplicates_nothing(stack: Stack) -> None:
     await _linked_with_fast_slack(stack)
     env, rng, made = poller_env(stack, poll_seconds=5), random.Random(11), []
     for _ in range(KILLS):
         for user in USERS:
-            made += [stack.sandbox.astravue.add_notification(
-                user, "comment", f"note {len(made)}", actor_id=3).notification_id
-                for _ in range(2)]
+            made += [
+                stack.sandbox.astravue.add_notification(
+                    user, "comment", f"note {len(made)}", actor_id=3
+                ).notification_id
+                for _ in range(2)
+            ]
         process = await _start(env)
         await asyncio.sleep(rng.uniform(0.0, 0.4))
         process.send_signal(signal.SIGKILL)
@@ -119,7 +126,8 @@ OVERLAPPING_KILLS = 8
 
 
 async def test_two_pollers_outlasting_their_lease_lose_nothing_and_duplicate_nothing(
-        stack: Stack) -> None:
+    stack: Stack,
+) -> None:
     await _linked_with_fast_slack(stack)
     env, rng = poller_env(stack, poll_seconds=5), random.Random(12)
     made: list[int] = []
@@ -128,9 +136,12 @@ async def test_two_pollers_outlasting_their_lease_lose_nothing_and_duplicate_not
         for _ in range(OVERLAPPING_KILLS):
             running.append(await _start(env, *SHORT_LEASE))
             for astravue_user in USERS:
-                made += [stack.sandbox.astravue.add_notification(
-                    astravue_user, "comment", f"note {len(made)}", actor_id=3).notification_id
-                    for _ in range(4)]
+                made += [
+                    stack.sandbox.astravue.add_notification(
+                        astravue_user, "comment", f"note {len(made)}", actor_id=3
+                    ).notification_id
+                    for _ in range(4)
+                ]
             await asyncio.sleep(rng.uniform(0.5, 2.0))
             victim = running.pop(0)
             victim.send_signal(signal.SIGKILL)
@@ -144,5 +155,6 @@ async def test_two_pollers_outlasting_their_lease_lose_nothing_and_duplicate_not
     delivered = _delivered(stack)
     assert sorted(delivered) == sorted(made), "lost notifications"
     duplicated = {key: count for key, count in delivered.items() if count > 1}
-    assert not duplicated, f"{sum(duplicated.values()) - len(duplicated)} duplicated DMs " \
-        f"for {len(made)} notifications"
+    assert not duplicated, (
+        f"{sum(duplicated.values()) - len(duplicated)} duplicated DMs for {len(made)} notifications"
+    )

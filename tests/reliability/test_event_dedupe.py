@@ -40,22 +40,31 @@ def running_bolt(stack: Stack) -> AsyncApp:
     return bolt
 
 
-async def deliver_http(stack: Stack, event: dict[str, Any], event_id: str,
-                       retry_num: int | None) -> tuple[int, float]:
+async def deliver_http(
+    stack: Stack, event: dict[str, Any], event_id: str, retry_num: int | None
+) -> tuple[int, float]:
     sim = stack.user(event.get("user", "U0MARIA"))
     started = time.perf_counter()
-    response = await sim.event(event, event_id=event_id, retry_num=retry_num,
-                               retry_reason=RETRY_REASON if retry_num else None)
+    response = await sim.event(
+        event,
+        event_id=event_id,
+        retry_num=retry_num,
+        retry_reason=RETRY_REASON if retry_num else None,
+    )
     return response.status_code, time.perf_counter() - started
 
 
-async def deliver_socket(stack: Stack, event: dict[str, Any], event_id: str,
-                         retry_num: int | None) -> tuple[int, float]:
+async def deliver_socket(
+    stack: Stack, event: dict[str, Any], event_id: str, retry_num: int | None
+) -> tuple[int, float]:
     body, _ = event_callback(event, event_id=event_id)
     envelope = SocketModeRequest(
-        type="events_api", envelope_id=f"env-{event_id}-{retry_num or 0}",
-        payload=json.loads(body), retry_attempt=retry_num,
-        retry_reason=RETRY_REASON if retry_num else None)
+        type="events_api",
+        envelope_id=f"env-{event_id}-{retry_num or 0}",
+        payload=json.loads(body),
+        retry_attempt=retry_num,
+        retry_reason=RETRY_REASON if retry_num else None,
+    )
     started = time.perf_counter()
     response = await run_async_bolt_app(running_bolt(stack), envelope)
     return response.status, time.perf_counter() - started
@@ -64,12 +73,14 @@ async def deliver_socket(stack: Stack, event: dict[str, Any], event_id: str,
 TRANSPORTS: dict[str, Deliver] = {"http": deliver_http, "socket_mode": deliver_socket}
 
 
-async def deliver_four_times(stack: Stack, transport: str, event: dict[str, Any],
-                             event_id: str) -> None:
+async def deliver_four_times(
+    stack: Stack, transport: str, event: dict[str, Any], event_id: str
+) -> None:
     """The original and retries 1-3 all at once; each answered 2xx within the budget."""
     deliver = TRANSPORTS[transport]
-    results = await asyncio.gather(*[deliver(stack, event, event_id, retry)
-                                     for retry in (None, 1, 2, 3)])
+    results = await asyncio.gather(
+        *[deliver(stack, event, event_id, retry) for retry in (None, 1, 2, 3)]
+    )
     timings = ", ".join(f"{seconds * 1000:.0f} ms" for _, seconds in results)
     print(f"{transport} {event['type']} x4 acknowledged in: {timings}")
     for status, seconds in results:
@@ -79,8 +90,13 @@ async def deliver_four_times(stack: Stack, transport: str, event: dict[str, Any]
 
 @pytest.mark.parametrize("transport", list(TRANSPORTS))
 async def test_app_home_opened_four_times_publishes_once(stack: Stack, transport: str) -> None:
-    event = {"type": "app_home_opened", "user": "U0MARIA", "tab": "home",
-             "channel": "D0MARIA", "event_ts": "1.0"}
+    event = {
+        "type": "app_home_opened",
+        "user": "U0MARIA",
+        "tab": "home",
+        "channel": "D0MARIA",
+        "event_ts": "1.0",
+    }
     await deliver_four_times(stack, transport, event, f"EvHome{transport}")
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
     await asyncio.sleep(SETTLE)
@@ -89,8 +105,13 @@ async def test_app_home_opened_four_times_publishes_once(stack: Stack, transport
 
 async def test_a_socket_mode_retry_of_an_http_delivery_is_skipped(stack: Stack) -> None:
     """The dedupe record is shared: a retry may arrive on the other transport after a switch."""
-    event = {"type": "app_home_opened", "user": "U0MARIA", "tab": "home",
-             "channel": "D0MARIA", "event_ts": "1.0"}
+    event = {
+        "type": "app_home_opened",
+        "user": "U0MARIA",
+        "tab": "home",
+        "channel": "D0MARIA",
+        "event_ts": "1.0",
+    }
     status, _ = await deliver_http(stack, event, "EvMixed", None)
     assert status == 200
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
@@ -101,14 +122,16 @@ async def test_a_socket_mode_retry_of_an_http_delivery_is_skipped(stack: Stack) 
 
 
 @pytest.mark.parametrize("transport", list(TRANSPORTS))
-async def test_app_uninstalled_four_times_revokes_each_link_once(stack: Stack,
-                                                                  transport: str) -> None:
+async def test_app_uninstalled_four_times_revokes_each_link_once(
+    stack: Stack, transport: str
+) -> None:
     linked = ("U0MARIA", "U0DEV")
     for user in linked:
         await connect(stack, user)
     before = stack.sandbox.keycloak.revoke_requests
-    await deliver_four_times(stack, transport, {"type": "app_uninstalled"},
-                             f"EvUninstall{transport}")
+    await deliver_four_times(
+        stack, transport, {"type": "app_uninstalled"}, f"EvUninstall{transport}"
+    )
     await eventually(lambda: stack.sandbox.keycloak.revoke_requests >= before + len(linked))
     await asyncio.sleep(SETTLE)
     assert stack.sandbox.keycloak.revoke_requests == before + len(linked)

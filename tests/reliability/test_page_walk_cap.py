@@ -32,5 +32,7 @@ async def test_task_list_ends_with_a_note_when_astravue_ignores_page(
     assert "Showing the first 100" in shown
     assert "Astravue returned more pages than expected" in shown
     assert len(stack.sandbox.astravue.requests) - requests_before < 10
-    assert any("listPersonalTasks" in r.getMessage() and "repeated" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "listPersonalTasks" in r.getMessage() and "repeated" in r.getMessage()
+        for r in caplog.records
+    )

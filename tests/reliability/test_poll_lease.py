@@ -18,16 +18,23 @@ MARIA = 1
 
 def delivered(stack: Stack) -> list[int]:
     """Notification ids of Maria's DMs, in the order they were posted."""
-    return [message.metadata["event_payload"]["notification_id"]
-            for message in stack.sandbox.slack.dm_messages("U0MARIA") if message.metadata]
+    return [
+        message.metadata["event_payload"]["notification_id"]
+        for message in stack.sandbox.slack.dm_messages("U0MARIA")
+        if message.metadata
+    ]
 
 
 async def new_notifications(stack: Stack, count: int) -> list[int]:
     await connect(stack, "U0MARIA")
     await stack.runtime.services.notifications.tick()  # the first poll: summary only
     stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
-    return [stack.sandbox.astravue.add_notification(
-        MARIA, "comment", f"note {n}", actor_id=3).notification_id for n in range(count)]
+    return [
+        stack.sandbox.astravue.add_notification(
+            MARIA, "comment", f"note {n}", actor_id=3
+        ).notification_id
+        for n in range(count)
+    ]
 
 
 async def poll_again(stack: Stack) -> None:
@@ -38,12 +45,18 @@ async def poll_again(stack: Stack) -> None:
 
 async def pending(stack: Stack) -> list[int]:
     async with stack.runtime.sessions() as session:
-        return list((await session.scalars(select(NotificationDelivery.notification_id).where(
-            NotificationDelivery.status == DeliveryStatus.PENDING))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(NotificationDelivery.notification_id).where(
+                        NotificationDelivery.status == DeliveryStatus.PENDING
+                    )
+                )
+            ).all()
+        )
 
 
-async def test_a_poll_sends_at_most_its_cap_and_the_rest_on_the_next_polls(
-        stack: Stack) -> None:
+async def test_a_poll_sends_at_most_its_cap_and_the_rest_on_the_next_polls(stack: Stack) -> None:
     made = await new_notifications(stack, 7)
     service = stack.runtime.services.notifications
     service.dms_per_poll = 3
@@ -69,8 +82,11 @@ async def test_a_poller_whose_lease_was_taken_over_posts_nothing_more(stack: Sta
             await real_sleep(delay)
             return
         async with stack.runtime.sessions() as session, session.begin():
-            await session.execute(update(PollState).values(
-                lease_owner="another-poller", lease_expires_at=utcnow() + timedelta(minutes=5)))
+            await session.execute(
+                update(PollState).values(
+                    lease_owner="another-poller", lease_expires_at=utcnow() + timedelta(minutes=5)
+                )
+            )
         service.messenger.sleep = real_sleep
 
     service.messenger.sleep = taken_over_while_waiting

@@ -43,8 +43,11 @@ async def test_each_user_is_polled_once_per_interval(database_url: str) -> None:
             await asyncio.sleep(INTERVAL * (PERIODS + 0.5))
         finally:
             scheduler.shutdown(wait=False)
-        listings = sum(1 for method, path, _ in requests[mark:]
-                       if method == "GET" and path == "/v1/notifications")
+        listings = sum(
+            1
+            for method, path, _ in requests[mark:]
+            if method == "GET" and path == "/v1/notifications"
+        )
     finally:
         await stack.stop()
 
@@ -52,8 +55,10 @@ async def test_each_user_is_polled_once_per_interval(database_url: str) -> None:
     for link_id, times in began.items():
         period = (times[-1] - times[0]) / max(len(times) - 1, 1)
         print(f"link {link_id}: {len(times)} polls, every {period:.2f} s on average")
-        assert abs(period - INTERVAL) <= 0.1 * INTERVAL, \
+        assert abs(period - INTERVAL) <= 0.1 * INTERVAL, (
             f"link {link_id} polled every {period:.1f} s, not every {INTERVAL} s"
-        assert len(times) == PERIODS + 1, f"link {link_id}: {len(times)} polls in {PERIODS} " \
-            "intervals"
+        )
+        assert len(times) == PERIODS + 1, (
+            f"link {link_id}: {len(times)} polls in {PERIODS} intervals"
+        )
     assert listings == sum(len(times) for times in began.values())

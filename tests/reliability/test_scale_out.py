@@ -96,7 +96,8 @@ class Pollers:
     async def start(self, env: dict[str, str], *args: str) -> None:
         for index in range(PROCESSES):
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", POLLER, *args, env=env, stdout=asyncio.subprocess.PIPE)
+                sys.executable, "-c", POLLER, *args, env=env, stdout=asyncio.subprocess.PIPE
+            )
             assert process.stdout is not None
             assert (await asyncio.wait_for(process.stdout.readline(), 30)).strip() == b"ready"
             self.processes.append(process)
@@ -113,7 +114,8 @@ class Pollers:
 
     def all_ticked_since(self, mark: int) -> bool:
         return {index for index, kind, _ in self.lines[mark:] if kind == "tick"} == set(
-            range(PROCESSES))
+            range(PROCESSES)
+        )
 
     async def stop(self) -> None:
         for process in self.processes:
@@ -122,7 +124,6 @@ class Pollers:
             await process.wait()
         for reader in self._readers:
             reader.cancel()
-
 
 
 def _slack_users(count: int) -> Iterator[tuple[str, int]]:
@@ -138,9 +139,17 @@ async def _tokens(stack: Stack) -> dict[int, dict[str, str | int]]:
     found = {}
     async with httpx.AsyncClient(timeout=10) as http:
         for user_id, username in ASTRAVUE_USERS.items():
-            reply = await http.post(url, data={
-                "grant_type": "password", "username": username, "password": "sandbox",
-                "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "scope": "openid"})
+            reply = await http.post(
+                url,
+                data={
+                    "grant_type": "password",
+                    "username": username,
+                    "password": "sandbox",
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "scope": "openid",
+                },
+            )
             assert reply.status_code == 200, reply.text
             found[user_id] = reply.json()
     return found
@@ -154,11 +163,22 @@ async def _link_everyone(stack: Stack, count: int = LINKS) -> dict[int, tuple[st
     async with stack.runtime.sessions() as session, session.begin():
         links = []
         for slack_user, user_id in _slack_users(count):
-            stack.sandbox.slack.add_user(slack_user, name=slack_user.lower(),
-                                         real_name=slack_user, email=f"{slack_user}@acme.test")
-            links.append(AstravueLink(
-                team_id="T0ACME", slack_user_id=slack_user, status=LinkStatus.ACTIVE,
-                astravue_user_id=user_id, org_id=1, astravue_name=ASTRAVUE_USERS[user_id]))
+            stack.sandbox.slack.add_user(
+                slack_user,
+                name=slack_user.lower(),
+                real_name=slack_user,
+                email=f"{slack_user}@acme.test",
+            )
+            links.append(
+                AstravueLink(
+                    team_id="T0ACME",
+                    slack_user_id=slack_user,
+                    status=LinkStatus.ACTIVE,
+                    astravue_user_id=user_id,
+                    org_id=1,
+                    astravue_name=ASTRAVUE_USERS[user_id],
+                )
+            )
         session.add_all(links)
         await session.flush()  # ids first: the token ciphertexts are bound to them
         for link in links:
@@ -209,8 +229,11 @@ async def _run_interval(stack: Stack, pollers: Pollers) -> tuple[Counter[int], i
 
     async def all_polled() -> bool:
         async with stack.runtime.sessions() as session:
-            done = await session.scalar(select(func.count()).where(
-                PollState.last_polled_at >= started, PollState.lease_owner.is_(None)))
+            done = await session.scalar(
+                select(func.count()).where(
+                    PollState.last_polled_at >= started, PollState.lease_owner.is_(None)
+                )
+            )
         return done == LINKS
 
     await _wait(all_polled, "every link to be polled")
@@ -220,14 +243,16 @@ async def _run_interval(stack: Stack, pollers: Pollers) -> tuple[Counter[int], i
         return pollers.all_ticked_since(settled)
 
     await _wait(all_ticked, "every poller to finish its tick")
-    listings = sum(1 for method, path, _ in stack.sandbox.astravue.requests[requests_mark:]
-                   if method == "GET" and path == "/v1/notifications")
+    listings = sum(
+        1
+        for method, path, _ in stack.sandbox.astravue.requests[requests_mark:]
+        if method == "GET" and path == "/v1/notifications"
+    )
     return pollers.polled_since(lines_mark), listings
 
 
 @requires_postgres
-async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
-        stack: Stack) -> None:
+async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(stack: Stack) -> None:
     slack, astravue = stack.sandbox.slack, stack.sandbox.astravue
     slack.channel_per_second = slack.channel_burst = 1_000
     slack.workspace_per_minute = slack.workspace_burst = 1_000_000
@@ -241,16 +266,22 @@ async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
             if round_number:
                 for user_id in ASTRAVUE_USERS:
                     actor = 2 if user_id == 1 else 1  # own actions are skipped by default
-                    made[user_id] += [astravue.add_notification(
-                        user_id, "comment", f"round {round_number} note {n}",
-                        actor_id=actor).notification_id for n in range(NEW_PER_USER)]
+                    made[user_id] += [
+                        astravue.add_notification(
+                            user_id, "comment", f"round {round_number} note {n}", actor_id=actor
+                        ).notification_id
+                        for n in range(NEW_PER_USER)
+                    ]
             loop = asyncio.get_running_loop()
             began = loop.time()
             polls, listings = await _run_interval(stack, pollers)
-            print(f"interval {round_number}: {sum(polls.values())} polls, {listings} "
-                  f"listings in {loop.time() - began:.1f} s")
-            assert polls == Counter(dict.fromkeys(links, 1)), \
+            print(
+                f"interval {round_number}: {sum(polls.values())} polls, {listings} "
+                f"listings in {loop.time() - began:.1f} s"
+            )
+            assert polls == Counter(dict.fromkeys(links, 1)), (
                 f"interval {round_number}: not every link polled exactly once"
+            )
             assert listings == LINKS
     finally:
         await pollers.stop()
@@ -266,15 +297,27 @@ async def test_three_pollers_deliver_exactly_once_and_poll_once_per_interval(
     assert max(delivered.values()) == 1, "duplicated notifications"
 
     async with stack.runtime.sessions() as session:
-        ledger = (await session.execute(select(
-            NotificationDelivery.link_id, NotificationDelivery.notification_id,
-            NotificationDelivery.status, NotificationDelivery.message_ts))).all()
-    sent = {(row.link_id, row.notification_id) for row in ledger
-            if row.status == DeliveryStatus.SENT and row.message_ts}
+        ledger = (
+            await session.execute(
+                select(
+                    NotificationDelivery.link_id,
+                    NotificationDelivery.notification_id,
+                    NotificationDelivery.status,
+                    NotificationDelivery.message_ts,
+                )
+            )
+        ).all()
+    sent = {
+        (row.link_id, row.notification_id)
+        for row in ledger
+        if row.status == DeliveryStatus.SENT and row.message_ts
+    }
     assert sent == expected
-    assert all(row.status == DeliveryStatus.SKIPPED for row in ledger
-               if (row.link_id, row.notification_id) not in expected), \
-        "only the notifications that existed before the first poll may be skipped"
+    assert all(
+        row.status == DeliveryStatus.SKIPPED
+        for row in ledger
+        if (row.link_id, row.notification_id) not in expected
+    ), "only the notifications that existed before the first poll may be skipped"
 
 
 # The short-lease case (issue 12): 12 new notifications per link, DMs paced 0.5 s apart and at
@@ -295,35 +338,49 @@ async def test_polls_outlasting_their_lease_deliver_exactly_once(stack: Stack) -
     await pollers.start(poller_env(stack, poll_seconds=3600), *SHORT_LEASE)
     try:
         await _run_interval_until(stack, lambda polls: polls.initialized.is_(True))
-        made = {user_id: [astravue.add_notification(
-            user_id, "comment", f"backlog note {n}", actor_id=2 if user_id == 1 else 1
-        ).notification_id for n in range(BACKLOG)] for user_id in ASTRAVUE_USERS}
-        expected = {(link_id, n) for link_id, (_, user_id) in links.items()
-                    for n in made[user_id]}
-        await _run_interval_until(stack, lambda polls: polls.link_id.not_in(
-            select(NotificationDelivery.link_id).where(
-                NotificationDelivery.status == DeliveryStatus.PENDING)),
-            check=lambda: set(_delivered(stack, links)) >= expected)
+        made = {
+            user_id: [
+                astravue.add_notification(
+                    user_id, "comment", f"backlog note {n}", actor_id=2 if user_id == 1 else 1
+                ).notification_id
+                for n in range(BACKLOG)
+            ]
+            for user_id in ASTRAVUE_USERS
+        }
+        expected = {(link_id, n) for link_id, (_, user_id) in links.items() for n in made[user_id]}
+        await _run_interval_until(
+            stack,
+            lambda polls: polls.link_id.not_in(
+                select(NotificationDelivery.link_id).where(
+                    NotificationDelivery.status == DeliveryStatus.PENDING
+                )
+            ),
+            check=lambda: set(_delivered(stack, links)) >= expected,
+        )
         await asyncio.sleep(3)  # a lapsed poller still posting would do so by now
     finally:
         await pollers.stop()
     delivered = _delivered(stack, links)
     assert set(delivered) == expected, "lost notifications"
     duplicated = {key: count for key, count in delivered.items() if count > 1}
-    assert not duplicated, f"{sum(duplicated.values()) - len(duplicated)} duplicated DMs " \
+    assert not duplicated, (
+        f"{sum(duplicated.values()) - len(duplicated)} duplicated DMs "
         f"for {len(expected)} notifications"
+    )
 
 
-async def _run_interval_until(stack: Stack, done: Callable[[Any], Any],
-                              check: Callable[[], bool] = lambda: True) -> None:
+async def _run_interval_until(
+    stack: Stack, done: Callable[[Any], Any], check: Callable[[], bool] = lambda: True
+) -> None:
     """Make every link due every 0.2 s until each one meets `done` (a condition on its poll
     state) with no lease held, and `check()` holds."""
 
     async def finished() -> bool:
         async with stack.runtime.sessions() as session, session.begin():
             await session.execute(update(PollState).values(next_poll_at=utcnow()))
-            left = await session.scalar(select(func.count()).where(
-                ~(done(PollState) & PollState.lease_owner.is_(None))))
+            left = await session.scalar(
+                select(func.count()).where(~(done(PollState) & PollState.lease_owner.is_(None)))
+            )
         return not left and check()
 
     await _wait(finished, "the backlog to be delivered")

@@ -22,15 +22,24 @@ async def test_429_storm_delivers_everything_once_without_early_posts(stack: Sta
     slack = stack.sandbox.slack
     slack.post_message_429_rate = 0.33
     slack.post_message_retry_after = 1
-    made = {user: [stack.sandbox.astravue.add_notification(user, "comment", f"note {i}",
-                                                           actor_id=3).notification_id
-                   for i in range(6)] for user in (MARIA, DEV)}
+    made = {
+        user: [
+            stack.sandbox.astravue.add_notification(
+                user, "comment", f"note {i}", actor_id=3
+            ).notification_id
+            for i in range(6)
+        ]
+        for user in (MARIA, DEV)
+    }
     async with stack.runtime.sessions() as session, session.begin():
         await session.execute(update(PollState).values(next_poll_at=datetime.now(UTC)))
     await service.tick()
     assert slack.early_posts == 0
     for user, slack_user in ((MARIA, "U0MARIA"), (DEV, "U0DEV")):
-        delivered = [m.metadata["event_payload"]["notification_id"]
-                     for m in slack.dm_messages(slack_user) if m.metadata]
+        delivered = [
+            m.metadata["event_payload"]["notification_id"]
+            for m in slack.dm_messages(slack_user)
+            if m.metadata
+        ]
         assert sorted(delivered) == sorted(made[user])
     assert [c for c in slack.calls_to("chat.postMessage") if c.status == 429]  # a real storm

@@ -25,26 +25,40 @@ def _created(stack: Stack) -> list[object]:
 
 def _told_maria(stack: Stack) -> list[str]:
     slack = stack.sandbox.slack
-    return ([text_of(m.as_slack()) for m in slack.dm_messages("U0MARIA")]
-            + [text_of(e.as_slack()) for e in slack.ephemerals_for("U0MARIA")]
-            + [text_of(r.payload) for r in slack.responses if r.user == "U0MARIA"])
+    return (
+        [text_of(m.as_slack()) for m in slack.dm_messages("U0MARIA")]
+        + [text_of(e.as_slack()) for e in slack.ephemerals_for("U0MARIA")]
+        + [text_of(r.payload) for r in slack.responses if r.user == "U0MARIA"]
+    )
 
 
 async def test_task_from_a_message_where_the_bot_is_absent_is_created_once_and_reported(
-        stack: Stack, caplog: pytest.LogCaptureFixture) -> None:
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     await connect(stack, "U0MARIA")
     slack = stack.sandbox.slack
-    posted = await stack.runtime.slack.chat_postMessage(channel="C0RANDOM",
-                                                         text="Customers can't reset passwords")
+    posted = await stack.runtime.slack.chat_postMessage(
+        channel="C0RANDOM", text="Customers can't reset passwords"
+    )
     slack.bot_channels = {"C0GENERAL"}  # then the bot was removed from #random
     maria = stack.user("U0MARIA")
-    message = {"type": "message", "ts": posted["ts"], "user": "U0DEV",
-               "text": "Customers can't reset passwords"}
+    message = {
+        "type": "message",
+        "ts": posted["ts"],
+        "user": "U0DEV",
+        "text": "Customers can't reset passwords",
+    }
     await maria.shortcut(Callback.MESSAGE_TASK, message, channel_id="C0RANDOM")
-    form = (await eventually(lambda: [v for v in slack.open_views("U0MARIA")
-                                      if v.get("callback_id") == Callback.TASK_CREATE
-                                      and "reset passwords" in str(v)]))[-1]
+    form = (
+        await eventually(
+            lambda: [
+                v
+                for v in slack.open_views("U0MARIA")
+                if v.get("callback_id") == Callback.TASK_CREATE and "reset passwords" in str(v)
+            ]
+        )
+    )[-1]
     values = {"title": {"value": {"type": "plain_text_input", "value": TITLE}}}
     await maria.submit(form, values)
 

@@ -28,8 +28,14 @@ def test_switch_to_changes_a_shared_dialect_in_place() -> None:
 
 
 def test_value_switches_reshape_nested_answers() -> None:
-    task = {"taskId": 7, "owners": [], "tags": [], "createdBy": {"userId": 1},
-            "descriptionMentionedUserIds": [2], "completion": 50}
+    task = {
+        "taskId": 7,
+        "owners": [],
+        "tags": [],
+        "createdBy": {"userId": 1},
+        "descriptionMentionedUserIds": [2],
+        "completion": 50,
+    }
     shaped = Dialect.parse("null_collections,string_ids,extra_fields").data(task)
     assert shaped["owners"] is None and shaped["tags"] is None
     assert shaped["taskId"] == "7" and shaped["createdBy"]["userId"] == "1"
@@ -44,5 +50,6 @@ def test_spring_pages_and_the_paging_fault() -> None:
     assert page["pageable"]["pageNumber"] == 1 and "tasks" not in page
     assert Dialect.parse("spring_pages").listing([1])["content"] == [1]
     assert Dialect.parse("ignores_paging").page("tasks", [1], page=3, size=1, total=9) == {
-        "tasks": [1]}
+        "tasks": [1]
+    }
     assert Dialect().listing([1]) == [1]

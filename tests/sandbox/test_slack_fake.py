@@ -39,8 +39,11 @@ def section(text: str) -> dict[str, Any]:
 
 
 def modal(title: str = "Task") -> dict[str, Any]:
-    return {"type": "modal", "title": {"type": "plain_text", "text": title},
-            "blocks": [section("loading")]}
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title},
+        "blocks": [section("loading")],
+    }
 
 
 @pytest.fixture
@@ -72,7 +75,8 @@ async def api(http: httpx.AsyncClient, method: str, **args: Any) -> dict[str, An
 
 
 async def test_auth_is_checked_and_the_token_never_recorded(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     missing = (await http.post("/api/auth.test")).json()
     wrong = (await http.post("/api/auth.test", headers={"Authorization": "Bearer xoxb-no"})).json()
     in_form = (await http.post("/api/auth.test", data={"token": BOT_TOKEN})).json()
@@ -87,13 +91,17 @@ async def test_auth_is_checked_and_the_token_never_recorded(
 
 
 async def test_post_message_to_a_user_lands_in_the_dm_and_history_returns_metadata(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     metadata = {"event_type": "astravue_notification", "event_payload": {"id": "n1"}}
-    first = await api(http, "chat.postMessage", channel="U0MARIA", text="one",
-                      metadata=metadata)
+    first = await api(http, "chat.postMessage", channel="U0MARIA", text="one", metadata=metadata)
     # Form-encoded, with blocks and metadata as JSON strings, as slack_sdk may send them.
-    form = {"channel": "D0MARIA", "text": "two", "blocks": json.dumps([section("two")]),
-            "metadata": json.dumps({"event_type": "other", "event_payload": {}})}
+    form = {
+        "channel": "D0MARIA",
+        "text": "two",
+        "blocks": json.dumps([section("two")]),
+        "metadata": json.dumps({"event_type": "other", "event_payload": {}}),
+    }
     second = (await http.post("/api/chat.postMessage", data=form, headers=AUTH)).json()
 
     assert first["channel"] == "D0MARIA"
@@ -106,13 +114,15 @@ async def test_post_message_to_a_user_lands_in_the_dm_and_history_returns_metada
     assert [m["text"] for m in plain["messages"]] == ["two", "one"]  # newest first
     assert all("metadata" not in m for m in plain["messages"])
 
-    with_meta = await api(http, "conversations.history", channel="D0MARIA",
-                          include_all_metadata=True, limit=1)
+    with_meta = await api(
+        http, "conversations.history", channel="D0MARIA", include_all_metadata=True, limit=1
+    )
     assert [m["metadata"]["event_type"] for m in with_meta["messages"]] == ["other"]
     assert with_meta["has_more"] is True
     cursor = with_meta["response_metadata"]["next_cursor"]
-    rest = await api(http, "conversations.history", channel="D0MARIA", cursor=cursor,
-                     include_all_metadata="true")
+    rest = await api(
+        http, "conversations.history", channel="D0MARIA", cursor=cursor, include_all_metadata="true"
+    )
     assert [m["metadata"]["event_payload"] for m in rest["messages"]] == [{"id": "n1"}]
 
     newer = await api(http, "conversations.history", channel="D0MARIA", oldest=first["ts"])
@@ -120,23 +130,25 @@ async def test_post_message_to_a_user_lands_in_the_dm_and_history_returns_metada
 
 
 async def test_post_message_refusals(fake: SlackFake, http: httpx.AsyncClient) -> None:
-    assert (await api(http, "chat.postMessage", channel="U0GHOST", text="x"))["error"] == \
-        "channel_not_found"
+    assert (await api(http, "chat.postMessage", channel="U0GHOST", text="x"))[
+        "error"
+    ] == "channel_not_found"
     assert (await api(http, "chat.postMessage", channel="C0GENERAL"))["error"] == "no_text"
-    bad_meta = await api(http, "chat.postMessage", channel="C0GENERAL", text="x",
-                         metadata={"event_type": "x"})
+    bad_meta = await api(
+        http, "chat.postMessage", channel="C0GENERAL", text="x", metadata={"event_type": "x"}
+    )
     assert bad_meta["error"] == "invalid_metadata_format"
     assert (await api(http, "chat.fly"))["error"] == "unknown_method"
     assert fake.messages_in("C0GENERAL") == []
 
 
 async def test_bot_posts_only_in_channels_it_is_a_member_of(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     assert (await api(http, "chat.postMessage", channel="C0RANDOM", text="a"))["ok"]  # default
     fake.bot_channels = {"C0GENERAL"}
     message = await api(http, "chat.postMessage", channel="C0RANDOM", text="b")
-    ephemeral = await api(http, "chat.postEphemeral", channel="C0RANDOM", user="U0MARIA",
-                          text="c")
+    ephemeral = await api(http, "chat.postEphemeral", channel="C0RANDOM", user="U0MARIA", text="c")
     inside = await api(http, "chat.postMessage", channel="C0GENERAL", text="d")
     dm = await api(http, "chat.postMessage", channel="U0MARIA", text="e")
 
@@ -146,9 +158,11 @@ async def test_bot_posts_only_in_channels_it_is_a_member_of(
 
 
 async def test_invalid_blocks_are_refused_and_recorded(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
-    body = await api(http, "chat.postMessage", channel="C0GENERAL", text="x",
-                     blocks=[section("x" * 3001)])
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
+    body = await api(
+        http, "chat.postMessage", channel="C0GENERAL", text="x", blocks=[section("x" * 3001)]
+    )
 
     assert body["ok"] is False
     assert body["error"] == "invalid_blocks"
@@ -158,19 +172,30 @@ async def test_invalid_blocks_are_refused_and_recorded(
     assert fake.messages_in("C0GENERAL") == []
 
     fake.strict = False  # record only, as a demo would
-    assert (await api(http, "chat.postMessage", channel="C0GENERAL", text="x",
-                      blocks=[section("x" * 3001)]))["ok"] is True
+    assert (
+        await api(
+            http, "chat.postMessage", channel="C0GENERAL", text="x", blocks=[section("x" * 3001)]
+        )
+    )["ok"] is True
     assert len(fake.violations) == 2
 
 
 async def test_update_delete_permalink_ephemeral_and_open(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     posted = await api(http, "chat.postMessage", channel="C0GENERAL", text="timer running")
-    updated = await api(http, "chat.update", channel="C0GENERAL", ts=posted["ts"],
-                        text="timer stopped", blocks=[section("stopped")])
+    updated = await api(
+        http,
+        "chat.update",
+        channel="C0GENERAL",
+        ts=posted["ts"],
+        text="timer stopped",
+        blocks=[section("stopped")],
+    )
     link = await api(http, "chat.getPermalink", channel="C0GENERAL", message_ts=posted["ts"])
-    ephemeral = await api(http, "chat.postEphemeral", channel="C0GENERAL", user="U0DEV",
-                          text="only you")
+    ephemeral = await api(
+        http, "chat.postEphemeral", channel="C0GENERAL", user="U0DEV", text="only you"
+    )
     opened = await api(http, "conversations.open", users="U0SAM")
 
     assert updated["message"]["text"] == "timer stopped"
@@ -188,7 +213,8 @@ async def test_update_delete_permalink_ephemeral_and_open(
 
 
 async def test_trigger_id_expires_after_3s_and_works_once(
-        fake: SlackFake, http: httpx.AsyncClient, clock: Clock) -> None:
+    fake: SlackFake, http: httpx.AsyncClient, clock: Clock
+) -> None:
     fresh, late = fake.new_trigger_id("U0MARIA"), fake.new_trigger_id("U0MARIA")
     clock.now += 2.9
     opened = await api(http, "views.open", trigger_id=fresh, view=modal())
@@ -206,16 +232,24 @@ async def test_trigger_id_expires_after_3s_and_works_once(
 
 
 async def test_modal_stack_update_hash_and_push_limit(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
-    root = (await api(http, "views.open", trigger_id=fake.new_trigger_id("U0DEV"),
-                      view=modal("Root")))["view"]
-    updated = await api(http, "views.update", view_id=root["id"], hash=root["hash"],
-                        view=modal("Loaded"))
-    stale = await api(http, "views.update", view_id=root["id"], hash=root["hash"],
-                      view=modal("Stale"))
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
+    root = (
+        await api(http, "views.open", trigger_id=fake.new_trigger_id("U0DEV"), view=modal("Root"))
+    )["view"]
+    updated = await api(
+        http, "views.update", view_id=root["id"], hash=root["hash"], view=modal("Loaded")
+    )
+    stale = await api(
+        http, "views.update", view_id=root["id"], hash=root["hash"], view=modal("Stale")
+    )
     missing = await api(http, "views.update", view_id="VNOPE", view=modal())
-    pushes = [await api(http, "views.push", trigger_id=fake.new_trigger_id("U0DEV"),
-                        view=modal(f"Push {i}")) for i in range(3)]
+    pushes = [
+        await api(
+            http, "views.push", trigger_id=fake.new_trigger_id("U0DEV"), view=modal(f"Push {i}")
+        )
+        for i in range(3)
+    ]
 
     assert updated["view"]["title"]["text"] == "Loaded"
     assert updated["view"]["hash"] != root["hash"]
@@ -229,19 +263,22 @@ async def test_modal_stack_update_hash_and_push_limit(
 
     fake.after_view_submission("U0DEV", stack[2]["id"], None)  # plain ack closes the top
     assert len(fake.open_views("U0DEV")) == 2
-    fake.after_view_submission("U0DEV", stack[1]["id"], {"response_action": "update",
-                                                         "view": modal("Edited")})
+    fake.after_view_submission(
+        "U0DEV", stack[1]["id"], {"response_action": "update", "view": modal("Edited")}
+    )
     assert fake.open_views("U0DEV")[1]["title"]["text"] == "Edited"
     fake.after_view_submission("U0DEV", stack[0]["id"], {"response_action": "clear"})
     assert fake.open_views("U0DEV") == []
 
 
 async def test_views_publish_keeps_one_home_per_user(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     home = {"type": "home", "blocks": [section("Your tasks")]}
     first = await api(http, "views.publish", user_id="U0SAM", view=home)
-    second = await api(http, "views.publish", user_id="U0SAM",
-                       view={**home, "blocks": [section("Timer running")]})
+    second = await api(
+        http, "views.publish", user_id="U0SAM", view={**home, "blocks": [section("Timer running")]}
+    )
     modal_as_home = await api(http, "views.publish", user_id="U0SAM", view=modal())
     stranger = await api(http, "views.publish", user_id="U0GHOST", view=home)
 
@@ -257,8 +294,7 @@ async def test_views_publish_keeps_one_home_per_user(
 async def test_response_url_allows_5_uses(fake: SlackFake, http: httpx.AsyncClient) -> None:
     url = fake.new_response_url("C0GENERAL", "U0MARIA")
     assert url.startswith("http://slack.test/respond/")
-    statuses = [(await http.post(url, json={"text": f"reply {i}"})).status_code
-                for i in range(6)]
+    statuses = [(await http.post(url, json={"text": f"reply {i}"})).status_code for i in range(6)]
     refused = await http.post(url, json={"text": "late"})
 
     assert statuses == [200] * 5 + [404]
@@ -269,7 +305,8 @@ async def test_response_url_allows_5_uses(fake: SlackFake, http: httpx.AsyncClie
 
 
 async def test_response_url_expires_after_30_minutes(
-        fake: SlackFake, http: httpx.AsyncClient, clock: Clock) -> None:
+    fake: SlackFake, http: httpx.AsyncClient, clock: Clock
+) -> None:
     url = fake.new_response_url("C0GENERAL", "U0MARIA")
     clock.now += 30 * 60 - 1
     assert (await http.post(url, json={"text": "in time"})).status_code == 200
@@ -280,7 +317,8 @@ async def test_response_url_expires_after_30_minutes(
 
 
 async def test_response_url_replace_delete_and_in_channel(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     card = await api(http, "chat.postMessage", channel="C0GENERAL", text="task card")
     url = fake.new_response_url("C0GENERAL", "U0DEV", message_ts=card["ts"])
     await http.post(url, json={"replace_original": True, "text": "timer started"})
@@ -297,13 +335,24 @@ async def test_response_url_replace_delete_and_in_channel(
     invalid = await http.post(command_url, json={"blocks": [{"type": "nope"}]})
     assert (invalid.status_code, invalid.text) == (400, "invalid_blocks")
     assert [r.outcome for r in fake.responses] == [
-        "replaced", "in_channel", "deleted", "ephemeral", "replaced", "invalid_blocks"]
+        "replaced",
+        "in_channel",
+        "deleted",
+        "ephemeral",
+        "replaced",
+        "invalid_blocks",
+    ]
 
 
 async def test_post_message_pacing_per_channel(
-        fake: SlackFake, http: httpx.AsyncClient, clock: Clock) -> None:
-    burst = [await http.post("/api/chat.postMessage", headers=AUTH,
-                             json={"channel": "C0GENERAL", "text": str(i)}) for i in range(4)]
+    fake: SlackFake, http: httpx.AsyncClient, clock: Clock
+) -> None:
+    burst = [
+        await http.post(
+            "/api/chat.postMessage", headers=AUTH, json={"channel": "C0GENERAL", "text": str(i)}
+        )
+        for i in range(4)
+    ]
     assert [r.status_code for r in burst] == [200, 200, 200, 429]
     assert burst[3].headers["Retry-After"] == "1"
     assert burst[3].json() == {"ok": False, "error": "ratelimited"}
@@ -311,8 +360,9 @@ async def test_post_message_pacing_per_channel(
     assert other_channel["ok"] is True
 
     clock.now += 0.5  # before Retry-After has passed
-    early = await http.post("/api/chat.postMessage", headers=AUTH,
-                            json={"channel": "C0GENERAL", "text": "early"})
+    early = await http.post(
+        "/api/chat.postMessage", headers=AUTH, json={"channel": "C0GENERAL", "text": "early"}
+    )
     clock.now += 0.5
     on_time = await api(http, "chat.postMessage", channel="C0GENERAL", text="on time")
 
@@ -324,42 +374,49 @@ async def test_post_message_pacing_per_channel(
 
 
 async def test_workspace_budget_and_injected_429(
-        fake: SlackFake, http: httpx.AsyncClient, clock: Clock) -> None:
+    fake: SlackFake, http: httpx.AsyncClient, clock: Clock
+) -> None:
     fake.workspace_per_minute, fake.workspace_burst = 60, 2
-    codes = [(await http.post("/api/chat.postMessage", headers=AUTH,
-                              json={"channel": f"C{i}", "text": "x"})).status_code
-             for i in range(3)]
+    codes = [
+        (
+            await http.post(
+                "/api/chat.postMessage", headers=AUTH, json={"channel": f"C{i}", "text": "x"}
+            )
+        ).status_code
+        for i in range(3)
+    ]
     assert codes == [200, 200, 429]
     assert fake.retry_after_ends["*"] == pytest.approx(clock.now + 1)
 
     clock.now += 60
     fake.post_message_429_rate, fake.post_message_retry_after = 1.0, 3
-    injected = await http.post("/api/chat.postMessage", headers=AUTH,
-                               json={"channel": "C9", "text": "x"})
+    injected = await http.post(
+        "/api/chat.postMessage", headers=AUTH, json={"channel": "C9", "text": "x"}
+    )
     assert injected.status_code == 429
     assert injected.headers["Retry-After"] == "3"
     assert fake.retry_after_ends["C9"] == pytest.approx(clock.now + 3)
 
 
-async def test_users_info_and_lookup(fake: SlackFake, http: httpx.AsyncClient,
-                                     clock: Clock) -> None:
+async def test_users_info_and_lookup(
+    fake: SlackFake, http: httpx.AsyncClient, clock: Clock
+) -> None:
     maria = (await api(http, "users.info", user="U0MARIA"))["user"]
     sam = (await api(http, "users.lookupByEmail", email="SAM@acme.test"))["user"]
     fake.wall_clock = lambda: JANUARY
     winter = (await api(http, "users.info", user="U0MARIA"))["user"]
 
-    assert (maria["tz"], maria["tz_offset"], maria["tz_label"]) == ("Europe/Madrid", 7200,
-                                                                    "CEST")
+    assert (maria["tz"], maria["tz_offset"], maria["tz_label"]) == ("Europe/Madrid", 7200, "CEST")
     assert winter["tz_offset"] == 3600
     assert maria["profile"]["email"] == "maria@acme.test"
     assert maria["real_name"] == "Maria Lopez"
     assert (sam["id"], sam["tz_offset"]) == ("U0SAM", 9 * 3600)
-    assert (await api(http, "users.lookupByEmail", email="x@y.test"))["error"] == \
-        "users_not_found"
+    assert (await api(http, "users.lookupByEmail", email="x@y.test"))["error"] == "users_not_found"
     assert (await api(http, "users.info", user="U0GHOST"))["error"] == "user_not_found"
 
-    fake.add_user("U0NEW", name="new", real_name="New Person", email="new@acme.test",
-                  tz="America/New_York")
+    fake.add_user(
+        "U0NEW", name="new", real_name="New Person", email="new@acme.test", tz="America/New_York"
+    )
     assert (await api(http, "users.info", user="U0NEW"))["user"]["tz_offset"] == -5 * 3600
 
     # A user with no email (hidden, or never set): Slack leaves profile.email out.
@@ -367,12 +424,14 @@ async def test_users_info_and_lookup(fake: SlackFake, http: httpx.AsyncClient,
     assert "email" not in (await api(http, "users.info", user="U0NOMAIL"))["user"]["profile"]
     fake.users["U0MARIA"].email = None
     assert "email" not in (await api(http, "users.info", user="U0MARIA"))["user"]["profile"]
-    assert (await api(http, "users.lookupByEmail", email="maria@acme.test"))["error"] == \
-        "users_not_found"
+    assert (await api(http, "users.lookupByEmail", email="maria@acme.test"))[
+        "error"
+    ] == "users_not_found"
 
 
 async def test_wait_for_returns_matching_calls_or_times_out(
-        fake: SlackFake, http: httpx.AsyncClient) -> None:
+    fake: SlackFake, http: httpx.AsyncClient
+) -> None:
     async def post_later() -> None:
         await asyncio.sleep(0.05)
         await api(http, "chat.postMessage", channel="C0GENERAL", text="later")
@@ -396,8 +455,9 @@ async def test_fault_knobs_apply_to_the_fake(fake: SlackFake, http: httpx.AsyncC
 @asynccontextmanager
 async def serving(fake: SlackFake) -> AsyncIterator[str]:
     """Serve the fake with uvicorn on a free loopback port; yields the Web API base URL."""
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(fake.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         assert not task.done(), "uvicorn failed to start"
@@ -417,22 +477,31 @@ async def test_sdk_post_message_history_and_users(fake: SlackFake) -> None:
         auth = await client.auth_test()
         dm = await client.conversations_open(users="U0DEV")
         posted = await client.chat_postMessage(
-            channel=dm["channel"]["id"], text="Task due", blocks=[section("Task due")],
-            metadata={"event_type": "astravue_notification", "event_payload": {"id": "42"}})
+            channel=dm["channel"]["id"],
+            text="Task due",
+            blocks=[section("Task due")],
+            metadata={"event_type": "astravue_notification", "event_payload": {"id": "42"}},
+        )
         history = await client.conversations_history(channel="D0DEV", include_all_metadata=True)
         dev = await client.users_info(user="U0DEV")
         # slack_sdk's form-encoded path, with blocks as a JSON string.
-        form = await client.api_call("chat.postMessage", data={
-            "channel": "D0DEV", "text": "form", "blocks": json.dumps([section("form")])})
+        form = await client.api_call(
+            "chat.postMessage",
+            data={"channel": "D0DEV", "text": "form", "blocks": json.dumps([section("form")])},
+        )
 
     assert auth["user_id"] == "U0BOT"
     assert posted["channel"] == "D0DEV"
-    assert history["messages"][0]["metadata"] == {"event_type": "astravue_notification",
-                                                  "event_payload": {"id": "42"}}
+    assert history["messages"][0]["metadata"] == {
+        "event_type": "astravue_notification",
+        "event_payload": {"id": "42"},
+    }
     assert (dev["user"]["tz"], dev["user"]["tz_offset"]) == ("America/New_York", -4 * 3600)
     assert form["ok"] is True
-    assert [m.blocks for m in fake.dm_messages("U0DEV")] == [[section("Task due")],
-                                                             [section("form")]]
+    assert [m.blocks for m in fake.dm_messages("U0DEV")] == [
+        [section("Task due")],
+        [section("form")],
+    ]
 
 
 async def test_sdk_sees_slack_errors(fake: SlackFake, clock: Clock) -> None:
@@ -443,9 +512,11 @@ async def test_sdk_sees_slack_errors(fake: SlackFake, clock: Clock) -> None:
         with pytest.raises(SlackApiError) as expired:
             await client.views_open(trigger_id=trigger, view=modal())
         with pytest.raises(SlackApiError) as invalid:
-            await client.chat_postMessage(channel="C0GENERAL", text="x",
-                                          blocks=[{"type": "header", "text": {
-                                              "type": "mrkdwn", "text": "x"}}])
+            await client.chat_postMessage(
+                channel="C0GENERAL",
+                text="x",
+                blocks=[{"type": "header", "text": {"type": "mrkdwn", "text": "x"}}],
+            )
         with pytest.raises(SlackApiError) as bad_auth:
             await AsyncWebClient(token="xoxb-wrong", base_url=base_url).auth_test()
 
@@ -459,8 +530,11 @@ async def test_sdk_retry_handler_honours_retry_after() -> None:
     fake = SlackFake()
     fake.channel_burst = 1
     async with serving(fake) as base_url:
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=base_url,
-                                retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+        client = AsyncWebClient(
+            token=BOT_TOKEN,
+            base_url=base_url,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        )
         first = await client.chat_postMessage(channel="C0GENERAL", text="first")
         second = await client.chat_postMessage(channel="C0GENERAL", text="second")
 
@@ -477,12 +551,16 @@ async def test_sdk_delivers_everything_under_injected_429s() -> None:
     fake = SlackFake(seed=3)  # a seed whose 429s need no long retry chains: a ~2 s test
     fake.post_message_429_rate, fake.post_message_retry_after = 0.3, 1
     async with serving(fake) as base_url:
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=base_url,
-                                retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=6)])
+        client = AsyncWebClient(
+            token=BOT_TOKEN,
+            base_url=base_url,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=6)],
+        )
         channels = [f"C0TEAM{i}" for i in range(10)]
         # One post per channel at a time: a client must not send to a channel under Retry-After.
-        results = await asyncio.gather(*(client.chat_postMessage(channel=c, text="hi")
-                                         for c in channels))
+        results = await asyncio.gather(
+            *(client.chat_postMessage(channel=c, text="hi") for c in channels)
+        )
 
     assert all(r["ok"] for r in results)
     assert all(len(fake.messages_in(c)) == 1 for c in channels)

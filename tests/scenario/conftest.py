@@ -25,10 +25,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     config = metafunc.config
     node = f"{metafunc.definition.path.name}::{metafunc.definition.originalname}"
-    metafunc.parametrize("stack", dialects.variants(
-        node, on_postgres=ON_POSTGRES, only=config.getoption("--sandbox-dialect"),
-        every_switch=config.getoption("--all-dialect-combinations"),
-        timing=metafunc.definition.get_closest_marker("timing") is not None), indirect=True)
+    metafunc.parametrize(
+        "stack",
+        dialects.variants(
+            node,
+            on_postgres=ON_POSTGRES,
+            only=config.getoption("--sandbox-dialect"),
+            every_switch=config.getoption("--all-dialect-combinations"),
+            timing=metafunc.definition.get_closest_marker("timing") is not None,
+        ),
+        indirect=True,
+    )
 
 
 @pytest.fixture
@@ -88,8 +95,9 @@ def text_of(payload: dict[str, Any]) -> str:
 
 async def last_response(stack: Stack, user_id: str, after: int) -> dict[str, Any]:
     """The newest response_url post to `user_id` beyond the first `after` ones."""
-    posts = await eventually(lambda: [p for p in stack.sandbox.slack.responses[after:]
-                                      if p.user == user_id])
+    posts = await eventually(
+        lambda: [p for p in stack.sandbox.slack.responses[after:] if p.user == user_id]
+    )
     return posts[-1].payload
 
 
@@ -102,8 +110,11 @@ async def connect(stack: Stack, user_id: str = "U0MARIA") -> None:
     url = buttons(prompt)["account.connect"]["url"]
     page = await stack.follow_connect(url, SLACK_USERNAMES[user_id])
     assert page.status_code == 200, page.text
-    await eventually(lambda: any("Connected" in text_of(p.payload)
-                                 for p in stack.sandbox.slack.responses[before:]))
+    await eventually(
+        lambda: any(
+            "Connected" in text_of(p.payload) for p in stack.sandbox.slack.responses[before:]
+        )
+    )
 
 
 SECRET_PATTERNS = (
@@ -143,5 +154,5 @@ def no_secret_in_debug_logs(request: pytest.FixtureRequest) -> Iterator[None]:
     assert text, "nothing was logged at DEBUG: the check would be vacuous"
     for pattern in SECRET_PATTERNS:
         found = pattern.search(text)
-        context = text[max(found.start() - 80, 0):found.end()] if found else ""
+        context = text[max(found.start() - 80, 0) : found.end()] if found else ""
         assert found is None, f"a secret reached the logs: ...{context}"

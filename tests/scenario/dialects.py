@@ -19,22 +19,24 @@ from bot.sandbox.dialect import SWITCHES
 ALL = "all"
 
 # One or two tests per area, touching lists, cards, updates, timers, notifications, Home.
-REPRESENTATIVE = frozenset({
-    "test_tasks.py::test_list_show_complete_and_delete_from_cards",
-    "test_task_commands.py::test_assign_by_mention_and_name_then_due_in_the_users_zone",
-    "test_task_commands.py::test_long_list_pages",
-    "test_timers.py::test_start_busy_switch_stop_with_billable_and_note",
-    "test_notifications.py::test_first_poll_sends_one_summary_then_new_ones_arrive_once",
-    "test_home.py::test_running_home_shows_the_timer_with_stop_and_switch",
-    "test_spaces.py::test_projects_show_edit_and_delete",
-})
+REPRESENTATIVE = frozenset(
+    {
+        "test_tasks.py::test_list_show_complete_and_delete_from_cards",
+        "test_task_commands.py::test_assign_by_mention_and_name_then_due_in_the_users_zone",
+        "test_task_commands.py::test_long_list_pages",
+        "test_timers.py::test_start_busy_switch_stop_with_billable_and_note",
+        "test_notifications.py::test_first_poll_sends_one_summary_then_new_ones_arrive_once",
+        "test_home.py::test_running_home_shows_the_timer_with_stop_and_switch",
+        "test_spaces.py::test_projects_show_edit_and_delete",
+    }
+)
 # Tests that set the sandbox's dialect themselves.
 OWN_DIALECT = frozenset({"test_probe_command.py"})
 
 
-
-def variants(node: str, *, on_postgres: bool, only: str | None, every_switch: bool,
-             timing: bool) -> list[Any]:
+def variants(
+    node: str, *, on_postgres: bool, only: str | None, every_switch: bool, timing: bool
+) -> list[Any]:
     """The `sandbox_dialect` params of one test (`node` is "file.py::test_name")."""
     if only is not None:
         return [pytest.param(only, id=only or "default", marks=())]
@@ -44,6 +46,11 @@ def variants(node: str, *, on_postgres: bool, only: str | None, every_switch: bo
     if every_switch or node in REPRESENTATIVE:
         chosen += SWITCHES
     slow = (pytest.mark.slow,)
-    return [pytest.param(name, id=name or "default",
-                         marks=slow if name in SWITCHES and node not in REPRESENTATIVE else ())
-            for name in chosen]
+    return [
+        pytest.param(
+            name,
+            id=name or "default",
+            marks=slow if name in SWITCHES and node not in REPRESENTATIVE else (),
+        )
+        for name in chosen
+    ]

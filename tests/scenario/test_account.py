@@ -13,8 +13,9 @@ from tests.scenario.conftest import buttons, connect, eventually, last_response,
 
 async def _link(stack: Stack, user_id: str) -> AstravueLink | None:
     async with stack.runtime.sessions() as session:
-        return (await session.scalars(select(AstravueLink).where(
-            AstravueLink.slack_user_id == user_id))).one_or_none()
+        return (
+            await session.scalars(select(AstravueLink).where(AstravueLink.slack_user_id == user_id))
+        ).one_or_none()
 
 
 async def test_connect_whoami_doctor_disconnect_reconnect(stack: Stack) -> None:
@@ -47,8 +48,7 @@ async def test_connect_whoami_doctor_disconnect_reconnect(stack: Stack) -> None:
     assert "account.disconnect_confirm" in buttons(confirm)
     revokes = stack.sandbox.keycloak.revoke_requests
     before = len(stack.sandbox.slack.responses)
-    await maria.click("account.disconnect_confirm", "yes", message=confirm,
-                      channel_id="C0GENERAL")
+    await maria.click("account.disconnect_confirm", "yes", message=confirm, channel_id="C0GENERAL")
     done = text_of(await last_response(stack, "U0MARIA", before))
     assert "Disconnected" in done
     link = await _link(stack, "U0MARIA")
@@ -70,12 +70,16 @@ async def test_user_without_organisation_claim_sets_it_in_a_modal(stack: Stack) 
     await sam.command("org")
     view = await eventually(lambda: stack.sandbox.slack.open_views("U0SAM"))
     modal = view[-1]
-    response = await sam.submit(modal, {"org": {"org_id": {"type": "number_input",
-                                                           "value": "abc"}}})
+    response = await sam.submit(
+        modal, {"org": {"org_id": {"type": "number_input", "value": "abc"}}}
+    )
     assert response.json()["response_action"] == "errors"  # inline, nothing saved
     await sam.submit(modal, {"org": {"org_id": {"type": "number_input", "value": "1"}}})
-    await eventually(lambda: stack.sandbox.slack.dm_messages("U0SAM")
-                     or stack.sandbox.slack.ephemerals_for("U0SAM"))
+    await eventually(
+        lambda: (
+            stack.sandbox.slack.dm_messages("U0SAM") or stack.sandbox.slack.ephemerals_for("U0SAM")
+        )
+    )
 
     async def org_set() -> bool:
         found = await _link(stack, "U0SAM")
@@ -85,6 +89,7 @@ async def test_user_without_organisation_claim_sets_it_in_a_modal(stack: Stack) 
         if await org_set():
             break
         import asyncio
+
         await asyncio.sleep(0.02)
     assert await org_set()
 
@@ -97,10 +102,27 @@ async def test_unlinked_user_gets_the_connect_prompt_then_retries(stack: Stack) 
     assert "Connect Astravue" in str(prompt) and "account.connect" in buttons(prompt)
     # a click on any button while unlinked leads to connect too
     before = len(stack.sandbox.slack.responses)
-    await dev.click("account.set_org", "set", message={"ts": "1.0", "blocks": [
-        {"type": "actions", "block_id": "b", "elements": [
-            {"type": "button", "action_id": "account.set_org", "text": {
-                "type": "plain_text", "text": "Set"}}]}]}, channel_id="C0GENERAL")
+    await dev.click(
+        "account.set_org",
+        "set",
+        message={
+            "ts": "1.0",
+            "blocks": [
+                {
+                    "type": "actions",
+                    "block_id": "b",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": "account.set_org",
+                            "text": {"type": "plain_text", "text": "Set"},
+                        }
+                    ],
+                }
+            ],
+        },
+        channel_id="C0GENERAL",
+    )
     prompt = await last_response(stack, "U0DEV", before)
     assert "account.connect" in buttons(prompt)
     assert "run your command again" in text_of(prompt)
@@ -122,8 +144,9 @@ async def test_replayed_expired_and_foreign_state_link_nothing(stack: Stack) -> 
         assert first.status_code == 302
         replay = await browser.get(url)  # the signed start URL is single use
         assert replay.status_code == 400 and "already used" in replay.text
-        forged = await browser.get(stack.app_url + "/oauth/astravue/callback",
-                                   params={"state": "made-up", "code": "x"})
+        forged = await browser.get(
+            stack.app_url + "/oauth/astravue/callback", params={"state": "made-up", "code": "x"}
+        )
         assert forged.status_code == 400
         tampered = await browser.get(url[:-3] + "abc")
         assert tampered.status_code == 400 and "not valid" in tampered.text

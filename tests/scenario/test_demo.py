@@ -73,8 +73,10 @@ async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> No
 
 async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> None:
     out = io.StringIO()
-    code = await run_script(script_lines("click 3\nsubmit\n/astravue help\nfly away\n"),
-                            Console(file=out, width=100, no_color=True))
+    code = await run_script(
+        script_lines("click 3\nsubmit\n/astravue help\nfly away\n"),
+        Console(file=out, width=100, no_color=True),
+    )
     transcript = out.getvalue()
     assert code == 1
     assert "! there is no [3] on screen" in transcript

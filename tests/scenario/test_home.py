@@ -11,10 +11,14 @@ from tests.scenario.test_timers import new_modal, press, running, task_ref
 
 
 async def open_home(stack: Stack, user: str, containing: str) -> dict[str, Any]:
-    await stack.user(user).event({"type": "app_home_opened", "user": user, "tab": "home",
-                                  "channel": f"D{user[1:]}"})
-    return await eventually(lambda: (lambda view: view if view and containing in text_of(view)
-                                     else None)(stack.sandbox.slack.home_view(user)))
+    await stack.user(user).event(
+        {"type": "app_home_opened", "user": user, "tab": "home", "channel": f"D{user[1:]}"}
+    )
+    return await eventually(
+        lambda: (lambda view: view if view and containing in text_of(view) else None)(
+            stack.sandbox.slack.home_view(user)
+        )
+    )
 
 
 async def test_unlinked_user_sees_connect(stack: Stack) -> None:
@@ -51,9 +55,21 @@ async def test_running_home_shows_the_timer_with_stop_and_switch(stack: Stack) -
     await stack.user("U0MARIA").click(Action.TIMER_SWITCH, "pick", view=home)
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_START_PICK
-    await stack.user("U0MARIA").submit(modal, {"task": {Action.SELECT_TASK: {
-        "type": "external_select", "selected_option": {
-            "value": passport.encode(), "text": {"type": "plain_text", "text": "Renew"}}}}})
+    await stack.user("U0MARIA").submit(
+        modal,
+        {
+            "task": {
+                Action.SELECT_TASK: {
+                    "type": "external_select",
+                    "selected_option": {
+                        "value": passport.encode(),
+                        "text": {"type": "plain_text", "text": "Renew"},
+                    },
+                }
+            }
+        },
+    )
     await eventually(lambda: (running(stack) or budget).task_id == passport.task_id)
-    await eventually(lambda: "Renew passport" in text_of(
-        stack.sandbox.slack.home_view("U0MARIA") or {}))
+    await eventually(
+        lambda: "Renew passport" in text_of(stack.sandbox.slack.home_view("U0MARIA") or {})
+    )

@@ -18,19 +18,22 @@ from tests.scenario.test_timers import run
 
 async def _link(stack: Stack, user_id: str) -> AstravueLink | None:
     async with stack.runtime.sessions() as session:
-        return (await session.scalars(select(AstravueLink).where(
-            AstravueLink.slack_user_id == user_id))).one_or_none()
+        return (
+            await session.scalars(select(AstravueLink).where(AstravueLink.slack_user_id == user_id))
+        ).one_or_none()
 
 
 async def test_without_custom_claims_org_is_asked_then_the_user_is_found_by_email(
-        stack: Stack) -> None:
+    stack: Stack,
+) -> None:
     stack.sandbox.keycloak.settings.custom_claims = False
     await connect(stack, "U0MARIA")
     link = await _link(stack, "U0MARIA")
     assert link is not None and link.astravue_email == "maria@acme.test"
     assert (link.astravue_user_id, link.org_id) == (None, None)  # nothing answered yet
-    connected = next(p.payload for p in stack.sandbox.slack.responses
-                     if "Connected" in text_of(p.payload))
+    connected = next(
+        p.payload for p in stack.sandbox.slack.responses if "Connected" in text_of(p.payload)
+    )
     assert "account.set_org" in buttons(connected)  # so the organisation is asked
 
     said = text_of(await run(stack, "org 1"))
@@ -72,7 +75,8 @@ async def _connect_following_retries(stack: Stack, user_id: str, login: str) -> 
 
 @pytest.mark.parametrize("step", ["auth", "token"])
 async def test_refused_offline_access_links_for_the_session_and_warns(
-        stack: Stack, step: str, caplog: pytest.LogCaptureFixture) -> None:
+    stack: Stack, step: str, caplog: pytest.LogCaptureFixture
+) -> None:
     keycloak = stack.sandbox.keycloak
     keycloak.settings.refuse_offline_access = step  # type: ignore[assignment]
     before = len(stack.sandbox.slack.responses)
@@ -81,12 +85,22 @@ async def test_refused_offline_access_links_for_the_session_and_warns(
     assert page.status_code == 200, page.text
     link = await _link(stack, "U0MARIA")
     assert link is not None and link.status == LinkStatus.ACTIVE
-    assert any("ends with the user's Keycloak session" in r.getMessage()
-               for r in caplog.records if r.levelno == logging.WARNING)
+    assert any(
+        "ends with the user's Keycloak session" in r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING
+    )
 
-    connected = await eventually(lambda: next(
-        (p.payload for p in stack.sandbox.slack.responses[before:]
-         if "Connected" in text_of(p.payload)), None))
+    connected = await eventually(
+        lambda: next(
+            (
+                p.payload
+                for p in stack.sandbox.slack.responses[before:]
+                if "Connected" in text_of(p.payload)
+            ),
+            None,
+        )
+    )
     assert "ends when your Astravue sign-in session does" in text_of(connected)
     kinds = {unverified_claims(t).get("typ") for t in keycloak.issued_tokens}
     assert "Refresh" in kinds and "Offline" not in kinds  # bound to the Keycloak session

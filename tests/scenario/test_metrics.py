@@ -17,8 +17,11 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 def _samples(text: str) -> Samples:
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def _value(samples: Samples, name: str, **labels: str) -> float:
@@ -59,22 +62,36 @@ async def test_metrics_move_when_their_events_happen(stack: Stack) -> None:
     assert polled == 1
     ack = "astravue_slack_ack_seconds_count"
     assert _value(after, ack, payload_type="slash_command") > _value(
-        before, ack, payload_type="slash_command")
+        before, ack, payload_type="slash_command"
+    )
     assert _total(after, "astravue_lazy_work_seconds_count") > _total(
-        before, "astravue_lazy_work_seconds_count")
-    assert _value(after, "astravue_token_refreshes_total", outcome="ok") == _value(
-        before, "astravue_token_refreshes_total", outcome="ok") + 1
-    assert _value(after, "astravue_poll_cycle_seconds_count") == _value(
-        before, "astravue_poll_cycle_seconds_count") + 2
-    assert _value(after, "astravue_users_polled_total") == _value(
-        before, "astravue_users_polled_total") + 2
+        before, "astravue_lazy_work_seconds_count"
+    )
+    assert (
+        _value(after, "astravue_token_refreshes_total", outcome="ok")
+        == _value(before, "astravue_token_refreshes_total", outcome="ok") + 1
+    )
+    assert (
+        _value(after, "astravue_poll_cycle_seconds_count")
+        == _value(before, "astravue_poll_cycle_seconds_count") + 2
+    )
+    assert (
+        _value(after, "astravue_users_polled_total")
+        == _value(before, "astravue_users_polled_total") + 2
+    )
     assert _value(after, "astravue_slack_dms_sent_total") > _value(
-        before, "astravue_slack_dms_sent_total")
+        before, "astravue_slack_dms_sent_total"
+    )
     assert _value(after, "astravue_slack_rate_limited_total") > _value(
-        before, "astravue_slack_rate_limited_total")
-    answered = [dict(labels)["operation"] for (name, labels), value in after.items()
-                if name == "astravue_api_calls_total" and dict(labels)["status"] == "200"
-                and value > before.get((name, labels), 0.0)]
+        before, "astravue_slack_rate_limited_total"
+    )
+    answered = [
+        dict(labels)["operation"]
+        for (name, labels), value in after.items()
+        if name == "astravue_api_calls_total"
+        and dict(labels)["status"] == "200"
+        and value > before.get((name, labels), 0.0)
+    ]
     assert answered, "no Astravue call was counted"
     assert _value(after, "astravue_links", status="active") == 1
     assert _value(after, "astravue_installations") == 1

@@ -66,14 +66,21 @@ async def test_first_poll_sends_one_summary_then_new_ones_arrive_once(stack: Sta
     messages = dms(stack)
     assert len(messages) == 2, did
     dm = messages[-1]
-    assert dm.metadata == {"event_type": EVENT_TYPE, "event_payload": {
-        "notification_id": newest.notification_id, "link_id": 1}}
+    assert dm.metadata == {
+        "event_type": EVENT_TYPE,
+        "event_payload": {"notification_id": newest.notification_id, "link_id": 1},
+    }
     task = stack.sandbox.astravue.tasks[newest.task_id]
     assert task.title in text_of(payload_of(dm))
     assert stack.sandbox.astravue.projects[task.project_id].name in text_of(payload_of(dm))
     found = buttons(payload_of(dm))
-    assert {Action.NOTIF_MARK_READ, Action.TASK_COMPLETE, Action.TIMER_START,
-            Action.NOTIF_OVERFLOW, Action.OPEN_URL} <= set(found)
+    assert {
+        Action.NOTIF_MARK_READ,
+        Action.TASK_COMPLETE,
+        Action.TIMER_START,
+        Action.NOTIF_OVERFLOW,
+        Action.OPEN_URL,
+    } <= set(found)
     ref = f"{task.space_id}:{task.project_id}:{task.task_id}"
     assert found[Action.TASK_COMPLETE]["value"] == ref
 
@@ -95,40 +102,56 @@ async def _one_new_dm(stack: Stack, **kwargs: Any) -> Any:
 async def test_mark_read_delete_and_mute_change_the_sandbox(stack: Stack) -> None:
     await linked(stack)
     maria = stack.user("U0MARIA")
-    task = next(t for t in stack.sandbox.astravue.tasks.values() if t.project_id and
-                MARIA in t.owner_ids)
-    first, dm = await _one_new_dm(stack, type_="comment", message="Dev commented on it",
-                                  actor_id=DEV, task_id=task.task_id)
-    await maria.click(Action.NOTIF_MARK_READ, buttons(payload_of(dm))[Action.NOTIF_MARK_READ]
-                      ["value"], message=payload_of(dm))
+    task = next(
+        t for t in stack.sandbox.astravue.tasks.values() if t.project_id and MARIA in t.owner_ids
+    )
+    first, dm = await _one_new_dm(
+        stack, type_="comment", message="Dev commented on it", actor_id=DEV, task_id=task.task_id
+    )
+    await maria.click(
+        Action.NOTIF_MARK_READ,
+        buttons(payload_of(dm))[Action.NOTIF_MARK_READ]["value"],
+        message=payload_of(dm),
+    )
     await eventually(lambda: stack.sandbox.astravue.notifications[first.notification_id].read)
-    updated = await eventually(lambda: ":white_check_mark: read" in
-                               text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1])
+    updated = await eventually(
+        lambda: ":white_check_mark: read" in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    )
     assert Action.NOTIF_MARK_READ not in buttons(payload_of(updated))
 
-    second, dm = await _one_new_dm(stack, type_="mention", message="Sam mentioned you",
-                                   actor_id=3, task_id=task.task_id)
+    second, dm = await _one_new_dm(
+        stack, type_="mention", message="Sam mentioned you", actor_id=3, task_id=task.task_id
+    )
     menu = buttons(payload_of(dm))[Action.NOTIF_OVERFLOW]
     delete = next(o for o in menu["options"] if o["value"].startswith(OVERFLOW_DELETE))
-    await maria.click(Action.NOTIF_OVERFLOW, message=payload_of(dm), selected_option=delete,
-                      action_type="overflow")
+    await maria.click(
+        Action.NOTIF_OVERFLOW,
+        message=payload_of(dm),
+        selected_option=delete,
+        action_type="overflow",
+    )
     await eventually(lambda: second.notification_id not in stack.sandbox.astravue.notifications)
     await eventually(lambda: "Deleted" in text_of(payload_of(dms(stack)[-1])))
 
-    _, dm = await _one_new_dm(stack, type_="comment", message="Another comment", actor_id=DEV,
-                              task_id=task.task_id)
+    _, dm = await _one_new_dm(
+        stack, type_="comment", message="Another comment", actor_id=DEV, task_id=task.task_id
+    )
     menu = buttons(payload_of(dm))[Action.NOTIF_OVERFLOW]
     mute = next(o for o in menu["options"] if o["value"].startswith(OVERFLOW_MUTE))
-    await maria.click(Action.NOTIF_OVERFLOW, message=payload_of(dm), selected_option=mute,
-                      action_type="overflow")
-    prefs_muted = await eventually(lambda: any("Muted" in e.text for e in
-                                               stack.sandbox.slack.ephemerals_for("U0MARIA"))
-                                   or any("Muted" in text_of(r.payload)
-                                          for r in stack.sandbox.slack.responses))
+    await maria.click(
+        Action.NOTIF_OVERFLOW, message=payload_of(dm), selected_option=mute, action_type="overflow"
+    )
+    prefs_muted = await eventually(
+        lambda: (
+            any("Muted" in e.text for e in stack.sandbox.slack.ephemerals_for("U0MARIA"))
+            or any("Muted" in text_of(r.payload) for r in stack.sandbox.slack.responses)
+        )
+    )
     assert prefs_muted
     before = len(dms(stack))
-    muted = stack.sandbox.astravue.add_notification(MARIA, "comment", "muted one", actor_id=DEV,
-                                                    task_id=task.task_id)
+    muted = stack.sandbox.astravue.add_notification(
+        MARIA, "comment", "muted one", actor_id=DEV, task_id=task.task_id
+    )
     own = stack.sandbox.astravue.add_notification(MARIA, "comment", "my own", actor_id=MARIA)
     await _due_now(stack)
     await stack.runtime.services.notifications.tick()
@@ -141,46 +164,83 @@ async def test_list_modal_marks_and_deletes_selected(stack: Stack) -> None:
     await linked(stack)
     maria = stack.user("U0MARIA")
     await maria.command("notifications unread")
-    view = await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                     if "Select" in str(v.get("blocks"))])
+    view = await eventually(
+        lambda: [
+            v for v in stack.sandbox.slack.open_views("U0MARIA") if "Select" in str(v.get("blocks"))
+        ]
+    )
     view = view[-1]
     unread = [n for n in stack.sandbox.astravue.notifications_for(MARIA) if not n.read]
     pick = unread[0].notification_id
-    values = {PICK_BLOCK.format(0): {Action.NOTIF_SELECT: {
-        "type": "checkboxes", "selected_options": [{"value": str(pick)}]}}}
+    values = {
+        PICK_BLOCK.format(0): {
+            Action.NOTIF_SELECT: {"type": "checkboxes", "selected_options": [{"value": str(pick)}]}
+        }
+    }
     await maria.click(Action.NOTIF_MARK_SELECTED, "selected", view=view, values=values)
     await eventually(lambda: stack.sandbox.astravue.notifications[pick].read)
-    view = await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                     if "Marked 1" in str(v.get("blocks"))])
+    view = await eventually(
+        lambda: [
+            v
+            for v in stack.sandbox.slack.open_views("U0MARIA")
+            if "Marked 1" in str(v.get("blocks"))
+        ]
+    )
     doomed = unread[1].notification_id
-    values = {PICK_BLOCK.format(0): {Action.NOTIF_SELECT: {
-        "type": "checkboxes", "selected_options": [{"value": str(doomed)}]}}}
+    values = {
+        PICK_BLOCK.format(0): {
+            Action.NOTIF_SELECT: {
+                "type": "checkboxes",
+                "selected_options": [{"value": str(doomed)}],
+            }
+        }
+    }
     await maria.click(Action.NOTIF_DELETE_SELECTED, "selected", view=view[-1], values=values)
     await eventually(lambda: doomed not in stack.sandbox.astravue.notifications)
-    view = await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                     if "Deleted 1" in str(v.get("blocks"))])
+    view = await eventually(
+        lambda: [
+            v
+            for v in stack.sandbox.slack.open_views("U0MARIA")
+            if "Deleted 1" in str(v.get("blocks"))
+        ]
+    )
     await maria.click(Action.NOTIF_MARK_ALL, "all", view=view[-1])
-    await eventually(lambda: all(n.read for n in
-                                 stack.sandbox.astravue.notifications_for(MARIA)))
+    await eventually(lambda: all(n.read for n in stack.sandbox.astravue.notifications_for(MARIA)))
 
 
 def _settings_values(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        settings_ui.ENABLED_BLOCK: {settings_ui.ENABLED_INPUT: {
-            "type": "checkboxes", "selected_options": [{"value": "on"}]}},
-        settings_ui.OPTIONS_BLOCK: {settings_ui.OPTIONS_INPUT: {
-            "type": "checkboxes", "selected_options": [{"value": settings_ui.SKIP_OWN}]}},
+        settings_ui.ENABLED_BLOCK: {
+            settings_ui.ENABLED_INPUT: {"type": "checkboxes", "selected_options": [{"value": "on"}]}
+        },
+        settings_ui.OPTIONS_BLOCK: {
+            settings_ui.OPTIONS_INPUT: {
+                "type": "checkboxes",
+                "selected_options": [{"value": settings_ui.SKIP_OWN}],
+            }
+        },
     }
     for kind, _ in settings_ui.TYPES:
-        values[settings_ui.TYPE_BLOCK.format(kind)] = {settings_ui.TYPE_INPUT: {
-            "type": "static_select",
-            "selected_option": {"value": overrides.get(kind, "instant")}}}
-    for block in (settings_ui.QUIET_START_BLOCK, settings_ui.QUIET_END_BLOCK,
-                  settings_ui.WORKDAY_END_BLOCK):
-        values[block] = {settings_ui.QUIET_INPUT: {"type": "timepicker",
-                                                   "selected_time": overrides.get(block)}}
-    values[settings_ui.TIMER_LIMIT_BLOCK] = {settings_ui.TIMER_LIMIT_INPUT: {
-        "type": "number_input", "value": overrides.get(settings_ui.TIMER_LIMIT_BLOCK, "8")}}
+        values[settings_ui.TYPE_BLOCK.format(kind)] = {
+            settings_ui.TYPE_INPUT: {
+                "type": "static_select",
+                "selected_option": {"value": overrides.get(kind, "instant")},
+            }
+        }
+    for block in (
+        settings_ui.QUIET_START_BLOCK,
+        settings_ui.QUIET_END_BLOCK,
+        settings_ui.WORKDAY_END_BLOCK,
+    ):
+        values[block] = {
+            settings_ui.QUIET_INPUT: {"type": "timepicker", "selected_time": overrides.get(block)}
+        }
+    values[settings_ui.TIMER_LIMIT_BLOCK] = {
+        settings_ui.TIMER_LIMIT_INPUT: {
+            "type": "number_input",
+            "value": overrides.get(settings_ui.TIMER_LIMIT_BLOCK, "8"),
+        }
+    }
     return values
 
 
@@ -188,18 +248,30 @@ async def test_timer_reminder_settings(stack: Stack) -> None:
     await linked(stack)
     maria = stack.user("U0MARIA")
     await maria.command("settings")
-    view = (await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                      if v.get("callback_id") == "notif.settings"]))[-1]
+    view = (
+        await eventually(
+            lambda: [
+                v
+                for v in stack.sandbox.slack.open_views("U0MARIA")
+                if v.get("callback_id") == "notif.settings"
+            ]
+        )
+    )[-1]
     for bad in ("abc", "25", "-1"):
-        refused = await maria.submit(view, _settings_values(
-            **{settings_ui.TIMER_LIMIT_BLOCK: bad}))
+        refused = await maria.submit(view, _settings_values(**{settings_ui.TIMER_LIMIT_BLOCK: bad}))
         assert refused.json()["errors"] == {
             settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, e.g. 8 or 7.5 "
-                                           "(0 turns the reminder off)."}
-    await maria.submit(view, _settings_values(**{settings_ui.TIMER_LIMIT_BLOCK: "7.5",
-                                                 settings_ui.WORKDAY_END_BLOCK: "18:00"}))
-    await eventually(lambda: any("Timer reminder after 7.5 h, and at 18:00" in m.text
-                                 for m in dms(stack)))
+            "(0 turns the reminder off)."
+        }
+    await maria.submit(
+        view,
+        _settings_values(
+            **{settings_ui.TIMER_LIMIT_BLOCK: "7.5", settings_ui.WORKDAY_END_BLOCK: "18:00"}
+        ),
+    )
+    await eventually(
+        lambda: any("Timer reminder after 7.5 h, and at 18:00" in m.text for m in dms(stack))
+    )
     link = await stack.runtime.services.active_link("T0ACME", "U0MARIA")
     settings = await stack.runtime.services.timers.settings(link)
     assert settings.timer_limit_minutes == 450 and settings.workday_end == "18:00"
@@ -209,13 +281,25 @@ async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:
     await linked(stack)
     maria = stack.user("U0MARIA")  # Europe/Madrid
     await maria.command("settings")
-    view = (await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                      if v.get("callback_id") == "notif.settings"]))[-1]
+    view = (
+        await eventually(
+            lambda: [
+                v
+                for v in stack.sandbox.slack.open_views("U0MARIA")
+                if v.get("callback_id") == "notif.settings"
+            ]
+        )
+    )[-1]
     half = _settings_values(**{settings_ui.QUIET_START_BLOCK: "22:00"})
     refused = await maria.submit(view, half)
     assert refused.json()["response_action"] == "errors"
-    quiet = _settings_values(**{settings_ui.QUIET_START_BLOCK: "22:00",
-                                settings_ui.QUIET_END_BLOCK: "07:00", "status_change": "off"})
+    quiet = _settings_values(
+        **{
+            settings_ui.QUIET_START_BLOCK: "22:00",
+            settings_ui.QUIET_END_BLOCK: "07:00",
+            "status_change": "off",
+        }
+    )
     await maria.submit(view, quiet)
     await eventually(lambda: any("Saved" in m.text for m in dms(stack)))
     prefs = await stack.runtime.services.notifications.prefs("T0ACME", "U0MARIA")
@@ -226,8 +310,10 @@ async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:
         night += timedelta(days=1)
     before = len(dms(stack))
     with time_machine.travel(night, tick=True):
-        held = [stack.sandbox.astravue.add_notification(MARIA, "comment", f"night {i}",
-                                                        actor_id=DEV) for i in range(3)]
+        held = [
+            stack.sandbox.astravue.add_notification(MARIA, "comment", f"night {i}", actor_id=DEV)
+            for i in range(3)
+        ]
         await _due_now(stack)
         await stack.runtime.services.notifications.tick()
         assert len(dms(stack)) == before
@@ -245,8 +331,9 @@ async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:
 async def test_relink_dm_once_and_polling_stops(stack: Stack) -> None:
     await linked(stack)
     async with stack.runtime.sessions() as session, session.begin():
-        await session.execute(update(AstravueLink).values(
-            access_expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        await session.execute(
+            update(AstravueLink).values(access_expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
     assert stack.sandbox.keycloak.end_sessions("maria") >= 1
     for _ in range(2):
         await _due_now(stack)
@@ -263,8 +350,11 @@ async def test_scheduler_runs_the_tick(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
     scheduler = start_scheduler(stack.runtime)
     try:
-        assert {job.id for job in scheduler.get_jobs()} == {"notifications.tick", "timers.rescue",
-                                                           "prune"}
+        assert {job.id for job in scheduler.get_jobs()} == {
+            "notifications.tick",
+            "timers.rescue",
+            "prune",
+        }
         await eventually(lambda: dms(stack), within=10)
     finally:
         scheduler.shutdown(wait=False)

@@ -16,13 +16,24 @@ from tests.scenario.conftest import connect
 
 
 async def _probe(stack: Stack, *args: str, stdin: str = "") -> tuple[int, str]:
-    env = {**os.environ, **stack.sandbox.env(), "DATABASE_URL": stack.settings.database_url,
-           "TOKEN_ENCRYPTION_KEYS": stack.settings.token_encryption_keys or "",
-           "PUBLIC_URL": stack.settings.public_url}
+    env = {
+        **os.environ,
+        **stack.sandbox.env(),
+        "DATABASE_URL": stack.settings.database_url,
+        "TOKEN_ENCRYPTION_KEYS": stack.settings.token_encryption_keys or "",
+        "PUBLIC_URL": stack.settings.public_url,
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "api-probe", *args, env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "api-probe",
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=90)
     assert process.returncode is not None
     return process.returncode, out.decode()
@@ -48,9 +59,14 @@ async def test_the_command_reads_a_given_token_from_stdin_and_never_prints_it(
     async with httpx.AsyncClient() as http:
         answer = await http.post(
             f"{stack.settings.astravue_auth_url}/protocol/openid-connect/token",
-            data={"grant_type": "password", "username": "dev", "password": "sandbox",
-                  "client_id": stack.settings.astravue_client_id,
-                  "client_secret": stack.settings.astravue_client_secret})
+            data={
+                "grant_type": "password",
+                "username": "dev",
+                "password": "sandbox",
+                "client_id": stack.settings.astravue_client_id,
+                "client_secret": stack.settings.astravue_client_secret,
+            },
+        )
     token = answer.json()["access_token"]
     code, out = await _probe(stack, "--token", "-", "--org-id", str(ACME), stdin=token + "\n")
     assert code == 0, out

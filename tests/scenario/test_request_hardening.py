@@ -21,23 +21,31 @@ def _command_body() -> bytes:
 
 CASES = {
     "missing headers": lambda body: {},
-    "empty timestamp": lambda body: {"X-Slack-Request-Timestamp": "",
-                                     "X-Slack-Signature": "v0=00"},
-    "non-numeric timestamp": lambda body: {"X-Slack-Request-Timestamp": "abc",
-                                           "X-Slack-Signature": "v0=00"},
-    "10 kB timestamp": lambda body: {"X-Slack-Request-Timestamp": "1" * 10_000,
-                                     "X-Slack-Signature": "v0=00"},
-    "timestamp 301 s old": lambda body: sign(body, "application/x-www-form-urlencoded",
-                                             timestamp=int(time.time()) - 301),
+    "empty timestamp": lambda body: {"X-Slack-Request-Timestamp": "", "X-Slack-Signature": "v0=00"},
+    "non-numeric timestamp": lambda body: {
+        "X-Slack-Request-Timestamp": "abc",
+        "X-Slack-Signature": "v0=00",
+    },
+    "10 kB timestamp": lambda body: {
+        "X-Slack-Request-Timestamp": "1" * 10_000,
+        "X-Slack-Signature": "v0=00",
+    },
+    "timestamp 301 s old": lambda body: sign(
+        body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 301
+    ),
     # ahead by more than the window plus any delay before the app reads its clock
-    "timestamp 330 s ahead": lambda body: sign(body, "application/x-www-form-urlencoded",
-                                               timestamp=int(time.time()) + 330),
-    "wrong secret": lambda body: sign(body, "application/x-www-form-urlencoded",
-                                      signing_secret="not-the-secret"),
+    "timestamp 330 s ahead": lambda body: sign(
+        body, "application/x-www-form-urlencoded", timestamp=int(time.time()) + 330
+    ),
+    "wrong secret": lambda body: sign(
+        body, "application/x-www-form-urlencoded", signing_secret="not-the-secret"
+    ),
     "v1 prefix": lambda body: {
         **sign(body, "application/x-www-form-urlencoded"),
         "X-Slack-Signature": sign(body, "application/x-www-form-urlencoded")[
-            "X-Slack-Signature"].replace("v0=", "v1=")},
+            "X-Slack-Signature"
+        ].replace("v0=", "v1="),
+    },
 }
 
 
@@ -47,30 +55,41 @@ async def test_bad_signatures_and_timestamps_get_401(stack: Stack, case: str) ->
     headers = {"Content-Type": "application/x-www-form-urlencoded", **CASES[case](body)}
     calls_before = len(stack.sandbox.slack.calls)
     async with httpx.AsyncClient() as http:
-        response = await http.post(stack.app_url + "/slack/events", content=body,
-                                   headers=headers)
+        response = await http.post(stack.app_url + "/slack/events", content=body, headers=headers)
     assert response.status_code == 401
     await asyncio.sleep(0.1)
     assert len(stack.sandbox.slack.calls) == calls_before  # no listener ran
 
 
 async def test_tampered_body_gets_401(stack: Stack) -> None:
-    body, headers = slash_command("help", user_id="U0MARIA", trigger_id="t",
-                                  response_url="http://x")
+    body, headers = slash_command(
+        "help", user_id="U0MARIA", trigger_id="t", response_url="http://x"
+    )
     async with httpx.AsyncClient() as http:
-        response = await http.post(stack.app_url + "/slack/events",
-                                   content=body.replace(b"help", b"doctor"), headers=headers)
+        response = await http.post(
+            stack.app_url + "/slack/events",
+            content=body.replace(b"help", b"doctor"),
+            headers=headers,
+        )
     assert response.status_code == 401
 
 
 async def test_a_retried_event_is_applied_once(stack: Stack) -> None:
     sim = stack.user("U0MARIA")
-    event = {"type": "app_home_opened", "user": "U0MARIA", "tab": "home",
-             "channel": "D0MARIA", "event_ts": "1.0"}
+    event = {
+        "type": "app_home_opened",
+        "user": "U0MARIA",
+        "tab": "home",
+        "channel": "D0MARIA",
+        "event_ts": "1.0",
+    }
     first = await sim.event(event, event_id="Ev0001")
-    retries = await asyncio.gather(*[
-        sim.event(event, event_id="Ev0001", retry_num=n, retry_reason="http_timeout")
-        for n in (1, 2, 3)])
+    retries = await asyncio.gather(
+        *[
+            sim.event(event, event_id="Ev0001", retry_num=n, retry_reason="http_timeout")
+            for n in (1, 2, 3)
+        ]
+    )
     assert first.status_code == 200 and all(r.status_code == 200 for r in retries)
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
     await asyncio.sleep(0.3)
@@ -78,10 +97,10 @@ async def test_a_retried_event_is_applied_once(stack: Stack) -> None:
 
 
 async def test_events_with_the_signature_of_another_app_are_refused(stack: Stack) -> None:
-    body, headers = event_callback({"type": "app_uninstalled"}, event_id="Ev0002",
-                                   signing_secret="someone-else")
+    body, headers = event_callback(
+        {"type": "app_uninstalled"}, event_id="Ev0002", signing_secret="someone-else"
+    )
     async with httpx.AsyncClient() as http:
-        response = await http.post(stack.app_url + "/slack/events", content=body,
-                                   headers=headers)
+        response = await http.post(stack.app_url + "/slack/events", content=body, headers=headers)
     assert response.status_code == 401
     assert SIGNING_SECRET not in response.text

@@ -72,9 +72,17 @@ class TaskFields:
 
 def fields_of(stack: Stack, task: Task) -> TaskFields:
     state = stack.sandbox.astravue
-    return TaskFields(task.title, task.description, tuple(task.owner_ids), tuple(task.tags),
-                      task.start_date, task.due_date, state.priority_of(task).label,
-                      state.status_of(task).name, task.completion)
+    return TaskFields(
+        task.title,
+        task.description,
+        tuple(task.owner_ids),
+        tuple(task.tags),
+        task.start_date,
+        task.due_date,
+        state.priority_of(task).label,
+        state.status_of(task).name,
+        task.completion,
+    )
 
 
 def rich_task(stack: Stack, title: str) -> Task:
@@ -82,16 +90,24 @@ def rich_task(stack: Stack, title: str) -> Task:
     task = _task_titled(stack, title)
     assert task is not None
     stack.sandbox.astravue.update_task(
-        MARIA, task.task_id, description="Keep this description", tags=["keep", "these"],
-        priority="High", owners=[MARIA], completion=40,
-        start_date=task.due_date.replace(day=1) if task.due_date else None)
+        MARIA,
+        task.task_id,
+        description="Keep this description",
+        tags=["keep", "these"],
+        priority="High",
+        owners=[MARIA],
+        completion=40,
+        start_date=task.due_date.replace(day=1) if task.due_date else None,
+    )
     return task
 
 
-@pytest.mark.parametrize("title", ["Renew passport", "Update pricing page copy"],
-                         ids=["personal", "project"])
-async def test_due_assign_and_done_change_only_their_field(stack: Stack, put_replaces: bool,
-                                                           title: str) -> None:
+@pytest.mark.parametrize(
+    "title", ["Renew passport", "Update pricing page copy"], ids=["personal", "project"]
+)
+async def test_due_assign_and_done_change_only_their_field(
+    stack: Stack, put_replaces: bool, title: str
+) -> None:
     await connect(stack, "U0DEV")  # so that Slack's @dev maps to Dev's Astravue account
     await connect(stack, "U0MARIA")
     task = rich_task(stack, title)
@@ -113,10 +129,12 @@ async def test_due_assign_and_done_change_only_their_field(stack: Stack, put_rep
     assert astuple(done)[:7] == astuple(after_assign)[:7]  # all but status and completion
 
 
-@pytest.mark.parametrize("title", ["Renew passport", "Update pricing page copy"],
-                         ids=["personal", "project"])
+@pytest.mark.parametrize(
+    "title", ["Renew passport", "Update pricing page copy"], ids=["personal", "project"]
+)
 async def test_task_edit_changes_what_the_form_changed_and_can_clear(
-        stack: Stack, put_replaces: bool, title: str) -> None:
+    stack: Stack, put_replaces: bool, title: str
+) -> None:
     await connect(stack, "U0MARIA")
     task = rich_task(stack, title)
     before = fields_of(stack, task)
@@ -131,13 +149,13 @@ async def test_task_edit_changes_what_the_form_changed_and_can_clear(
     stack.sandbox.slack.close_views("U0MARIA")
     await maria.command(f"task edit {task.task_id}")
     form = await modal_with(stack, "U0MARIA", Callback.TASK_EDIT)
-    await maria.submit(form, as_slack_sends(form, {"description": {"value": None},
-                                                   "due": {"selected_date": None}}))
+    await maria.submit(
+        form, as_slack_sends(form, {"description": {"value": None}, "due": {"selected_date": None}})
+    )
     await eventually(lambda: task.description == "")
     cleared = fields_of(stack, task)
     assert (cleared.description, cleared.due) == ("", None)  # cleared on purpose
-    assert cleared == TaskFields("Renamed", "", *astuple(before)[2:5], None,
-                                 *astuple(before)[6:])
+    assert cleared == TaskFields("Renamed", "", *astuple(before)[2:5], None, *astuple(before)[6:])
 
 
 def project_named(stack: Stack, name: str) -> Project:
@@ -148,17 +166,30 @@ def space_named(stack: Stack, name: str) -> Space:
     return next(s for s in stack.sandbox.astravue.spaces.values() if s.name == name)
 
 
-async def test_project_and_space_edits_keep_the_other_fields(stack: Stack,
-                                                             put_replaces: bool) -> None:
+async def test_project_and_space_edits_keep_the_other_fields(
+    stack: Stack, put_replaces: bool
+) -> None:
     await connect(stack, "U0MARIA")
     maria = stack.user("U0MARIA")
     launch = project_named(stack, "Launch")
     stack.sandbox.astravue.update_project(
-        MARIA, launch.space_id, launch.project_id, "Launch", status="On Hold",
-        budget=1234.0, start_date=datetime.fromisoformat("2030-01-06T09:00:00+00:00"),
-        end_date=datetime.fromisoformat("2030-02-06T21:00:00+00:00"))
-    kept = (launch.description, launch.status, launch.priority, launch.health,
-            launch.start_date, launch.budget)
+        MARIA,
+        launch.space_id,
+        launch.project_id,
+        "Launch",
+        status="On Hold",
+        budget=1234.0,
+        start_date=datetime.fromisoformat("2030-01-06T09:00:00+00:00"),
+        end_date=datetime.fromisoformat("2030-02-06T21:00:00+00:00"),
+    )
+    kept = (
+        launch.description,
+        launch.status,
+        launch.priority,
+        launch.health,
+        launch.start_date,
+        launch.budget,
+    )
 
     card = await run(stack, "project show #launch")
     edit = buttons(card)[Action.PROJECT_EDIT]
@@ -167,8 +198,14 @@ async def test_project_and_space_edits_keep_the_other_fields(stack: Stack,
     await maria.submit(form, as_slack_sends(form, {"name": {"value": "Launch 2"}}))
     await told(stack, "U0MARIA", "saved")
     assert launch.name == "Launch 2"
-    assert (launch.description, launch.status, launch.priority, launch.health,
-            launch.start_date, launch.budget) == kept
+    assert (
+        launch.description,
+        launch.status,
+        launch.priority,
+        launch.health,
+        launch.start_date,
+        launch.budget,
+    ) == kept
     assert launch.end_date is not None and launch.end_date.date().isoformat() == "2030-02-06"
 
     marketing = space_named(stack, "Marketing")
@@ -177,23 +214,32 @@ async def test_project_and_space_edits_keep_the_other_fields(stack: Stack,
     await maria.submit(form, as_slack_sends(form, {"name": {"value": "Marketing team"}}))
     await told(stack, "U0MARIA", "Marketing team")
     assert (marketing.name, marketing.description, marketing.color) == (
-        "Marketing team", "Campaigns and launches", "#E91E63")
+        "Marketing team",
+        "Campaigns and launches",
+        "#E91E63",
+    )
 
 
 async def test_time_entry_edit_keeps_times_and_can_clear_the_note(
-        stack: Stack, put_replaces: bool) -> None:
+    stack: Stack, put_replaces: bool
+) -> None:
     await connect(stack, "U0MARIA")
     passport = task_ref(stack, "Renew passport")
     await run(stack, f"log 08:00-09:00 {passport.task_id}")
     entry = entries_of(stack, passport)[0]
-    stack.sandbox.astravue.update_time_entry(MARIA, entry.entry_id, billable=True,
-                                             notes="Call the consulate")
+    stack.sandbox.astravue.update_time_entry(
+        MARIA, entry.entry_id, billable=True, notes="Call the consulate"
+    )
     start, end = entry.start, entry.end
 
     listing = await run(stack, "time today")
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(Action.TIME_EDIT, buttons(listing)[Action.TIME_EDIT][
-        "value"], message=listing, channel_id="C0GENERAL")
+    await stack.user("U0MARIA").click(
+        Action.TIME_EDIT,
+        buttons(listing)[Action.TIME_EDIT]["value"],
+        message=listing,
+        channel_id="C0GENERAL",
+    )
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)
     await stack.user("U0MARIA").submit(modal, as_slack_sends(modal, {"note": {"value": None}}))
@@ -202,7 +248,8 @@ async def test_time_entry_edit_keeps_times_and_can_clear_the_note(
 
 
 async def test_a_refused_write_says_which_field_and_why_and_changes_nothing(
-        stack: Stack, put_replaces: bool) -> None:
+    stack: Stack, put_replaces: bool
+) -> None:
     await connect(stack, "U0MARIA")
     task = rich_task(stack, "Update pricing page copy")
     before = fields_of(stack, task)

@@ -21,8 +21,9 @@ async def test_a_task_card_shows_your_time_on_it_today_and_in_all(stack: Stack) 
     pricing = _task_titled(stack, "Update pricing page copy")
     assert pricing is not None  # seeded: Maria logged 1h 30m yesterday
     await run(stack, f"log 45m {pricing.task_id}")
-    stack.sandbox.astravue.add_manual_entry(DEV, pricing.task_id, timedelta(hours=3),
-                                            project_id=pricing.project_id)  # not Maria's
+    stack.sandbox.astravue.add_manual_entry(
+        DEV, pricing.task_id, timedelta(hours=3), project_id=pricing.project_id
+    )  # not Maria's
 
     card = text_of(await run(stack, f"task show {pricing.task_id}"))
     assert "*Your time* today 45m · total 2h 15m" in card
@@ -34,8 +35,9 @@ async def test_time_for_a_task_lists_your_entries_on_it(stack: Stack) -> None:
     pricing = _task_titled(stack, "Update pricing page copy")
     assert pricing is not None
     await run(stack, f"log 20m {pricing.task_id} Headline tweaks")
-    stack.sandbox.astravue.add_manual_entry(DEV, pricing.task_id, timedelta(hours=3),
-                                            project_id=pricing.project_id, notes="Dev's work")
+    stack.sandbox.astravue.add_manual_entry(
+        DEV, pricing.task_id, timedelta(hours=3), project_id=pricing.project_id, notes="Dev's work"
+    )
 
     listing = text_of(await run(stack, "time update pricing page copy"))
     assert f"Your time on #{pricing.task_id} “Update pricing page copy”" in listing
@@ -55,5 +57,4 @@ async def test_a_subtasks_details_use_the_subtask_checklist(stack: Stack) -> Non
 
     card = text_of(await run(stack, f"task show {regression.task_id}", user="U0DEV"))
     assert "Write regression test" in card and "Checklist* 0/2 done" in card
-    assert requested(stack,
-                     f"/v1/tasks/{login.task_id}/subtasks/{regression.task_id}/checklists")
+    assert requested(stack, f"/v1/tasks/{login.task_id}/subtasks/{regression.task_id}/checklists")

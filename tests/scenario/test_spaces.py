@@ -22,6 +22,7 @@ def project_named(stack: Stack, name: str) -> Project | None:
 
 async def modal_with(stack: Stack, user: str, callback: str) -> dict[str, Any]:
     """The user's top modal once it is the one with this callback id (after loading)."""
+
     def top() -> dict[str, Any] | None:
         views = stack.sandbox.slack.open_views(user)
         return views[-1] if views and views[-1]["callback_id"] == callback else None
@@ -35,8 +36,10 @@ async def told(stack: Stack, user: str, containing: str) -> str:
     fake = stack.sandbox.slack
 
     def found() -> str | None:
-        texts = [text_of({"text": m.text, "blocks": m.blocks})
-                 for m in [*fake.ephemerals_for(user), *fake.dm_messages(user)]]
+        texts = [
+            text_of({"text": m.text, "blocks": m.blocks})
+            for m in [*fake.ephemerals_for(user), *fake.dm_messages(user)]
+        ]
         return next((t for t in texts if containing in t), None)
 
     return await eventually(found)
@@ -59,8 +62,9 @@ async def test_space_list_create_edit_and_delete_by_typed_name(stack: Stack) -> 
     assert form["blocks"][0]["element"]["initial_value"] == "Research"
     blank = await maria.submit(form, {"name": {"value": text_input("  ")}})
     assert "name" in blank.json()["errors"]
-    await maria.submit(form, {"name": {"value": text_input("Research")},
-                              "color": {"value": select("#009688")}})
+    await maria.submit(
+        form, {"name": {"value": text_input("Research")}, "color": {"value": select("#009688")}}
+    )
     await told(stack, "U0MARIA", "created")
     research = space_named(stack, "Research")
     assert research is not None and research.color == "#009688"
@@ -97,21 +101,31 @@ async def test_projects_show_edit_and_delete(stack: Stack) -> None:
     await maria.click(Action.PROJECT_EDIT, edit["value"], message=card)
     form = await modal_with(stack, "U0MARIA", Callback.PROJECT_FORM)
     assert form["blocks"][0]["element"]["initial_value"] == "Website"
-    bad = await maria.submit(form, {
-        "name": {"value": text_input("Website")},
-        "start": {"value": {"type": "datepicker", "selected_date": "2030-05-10"}},
-        "end": {"value": {"type": "datepicker", "selected_date": "2030-05-01"}}})
+    bad = await maria.submit(
+        form,
+        {
+            "name": {"value": text_input("Website")},
+            "start": {"value": {"type": "datepicker", "selected_date": "2030-05-10"}},
+            "end": {"value": {"type": "datepicker", "selected_date": "2030-05-01"}},
+        },
+    )
     assert "end" in bad.json()["errors"]
-    await maria.submit(form, {
-        "name": {"value": text_input("Website 2")}, "status": {"value": select("On Hold")},
-        "end": {"value": {"type": "datepicker", "selected_date": "2030-05-01"}},
-        "budget": {"value": {"type": "number_input", "value": "25000"}}})
+    await maria.submit(
+        form,
+        {
+            "name": {"value": text_input("Website 2")},
+            "status": {"value": select("On Hold")},
+            "end": {"value": {"type": "datepicker", "selected_date": "2030-05-01"}},
+            "budget": {"value": {"type": "number_input", "value": "25000"}},
+        },
+    )
     await told(stack, "U0MARIA", "saved")
     website = project_named(stack, "Website 2")
     assert website is not None and website.status == "On Hold" and website.budget == 25000.0
     assert website.end_date is not None  # end of that day in Madrid
     assert website.end_date.astimezone(ZoneInfo("Europe/Madrid")).date().isoformat() == (
-        "2030-05-01")
+        "2030-05-01"
+    )
 
     await maria.click(Action.PROJECT_DELETE, edit["value"], message=card)
     confirm = await modal_with(stack, "U0MARIA", Callback.PROJECT_DELETE)
@@ -119,8 +133,9 @@ async def test_projects_show_edit_and_delete(stack: Stack) -> None:
     await maria.submit(confirm, {"confirm": {"value": text_input("Website 2")}})
     await told(stack, "U0MARIA", "deleted")
     assert project_named(stack, "Website 2") is None
-    assert not [t for t in stack.sandbox.astravue.tasks.values()
-                if t.project_id == website.project_id]
+    assert not [
+        t for t in stack.sandbox.astravue.tasks.values() if t.project_id == website.project_id
+    ]
 
     before = len(stack.sandbox.slack.responses)  # the stale card: 404 removes its buttons
     await maria.click(Action.PROJECT_EDIT, edit["value"], message=card)
@@ -137,10 +152,14 @@ async def test_new_project_in_a_space_and_ambiguous_names(stack: Stack) -> None:
     assert marketing is not None
     space_block = next(b for b in form["blocks"] if b.get("block_id") == "space")
     assert space_block["element"]["initial_option"]["value"] == str(marketing.space_id)
-    await maria.submit(form, {
-        "name": {"value": text_input("Autumn campaign")},
-        "space": {"value": select(str(marketing.space_id))},
-        "health": {"value": select("At Risk")}})
+    await maria.submit(
+        form,
+        {
+            "name": {"value": text_input("Autumn campaign")},
+            "space": {"value": select(str(marketing.space_id))},
+            "health": {"value": select("At Risk")},
+        },
+    )
     await told(stack, "U0MARIA", "created")
     autumn = project_named(stack, "Autumn campaign")
     assert autumn is not None and autumn.space_id == marketing.space_id

@@ -42,9 +42,13 @@ async def test_edit_modal_is_prefilled_and_saves(stack: Stack) -> None:
     await stack.user("U0MARIA").command(f"task edit {task.task_id}")
     form = await modal_with(stack, "U0MARIA", Callback.TASK_EDIT)
     assert form["blocks"][0]["element"]["initial_value"] == "Renew passport"
-    await stack.user("U0MARIA").submit(form, {
-        "title": {"value": text_input("Renew passport <today>")},
-        "priority": {"value": {"type": "static_select", "selected_option": {"value": "High"}}}})
+    await stack.user("U0MARIA").submit(
+        form,
+        {
+            "title": {"value": text_input("Renew passport <today>")},
+            "priority": {"value": {"type": "static_select", "selected_option": {"value": "High"}}},
+        },
+    )
     said = await told(stack, "U0MARIA", "Saved")
     assert "Renew passport &lt;today&gt;" in said
     assert task.title == "Renew passport <today>"
@@ -53,8 +57,11 @@ async def test_edit_modal_is_prefilled_and_saves(stack: Stack) -> None:
 
 async def _pick(stack: Stack, preview: dict[str, Any], label_part: str) -> dict[str, Any]:
     """Answer the preview's question that offers `label_part` (each is its own select)."""
-    options = [o for block in preview["blocks"] for o in
-               (block.get("accessory") or {}).get("options") or []]
+    options = [
+        o
+        for block in preview["blocks"]
+        for o in (block.get("accessory") or {}).get("options") or []
+    ]
     choice = next(o for o in options if label_part in o["text"]["text"])
     before = len(stack.sandbox.slack.responses)
     await stack.user("U0MARIA").click(Action.TASK_PICK, message=preview, selected_option=choice)
@@ -76,8 +83,7 @@ async def test_quick_capture_asks_which_project_and_person(stack: Stack) -> None
     preview = await _pick(stack, preview, "Sam Lee")
     create = buttons(preview)[Action.TASK_CREATE_CONFIRM]
     before = len(stack.sandbox.slack.responses)
-    await stack.user("U0MARIA").click(Action.TASK_CREATE_CONFIRM, create["value"],
-                                      message=preview)
+    await stack.user("U0MARIA").click(Action.TASK_CREATE_CONFIRM, create["value"], message=preview)
     await last_response(stack, "U0MARIA", before)
     task = _task_titled(stack, "Ship it")
     website = project_named(stack, "Website")

@@ -32,8 +32,10 @@ async def test_quick_capture_previews_then_creates_in_the_project(stack: Stack) 
     assert stack.sandbox.astravue.priority_of(task).label == "Critical"
     assert task.due_date.weekday() in (4, 5)  # Friday 23:59 Madrid is Friday evening UTC
     assert "Created" in text_of(card)
-    assert buttons(card)[Action.TIMER_START]["value"] == TaskRef(
-        task.task_id, task.space_id, task.project_id).encode()
+    assert (
+        buttons(card)[Action.TIMER_START]["value"]
+        == TaskRef(task.task_id, task.space_id, task.project_id).encode()
+    )
 
 
 async def test_list_show_complete_and_delete_from_cards(stack: Stack) -> None:
@@ -67,8 +69,12 @@ async def test_list_show_complete_and_delete_from_cards(stack: Stack) -> None:
     assert Action.TASK_COMPLETE not in buttons(done) and Action.TIMER_START not in buttons(done)
 
     before = len(stack.sandbox.slack.responses)
-    await dev.click(Action.TASK_OVERFLOW, message=done, action_type="overflow",
-                    selected_option={"value": f"delete|{complete['value']}"})
+    await dev.click(
+        Action.TASK_OVERFLOW,
+        message=done,
+        action_type="overflow",
+        selected_option={"value": f"delete|{complete['value']}"},
+    )
     confirm = await last_response(stack, "U0DEV", before)
     assert "cannot be undone" in text_of(confirm)
     before = len(stack.sandbox.slack.responses)
@@ -101,8 +107,11 @@ async def test_agenda_search_todo_and_role_errors(stack: Stack) -> None:
     await maria.command("todo Call the bank <!channel> tomorrow #nowhere")
     preview = await last_response(stack, "U0MARIA", before)
     assert "&lt;!channel&gt;" in text_of(preview) and "<!channel>" not in text_of(preview)
-    await maria.click(Action.TASK_CREATE_CONFIRM,
-                      buttons(preview)[Action.TASK_CREATE_CONFIRM]["value"], message=preview)
+    await maria.click(
+        Action.TASK_CREATE_CONFIRM,
+        buttons(preview)[Action.TASK_CREATE_CONFIRM]["value"],
+        message=preview,
+    )
     todo = await eventually(lambda: _task_titled(stack, "Call the bank <!channel> #nowhere"))
     assert todo.project_id is None and todo.due_date is not None
 
@@ -112,8 +121,11 @@ async def test_agenda_search_todo_and_role_errors(stack: Stack) -> None:
     await gina.command("todo Plan things")
     preview = await last_response(stack, "U0GINA", before)
     before = len(stack.sandbox.slack.responses)
-    await gina.click(Action.TASK_CREATE_CONFIRM,
-                     buttons(preview)[Action.TASK_CREATE_CONFIRM]["value"], message=preview)
+    await gina.click(
+        Action.TASK_CREATE_CONFIRM,
+        buttons(preview)[Action.TASK_CREATE_CONFIRM]["value"],
+        message=preview,
+    )
     refusal = text_of(await last_response(stack, "U0GINA", before))
     assert "role" in refusal and "Members and Admins" in refusal
 
@@ -122,8 +134,15 @@ async def test_form_with_project_select_and_message_shortcut(stack: Stack) -> No
     await connect(stack, "U0MARIA")
     maria = stack.user("U0MARIA")
     await maria.command("task")
-    view = (await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                      if v.get("callback_id") == "task.create"]))[-1]
+    view = (
+        await eventually(
+            lambda: [
+                v
+                for v in stack.sandbox.slack.open_views("U0MARIA")
+                if v.get("callback_id") == "task.create"
+            ]
+        )
+    )[-1]
     options = (await maria.suggest(Action.SELECT_PROJECT, "mob", view=view)).json()["options"]
     assert [o["text"]["text"] for o in options] == ["Engineering / Mobile App"]
     values = {"title": {"value": {"type": "plain_text_input", "value": ""}}}
@@ -131,36 +150,61 @@ async def test_form_with_project_select_and_message_shortcut(stack: Stack) -> No
     assert response.json()["response_action"] == "errors"  # inline, on the title
     values = {
         "title": {"value": {"type": "plain_text_input", "value": "Tablet layout"}},
-        "project": {Action.SELECT_PROJECT: {"type": "external_select",
-                                            "selected_option": options[0]}},
-        "owners": {"value": {"type": "multi_users_select",
-                             "selected_users": ["U0MARIA", "U0NOBODY"]}},
+        "project": {
+            Action.SELECT_PROJECT: {"type": "external_select", "selected_option": options[0]}
+        },
+        "owners": {
+            "value": {"type": "multi_users_select", "selected_users": ["U0MARIA", "U0NOBODY"]}
+        },
         "due": {"value": {"type": "datepicker", "selected_date": "2030-01-15"}},
-        "priority": {"value": {"type": "static_select",
-                               "selected_option": {"value": "High"}}},
+        "priority": {"value": {"type": "static_select", "selected_option": {"value": "High"}}},
     }
     await maria.submit(view, values)
     task = await eventually(lambda: _task_titled(stack, "Tablet layout"))
     assert task.owner_ids == [1] and task.project_id is not None
-    note = await eventually(lambda: [e for e in stack.sandbox.slack.ephemerals_for("U0MARIA")
-                                     if "Tablet layout" in text_of(e.as_slack())])
+    note = await eventually(
+        lambda: [
+            e
+            for e in stack.sandbox.slack.ephemerals_for("U0MARIA")
+            if "Tablet layout" in text_of(e.as_slack())
+        ]
+    )
     assert "U0NOBODY" in text_of(note[-1].as_slack())  # told who couldn't be mapped
 
-    posted = await stack.runtime.slack.chat_postMessage(channel="C0GENERAL",
-                                                         text="Customers can't reset passwords")
-    message = {"type": "message", "ts": posted["ts"], "text": "Customers can't reset passwords",
-               "user": "U0DEV"}
+    posted = await stack.runtime.slack.chat_postMessage(
+        channel="C0GENERAL", text="Customers can't reset passwords"
+    )
+    message = {
+        "type": "message",
+        "ts": posted["ts"],
+        "text": "Customers can't reset passwords",
+        "user": "U0DEV",
+    }
     await maria.shortcut("create_task_from_message", message, channel_id="C0GENERAL")
-    form = (await eventually(lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA")
-                                      if v.get("callback_id") == "task.create"
-                                      and "reset passwords" in str(v)]))[-1]
+    form = (
+        await eventually(
+            lambda: [
+                v
+                for v in stack.sandbox.slack.open_views("U0MARIA")
+                if v.get("callback_id") == "task.create" and "reset passwords" in str(v)
+            ]
+        )
+    )[-1]
     assert "Mobile App" in str(form)  # the channel's last-used project is preselected
-    await maria.submit(form, {
-        "title": {"value": {"type": "plain_text_input", "value": "Password reset broken"}},
-        "project": {Action.SELECT_PROJECT: {"type": "external_select",
-                                            "selected_option": options[0]}}})
+    await maria.submit(
+        form,
+        {
+            "title": {"value": {"type": "plain_text_input", "value": "Password reset broken"}},
+            "project": {
+                Action.SELECT_PROJECT: {"type": "external_select", "selected_option": options[0]}
+            },
+        },
+    )
     created = await eventually(lambda: _task_titled(stack, "Password reset broken"))
     assert "From Slack:" in created.description
-    reply = await eventually(lambda: [m for m in stack.sandbox.slack.messages_in("C0GENERAL")
-                                      if m.thread_ts == posted["ts"]])
+    reply = await eventually(
+        lambda: [
+            m for m in stack.sandbox.slack.messages_in("C0GENERAL") if m.thread_ts == posted["ts"]
+        ]
+    )
     assert "Password reset broken" in text_of(reply[-1].as_slack())

@@ -30,23 +30,45 @@ def running(stack: Stack) -> TimeEntry | None:
 
 def entries_of(stack: Stack, task: TaskRef) -> list[TimeEntry]:
     """Maria's entries on `task`, oldest created first (seeded ones included)."""
-    return sorted((e for e in stack.sandbox.astravue.time_entries(MARIA)
-                   if e.task_id == task.task_id), key=lambda e: e.entry_id)
+    return sorted(
+        (e for e in stack.sandbox.astravue.time_entries(MARIA) if e.task_id == task.task_id),
+        key=lambda e: e.entry_id,
+    )
 
 
 def card(action_id: str, value: str) -> dict[str, Any]:
     """A message holding one button, as a task card would."""
-    return {"ts": "1.0", "blocks": [{"type": "actions", "block_id": "b", "elements": [
-        {"type": "button", "action_id": action_id, "value": value,
-         "text": {"type": "plain_text", "text": "x"}}]}]}
+    return {
+        "ts": "1.0",
+        "blocks": [
+            {
+                "type": "actions",
+                "block_id": "b",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "value": value,
+                        "text": {"type": "plain_text", "text": "x"},
+                    }
+                ],
+            }
+        ],
+    }
 
 
-async def press(stack: Stack, action_id: str, value: str, user: str = "U0MARIA",
-                message: dict[str, Any] | None = None) -> dict[str, Any]:
+async def press(
+    stack: Stack,
+    action_id: str,
+    value: str,
+    user: str = "U0MARIA",
+    message: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Click a message button; the app's answer through the response URL."""
     before = len(stack.sandbox.slack.responses)
-    await stack.user(user).click(action_id, value, message=message or card(action_id, value),
-                                 channel_id="C0GENERAL")
+    await stack.user(user).click(
+        action_id, value, message=message or card(action_id, value), channel_id="C0GENERAL"
+    )
     return await last_response(stack, user, before)
 
 
@@ -96,8 +118,10 @@ async def test_start_busy_switch_stop_with_billable_and_note(stack: Stack) -> No
     await stack.user("U0MARIA").command("timer stop")
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_STOP
-    await stack.user("U0MARIA").submit(modal, {"billable": {"billable": radio("no")},
-                                               "note": {"note": text_input("Pricing <draft>")}})
+    await stack.user("U0MARIA").submit(
+        modal,
+        {"billable": {"billable": radio("no")}, "note": {"note": text_input("Pricing <draft>")}},
+    )
     await eventually(lambda: running(stack) is None)
     stopped = entries_of(stack, pricing)[-1]
     assert stopped.billable is False and stopped.notes == "Pricing <draft>"
@@ -109,8 +133,9 @@ async def test_start_busy_switch_stop_with_billable_and_note(stack: Stack) -> No
     done = await press(stack, Action.TIMER_QUICK_STOP, budget.encode())
     assert "non-billable" in text_of(done)
     assert running(stack) is None and entries_of(stack, budget)[-1].billable is False
-    await eventually(lambda: "No timer running" in text_of(
-        stack.sandbox.slack.home_view("U0MARIA") or {}))
+    await eventually(
+        lambda: "No timer running" in text_of(stack.sandbox.slack.home_view("U0MARIA") or {})
+    )
 
 
 async def test_commands_start_switch_and_the_picker(stack: Stack) -> None:
@@ -133,10 +158,17 @@ async def test_commands_start_switch_and_the_picker(stack: Stack) -> None:
     assert options[0]["value"] == budget.encode()
     empty = await stack.user("U0MARIA").submit(modal, {})
     assert empty.json()["response_action"] == "errors"
-    await stack.user("U0MARIA").submit(modal, {"task": {Action.SELECT_TASK: {
-        "type": "external_select", "selected_option": options[0]}}})
-    busy = await eventually(lambda: [m for m in stack.sandbox.slack.dm_messages("U0MARIA")
-                                     if "already running" in text_of(m.as_slack())])
+    await stack.user("U0MARIA").submit(
+        modal,
+        {"task": {Action.SELECT_TASK: {"type": "external_select", "selected_option": options[0]}}},
+    )
+    busy = await eventually(
+        lambda: [
+            m
+            for m in stack.sandbox.slack.dm_messages("U0MARIA")
+            if "already running" in text_of(m.as_slack())
+        ]
+    )
     assert buttons(busy[-1].as_slack())[Action.TIMER_SWITCH]["value"] == budget.encode()
 
 
@@ -163,7 +195,8 @@ async def test_log_every_duration_form_range_and_date(stack: Stack) -> None:
     ranged = entries_of(stack, pricing)[-1]
     assert ranged.entry_type == "RANGE"
     assert ranged.start.astimezone(MADRID).replace(tzinfo=None) == datetime.combine(
-        yesterday, datetime.min.time()).replace(hour=9)
+        yesterday, datetime.min.time()
+    ).replace(hour=9)
     assert ranged.end.astimezone(MADRID).hour == 10  # type: ignore[union-attr]
 
 
@@ -183,16 +216,30 @@ async def test_log_modal_validates_then_logs(stack: Stack) -> None:
     await stack.user("U0MARIA").command("log")
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIME_LOG
-    task = {Action.SELECT_TASK: {"type": "external_select", "selected_option": {
-        "value": passport.encode(), "text": {"type": "plain_text", "text": "Renew passport"}}}}
-    bad = await stack.user("U0MARIA").submit(modal, {"task": task,
-                                                     "amount": {"amount": text_input("1h70")}})
+    task = {
+        Action.SELECT_TASK: {
+            "type": "external_select",
+            "selected_option": {
+                "value": passport.encode(),
+                "text": {"type": "plain_text", "text": "Renew passport"},
+            },
+        }
+    }
+    bad = await stack.user("U0MARIA").submit(
+        modal, {"task": task, "amount": {"amount": text_input("1h70")}}
+    )
     assert "amount" in bad.json()["errors"]
     today = datetime.now(MADRID).date().isoformat()
-    await stack.user("U0MARIA").submit(modal, {
-        "task": task, "amount": {"amount": text_input("2h")},
-        "date": {"date": {"type": "datepicker", "selected_date": today}},
-        "billable": {"billable": radio("yes")}, "note": {"note": text_input("Forms")}})
+    await stack.user("U0MARIA").submit(
+        modal,
+        {
+            "task": task,
+            "amount": {"amount": text_input("2h")},
+            "date": {"date": {"type": "datepicker", "selected_date": today}},
+            "billable": {"billable": radio("yes")},
+            "note": {"note": text_input("Forms")},
+        },
+    )
     await eventually(lambda: entries_of(stack, passport))
     entry = entries_of(stack, passport)[0]
     assert entry.billable is True and entry.notes == "Forms"
@@ -210,17 +257,23 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     assert edit["value"] == str(entry.entry_id)
 
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(Action.TIME_EDIT, edit["value"], message=listing,
-                                      channel_id="C0GENERAL")
+    await stack.user("U0MARIA").click(
+        Action.TIME_EDIT, edit["value"], message=listing, channel_id="C0GENERAL"
+    )
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIME_EDIT
     day = entry.start.astimezone(MADRID).date().isoformat()
-    await stack.user("U0MARIA").submit(modal, {
-        "date": {"date": {"type": "datepicker", "selected_date": day}},
-        "start": {"start": {"type": "timepicker", "selected_time": "08:15"}},
-        "end": {"end": {"type": "timepicker", "selected_time": "09:45"}},
-        "billable": {"billable": radio("no")}, "note": {"note": text_input("Edited")}})
+    await stack.user("U0MARIA").submit(
+        modal,
+        {
+            "date": {"date": {"type": "datepicker", "selected_date": day}},
+            "start": {"start": {"type": "timepicker", "selected_time": "08:15"}},
+            "end": {"end": {"type": "timepicker", "selected_time": "09:45"}},
+            "billable": {"billable": radio("no")},
+            "note": {"note": text_input("Edited")},
+        },
+    )
     await eventually(lambda: entries_of(stack, passport)[0].notes == "Edited")
     assert entry.end - entry.start == timedelta(minutes=90)  # type: ignore[operator]
     assert entry.start.astimezone(MADRID).strftime("%H:%M") == "08:15"
@@ -238,8 +291,9 @@ async def test_timesheets_project_global_and_forbidden(stack: Stack) -> None:
     assert "Timesheet: Website" in sheet and "billable" in sheet and "You" in sheet
     everyone = text_of(await run(stack, "timesheet month"))
     assert "Website" in everyone and "Total" in everyone
-    stack.sandbox.astravue_faults.update({"error_rate": 1.0, "error_status": 403,
-                                          "path_prefix": "/v1/time-track/timesheet"})
+    stack.sandbox.astravue_faults.update(
+        {"error_rate": 1.0, "error_status": 403, "path_prefix": "/v1/time-track/timesheet"}
+    )
     assert "doesn't allow" in text_of(await run(stack, "timesheet week"))
 
 
@@ -251,8 +305,10 @@ async def _remind(stack: Stack, task: TaskRef) -> dict[str, Any]:
     timer.start = (timer.start - timedelta(hours=9)).replace(second=0, microsecond=0)
     sent_before = len(stack.sandbox.slack.dm_messages("U0MARIA"))
     # Two processes' jobs at once (as with several `serve` processes): one reminder.
-    passes = await asyncio.gather(rescue_forgotten_timers(stack.runtime.services),
-                                  rescue_forgotten_timers(stack.runtime.services))
+    passes = await asyncio.gather(
+        rescue_forgotten_timers(stack.runtime.services),
+        rescue_forgotten_timers(stack.runtime.services),
+    )
     assert sorted(passes) == [0, 1]
     assert await rescue_forgotten_timers(stack.runtime.services) == 0  # once per timer
     dms = stack.sandbox.slack.dm_messages("U0MARIA")
@@ -275,13 +331,16 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     timer = running(stack)
     assert timer is not None
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(Action.TIMER_STOP_AT, found[Action.TIMER_STOP_AT]["value"],
-                                      message=dm)
+    await stack.user("U0MARIA").click(
+        Action.TIMER_STOP_AT, found[Action.TIMER_STOP_AT]["value"], message=dm
+    )
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_STOP_AT
     end = (timer.start + timedelta(hours=2)).astimezone(MADRID)
-    await stack.user("U0MARIA").submit(modal, {"stop_at": {"stop_at": {
-        "type": "timepicker", "selected_time": end.strftime("%H:%M")}}})
+    await stack.user("U0MARIA").submit(
+        modal,
+        {"stop_at": {"stop_at": {"type": "timepicker", "selected_time": end.strftime("%H:%M")}}},
+    )
     await eventually(lambda: entries_of(stack, budget)[-1].entry_type == "RANGE")
     assert running(stack) is None
     logged = entries_of(stack, budget)[-1]
@@ -291,8 +350,9 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
 
     dm = await _remind(stack, budget)  # a new timer is a new reminder
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(Action.TIMER_STOP, buttons(dm)[Action.TIMER_STOP]["value"],
-                                      message=dm)
+    await stack.user("U0MARIA").click(
+        Action.TIMER_STOP, buttons(dm)[Action.TIMER_STOP]["value"], message=dm
+    )
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_STOP
     await stack.user("U0MARIA").submit(modal, {"billable": {"billable": radio("yes")}})
@@ -332,12 +392,14 @@ async def test_completing_a_task_with_a_running_timer_stops_it_first(stack: Stac
 
 async def test_home_new_task_button_opens_the_create_form(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
-    await stack.user("U0MARIA").event({"type": "app_home_opened", "user": "U0MARIA",
-                                       "tab": "home", "channel": "D0MARIA"})
+    await stack.user("U0MARIA").event(
+        {"type": "app_home_opened", "user": "U0MARIA", "tab": "home", "channel": "D0MARIA"}
+    )
     home = await eventually(lambda: stack.sandbox.slack.home_view("U0MARIA"))
     assert {"home.new_task", "home.log_time", "timer.start"} <= set(buttons(home))
     opened = len(stack.sandbox.slack.calls_to("views.open"))
     await stack.user("U0MARIA").click("home.new_task", "new", view={"id": "home", **home})
     await new_modal(stack, opened)  # a loading view first, then the form replaces it
-    await eventually(lambda: stack.sandbox.slack.open_views("U0MARIA")[-1]["callback_id"]
-                     == "task.create")
+    await eventually(
+        lambda: stack.sandbox.slack.open_views("U0MARIA")[-1]["callback_id"] == "task.create"
+    )

@@ -38,8 +38,9 @@ async def callback_url(browser: httpx.AsyncClient, start: str, login: str) -> st
     return signed_in.headers["location"]
 
 
-async def sign_in(stack: Stack, browser: httpx.AsyncClient, user_id: str,
-                  login: str) -> httpx.Response:
+async def sign_in(
+    stack: Stack, browser: httpx.AsyncClient, user_id: str, login: str
+) -> httpx.Response:
     """`user_id` runs /astravue connect; `browser` opens the link and signs in as `login`."""
     return await browser.get(await callback_url(browser, await start_url(stack, user_id), login))
 
@@ -55,11 +56,14 @@ def confirmation_form(page: httpx.Response) -> dict[str, str]:
     return fields
 
 
-async def post_confirmation(stack: Stack, browser: httpx.AsyncClient, page: httpx.Response,
-                            action: str = "link") -> httpx.Response:
+async def post_confirmation(
+    stack: Stack, browser: httpx.AsyncClient, page: httpx.Response, action: str = "link"
+) -> httpx.Response:
     """Press a button of the confirmation page in `browser` (its cookies go along)."""
-    return await browser.post(f"{stack.app_url}/oauth/astravue/confirm",
-                              data={**confirmation_form(page), "action": action})
+    return await browser.post(
+        f"{stack.app_url}/oauth/astravue/confirm",
+        data={**confirmation_form(page), "action": action},
+    )
 
 
 async def linked(stack: Stack) -> dict[str, int | None]:
@@ -71,8 +75,9 @@ async def linked(stack: Stack) -> dict[str, int | None]:
 
 async def link_of(stack: Stack, user_id: str) -> AstravueLink:
     async with stack.runtime.sessions() as session:
-        link = await session.scalar(select(AstravueLink)
-                                    .where(AstravueLink.slack_user_id == user_id))
+        link = await session.scalar(
+            select(AstravueLink).where(AstravueLink.slack_user_id == user_id)
+        )
     assert link is not None, f"{user_id} is not linked"
     return link
 

@@ -23,8 +23,9 @@ import pytest
 
 from bot.sandbox.server import free_port
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
-                                reason="reads peak memory from /proc (Linux only)")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads peak memory from /proc (Linux only)"
+)
 
 ATTACK_BYTES = 50 * 1024 * 1024
 PIECE = b"x" * 65_536
@@ -35,12 +36,23 @@ FLAT_KIB = 6 * 1024  # "flat": the peak may grow by a few MB (allocator noise), 
 def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
     """(pid, port) of `astravue-bot serve` on SQLite, ready to answer."""
     port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PORT": str(port),
-           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "the-real-secret",
-           "SCHEDULER_ENABLED": "false", "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "the-real-secret",
+        "SCHEDULER_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_ready(process, port)
         yield process.pid, port
@@ -72,10 +84,12 @@ def _peak_kib(pid: int) -> int:
 def _post(port: int, *, chunked: bool) -> int:
     """Send a 50 MB junk-signed POST until the server answers; its HTTP status."""
     framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {ATTACK_BYTES}"
-    head = ("POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"X-Slack-Request-Timestamp: {int(time.time())}\r\nX-Slack-Signature: v0=00\r\n"
-            f"{framing}\r\n\r\n").encode()
+    head = (
+        "POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"X-Slack-Request-Timestamp: {int(time.time())}\r\nX-Slack-Signature: v0=00\r\n"
+        f"{framing}\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(head)
         for _ in range(ATTACK_BYTES // len(PIECE)):
@@ -95,11 +109,14 @@ def _post(port: int, *, chunked: bool) -> int:
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 def test_a_50_mb_unauthenticated_post_leaves_peak_memory_flat(
-        server: tuple[int, int], chunked: bool) -> None:
+    server: tuple[int, int], chunked: bool
+) -> None:
     pid, port = server
-    warm_up = httpx.post(f"http://127.0.0.1:{port}/slack/events", content=b"x" * 1024,
-                         headers={"X-Slack-Request-Timestamp": str(int(time.time())),
-                                  "X-Slack-Signature": "v0=00"})
+    warm_up = httpx.post(
+        f"http://127.0.0.1:{port}/slack/events",
+        content=b"x" * 1024,
+        headers={"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"},
+    )
     assert warm_up.status_code == 401  # the code path is loaded before the baseline
     before = _peak_kib(pid)
     status = _post(port, chunked=chunked)

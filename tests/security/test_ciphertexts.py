@@ -49,32 +49,53 @@ async def realm() -> AsyncIterator[Realm]:
     base = await server.start()
     auth_url = base + REALM_PATH
     async with httpx.AsyncClient(timeout=10) as http:
-        yield Realm(KeycloakClient(http, auth_url=auth_url, client_id=CLIENT_ID,
-                                   client_secret=CLIENT_SECRET, scopes="openid offline_access"),
-                    http, auth_url + "/protocol/openid-connect/token")
+        yield Realm(
+            KeycloakClient(
+                http,
+                auth_url=auth_url,
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+                scopes="openid offline_access",
+            ),
+            http,
+            auth_url + "/protocol/openid-connect/token",
+        )
     await server.stop()
 
 
 async def _sign_in(realm: Realm, username: str) -> TokenSet:
     """A fresh Keycloak session (direct grant, a sandbox test hook) for one user."""
-    response = await realm.http.post(realm.token_url, data={
-        "grant_type": "password", "username": username, "password": "sandbox",
-        "scope": "openid offline_access", "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET})
+    response = await realm.http.post(
+        realm.token_url,
+        data={
+            "grant_type": "password",
+            "username": username,
+            "password": "sandbox",
+            "scope": "openid offline_access",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        },
+    )
     response.raise_for_status()
     return TokenSet.from_response(response.json())
 
 
-async def _make_links(sessions: async_sessionmaker[AsyncSession], realm: Realm,
-                      credentials: LinkCredentials, count: int) -> list[int]:
+async def _make_links(
+    sessions: async_sessionmaker[AsyncSession],
+    realm: Realm,
+    credentials: LinkCredentials,
+    count: int,
+) -> list[int]:
     """`count` active links, each with its own Keycloak session and sealed tokens."""
-    tokens = await asyncio.gather(*[_sign_in(realm, USERNAMES[n % len(USERNAMES)])
-                                    for n in range(count)])
+    tokens = await asyncio.gather(
+        *[_sign_in(realm, USERNAMES[n % len(USERNAMES)]) for n in range(count)]
+    )
     ids: list[int] = []
     async with session_scope(sessions) as session:
         for n, token_set in enumerate(tokens):
-            link = AstravueLink(team_id=TEAM, slack_user_id=f"U0LINK{n:02d}",
-                                status=LinkStatus.ACTIVE)
+            link = AstravueLink(
+                team_id=TEAM, slack_user_id=f"U0LINK{n:02d}", status=LinkStatus.ACTIVE
+            )
             session.add(link)
             await session.flush()  # the id is part of the associated data
             assert token_set.refresh_token is not None
@@ -85,10 +106,15 @@ async def _make_links(sessions: async_sessionmaker[AsyncSession], realm: Realm,
     return ids
 
 
-def _manager(sessions: async_sessionmaker[AsyncSession], realm: Realm, spec: str,
-             clock: Callable[[], datetime] = utcnow) -> TokenManager:
-    return TokenManager(sessions, LinkCredentials(Keyring.from_spec(spec)), realm.keycloak,
-                        clock=clock)
+def _manager(
+    sessions: async_sessionmaker[AsyncSession],
+    realm: Realm,
+    spec: str,
+    clock: Callable[[], datetime] = utcnow,
+) -> TokenManager:
+    return TokenManager(
+        sessions, LinkCredentials(Keyring.from_spec(spec)), realm.keycloak, clock=clock
+    )
 
 
 async def _link(sessions: async_sessionmaker[AsyncSession], link_id: int) -> AstravueLink:
@@ -98,8 +124,9 @@ async def _link(sessions: async_sessionmaker[AsyncSession], link_id: int) -> Ast
         return link
 
 
-async def _set_refresh_ct(sessions: async_sessionmaker[AsyncSession], link_id: int,
-                          ciphertext: str) -> None:
+async def _set_refresh_ct(
+    sessions: async_sessionmaker[AsyncSession], link_id: int, ciphertext: str
+) -> None:
     async with session_scope(sessions) as session:
         link = await session.get(AstravueLink, link_id)
         assert link is not None
@@ -111,10 +138,11 @@ def _flip_one_byte(ciphertext: str) -> str:
     head, body = ciphertext.rsplit(".", 1)
     middle = len(body) // 2
     swapped = "A" if body[middle] != "A" else "B"
-    return f"{head}.{body[:middle]}{swapped}{body[middle + 1:]}"
+    return f"{head}.{body[:middle]}{swapped}{body[middle + 1 :]}"
 
 
 # -- the key ring alone ------------------------------------------------------------------------
+
 
 def test_wrong_key_moved_row_and_flipped_byte_raise_decryption_error() -> None:
     ring = Keyring.from_spec(K1)
@@ -128,8 +156,11 @@ def test_wrong_key_moved_row_and_flipped_byte_raise_decryption_error() -> None:
         "moved to another user's row": (ring, sealed, dev),
         "moved to another link id": (ring, sealed, TokenContext(TEAM, "U0MARIA", 3)),
         "one byte flipped": (ring, _flip_one_byte(sealed), maria),
-        "relabelled key id": (Keyring.from_spec(f"{K1},{generate_key_spec('k9')}"),
-                              sealed.replace(".k1.", ".k9."), maria),
+        "relabelled key id": (
+            Keyring.from_spec(f"{K1},{generate_key_spec('k9')}"),
+            sealed.replace(".k1.", ".k9."),
+            maria,
+        ),
     }
     for case, (keyring, ciphertext, context) in tampered.items():
         with pytest.raises(DecryptionError):
@@ -139,14 +170,21 @@ def test_wrong_key_moved_row_and_flipped_byte_raise_decryption_error() -> None:
 
 # -- through the token manager -----------------------------------------------------------------
 
+
 async def test_tampered_ciphertexts_fail_closed_to_needs_relink(
-        sessions: async_sessionmaker[AsyncSession], realm: Realm) -> None:
+    sessions: async_sessionmaker[AsyncSession], realm: Realm
+) -> None:
     credentials = LinkCredentials(Keyring.from_spec(K1))
     wrong_key, moved, flipped, healthy = await _make_links(sessions, realm, credentials, 4)
     victim = await _link(sessions, healthy)
     assert victim.refresh_token_ct is not None
-    await _set_refresh_ct(sessions, wrong_key, Keyring.from_spec(generate_key_spec("k1")).encrypt(
-        "eyJforged", aad=TokenContext(TEAM, "U0LINK00", wrong_key)))
+    await _set_refresh_ct(
+        sessions,
+        wrong_key,
+        Keyring.from_spec(generate_key_spec("k1")).encrypt(
+            "eyJforged", aad=TokenContext(TEAM, "U0LINK00", wrong_key)
+        ),
+    )
     await _set_refresh_ct(sessions, moved, victim.refresh_token_ct)  # A's token in B's row
     flipped_row = await _link(sessions, flipped)
     assert flipped_row.refresh_token_ct is not None
@@ -166,8 +204,11 @@ async def test_tampered_ciphertexts_fail_closed_to_needs_relink(
 
 
 async def test_rotation_under_twenty_concurrent_refreshes(
-        sessions: async_sessionmaker[AsyncSession], realm: Realm, database_url: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sessions: async_sessionmaker[AsyncSession],
+    realm: Realm,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ids = await _make_links(sessions, realm, LinkCredentials(Keyring.from_spec(K1)), 20)
     # The deployment now runs with k2 first (primary) and k1 kept to decrypt old rows.
     rotated = f"{K2},{K1}"
@@ -179,7 +220,8 @@ async def test_rotation_under_twenty_concurrent_refreshes(
 
     refreshed, exit_code = await asyncio.gather(
         asyncio.gather(*[manager.access_token_for(link_id) for link_id in ids]),
-        asyncio.to_thread(cli_main, ["keys", "rotate", "--batch", "3"]))
+        asyncio.to_thread(cli_main, ["keys", "rotate", "--batch", "3"]),
+    )
     assert exit_code == 0
     assert all(token.startswith("eyJ") for token in refreshed)
 
@@ -188,8 +230,10 @@ async def test_rotation_under_twenty_concurrent_refreshes(
     new_ring = LinkCredentials(Keyring.from_spec(K2))  # k1 retired: k2 alone must open all
     for link in links:
         assert link.status == LinkStatus.ACTIVE
-        for purpose, ciphertext in ((REFRESH, link.refresh_token_ct),
-                                    (ACCESS, link.access_token_ct)):
+        for purpose, ciphertext in (
+            (REFRESH, link.refresh_token_ct),
+            (ACCESS, link.access_token_ct),
+        ):
             assert ciphertext is not None and ciphertext.startswith("v1.k2.")
             assert new_ring.open(link, purpose, ciphertext).startswith("eyJ")
     # The stored refresh tokens are the newest ones: a second round refreshes cleanly (a
@@ -199,11 +243,13 @@ async def test_rotation_under_twenty_concurrent_refreshes(
 
 
 async def test_raw_database_dump_holds_no_jwt(
-        sessions: async_sessionmaker[AsyncSession], realm: Realm) -> None:
+    sessions: async_sessionmaker[AsyncSession], realm: Realm
+) -> None:
     ids = await _make_links(sessions, realm, LinkCredentials(Keyring.from_spec(K1)), 3)
     later = utcnow() + timedelta(hours=1)
-    await asyncio.gather(*[_manager(sessions, realm, K1, clock=lambda: later)
-                           .access_token_for(i) for i in ids])
+    await asyncio.gather(
+        *[_manager(sessions, realm, K1, clock=lambda: later).access_token_for(i) for i in ids]
+    )
     dump: list[str] = []
     async with sessions() as session:
         for table in Base.metadata.sorted_tables:

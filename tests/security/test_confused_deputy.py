@@ -24,16 +24,31 @@ no_secret_in_debug_logs = scenario.no_secret_in_debug_logs
 
 async def _links(stack: Stack) -> dict[str, AstravueLink]:
     async with stack.runtime.sessions() as session:
-        return {link.slack_user_id: link
-                for link in (await session.scalars(select(AstravueLink))).all()}
+        return {
+            link.slack_user_id: link for link in (await session.scalars(select(AstravueLink))).all()
+        }
 
 
 def _card(action_id: str, value: str) -> dict[str, Any]:
     """A message with one button, as if the app had posted it."""
-    return {"ts": "1700000000.000100", "text": "card", "blocks": [
-        {"type": "actions", "block_id": "card", "elements": [
-            {"type": "button", "action_id": action_id, "value": value,
-             "text": {"type": "plain_text", "text": "Go"}}]}]}
+    return {
+        "ts": "1700000000.000100",
+        "text": "card",
+        "blocks": [
+            {
+                "type": "actions",
+                "block_id": "card",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "value": value,
+                        "text": {"type": "plain_text", "text": "Go"},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 async def test_disconnect_clicked_by_b_with_a_in_the_value_disconnects_b(stack: Stack) -> None:
@@ -42,9 +57,12 @@ async def test_disconnect_clicked_by_b_with_a_in_the_value_disconnects_b(stack: 
     link_a = (await _links(stack))["U0MARIA"]
     forged = json.dumps({"user": "U0MARIA", "team": "T0ACME", "link_id": link_a.id})
     before = len(stack.sandbox.slack.responses)
-    await stack.user("U0DEV").click(Action.DISCONNECT_CONFIRM, forged,
-                                    message=_card(Action.DISCONNECT_CONFIRM, forged),
-                                    channel_id="C0GENERAL")
+    await stack.user("U0DEV").click(
+        Action.DISCONNECT_CONFIRM,
+        forged,
+        message=_card(Action.DISCONNECT_CONFIRM, forged),
+        channel_id="C0GENERAL",
+    )
     assert "Disconnected" in text_of(await last_response(stack, "U0DEV", before))
     links = await _links(stack)
     assert links["U0DEV"].status == LinkStatus.DISCONNECTED
@@ -57,33 +75,44 @@ async def test_org_modal_submitted_by_b_with_a_in_metadata_sets_b_only(stack: St
     await connect(stack, "U0DEV")
     sam = (await _links(stack))["U0SAM"]
     assert sam.org_id is None
-    view = {**account_ui.org_modal(None), "id": "V0FORGED", "team_id": "T0ACME",
-            "private_metadata": json.dumps({"user": "U0SAM", "link_id": sam.id})}
-    values = {account_ui.ORG_BLOCK: {account_ui.ORG_INPUT: {"type": "number_input",
-                                                            "value": "1"}}}
-    response = await stack.user("U0DEV").post(view_submission(
-        view, values, user_id="U0DEV", trigger_id=stack.sandbox.slack.new_trigger_id("U0DEV")))
+    view = {
+        **account_ui.org_modal(None),
+        "id": "V0FORGED",
+        "team_id": "T0ACME",
+        "private_metadata": json.dumps({"user": "U0SAM", "link_id": sam.id}),
+    }
+    values = {account_ui.ORG_BLOCK: {account_ui.ORG_INPUT: {"type": "number_input", "value": "1"}}}
+    response = await stack.user("U0DEV").post(
+        view_submission(
+            view, values, user_id="U0DEV", trigger_id=stack.sandbox.slack.new_trigger_id("U0DEV")
+        )
+    )
     assert response.status_code == 200
-    await eventually(lambda: any("organisation 1" in m.text
-                                 for m in stack.sandbox.slack.dm_messages("U0DEV"))
-                     or any("organisation 1" in m.text
-                            for m in stack.sandbox.slack.ephemerals_for("U0DEV")))
+    await eventually(
+        lambda: (
+            any("organisation 1" in m.text for m in stack.sandbox.slack.dm_messages("U0DEV"))
+            or any("organisation 1" in m.text for m in stack.sandbox.slack.ephemerals_for("U0DEV"))
+        )
+    )
     links = await _links(stack)
     assert links["U0DEV"].org_id == 1
     assert links["U0SAM"].org_id is None
 
 
 def _marias_personal_task(stack: Stack) -> TaskRef:
-    task = next(t for t in stack.sandbox.astravue.tasks.values()
-                if t.is_personal and t.owner_ids == [MARIA] and t.parent_id is None)
+    task = next(
+        t
+        for t in stack.sandbox.astravue.tasks.values()
+        if t.is_personal and t.owner_ids == [MARIA] and t.parent_id is None
+    )
     return TaskRef(task.task_id)
 
 
 async def _click_as_dev(stack: Stack, action_id: str, ref: TaskRef) -> str:
     before = len(stack.sandbox.slack.responses)
-    await stack.user("U0DEV").click(action_id, ref.encode(),
-                                    message=_card(action_id, ref.encode()),
-                                    channel_id="C0GENERAL")
+    await stack.user("U0DEV").click(
+        action_id, ref.encode(), message=_card(action_id, ref.encode()), channel_id="C0GENERAL"
+    )
     return text_of(await last_response(stack, "U0DEV", before))
 
 

@@ -59,16 +59,20 @@ def _state_of(start_url: str) -> str:
     return json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["s"]
 
 
-async def test_debug_database_logs_carry_no_oauth_state_or_email(stack: Stack,
-                                                                 records: Records) -> None:
+async def test_debug_database_logs_carry_no_oauth_state_or_email(
+    stack: Stack, records: Records
+) -> None:
     before = len(stack.sandbox.slack.responses)
     await stack.user("U0MARIA").command("connect")
     url = buttons(await last_response(stack, "U0MARIA", before))["account.connect"]["url"]
     state = _state_of(url)
     page = await stack.follow_connect(url, SLACK_USERNAMES["U0MARIA"])
     assert page.status_code == 200, page.text
-    await eventually(lambda: any("Connected" in text_of(p.payload)
-                                 for p in stack.sandbox.slack.responses[before:]))
+    await eventually(
+        lambda: any(
+            "Connected" in text_of(p.payload) for p in stack.sandbox.slack.responses[before:]
+        )
+    )
     async with stack.runtime.sessions() as session:
         email = (await session.scalars(select(AstravueLink.astravue_email))).one()
     assert email and "@" in email

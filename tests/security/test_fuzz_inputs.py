@@ -48,25 +48,86 @@ FUZZ_TIMEOUT = max(600, EXAMPLES // 2)  # seconds: each example runs the whole a
 FUZZER = "U0MARIA"
 DRAIN_EVERY = 40  # examples between waits for the lazy work they started
 
-SUBCOMMANDS = ("", "help ", "task new ", "todo ", "task search ", "task show ", "task done ",
-               "task assign 1 ", "task due 1 ", "task list ", "my ", "timer start ", "log ",
-               "time ", "org ", "whoami ", "notifications ", "space new ", "project show ",
-               "conect ")
-HOSTILE = ("<!channel>", "<!here>", "<!everyone>", "<@U0DEV>", "<@W123|x>", "<#C0GENERAL>",
-           "<!subteam^S1>", "<https://evil.test|click>", "&amp;", "&lt;", "&", "<", ">",
-           "*bold*", "_it_", "~s~", "`code`", "```pre```", "> quote", '{"a": [1, 2]}',
-           '"}]', "\\u0000", "\x00", "\x1b[31m", "\u202e", "\u200b", "\ufeff", "🙂", "👨‍👩‍👧",
-           "مرحبا", "#1", "#Launch", "@maria", "me", "tomorrow", "p1", "+tag", "2h", "%s",
-           "{0}", "${x}", "'; DROP TABLE x;--", "\n", "\r\n", "\t")
+SUBCOMMANDS = (
+    "",
+    "help ",
+    "task new ",
+    "todo ",
+    "task search ",
+    "task show ",
+    "task done ",
+    "task assign 1 ",
+    "task due 1 ",
+    "task list ",
+    "my ",
+    "timer start ",
+    "log ",
+    "time ",
+    "org ",
+    "whoami ",
+    "notifications ",
+    "space new ",
+    "project show ",
+    "conect ",
+)
+HOSTILE = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U0DEV>",
+    "<@W123|x>",
+    "<#C0GENERAL>",
+    "<!subteam^S1>",
+    "<https://evil.test|click>",
+    "&amp;",
+    "&lt;",
+    "&",
+    "<",
+    ">",
+    "*bold*",
+    "_it_",
+    "~s~",
+    "`code`",
+    "```pre```",
+    "> quote",
+    '{"a": [1, 2]}',
+    '"}]',
+    "\\u0000",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "🙂",
+    "👨‍👩‍👧",
+    "مرحبا",
+    "#1",
+    "#Launch",
+    "@maria",
+    "me",
+    "tomorrow",
+    "p1",
+    "+tag",
+    "2h",
+    "%s",
+    "{0}",
+    "${x}",
+    "'; DROP TABLE x;--",
+    "\n",
+    "\r\n",
+    "\t",
+)
 fuzz_text = st.one_of(
-    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12)),
-             max_size=8).map(" ".join),
+    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12)), max_size=8).map(" ".join),
     st.text(max_size=200),
     st.sampled_from(HOSTILE).map(lambda piece: piece * 4_000),  # 4 to 60 kB
 )
-fuzz_settings = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                         suppress_health_check=[HealthCheck.too_slow,
-                                                HealthCheck.function_scoped_fixture])
+fuzz_settings = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # Sequences Slack expands in mrkdwn (mentions, broadcasts, channels, links); the app may write
 # only its own links, dates and the people it resolved itself.
@@ -92,8 +153,10 @@ class Harness:
         """Wait (bounded) for the lazy listeners earlier requests started: Bolt runs each as a
         task of `to_runnable_function` (server connection tasks stay open, so not all tasks)."""
         for _ in range(500):
-            if not any(t.get_coro().__name__ == "to_runnable_function" and not t.done()
-                       for t in asyncio.all_tasks()):
+            if not any(
+                t.get_coro().__name__ == "to_runnable_function" and not t.done()
+                for t in asyncio.all_tasks()
+            ):
                 return
             await asyncio.sleep(0.01)
 
@@ -122,7 +185,8 @@ class Harness:
     def check(self, response: httpx.Response, sent: str) -> None:
         assert response.status_code < 500, (sent[:200], response.status_code, response.text)
         if response.content and response.headers.get("content-type", "").startswith(
-                "application/json"):
+            "application/json"
+        ):
             self.acks.append(response.json())
 
 
@@ -131,10 +195,12 @@ async def _start(database_url: str) -> tuple[Stack, SlackClientSim, AsyncExitSta
     exits = AsyncExitStack()
     app = create_app(stack.settings, runtime=stack.runtime)
     await exits.enter_async_context(app.router.lifespan_context(app))
-    http = await exits.enter_async_context(httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://app.test", timeout=30))
-    sim = SlackClientSim("http://app.test", SIGNING_SECRET, stack.sandbox.slack, FUZZER,
-                         http=http)
+    http = await exits.enter_async_context(
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://app.test", timeout=30
+        )
+    )
+    sim = SlackClientSim("http://app.test", SIGNING_SECRET, stack.sandbox.slack, FUZZER, http=http)
     await connect(stack, FUZZER)
     return stack, sim, exits
 
@@ -145,10 +211,14 @@ async def _open_modals(harness: Harness) -> None:
     for text in ("org", "task", "log", "settings", "help", "task list"):
         await harness.sim.command(text)
         await harness.drain()
-    harness.views = [call.args["view"] for call in fake.calls
-                     if call.method in ("views.open", "views.update", "views.push") and call.ok
-                     and isinstance(call.args.get("view"), dict)
-                     and any(b.get("type") == "input" for b in call.args["view"]["blocks"])]
+    harness.views = [
+        call.args["view"]
+        for call in fake.calls
+        if call.method in ("views.open", "views.update", "views.push")
+        and call.ok
+        and isinstance(call.args.get("view"), dict)
+        and any(b.get("type") == "input" for b in call.args["view"]["blocks"])
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +243,10 @@ def _fill(element: dict[str, Any], text: str) -> dict[str, Any]:
     """A submitted value for one input element, carrying the fuzz text where it can."""
     kind = element.get("type")
     if kind in ("static_select", "external_select", "radio_buttons"):
-        return {"type": kind, "selected_option": {"value": text[:150],
-                                                  "text": {"type": "plain_text", "text": "x"}}}
+        return {
+            "type": kind,
+            "selected_option": {"value": text[:150], "text": {"type": "plain_text", "text": "x"}},
+        }
     if kind in ("checkboxes", "multi_static_select"):
         return {"type": kind, "selected_options": [{"value": text[:150]}]}
     if kind == "datepicker":
@@ -210,8 +282,12 @@ def test_slash_command_text(harness: Harness, prefix: str, text: str) -> None:
 def test_view_submission_values(harness: Harness, pick: int, text: str, metadata: str) -> None:
     assert harness.views, "no modal was opened to fuzz"
     view = {**harness.views[pick % len(harness.views)], "private_metadata": metadata[:3000]}
-    signed = view_submission(view, _state_values(view, text), user_id=FUZZER,
-                             trigger_id=harness.stack.sandbox.slack.new_trigger_id(FUZZER))
+    signed = view_submission(
+        view,
+        _state_values(view, text),
+        user_id=FUZZER,
+        trigger_id=harness.stack.sandbox.slack.new_trigger_id(FUZZER),
+    )
     harness.check(harness.run(harness.sim.post(signed)), text)
     harness.after_example()
 
@@ -219,26 +295,56 @@ def test_view_submission_values(harness: Harness, pick: int, text: str, metadata
 # Issue 12 item 12: correctly signed bodies of the wrong shape. A real payload (a click on a
 # button the app drew, a submission of a modal it opened, an event) has one field replaced by
 # a value of another type, or the body itself is broken; each is signed and must get < 500.
-MUTABLE = (("actions",), ("actions", 0), ("actions", 0, "action_id"), ("actions", 0, "value"),
-           ("actions", 0, "selected_option"), ("view",), ("view", "state"),
-           ("view", "state", "values"), ("view", "callback_id"), ("view", "private_metadata"),
-           ("view", "blocks"), ("team",), ("user",), ("channel",), ("container",),
-           ("message",), ("type",), ("trigger_id",), ("response_url",), ("response_urls",),
-           ("state",), ("event",), ("event", "type"), ("event", "user"), ("event", "channel"))
+MUTABLE = (
+    ("actions",),
+    ("actions", 0),
+    ("actions", 0, "action_id"),
+    ("actions", 0, "value"),
+    ("actions", 0, "selected_option"),
+    ("view",),
+    ("view", "state"),
+    ("view", "state", "values"),
+    ("view", "callback_id"),
+    ("view", "private_metadata"),
+    ("view", "blocks"),
+    ("team",),
+    ("user",),
+    ("channel",),
+    ("container",),
+    ("message",),
+    ("type",),
+    ("trigger_id",),
+    ("response_url",),
+    ("response_urls",),
+    ("state",),
+    ("event",),
+    ("event", "type"),
+    ("event", "user"),
+    ("event", "channel"),
+)
 DEEP = "__deep__"  # replaced by nesting json.dumps itself would refuse to write
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=12)
-odd_values = st.one_of(json_values, st.just(DEEP),
-                       st.sampled_from([None, "x", 0, [], {}, ["x"], [None], [{}], {"x": 1}]))
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+odd_values = st.one_of(
+    json_values,
+    st.just(DEEP),
+    st.sampled_from([None, "x", 0, [], {}, ["x"], [None], [{}], {"x": 1}]),
+)
 RAW_BODIES = st.one_of(
     st.tuples(st.binary(max_size=300), st.sampled_from([FORM, "application/json"])),
-    st.tuples(st.text(max_size=300).map(lambda t: urlencode({"payload": t}).encode()),
-              st.just(FORM)),
-    st.tuples(st.just(b"payload=%7B%7D"),
-              st.sampled_from(["text/plain", "", "multipart/form-data", "application/xml"])))
+    st.tuples(
+        st.text(max_size=300).map(lambda t: urlencode({"payload": t}).encode()), st.just(FORM)
+    ),
+    st.tuples(
+        st.just(b"payload=%7B%7D"),
+        st.sampled_from(["text/plain", "", "multipart/form-data", "application/xml"]),
+    ),
+)
 
 
 def _clicks(harness: Harness) -> list[dict[str, Any]]:
@@ -246,12 +352,20 @@ def _clicks(harness: Harness) -> list[dict[str, Any]]:
     found = []
     for call in harness.stack.sandbox.slack.calls:
         for block in (call.args.get("view") or call.args).get("blocks") or []:
-            for element in [*(block.get("elements") or []), block.get("accessory") or {},
-                            block.get("element") or {}]:
+            for element in [
+                *(block.get("elements") or []),
+                block.get("accessory") or {},
+                block.get("element") or {},
+            ]:
                 if isinstance(element, dict) and "action_id" in element:
-                    found.append({"action_id": element["action_id"], "type": element["type"],
-                                  "block_id": block.get("block_id", ""),
-                                  "value": element.get("value", "")})
+                    found.append(
+                        {
+                            "action_id": element["action_id"],
+                            "type": element["type"],
+                            "block_id": block.get("block_id", ""),
+                            "value": element.get("value", ""),
+                        }
+                    )
     return found
 
 
@@ -260,18 +374,23 @@ def _base_payload(harness: Harness, kind: str, pick: int) -> dict[str, Any]:
     if kind == "block_actions":
         clicks = _clicks(harness)
         assert clicks, "the app drew no buttons to fuzz"
-        body, _ = block_action([clicks[pick % len(clicks)]], user_id=FUZZER,
-                               trigger_id=fake.new_trigger_id(FUZZER),
-                               container={"type": "message", "channel_id": "C0GENERAL"},
-                               channel_id="C0GENERAL",
-                               response_url=fake.new_response_url("C0GENERAL", FUZZER))
+        body, _ = block_action(
+            [clicks[pick % len(clicks)]],
+            user_id=FUZZER,
+            trigger_id=fake.new_trigger_id(FUZZER),
+            container={"type": "message", "channel_id": "C0GENERAL"},
+            channel_id="C0GENERAL",
+            response_url=fake.new_response_url("C0GENERAL", FUZZER),
+        )
     elif kind == "view_submission":
         view = harness.views[pick % len(harness.views)]
-        body, _ = view_submission(view, _state_values(view, "x"), user_id=FUZZER,
-                                  trigger_id=fake.new_trigger_id(FUZZER))
+        body, _ = view_submission(
+            view, _state_values(view, "x"), user_id=FUZZER, trigger_id=fake.new_trigger_id(FUZZER)
+        )
     else:
-        body, _ = event_callback({"type": "app_home_opened", "user": FUZZER, "tab": "home",
-                                  "channel": "D0MARIA"})
+        body, _ = event_callback(
+            {"type": "app_home_opened", "user": FUZZER, "tab": "home", "channel": "D0MARIA"}
+        )
         return json.loads(body)
     return json.loads(dict(parse_qsl(body.decode()))["payload"])
 
@@ -279,8 +398,11 @@ def _base_payload(harness: Harness, kind: str, pick: int) -> dict[str, Any]:
 def _mutate(payload: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
     node: Any = payload
     for step in path[:-1]:
-        if isinstance(node, dict) and isinstance(step, str) and isinstance(node.get(step),
-                                                                            dict | list):
+        if (
+            isinstance(node, dict)
+            and isinstance(step, str)
+            and isinstance(node.get(step), dict | list)
+        ):
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and len(node) > step:
             node = node[step]
@@ -301,12 +423,23 @@ def _encode(payload: dict[str, Any], kind: str, depth: int) -> tuple[bytes, str]
 
 @pytest.mark.timeout(FUZZ_TIMEOUT)
 @fuzz_settings
-@given(kind=st.sampled_from(["block_actions", "view_submission", "event_callback"]),
-       pick=st.integers(min_value=0), path=st.sampled_from(MUTABLE), value=odd_values,
-       depth=st.integers(min_value=10, max_value=3_000), raw=st.none() | RAW_BODIES)
-def test_signed_bodies_of_the_wrong_shape(harness: Harness, kind: str, pick: int,
-                                          path: tuple[str | int, ...], value: Any, depth: int,
-                                          raw: tuple[bytes, str] | None) -> None:
+@given(
+    kind=st.sampled_from(["block_actions", "view_submission", "event_callback"]),
+    pick=st.integers(min_value=0),
+    path=st.sampled_from(MUTABLE),
+    value=odd_values,
+    depth=st.integers(min_value=10, max_value=3_000),
+    raw=st.none() | RAW_BODIES,
+)
+def test_signed_bodies_of_the_wrong_shape(
+    harness: Harness,
+    kind: str,
+    pick: int,
+    path: tuple[str | int, ...],
+    value: Any,
+    depth: int,
+    raw: tuple[bytes, str] | None,
+) -> None:
     if raw is None:
         payload = _base_payload(harness, kind, pick)
         _mutate(payload, path, value)
@@ -338,8 +471,7 @@ def _foreign_controls(stack: Stack, texts: list[str]) -> list[str]:
     for text in texts:
         for inner in CONTROL.findall(text):
             target = inner.split("|", 1)[0]
-            if target.startswith("!date^") or target in OWN_PEOPLE or \
-                    target.startswith(own_links):
+            if target.startswith("!date^") or target in OWN_PEOPLE or target.startswith(own_links):
                 continue
             bad.append(f"<{inner[:60]}> in {text[:120]!r}")
     return bad

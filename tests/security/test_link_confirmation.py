@@ -35,16 +35,21 @@ async def test_someone_elses_sign_in_waits_for_a_csrf_checked_confirmation(stack
             assert named in page.text, named
         assert page.headers["x-frame-options"] == "DENY"
         assert await linked(stack) == {}  # the GET linked nothing
-        waiting = await eventually(lambda: [t for t in told_in_slack(stack, "U0MARIA")
-                                            if "Someone opened your connect link" in t])
+        waiting = await eventually(
+            lambda: [
+                t
+                for t in told_in_slack(stack, "U0MARIA")
+                if "Someone opened your connect link" in t
+            ]
+        )
         assert "Dev Patel" in waiting[-1] and "waits for a confirmation" in waiting[-1]
 
         form = confirmation_form(page)
         async with httpx.AsyncClient() as forger:  # no cookie: a cross-site or foreign POST
-            forged = await forger.post(f"{stack.app_url}{CONFIRM}",
-                                       data={**form, "action": "link"})
-        wrong_token = await dev_browser.post(f"{stack.app_url}{CONFIRM}", data={
-            **form, "csrf": form["csrf"][::-1], "action": "link"})
+            forged = await forger.post(f"{stack.app_url}{CONFIRM}", data={**form, "action": "link"})
+        wrong_token = await dev_browser.post(
+            f"{stack.app_url}{CONFIRM}", data={**form, "csrf": form["csrf"][::-1], "action": "link"}
+        )
         for refused in (forged, wrong_token):
             assert refused.status_code == 400 and "could not be checked" in refused.text
         assert await linked(stack) == {}
@@ -54,8 +59,9 @@ async def test_someone_elses_sign_in_waits_for_a_csrf_checked_confirmation(stack
         for named in ("Maria Lopez", "Acme", "Dev Patel", "dev@acme.test"):
             assert named in done.text, named
         assert await linked(stack) == {"U0MARIA": 2}
-        await eventually(lambda: any("Connected as *Dev Patel*" in t
-                                     for t in told_in_slack(stack, "U0MARIA")))
+        await eventually(
+            lambda: any("Connected as *Dev Patel*" in t for t in told_in_slack(stack, "U0MARIA"))
+        )
 
         replay = await post_confirmation(stack, dev_browser, page)
         assert replay.status_code == 400 and "already used" in replay.text
@@ -74,8 +80,7 @@ async def test_a_slack_user_without_an_email_must_confirm(stack: Stack) -> None:
     await eventually(lambda: any("was cancelled" in t for t in told_in_slack(stack, "U0MARIA")))
 
 
-async def test_the_same_email_in_another_case_links_at_once_and_names_both(
-        stack: Stack) -> None:
+async def test_the_same_email_in_another_case_links_at_once_and_names_both(stack: Stack) -> None:
     stack.sandbox.slack.users["U0MARIA"].email = "  Maria@ACME.test "
     async with httpx.AsyncClient() as browser:
         page = await sign_in(stack, browser, "U0MARIA", "maria")

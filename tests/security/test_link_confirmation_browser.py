@@ -20,15 +20,17 @@ no_secret_in_debug_logs = scenario.no_secret_in_debug_logs
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = [
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                       reason="Playwright is not installed: pip install -e '.[test]'"),
-    pytest.mark.skipif(CHROMIUM is None,
-                       reason="no `chromium` on PATH: apt-get install chromium (.ci/run does)"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None,
+        reason="Playwright is not installed: pip install -e '.[test]'",
+    ),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no `chromium` on PATH: apt-get install chromium (.ci/run does)"
+    ),
 ]
 
 
-async def test_chromium_links_a_foreign_sign_in_only_through_the_pages_button(
-        stack: Stack) -> None:
+async def test_chromium_links_a_foreign_sign_in_only_through_the_pages_button(stack: Stack) -> None:
     from playwright.async_api import async_playwright, expect
 
     start = await start_url(stack, "U0MARIA")
@@ -45,14 +47,18 @@ async def test_chromium_links_a_foreign_sign_in_only_through_the_pages_button(
             assert await linked(stack) == {}
 
             # Another browser posts the very same fields: it has no cookie of the page.
-            fields = {name: await dev.input_value(f'input[name="{name}"]')
-                      for name in ("pending", "csrf")}
+            fields = {
+                name: await dev.input_value(f'input[name="{name}"]') for name in ("pending", "csrf")
+            }
             forger = await (await browser.new_context()).new_page()
-            inputs = "".join(f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
-                             for name, value in fields.items())
+            inputs = "".join(
+                f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                for name, value in fields.items()
+            )
             await forger.set_content(
                 f'<form method="post" action="{stack.app_url}/oauth/astravue/confirm">{inputs}'
-                '<button name="action" value="link">Win a prize</button></form>')
+                '<button name="action" value="link">Win a prize</button></form>'
+            )
             await forger.get_by_role("button", name="Win a prize").click()
             await expect(forger.locator("h1")).to_have_text("Not linked")
             assert "Nothing was linked" in await forger.inner_text("body")

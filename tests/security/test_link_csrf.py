@@ -47,8 +47,7 @@ async def test_a_replayed_state_links_nothing_more(stack: Stack) -> None:
     assert await _linked(stack) == {"U0MARIA": 1}
 
 
-async def test_a_state_completed_in_another_browser_links_its_own_user_only(
-        stack: Stack) -> None:
+async def test_a_state_completed_in_another_browser_links_its_own_user_only(stack: Stack) -> None:
     start = await _start_url(stack, "U0MARIA")
     async with httpx.AsyncClient() as other_browser:  # Dev's browser: no cookies of Maria's
         done = await other_browser.get(await _callback_url(other_browser, start, "maria"))
@@ -63,8 +62,9 @@ async def test_someone_elses_code_on_my_state_fails_pkce(stack: Stack) -> None:
     async with httpx.AsyncClient() as browser:
         maria_state = _query(await _authorize_url(browser, maria_start))["state"]
         dev_code = _query(await _callback_url(browser, dev_start, "dev"))["code"]
-        mixed = await browser.get(stack.settings.oauth_redirect_uri,
-                                  params={"state": maria_state, "code": dev_code})
+        mixed = await browser.get(
+            stack.settings.oauth_redirect_uri, params={"state": maria_state, "code": dev_code}
+        )
     assert mixed.status_code >= 400 and "Connected" not in mixed.text
     assert await _linked(stack) == {}
 
@@ -87,15 +87,22 @@ async def _steal_code(stack: Stack, form: dict[str, str]) -> httpx.Response:
     async with httpx.AsyncClient() as thief:
         return await thief.post(
             f"{stack.sandbox.base_url}{REALM_PATH}/protocol/openid-connect/token",
-            data={"grant_type": "authorization_code", "client_id": CLIENT_ID,
-                  "client_secret": CLIENT_SECRET, **form})
+            data={
+                "grant_type": "authorization_code",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                **form,
+            },
+        )
 
 
 async def test_a_code_without_its_verifier_or_elsewhere_is_refused(stack: Stack) -> None:
     attempts = {
         "no code_verifier": {"redirect_uri": stack.settings.oauth_redirect_uri},
-        "another redirect_uri": {"redirect_uri": "https://evil.test/callback",
-                                 "code_verifier": "x" * 64},
+        "another redirect_uri": {
+            "redirect_uri": "https://evil.test/callback",
+            "code_verifier": "x" * 64,
+        },
     }
     for case, form in attempts.items():
         start = await _start_url(stack, "U0MARIA")

@@ -25,8 +25,14 @@ def _form(payload: object) -> bytes:
 
 
 def _interaction(kind: str, **fields: object) -> dict[str, object]:
-    return {"type": kind, "team": {"id": "T0ACME"}, "user": {"id": "U0MARIA"},
-            "api_app_id": "A0APP", "trigger_id": "1.2.3", **fields}
+    return {
+        "type": kind,
+        "team": {"id": "T0ACME"},
+        "user": {"id": "U0MARIA"},
+        "api_app_id": "A0APP",
+        "trigger_id": "1.2.3",
+        **fields,
+    }
 
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -38,23 +44,48 @@ MALFORMED: dict[str, tuple[bytes, str]] = {
     "actions empty": (_form(_interaction("block_actions", actions=[])), FORM),
     "action not an object": (_form(_interaction("block_actions", actions=["x"])), FORM),
     "action without action_id": (_form(_interaction("block_actions", actions=[{}])), FORM),
-    "action value a number": (_form(_interaction(
-        "block_actions", actions=[{"action_id": "account.connect", "value": 5}])), FORM),
+    "action value a number": (
+        _form(
+            _interaction("block_actions", actions=[{"action_id": "account.connect", "value": 5}])
+        ),
+        FORM,
+    ),
     "view is a string": (_form(_interaction("view_submission", view="x")), FORM),
-    "view callback_id a number": (_form(_interaction(
-        "view_submission", view={"callback_id": 5, "state": {"values": {}}})), FORM),
-    "view state values a list": (_form(_interaction(
-        "view_submission", view={"callback_id": "task.new", "state": {"values": []}})), FORM),
-    "team is a list": (_form(_interaction("block_actions", team=[1],
-                                          actions=[{"action_id": "x"}])), FORM),
+    "view callback_id a number": (
+        _form(_interaction("view_submission", view={"callback_id": 5, "state": {"values": {}}})),
+        FORM,
+    ),
+    "view state values a list": (
+        _form(
+            _interaction(
+                "view_submission", view={"callback_id": "task.new", "state": {"values": []}}
+            )
+        ),
+        FORM,
+    ),
+    "team is a list": (
+        _form(_interaction("block_actions", team=[1], actions=[{"action_id": "x"}])),
+        FORM,
+    ),
     "deep nesting, past the parser": (f"payload={DEEP}".encode(), FORM),
-    "deep nesting, 900 levels": (urlencode({"payload": json.dumps(_interaction(
-        "block_actions", actions=[{"action_id": "x"}], extra="DEEP")).replace(
-        '"DEEP"', "[" * 900 + "]" * 900)}).encode(), FORM),
-    "event is a string": (json.dumps({"type": "event_callback", "event": "x",
-                                      "event_id": "Ev1"}).encode(), JSON),
-    "event without type": (json.dumps({"type": "event_callback", "event": {},
-                                       "event_id": "Ev2"}).encode(), JSON),
+    "deep nesting, 900 levels": (
+        urlencode(
+            {
+                "payload": json.dumps(
+                    _interaction("block_actions", actions=[{"action_id": "x"}], extra="DEEP")
+                ).replace('"DEEP"', "[" * 900 + "]" * 900)
+            }
+        ).encode(),
+        FORM,
+    ),
+    "event is a string": (
+        json.dumps({"type": "event_callback", "event": "x", "event_id": "Ev1"}).encode(),
+        JSON,
+    ),
+    "event without type": (
+        json.dumps({"type": "event_callback", "event": {}, "event_id": "Ev2"}).encode(),
+        JSON,
+    ),
     "JSON body not an object": (b"[1, 2]", JSON),
     "JSON body not JSON": (b"{nope", JSON),
     "text/plain content type": (_form(_interaction("block_actions", actions=[])), "text/plain"),
@@ -72,8 +103,7 @@ async def test_a_signed_malformed_body_gets_400_not_500(stack: Stack, case: str)
         del headers["Content-Type"]
     calls_before = len(stack.sandbox.slack.calls)
     async with httpx.AsyncClient() as http:
-        response = await http.post(stack.app_url + "/slack/events", content=body,
-                                   headers=headers)
+        response = await http.post(stack.app_url + "/slack/events", content=body, headers=headers)
     assert response.status_code == 400, response.text
     assert response.json()["error"].startswith("malformed request: ")
     await asyncio.sleep(0.1)

@@ -26,11 +26,16 @@ async def test_notification_type_and_message_reach_the_dm_escaped(stack: Stack) 
     notifications = stack.runtime.services.notifications
     await notifications.tick()  # the first poll records what is there and sends a summary
     before = len(stack.sandbox.slack.dm_messages("U0MARIA"))
-    task = next(t for t in stack.sandbox.astravue.tasks.values()
-                if t.project_id and MARIA in t.owner_ids)
+    task = next(
+        t for t in stack.sandbox.astravue.tasks.values() if t.project_id and MARIA in t.owner_ids
+    )
     stack.sandbox.astravue.add_notification(
-        MARIA, "<!channel> <@U0DEV>", "<!here> see <https://evil.test|this>", actor_id=DEV,
-        task_id=task.task_id)
+        MARIA,
+        "<!channel> <@U0DEV>",
+        "<!here> see <https://evil.test|this>",
+        actor_id=DEV,
+        task_id=task.task_id,
+    )
     async with stack.runtime.sessions() as session, session.begin():
         await session.execute(update(PollState).values(next_poll_at=datetime.now(UTC)))
     await notifications.tick()

@@ -25,7 +25,8 @@ async def _relink(stack: Stack, login: str) -> None:
 
 
 async def test_relinking_as_another_astravue_user_takes_that_users_organisation(
-        stack: Stack) -> None:
+    stack: Stack,
+) -> None:
     await connect(stack, "U0MARIA")
     link = await link_of(stack, "U0MARIA")
     assert (link.astravue_user_id, link.org_id) == (1, 1)
@@ -33,11 +34,13 @@ async def test_relinking_as_another_astravue_user_takes_that_users_organisation(
     await _relink(stack, "sam")  # Sam's token names no organisation
     link = await link_of(stack, "U0MARIA")
     assert (link.astravue_user_id, link.org_id) == (3, None)
-    await eventually(lambda: any("which organisation" in text
-                                 for text in told_in_slack(stack, "U0MARIA")))
+    await eventually(
+        lambda: any("which organisation" in text for text in told_in_slack(stack, "U0MARIA"))
+    )
 
-    await stack.runtime.services.linking.set_org(team_id="T0ACME", slack_user_id="U0MARIA",
-                                                 org_id=1)
+    await stack.runtime.services.linking.set_org(
+        team_id="T0ACME", slack_user_id="U0MARIA", org_id=1
+    )
     await _relink(stack, "sam")  # the same account again: the organisation set by hand stays
     assert (await link_of(stack, "U0MARIA")).org_id == 1
 

@@ -29,8 +29,10 @@ def _to_maria(stack: Stack) -> list[dict[str, Any]]:
     sent = []
     for call in stack.sandbox.slack.calls:
         ephemeral = call.method == "chat.postEphemeral" and call.args.get("user") == "U0MARIA"
-        dm = call.method == "chat.postMessage" and call.args.get("channel") in ("U0MARIA",
-                                                                                "D0MARIA")
+        dm = call.method == "chat.postMessage" and call.args.get("channel") in (
+            "U0MARIA",
+            "D0MARIA",
+        )
         if call.ok and (ephemeral or dm):
             sent.append(call.args)
     return sent
@@ -41,30 +43,39 @@ def _prompts(stack: Stack) -> list[dict[str, Any]]:
 
 
 async def test_a_foreign_response_url_is_never_requested(
-        stack: Stack, caplog: pytest.LogCaptureFixture) -> None:
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
     requested: list[str] = []
 
     async def record(request: Request) -> Response:
         requested.append(request.url.path)
         return PlainTextResponse("ok")
 
-    elsewhere = LoopbackServer(Starlette(routes=[
-        Route("/{path:path}", record, methods=["GET", "POST", "PUT"])]))
+    elsewhere = LoopbackServer(
+        Starlette(routes=[Route("/{path:path}", record, methods=["GET", "POST", "PUT"])])
+    )
     foreign_url = await elsewhere.start() + SECRET_PATH
     sim = stack.user("U0MARIA")
     try:
         caplog.set_level(logging.WARNING, logger="bot.listeners.response_url_guard")
-        response = await sim.post(slash_command(
-            "connect", user_id="U0MARIA", trigger_id=stack.sandbox.slack.new_trigger_id(
-                "U0MARIA"), response_url=foreign_url))
+        response = await sim.post(
+            slash_command(
+                "connect",
+                user_id="U0MARIA",
+                trigger_id=stack.sandbox.slack.new_trigger_id("U0MARIA"),
+                response_url=foreign_url,
+            )
+        )
         assert response.status_code == 200
         await eventually(lambda: requested or _prompts(stack))
         assert requested == []  # the prompt went to Maria, not to the foreign URL
-        page = await stack.follow_connect(buttons(_prompts(stack)[-1])["account.connect"]["url"],
-                                          SLACK_USERNAMES["U0MARIA"])
+        page = await stack.follow_connect(
+            buttons(_prompts(stack)[-1])["account.connect"]["url"], SLACK_USERNAMES["U0MARIA"]
+        )
         assert page.status_code == 200, page.text
-        await eventually(lambda: requested or any("Connected" in text_of(p)
-                                                  for p in _to_maria(stack)))
+        await eventually(
+            lambda: requested or any("Connected" in text_of(p) for p in _to_maria(stack))
+        )
         await asyncio.sleep(0.2)
     finally:
         await elsewhere.stop()

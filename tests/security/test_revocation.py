@@ -22,8 +22,9 @@ LINKED = ("U0MARIA", "U0DEV", "U0SAM")
 
 async def _links(stack: Stack) -> dict[str, AstravueLink]:
     async with stack.runtime.sessions() as session:
-        return {link.slack_user_id: link
-                for link in (await session.scalars(select(AstravueLink))).all()}
+        return {
+            link.slack_user_id: link for link in (await session.scalars(select(AstravueLink))).all()
+        }
 
 
 async def _polled(stack: Stack) -> int:
@@ -100,8 +101,9 @@ async def test_disconnect_command_revokes_once_and_stops_polling(stack: Stack) -
     await eventually(lambda: stack.sandbox.keycloak.revoke_requests > revokes)
     # A second click (a retried request, or a double click) revokes nothing more.
     await dev.click("account.disconnect_confirm", "yes", message=confirm, channel_id="C0GENERAL")
-    await eventually(lambda: len([p for p in stack.sandbox.slack.responses[before:]
-                                  if p.user == "U0DEV"]) >= 3)
+    await eventually(
+        lambda: len([p for p in stack.sandbox.slack.responses[before:] if p.user == "U0DEV"]) >= 3
+    )
     assert stack.sandbox.keycloak.revoke_requests == revokes + 1
     _assert_gone((await _links(stack))["U0DEV"])
     assert await _polled(stack) == len(LINKED) - 1

@@ -24,9 +24,16 @@ async def _share_marias_list(stack: Stack) -> Message:
     for n in range(12):
         stack.sandbox.astravue.create_task(MARIA, f"Maria's private chore {n}", owners=[MARIA])
     await stack.user("U0MARIA").command("task list --share", channel_id=CHANNEL)
-    return (await eventually(lambda: [m for m in stack.sandbox.slack.messages_in(CHANNEL)
-                                      if "Maria's private chore" in m.text
-                                      or "Maria's private chore" in text_of(m.as_slack())]))[-1]
+    return (
+        await eventually(
+            lambda: [
+                m
+                for m in stack.sandbox.slack.messages_in(CHANNEL)
+                if "Maria's private chore" in m.text
+                or "Maria's private chore" in text_of(m.as_slack())
+            ]
+        )
+    )[-1]
 
 
 async def _click_next(stack: Stack, user_id: str, shared: Message) -> ResponsePost:
@@ -34,13 +41,15 @@ async def _click_next(stack: Stack, user_id: str, shared: Message) -> ResponsePo
     before = len(stack.sandbox.slack.responses)
     value = buttons(shared.as_slack())[Action.TASK_PAGE]["value"]
     await stack.user(user_id).click(Action.TASK_PAGE, value, message=shared.as_slack())
-    posts = await eventually(lambda: [p for p in stack.sandbox.slack.responses[before:]
-                                      if p.user == user_id])
+    posts = await eventually(
+        lambda: [p for p in stack.sandbox.slack.responses[before:] if p.user == user_id]
+    )
     return posts[-1]
 
 
 async def test_a_click_on_a_shared_list_answers_the_clicker_and_rewrites_nothing(
-        stack: Stack) -> None:
+    stack: Stack,
+) -> None:
     await connect(stack, "U0MARIA")
     await connect(stack, "U0DEV")
     shared = await _share_marias_list(stack)
@@ -65,13 +74,18 @@ async def test_an_unlinked_click_on_a_shared_list_connects_privately(stack: Stac
 
     prompt = await _click_next(stack, "U0SAM", shared)
     assert prompt.outcome == "ephemeral"
-    page = await stack.follow_connect(buttons(prompt.payload)[Action.CONNECT]["url"],
-                                      SLACK_USERNAMES["U0SAM"])
+    page = await stack.follow_connect(
+        buttons(prompt.payload)[Action.CONNECT]["url"], SLACK_USERNAMES["U0SAM"]
+    )
     assert page.status_code == 200, page.text
 
-    told = await eventually(lambda: [m for m in stack.sandbox.slack.dm_messages("U0SAM")
-                                     if "Connected" in m.text])
+    told = await eventually(
+        lambda: [m for m in stack.sandbox.slack.dm_messages("U0SAM") if "Connected" in m.text]
+    )
     assert told  # Sam hears of it in his DM ...
     assert shared.blocks == seen_by_channel and "Connected" not in text_of(shared.as_slack())
-    assert not [p for p in stack.sandbox.slack.responses[before:]  # ... not in the channel
-                if p.user == "U0SAM" and p.outcome == "replaced"]
+    assert not [
+        p
+        for p in stack.sandbox.slack.responses[before:]  # ... not in the channel
+        if p.user == "U0SAM" and p.outcome == "replaced"
+    ]

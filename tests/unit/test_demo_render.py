@@ -20,36 +20,91 @@ def _option(label: str, value: str) -> dict[str, Any]:
 
 BLOCKS: list[dict[str, Any]] = [
     {"type": "header", "text": _text("Task card")},
-    {"type": "section", "block_id": "card", "text": {"type": "mrkdwn", "text": "*Pay &lt;b&gt;*"},
-     "fields": [{"type": "mrkdwn", "text": "*Status*\nTo Do"},
-                {"type": "mrkdwn", "text": "*Due*\n<!date^1700000000^{date}|Nov 14>"}],
-     "accessory": {"type": "button", "action_id": "task.complete", "text": _text("Complete"),
-                   "value": "p:1", "style": "primary"}},
-    {"type": "context", "elements": [{"type": "mrkdwn", "text": "Owner <@U0DEV>"},
-                                     {"type": "image", "image_url": "x", "alt_text": "avatar"}]},
+    {
+        "type": "section",
+        "block_id": "card",
+        "text": {"type": "mrkdwn", "text": "*Pay &lt;b&gt;*"},
+        "fields": [
+            {"type": "mrkdwn", "text": "*Status*\nTo Do"},
+            {"type": "mrkdwn", "text": "*Due*\n<!date^1700000000^{date}|Nov 14>"},
+        ],
+        "accessory": {
+            "type": "button",
+            "action_id": "task.complete",
+            "text": _text("Complete"),
+            "value": "p:1",
+            "style": "primary",
+        },
+    },
+    {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": "Owner <@U0DEV>"},
+            {"type": "image", "image_url": "x", "alt_text": "avatar"},
+        ],
+    },
     {"type": "divider"},
-    {"type": "actions", "block_id": "acts", "elements": [
-        {"type": "button", "action_id": "task.edit", "text": _text("Edit"), "value": "p:1"},
-        {"type": "overflow", "action_id": "task.overflow",
-         "options": [_option("Delete", "d"), _option("Copy link", "c")]},
-        {"type": "static_select", "action_id": "pick", "placeholder": _text("Priority"),
-         "option_groups": [{"label": _text("Usual"),
-                            "options": [_option("High", "2"), _option("Low", "4")]}]},
-        {"type": "external_select", "action_id": "select.task", "placeholder": _text("Task")},
-        {"type": "datepicker", "action_id": "due", "initial_date": "2026-01-31"},
-        {"type": "checkboxes", "action_id": "notif.select",
-         "options": [_option("First", "1"), _option("Second", "2")],
-         "initial_options": [_option("Second", "2")]},
-    ]},
-    {"type": "input", "block_id": "title", "label": _text("Title"),
-     "element": {"type": "plain_text_input", "action_id": "v", "placeholder": _text("What?")}},
-    {"type": "input", "block_id": "hours", "label": _text("Hours"), "optional": True,
-     "element": {"type": "number_input", "action_id": "v", "is_decimal_allowed": True,
-                 "initial_value": "1.5"}},
-    {"type": "input", "block_id": "at", "label": _text("Stopped at"),
-     "element": {"type": "timepicker", "action_id": "v"}},
-    {"type": "input", "block_id": "who", "label": _text("Owner"),
-     "element": {"type": "users_select", "action_id": "v"}},
+    {
+        "type": "actions",
+        "block_id": "acts",
+        "elements": [
+            {"type": "button", "action_id": "task.edit", "text": _text("Edit"), "value": "p:1"},
+            {
+                "type": "overflow",
+                "action_id": "task.overflow",
+                "options": [_option("Delete", "d"), _option("Copy link", "c")],
+            },
+            {
+                "type": "static_select",
+                "action_id": "pick",
+                "placeholder": _text("Priority"),
+                "option_groups": [
+                    {
+                        "label": _text("Usual"),
+                        "options": [_option("High", "2"), _option("Low", "4")],
+                    }
+                ],
+            },
+            {"type": "external_select", "action_id": "select.task", "placeholder": _text("Task")},
+            {"type": "datepicker", "action_id": "due", "initial_date": "2026-01-31"},
+            {
+                "type": "checkboxes",
+                "action_id": "notif.select",
+                "options": [_option("First", "1"), _option("Second", "2")],
+                "initial_options": [_option("Second", "2")],
+            },
+        ],
+    },
+    {
+        "type": "input",
+        "block_id": "title",
+        "label": _text("Title"),
+        "element": {"type": "plain_text_input", "action_id": "v", "placeholder": _text("What?")},
+    },
+    {
+        "type": "input",
+        "block_id": "hours",
+        "label": _text("Hours"),
+        "optional": True,
+        "element": {
+            "type": "number_input",
+            "action_id": "v",
+            "is_decimal_allowed": True,
+            "initial_value": "1.5",
+        },
+    },
+    {
+        "type": "input",
+        "block_id": "at",
+        "label": _text("Stopped at"),
+        "element": {"type": "timepicker", "action_id": "v"},
+    },
+    {
+        "type": "input",
+        "block_id": "who",
+        "label": _text("Owner"),
+        "element": {"type": "users_select", "action_id": "v"},
+    },
 ]
 
 
@@ -63,13 +118,26 @@ def test_every_element_type_draws_with_numbers_in_reading_order() -> None:
     rendered = render_blocks(BLOCKS, style=Style(names={"U0DEV": "dev"}))
     text = _printed(rendered.renderable)
     kinds = [c.kind for c in rendered.controls]
-    assert kinds == ["button", "button", "overflow", "static_select", "external_select",
-                     "datepicker", "checkboxes"]
+    assert kinds == [
+        "button",
+        "button",
+        "overflow",
+        "static_select",
+        "external_select",
+        "datepicker",
+        "checkboxes",
+    ]
     assert [c.number for c in rendered.controls] == list(range(1, 8))
     assert [c.block_id for c in rendered.controls] == ["card"] + ["acts"] * 6
-    for line in ("[1] ( Complete )", "[2] ( Edit )", "[3] ⋯ overflow: 1) Delete · 2) Copy link",
-                 "[4] ▾ Priority: 1) High · 2) Low", "(search: select 5 <text>)",
-                 "[6] 📅 2026-01-31  (select 6 YYYY-MM-DD)", "☐ 1) First · ☑ 2) Second"):
+    for line in (
+        "[1] ( Complete )",
+        "[2] ( Edit )",
+        "[3] ⋯ overflow: 1) Delete · 2) Copy link",
+        "[4] ▾ Priority: 1) High · 2) Low",
+        "(search: select 5 <text>)",
+        "[6] 📅 2026-01-31  (select 6 YYYY-MM-DD)",
+        "☐ 1) First · ☑ 2) Second",
+    ):
         assert line in text, line
     assert "Task card" in text and "Pay <b>" in text and "Nov 14" in text
     assert "Owner @dev" in text and "[avatar]" in text
@@ -91,8 +159,13 @@ def test_input_fields_are_named_and_show_values_placeholders_and_requirement() -
 
 
 def test_numbering_continues_from_first_number_and_modal_shows_its_buttons() -> None:
-    view = {"type": "modal", "title": _text("Stop timer"), "submit": _text("Stop"),
-            "close": _text("Cancel"), "blocks": BLOCKS}
+    view = {
+        "type": "modal",
+        "title": _text("Stop timer"),
+        "submit": _text("Stop"),
+        "close": _text("Cancel"),
+        "blocks": BLOCKS,
+    }
     rendered = render_surface("Modal", view, first_number=4)
     text = _printed(rendered.renderable)
     assert rendered.controls[0].number == 4 and "[4] ( Complete )" in text
@@ -100,11 +173,17 @@ def test_numbering_continues_from_first_number_and_modal_shows_its_buttons() -> 
 
 
 def test_text_only_message_and_mrkdwn_links() -> None:
-    text = _printed(render_surface("Reply", {"text": "See <https://a.test/x|the task> &amp; go"})
-                    .renderable)
+    text = _printed(
+        render_surface("Reply", {"text": "See <https://a.test/x|the task> &amp; go"}).renderable
+    )
     assert "See the task & go" in text
     styled = mrkdwn("*<https://a.test|Bold link>* `*raw*` ~old~ _it_", Style())
     assert styled.plain == "Bold link *raw* old it"
-    assert {span.style for span in styled.spans} >= {"bold", "underline", "bold cyan",
-                                                      "strike", "italic"}
+    assert {span.style for span in styled.spans} >= {
+        "bold",
+        "underline",
+        "bold cyan",
+        "strike",
+        "italic",
+    }
     assert mrkdwn(":bell: hi", Style(emoji=True)).plain == "🔔 hi"

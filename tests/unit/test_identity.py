@@ -35,8 +35,9 @@ def tokens(claims: dict[str, Any]) -> TokenSet:
 
 
 def test_claims_are_read_with_their_source() -> None:
-    found = identity_from_claims({"sub": "abc", "email": "m@x", "astravue_user_id": "7"},
-                                 "userinfo")
+    found = identity_from_claims(
+        {"sub": "abc", "email": "m@x", "astravue_user_id": "7"}, "userinfo"
+    )
     assert found == Identity(7, "m@x", None, None, "abc", "userinfo", None)
 
 
@@ -59,7 +60,8 @@ async def test_userinfo_is_asked_only_when_the_token_leaves_gaps() -> None:
 
 async def test_a_failing_userinfo_leaves_what_the_token_said() -> None:
     found = await IdentityResolver(FakeKeycloak(None)).resolve(  # type: ignore[arg-type]
-        tokens({"email": "m@x"}))
+        tokens({"email": "m@x"})
+    )
     assert (found.email, found.astravue_user_id, found.user_source) == ("m@x", None, None)
 
 

@@ -17,22 +17,36 @@ from bot.services.link_rules import (
 
 def test_only_tokens_of_our_shape_are_well_formed() -> None:
     assert well_formed_token(secrets.token_urlsafe(32))
-    for bad in ("", "\x00", "a" * 31, "a" * 65, "a" * 42 + "\x00", "a" * 42 + "=", None, 42,
-                "a" * 42 + "\n", "é" * 43):
+    for bad in (
+        "",
+        "\x00",
+        "a" * 31,
+        "a" * 65,
+        "a" * 42 + "\x00",
+        "a" * 42 + "=",
+        None,
+        42,
+        "a" * 42 + "\n",
+        "é" * 43,
+    ):
         assert not well_formed_token(bad), repr(bad)
 
 
-@pytest.mark.parametrize(("first", "second", "same"), [
-    ("maria@acme.test", "maria@acme.test", True),
-    (" Maria@ACME.test ", "maria@acme.test", True),
-    ("maria@acme.test", "dev@acme.test", False),
-    (None, None, False),  # no address on either side is never a match
-    ("", "", False),
-    ("  ", "maria@acme.test", False),
-    ("maria@acme.test", None, False),
-])
-def test_same_email_ignores_case_and_outer_spaces_only(first: str | None, second: str | None,
-                                                       same: bool) -> None:
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("maria@acme.test", "maria@acme.test", True),
+        (" Maria@ACME.test ", "maria@acme.test", True),
+        ("maria@acme.test", "dev@acme.test", False),
+        (None, None, False),  # no address on either side is never a match
+        ("", "", False),
+        ("  ", "maria@acme.test", False),
+        ("maria@acme.test", None, False),
+    ],
+)
+def test_same_email_ignores_case_and_outer_spaces_only(
+    first: str | None, second: str | None, same: bool
+) -> None:
     assert same_email(first, second) is same
 
 

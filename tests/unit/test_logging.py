@@ -24,15 +24,24 @@ CASES = [
     (f"Authorization: Bearer {OPAQUE}", OPAQUE, "Bearer ***"),
     (f"headers={{'authorization': 'Bearer {OPAQUE}'}}", OPAQUE, "Bearer ***"),
     ("Authorization: Basic YXN0cmF2dWUtc2xhY2s6c2FuZGJveC1zZWNyZXQ=", "YXN0cmF2", "Basic ***"),
-    (f"POST /token grant_type=refresh_token&refresh_token={OPAQUE}&x=1", OPAQUE,
-     "grant_type=refresh_token&refresh_token=***&x=1"),
+    (
+        f"POST /token grant_type=refresh_token&refresh_token={OPAQUE}&x=1",
+        OPAQUE,
+        "grant_type=refresh_token&refresh_token=***&x=1",
+    ),
     ("GET /cb?code=abc123xyz&state=s1", "abc123xyz", "code=***&state=s1"),
-    ("client_secret=sandbox-secret&client_id=astravue-slack", "sandbox-secret",
-     "client_id=astravue-slack"),
+    (
+        "client_secret=sandbox-secret&client_id=astravue-slack",
+        "sandbox-secret",
+        "client_id=astravue-slack",
+    ),
     ("code_verifier=verif1er-VALUE-x", "verif1er", "code_verifier=***"),
     (f"access_token={OPAQUE}", OPAQUE, "access_token=***"),
-    (f'body {{"refresh_token": "{OPAQUE}", "expires_in": 300}}', OPAQUE,
-     '"refresh_token": "***", "expires_in": 300'),
+    (
+        f'body {{"refresh_token": "{OPAQUE}", "expires_in": 300}}',
+        OPAQUE,
+        '"refresh_token": "***", "expires_in": 300',
+    ),
     (f"{{'access_token': '{OPAQUE}', 'scope': 'openid'}}", OPAQUE, "'scope': 'openid'"),
     (f'escaped {{\\"refresh_token\\": \\"{OPAQUE}\\"}}', OPAQUE, 'refresh_token\\": \\"***\\"'),
     ("bot xoxb-1234-5678-AbCdEf", "AbCdEf", "xoxb-***"),
@@ -42,15 +51,27 @@ CASES = [
     ("socket xapp-1-A0B1-123-deadbeef", "deadbeef", "xapp-***"),
     ("sandbox xoxb-sandbox-token", "sandbox-token", "xoxb-***"),
     (f"posting to {RESPONSE_URL} now", "abcDEF987secret", "hooks.slack.com/*** now"),
-    ('{"response_url":"https:\\/\\/hooks.slack.com\\/commands\\/T0\\/1\\/zz9secret"}',
-     "zz9secret", '{"response_url":"***"}'),
-    ('{"url":"https:\\/\\/hooks.slack.com\\/commands\\/T0\\/1\\/zz9secret"}',
-     "zz9secret", 'https:\\/\\/hooks.slack.com/***"}'),
-    ("payload=%7B%22u%22%3A%22https%3A%2F%2Fhooks.slack.com%2Factions%2FT0%2Fq7secret",
-     "q7secret", "hooks.slack.com/***"),
+    (
+        '{"response_url":"https:\\/\\/hooks.slack.com\\/commands\\/T0\\/1\\/zz9secret"}',
+        "zz9secret",
+        '{"response_url":"***"}',
+    ),
+    (
+        '{"url":"https:\\/\\/hooks.slack.com\\/commands\\/T0\\/1\\/zz9secret"}',
+        "zz9secret",
+        'https:\\/\\/hooks.slack.com/***"}',
+    ),
+    (
+        "payload=%7B%22u%22%3A%22https%3A%2F%2Fhooks.slack.com%2Factions%2FT0%2Fq7secret",
+        "q7secret",
+        "hooks.slack.com/***",
+    ),
     (f"respond {SANDBOX_URL}", "opaque-capability-42", "127.0.0.1:8099/slack/respond/***"),
-    ('"POST /slack/respond/opaque-capability-42 HTTP/1.1" 200', "opaque-capability-42",
-     "/slack/respond/*** HTTP/1.1"),
+    (
+        '"POST /slack/respond/opaque-capability-42 HTTP/1.1" 200',
+        "opaque-capability-42",
+        "/slack/respond/*** HTTP/1.1",
+    ),
 ]
 
 
@@ -174,7 +195,11 @@ def test_mismatched_args_never_raise_and_keep_the_line(
 def test_uvicorn_style_args_stay_a_tuple(capture: tuple[logging.Logger, io.StringIO]) -> None:
     logger, _ = capture
     record = logger.makeRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
         ("127.0.0.1:5000", "GET", "/oauth/astravue/callback?code=abc123xyz&state=s", "1.1", 200),
         None,
     )
@@ -188,7 +213,12 @@ def test_realistic_message_keeps_its_words(capture: tuple[logging.Logger, io.Str
     logger, stream = capture
     logger.info(
         "team=%s user=%s action=%s refreshed token for link %d in %.1f ms; error_code=%s",
-        "T0ACME", "U0MARIA", "task_done", 7, 12.5, "invalid_grant",
+        "T0ACME",
+        "U0MARIA",
+        "task_done",
+        7,
+        12.5,
+        "invalid_grant",
     )
     assert stream.getvalue().strip() == (
         "INFO team=T0ACME user=U0MARIA action=task_done refreshed token for link 7 in 12.5 ms;"

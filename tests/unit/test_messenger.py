@@ -23,8 +23,15 @@ class FakeClock:
 
 
 def _response(status: int, data: dict[str, Any], headers: dict[str, str]) -> AsyncSlackResponse:
-    return AsyncSlackResponse(client=None, http_verb="POST", api_url="chat.postMessage",
-                              req_args={}, data=data, headers=headers, status_code=status)
+    return AsyncSlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="chat.postMessage",
+        req_args={},
+        data=data,
+        headers=headers,
+        status_code=status,
+    )
 
 
 class FakeClient:
@@ -40,8 +47,12 @@ class FakeClient:
         self.posts.append((channel, self.clock.now))
         if self.fails:
             self.fails -= 1
-            raise SlackApiError("ratelimited", _response(
-                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": self.retry_after}))
+            raise SlackApiError(
+                "ratelimited",
+                _response(
+                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": self.retry_after}
+                ),
+            )
         return _response(200, {"ok": True, "ts": f"{len(self.posts)}.0"}, {})
 
 
@@ -90,8 +101,9 @@ async def test_other_errors_are_raised_at_once() -> None:
 
     class Broken(FakeClient):
         async def chat_postMessage(self, *, channel: str, **_: Any) -> AsyncSlackResponse:
-            raise SlackApiError("nope", _response(200, {"ok": False,
-                                                        "error": "channel_not_found"}, {}))
+            raise SlackApiError(
+                "nope", _response(200, {"ok": False, "error": "channel_not_found"}, {})
+            )
 
     with pytest.raises(SlackApiError):
         await _messenger(Broken(clock), clock).post("D1", {"text": "hi"})

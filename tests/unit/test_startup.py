@@ -16,8 +16,11 @@ from tests.conftest import ON_POSTGRES
 
 
 def test_sqlite_without_keys_generates_an_owner_only_key_file(tmp_path: Path) -> None:
-    settings = load_settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/a.db",
-                             token_encryption_keys=None)
+    settings = load_settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/a.db",
+        token_encryption_keys=None,
+    )
     first = resolve_keyring(settings)
     key_file = tmp_path / "a.db.keys"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -25,8 +28,11 @@ def test_sqlite_without_keys_generates_an_owner_only_key_file(tmp_path: Path) ->
 
 
 def test_any_other_database_without_keys_stops_start_up() -> None:
-    settings = load_settings(_env_file=None, token_encryption_keys=None,
-                             database_url="postgresql+asyncpg://app@db.example/astravue")
+    settings = load_settings(
+        _env_file=None,
+        token_encryption_keys=None,
+        database_url="postgresql+asyncpg://app@db.example/astravue",
+    )
     with pytest.raises(ConfigError, match="TOKEN_ENCRYPTION_KEYS is required"):
         resolve_keyring(settings)
 

@@ -12,15 +12,21 @@ DAY_START = datetime(2030, 3, 4, 23, tzinfo=UTC)  # 00:00 in Madrid (UTC+1)
 
 
 def entry(start: datetime, minutes: int | None) -> TimeTrackerDto:
-    return TimeTrackerDto(time_tracker_id=1, start_time=start,
-                          duration_ms=None if minutes is None else minutes * 60_000)
+    return TimeTrackerDto(
+        time_tracker_id=1,
+        start_time=start,
+        duration_ms=None if minutes is None else minutes * 60_000,
+    )
 
 
 def test_today_is_the_users_day_and_total_counts_everything() -> None:
-    entries = [entry(DAY_START - timedelta(minutes=1), 30),  # the evening before
-               entry(DAY_START, 45), entry(DAY_START + timedelta(hours=23, minutes=59), 15),
-               entry(DAY_START + timedelta(days=1), 60),  # tomorrow (a clock skew)
-               entry(DAY_START + timedelta(hours=2), None)]  # duration unknown
+    entries = [
+        entry(DAY_START - timedelta(minutes=1), 30),  # the evening before
+        entry(DAY_START, 45),
+        entry(DAY_START + timedelta(hours=23, minutes=59), 15),
+        entry(DAY_START + timedelta(days=1), 60),  # tomorrow (a clock skew)
+        entry(DAY_START + timedelta(hours=2), None),
+    ]  # duration unknown
     found = time_on_task(entries, DAY_START, DAY_START + timedelta(days=1))
     assert found == TaskTime(today=timedelta(minutes=60), total=timedelta(minutes=150))
 

@@ -56,8 +56,12 @@ class ScriptedTokens:
 
 
 def envelope(data: Any, code: int = 200) -> dict[str, Any]:
-    return {"success": True, "message": "Operation completed successfully", "code": code,
-            "data": data}
+    return {
+        "success": True,
+        "message": "Operation completed successfully",
+        "code": code,
+        "data": data,
+    }
 
 
 @pytest.fixture

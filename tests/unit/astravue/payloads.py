@@ -93,8 +93,13 @@ COMMENT = {
     "createTime": "2024-02-01T10:00:00Z",
 }
 
-CHECKLIST = {"checkListId": 21, "taskId": 7, "title": "Write tests", "completed": True,
-             "position": 1}
+CHECKLIST = {
+    "checkListId": 21,
+    "taskId": 7,
+    "title": "Write tests",
+    "completed": True,
+    "position": 1,
+}
 
 TIME_ENTRY = {
     "timeTrackerId": 31,
@@ -129,8 +134,12 @@ REPORT = {
     "entries": [TIME_ENTRY],
 }
 
-SUMMARY = {"projectId": 4, "totalDuration": 7_200_000, "billableDuration": 5_400_000,
-           "nonBillableDuration": 1_800_000}
+SUMMARY = {
+    "projectId": 4,
+    "totalDuration": 7_200_000,
+    "billableDuration": 5_400_000,
+    "nonBillableDuration": 1_800_000,
+}
 
 NOTIFICATION = {
     "notificationId": 41,

@@ -124,7 +124,9 @@ async def test_exchange_code(keycloak: KeycloakClient, kc_router: respx.MockRout
         "client_secret": SECRET,
     }
     assert (tokens.access_token, tokens.refresh_token, tokens.id_token) == (
-        ACCESS, REFRESH, ID_TOKEN
+        ACCESS,
+        REFRESH,
+        ID_TOKEN,
     )
     assert tokens.expires_in == 300
     assert tokens.refresh_expires_in is None  # offline token: no fixed expiry
@@ -173,7 +175,10 @@ async def test_refresh_sends_the_refresh_grant(
     ],
 )
 async def test_oauth_errors_are_classified(
-    status: int, error: str, error_class: type[OAuthError], keycloak: KeycloakClient,
+    status: int,
+    error: str,
+    error_class: type[OAuthError],
+    keycloak: KeycloakClient,
     kc_router: respx.MockRouter,
 ) -> None:
     route = kc_router.post("/token").respond(
@@ -183,7 +188,9 @@ async def test_oauth_errors_are_classified(
         await keycloak.refresh(REFRESH)
     assert type(caught.value) is error_class
     assert (caught.value.error, caught.value.description, caught.value.status) == (
-        error, "Token is not active", status
+        error,
+        "Token is not active",
+        status,
     )
     assert route.call_count == 1
     assert REFRESH not in str(caught.value)
@@ -200,7 +207,9 @@ async def test_oauth_errors_are_classified(
     ],
 )
 async def test_refresh_is_resent_only_when_it_surely_did_not_arrive(
-    failure: Exception | httpx.Response, attempts: int, keycloak: KeycloakClient,
+    failure: Exception | httpx.Response,
+    attempts: int,
+    keycloak: KeycloakClient,
     kc_router: respx.MockRouter,
 ) -> None:
     route = kc_router.post("/token")
@@ -214,9 +223,7 @@ async def test_refresh_is_resent_only_when_it_surely_did_not_arrive(
 
 
 async def test_revoke(keycloak: KeycloakClient, kc_router: respx.MockRouter) -> None:
-    route = kc_router.post("/revoke").mock(
-        side_effect=[httpx.Response(500), httpx.Response(200)]
-    )
+    route = kc_router.post("/revoke").mock(side_effect=[httpx.Response(500), httpx.Response(200)])
     await keycloak.revoke(REFRESH)
     assert route.call_count == 2  # revoking is idempotent, so a 500 is retried
     assert form_of(route.calls.last.request) == {
@@ -230,8 +237,9 @@ async def test_revoke(keycloak: KeycloakClient, kc_router: respx.MockRouter) -> 
 async def test_public_client_sends_no_secret(kc_router: respx.MockRouter) -> None:
     route = kc_router.post("/token").respond(json=TOKENS)
     async with httpx.AsyncClient() as http:
-        public = KeycloakClient(http, auth_url=AUTH, client_id="astravue-slack",
-                                client_secret=None, scopes="openid")
+        public = KeycloakClient(
+            http, auth_url=AUTH, client_id="astravue-slack", client_secret=None, scopes="openid"
+        )
         await public.refresh(REFRESH)
     assert "client_secret" not in form_of(route.calls.last.request)
 
@@ -252,8 +260,7 @@ async def test_logs_never_contain_secrets(
     caplog.set_level(logging.DEBUG)
     kc_router.post("/token").respond(json=TOKENS)
     kc_router.post("/revoke").respond(200)
-    await keycloak.exchange_code(code="the-code", redirect_uri="http://cb",
-                                 code_verifier=VERIFIER)
+    await keycloak.exchange_code(code="the-code", redirect_uri="http://cb", code_verifier=VERIFIER)
     await keycloak.revoke(REFRESH)
     lines = [record.getMessage() for record in caplog.records]
     assert any("getAccessAndRefreshToken -> 200" in line for line in lines)

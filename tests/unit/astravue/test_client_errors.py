@@ -37,10 +37,15 @@ def api_error(status: int, message: str) -> httpx.Response:
 
 
 async def test_400_carries_field_errors(client: AstravueClient, router: respx.MockRouter) -> None:
-    route = router.post("/v1/tasks").respond(400, json={
-        "success": False, "message": "Validation failed", "code": 400,
-        "errors": [{"field": "taskTitle", "message": "must not be blank", "rejectedValue": ""}],
-    })
+    route = router.post("/v1/tasks").respond(
+        400,
+        json={
+            "success": False,
+            "message": "Validation failed",
+            "code": 400,
+            "errors": [{"field": "taskTitle", "message": "must not be blank", "rejectedValue": ""}],
+        },
+    )
     with pytest.raises(BadRequest) as caught:
         await client.tasks.create(body=NEW_TASK)
     assert route.call_count == 1
@@ -53,11 +58,18 @@ async def test_400_carries_field_errors(client: AstravueClient, router: respx.Mo
 
 @pytest.mark.parametrize(
     ("status", "error_class"),
-    [(403, Forbidden), (404, NotFound), (409, Conflict), (418, AstravueAPIError),
-     (422, BadRequest)],
+    [
+        (403, Forbidden),
+        (404, NotFound),
+        (409, Conflict),
+        (418, AstravueAPIError),
+        (422, BadRequest),
+    ],
 )
 async def test_status_maps_to_class_and_is_not_retried(
-    status: int, error_class: type[AstravueAPIError], client: AstravueClient,
+    status: int,
+    error_class: type[AstravueAPIError],
+    client: AstravueClient,
     router: respx.MockRouter,
 ) -> None:
     route = router.get("/v1/tasks").mock(return_value=api_error(status, "nope"))
@@ -105,10 +117,12 @@ async def test_refresh_refusal_propagates(
 async def test_429_waits_for_retry_after(
     client: AstravueClient, router: respx.MockRouter, clock: FakeClock
 ) -> None:
-    route = router.get("/v1/spaces").mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": "2"}, json={"success": False}),
-        httpx.Response(200, json=envelope([p.SPACE])),
-    ])
+    route = router.get("/v1/spaces").mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "2"}, json={"success": False}),
+            httpx.Response(200, json=envelope([p.SPACE])),
+        ]
+    )
     spaces = await client.spaces.list()
     assert [space.space_id for space in spaces] == [3]
     assert route.call_count == 2
@@ -145,11 +159,15 @@ async def test_503_then_success(client: AstravueClient, router: respx.MockRouter
 
 @pytest.mark.parametrize(
     ("failure", "error_class"),
-    [(httpx.ConnectError("refused"), AstravueConnectionError),
-     (httpx.ReadTimeout("slow"), AstravueTimeout)],
+    [
+        (httpx.ConnectError("refused"), AstravueConnectionError),
+        (httpx.ReadTimeout("slow"), AstravueTimeout),
+    ],
 )
 async def test_transport_failures_are_retried_then_surfaced(
-    failure: Exception, error_class: type[Exception], client: AstravueClient,
+    failure: Exception,
+    error_class: type[Exception],
+    client: AstravueClient,
     router: respx.MockRouter,
 ) -> None:
     route = router.get("/v1/spaces").mock(side_effect=failure)
@@ -169,7 +187,9 @@ async def test_transport_failures_are_retried_then_surfaced(
     ],
 )
 async def test_post_is_resent_only_when_it_surely_did_not_take_effect(
-    failure: Exception | httpx.Response, attempts: int, client: AstravueClient,
+    failure: Exception | httpx.Response,
+    attempts: int,
+    client: AstravueClient,
     router: respx.MockRouter,
 ) -> None:
     route = router.post("/v1/tasks")
@@ -196,10 +216,12 @@ async def test_deadline_stops_retries_that_would_pass_it(
 async def test_attempt_timeouts_shrink_to_the_time_left(
     client: AstravueClient, router: respx.MockRouter
 ) -> None:
-    route = router.get("/v1/spaces").mock(side_effect=[
-        httpx.Response(503, headers={"Retry-After": "9"}, json={}),
-        httpx.Response(200, json=envelope([])),
-    ])
+    route = router.get("/v1/spaces").mock(
+        side_effect=[
+            httpx.Response(503, headers={"Retry-After": "9"}, json={}),
+            httpx.Response(200, json=envelope([])),
+        ]
+    )
     await client.spaces.list()
     first, second = (call.request.extensions["timeout"] for call in route.calls)
     assert first["read"] == 10.0 and first["connect"] == 3.0
@@ -237,14 +259,14 @@ async def test_iter_walks_pages_lazily(client: AstravueClient, router: respx.Moc
     def page(request: httpx.Request) -> httpx.Response:
         number = int(request.url.params["page"])
         task = {**p.TASK, "taskId": 100 + number}
-        return httpx.Response(200, json=envelope(
-            {"tasks": [task], "page": number, "size": 1, "totalPages": 3}
-        ))
+        return httpx.Response(
+            200, json=envelope({"tasks": [task], "page": number, "size": 1, "totalPages": 3})
+        )
 
     route = router.get("/v1/spaces/3/projects/4/tasks").mock(side_effect=page)
-    ids = [task.task_id async for task in client.project_tasks.iter(
-        space_id=3, project_id=4, size=1
-    )]
+    ids = [
+        task.task_id async for task in client.project_tasks.iter(space_id=3, project_id=4, size=1)
+    ]
     assert ids == [100, 101, 102]
     assert [call.request.url.params["page"] for call in route.calls] == ["0", "1", "2"]
 
@@ -279,8 +301,9 @@ async def test_debug_logs_name_the_call_but_never_a_token(
         await client.spaces.list()
 
     lines = [record.getMessage() for record in caplog.records]
-    assert any("GET /v1/tasks/{taskId} -> 401" in line and "T0ACME:U0MARIA" in line
-               for line in lines)
+    assert any(
+        "GET /v1/tasks/{taskId} -> 401" in line and "T0ACME:U0MARIA" in line for line in lines
+    )
     assert any("GET /v1/tasks/{taskId} -> 200" in line for line in lines)
     for text in [*lines, str(caught.value)]:
         assert ACCESS_TOKEN not in text

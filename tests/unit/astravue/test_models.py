@@ -80,8 +80,12 @@ def test_requests_serialise_to_camel_case_without_none() -> None:
 
 def test_update_requests_send_clearable_fields_as_null() -> None:
     body = TaskUpdateRequest(task_title="New", due_date=datetime(2024, 1, 1, 12, 0))
-    assert body.to_wire() == {"taskTitle": "New", "dueDate": "2024-01-01T12:00:00Z",
-                              "description": None, "startDate": None}
+    assert body.to_wire() == {
+        "taskTitle": "New",
+        "dueDate": "2024-01-01T12:00:00Z",
+        "description": None,
+        "startDate": None,
+    }
 
 
 def test_requests_accept_wire_names_too() -> None:

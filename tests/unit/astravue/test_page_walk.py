@@ -26,7 +26,8 @@ async def test_a_server_ignoring_page_is_read_once_and_reported_cut_short(
     client: AstravueClient, router: respx.MockRouter, caplog: pytest.LogCaptureFixture
 ) -> None:
     route = router.get("/v1/tasks").mock(
-        return_value=httpx.Response(200, json=envelope({"tasks": _tasks(1, 2)})))
+        return_value=httpx.Response(200, json=envelope({"tasks": _tasks(1, 2)}))
+    )
     walk = client.tasks.iter(size=2)
     with noting_cut_short() as notes:
         ids = [t.task_id async for t in walk]
@@ -55,10 +56,13 @@ async def test_an_empty_page_ends_the_walk_quietly() -> None:
 async def test_spring_last_flag_and_a_capped_page_size_are_trusted(
     client: AstravueClient, router: respx.MockRouter
 ) -> None:
-    pages = [{"content": _tasks(1, 2), "size": 2, "number": 0, "last": False},
-             {"content": _tasks(3), "size": 2, "number": 1, "last": True}]
+    pages = [
+        {"content": _tasks(1, 2), "size": 2, "number": 0, "last": False},
+        {"content": _tasks(3), "size": 2, "number": 1, "last": True},
+    ]
     route = router.get("/v1/tasks").mock(
-        side_effect=[httpx.Response(200, json=envelope(page)) for page in pages])
+        side_effect=[httpx.Response(200, json=envelope(page)) for page in pages]
+    )
     assert [t.task_id async for t in client.tasks.iter(size=100)] == [1, 2, 3]
     assert route.call_count == 2  # asked for 100, the server sent 2 a page and said so
 
@@ -69,8 +73,14 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _notes(*ids: int) -> list[dict[str, Any]]:
-    return [{**p.NOTIFICATION, "notificationId": i,
-             "createTime": (START + timedelta(minutes=i)).isoformat()} for i in ids]
+    return [
+        {
+            **p.NOTIFICATION,
+            "notificationId": i,
+            "createTime": (START + timedelta(minutes=i)).isoformat(),
+        }
+        for i in ids
+    ]
 
 
 def _pages(router: respx.MockRouter, pages: list[Any]) -> respx.Route:
@@ -93,8 +103,13 @@ async def test_oldest_first_with_totals_reads_from_the_last_page_back(
     client: AstravueClient, router: respx.MockRouter
 ) -> None:
     def page(number: int, ids: tuple[int, ...]) -> dict[str, Any]:
-        return {"content": _notes(*ids), "number": number, "size": 2, "totalPages": 10,
-                "last": number == 9}
+        return {
+            "content": _notes(*ids),
+            "number": number,
+            "size": 2,
+            "totalPages": 10,
+            "last": number == 9,
+        }
 
     route = _pages(router, [page(n, (2 * n + 1, 2 * n + 2)) for n in range(10)])
     found = await fetch_new(client, 16, page_size=2, max_pages=5)

@@ -31,8 +31,10 @@ def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
     assert parse_retry_after(header, now=NOW) == seconds
 
 
-@pytest.mark.parametrize(("jitter", "retries_done", "delay"),
-                         [(0.0, 0, 0.125), (0.999, 0, 0.2499), (0.0, 10, 2.0), (1.0, 10, 4.0)])
+@pytest.mark.parametrize(
+    ("jitter", "retries_done", "delay"),
+    [(0.0, 0, 0.125), (0.999, 0, 0.2499), (0.0, 10, 2.0), (1.0, 10, 4.0)],
+)
 def test_backoff_is_jittered_exponential_and_capped(
     jitter: float, retries_done: int, delay: float
 ) -> None:

@@ -8,9 +8,13 @@ from bot.listeners.registration import edited, view_initial
 
 
 def view(blocks: dict[str, dict[str, Any]], state: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {"blocks": [{"type": "input", "block_id": b, "element": {**e, "action_id": "v"}}
-                       for b, e in blocks.items()],
-            "state": {"values": {b: {"v": s} for b, s in state.items()}}}
+    return {
+        "blocks": [
+            {"type": "input", "block_id": b, "element": {**e, "action_id": "v"}}
+            for b, e in blocks.items()
+        ],
+        "state": {"values": {b: {"v": s} for b, s in state.items()}},
+    }
 
 
 FORM = {
@@ -29,10 +33,14 @@ def test_initial_values_are_read_per_element_type() -> None:
 
 
 def test_unchanged_inputs_are_not_edits_and_emptying_one_is() -> None:
-    submitted = view(FORM, {
-        "title": {"type": "plain_text_input", "value": "Fix login"},
-        "description": {"type": "plain_text_input", "value": None},
-        "due": {"type": "datepicker", "selected_date": None},
-        "priority": {"type": "static_select", "selected_option": {"value": "High"}},
-        "owners": {"type": "multi_users_select", "selected_users": ["U0DEV"]}})
+    submitted = view(
+        FORM,
+        {
+            "title": {"type": "plain_text_input", "value": "Fix login"},
+            "description": {"type": "plain_text_input", "value": None},
+            "due": {"type": "datepicker", "selected_date": None},
+            "priority": {"type": "static_select", "selected_option": {"value": "High"}},
+            "owners": {"type": "multi_users_select", "selected_users": ["U0DEV"]},
+        },
+    )
     assert {b for b in FORM if edited(submitted, b, "v")} == {"due", "owners"}

@@ -19,21 +19,38 @@ from bot.sandbox.slack_requests import (
 )
 
 REAL = {
-    "slash command": slash_command("task new x", user_id="U0MARIA", trigger_id="t",
-                                   response_url="https://hooks.slack.com/commands/T/1/x"),
-    "block_actions": block_action([{"action_id": "task.done", "value": "7", "type": "button"}],
-                                  user_id="U0MARIA", trigger_id="t",
-                                  container={"type": "message"}, channel_id="C0GENERAL"),
+    "slash command": slash_command(
+        "task new x",
+        user_id="U0MARIA",
+        trigger_id="t",
+        response_url="https://hooks.slack.com/commands/T/1/x",
+    ),
+    "block_actions": block_action(
+        [{"action_id": "task.done", "value": "7", "type": "button"}],
+        user_id="U0MARIA",
+        trigger_id="t",
+        container={"type": "message"},
+        channel_id="C0GENERAL",
+    ),
     "view_submission": view_submission(
         {"id": "V1", "callback_id": "task.new", "private_metadata": "{}", "blocks": []},
-        {"title": {"title": {"type": "plain_text_input", "value": "x"}},
-         "notes": {"notes": {"type": "plain_text_input", "value": None}},  # left empty
-         "due": {"due": {"type": "datepicker", "selected_date": None}}},
-        user_id="U0MARIA", trigger_id="t"),
+        {
+            "title": {"title": {"type": "plain_text_input", "value": "x"}},
+            "notes": {"notes": {"type": "plain_text_input", "value": None}},  # left empty
+            "due": {"due": {"type": "datepicker", "selected_date": None}},
+        },
+        user_id="U0MARIA",
+        trigger_id="t",
+    ),
     "block_suggestion": block_suggestion("task.assignee", "ma", user_id="U0MARIA"),
-    "message_action": message_shortcut("task.from_message", {"ts": "1.2", "text": "hi"},
-                                       user_id="U0MARIA", channel_id="C0GENERAL",
-                                       trigger_id="t", response_url="https://hooks.slack.com/x"),
+    "message_action": message_shortcut(
+        "task.from_message",
+        {"ts": "1.2", "text": "hi"},
+        user_id="U0MARIA",
+        channel_id="C0GENERAL",
+        trigger_id="t",
+        response_url="https://hooks.slack.com/x",
+    ),
     "event_callback": event_callback({"type": "app_home_opened", "user": "U0MARIA"}),
 }
 
@@ -57,35 +74,59 @@ def _payload(**fields: object) -> bytes:
     return urlencode({"payload": json.dumps(fields)}).encode()
 
 
-@pytest.mark.parametrize(("body", "content_type", "reason"), [
-    (b"payload=notjson", FORM, "the payload field is not JSON"),
-    (b"payload=%5B%5D", FORM, "the payload is not a JSON object"),
-    (b"\xff", FORM, "the body is not UTF-8"),
-    (b"", FORM, "the body is empty"),
-    (b"a=b", "text/plain", "unsupported content type 'text/plain'"),
-    (b"a=b", None, "unsupported content type 'none'"),
-    (_payload(type="block_actions", actions=None), FORM, "actions must be a list"),
-    (_payload(type="block_actions"), FORM, "a block_actions payload needs actions"),
-    (_payload(type="block_actions", actions=[]), FORM,
-     "a block_actions payload needs at least one action"),
-    (_payload(type="block_actions", actions=[1]), FORM, "actions[0] is not an object"),
-    (_payload(type="block_actions", actions=[{}]), FORM, "actions[0] has no action_id"),
-    (_payload(type="block_actions", actions=[{"action_id": "a", "selected_option": "x"}]),
-     FORM, "actions[0].selected_option must be an object or null"),
-    (_payload(type="view_submission", view="x"), FORM, "view must be an object"),
-    (_payload(type="view_submission", view={"state": {"values": {"b": []}}}), FORM,
-     "view.state.values holds a block that is not an object"),
-    (_payload(type="view_submission", view={"state": {"values": {"b": {"a": {"value": 1}}}}}),
-     FORM, "view.state.values.b.a.value must be text or null"),
-    (_payload(team=[]), FORM, "team must be text or an object or null"),
-    (_payload(response_urls=[{"response_url": 5}]), FORM,
-     "response_urls[0].response_url must be text"),
-    (b'{"type": "event_callback", "event": {"type": 5}}', "application/json",
-     "event.type must be text"),
-    (b"[" * 100_000, "application/json", "the body nests deeper than"),
-])
-def test_malformed_bodies_say_what_is_wrong(body: bytes, content_type: str | None,
-                                            reason: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (b"payload=notjson", FORM, "the payload field is not JSON"),
+        (b"payload=%5B%5D", FORM, "the payload is not a JSON object"),
+        (b"\xff", FORM, "the body is not UTF-8"),
+        (b"", FORM, "the body is empty"),
+        (b"a=b", "text/plain", "unsupported content type 'text/plain'"),
+        (b"a=b", None, "unsupported content type 'none'"),
+        (_payload(type="block_actions", actions=None), FORM, "actions must be a list"),
+        (_payload(type="block_actions"), FORM, "a block_actions payload needs actions"),
+        (
+            _payload(type="block_actions", actions=[]),
+            FORM,
+            "a block_actions payload needs at least one action",
+        ),
+        (_payload(type="block_actions", actions=[1]), FORM, "actions[0] is not an object"),
+        (_payload(type="block_actions", actions=[{}]), FORM, "actions[0] has no action_id"),
+        (
+            _payload(type="block_actions", actions=[{"action_id": "a", "selected_option": "x"}]),
+            FORM,
+            "actions[0].selected_option must be an object or null",
+        ),
+        (_payload(type="view_submission", view="x"), FORM, "view must be an object"),
+        (
+            _payload(type="view_submission", view={"state": {"values": {"b": []}}}),
+            FORM,
+            "view.state.values holds a block that is not an object",
+        ),
+        (
+            _payload(
+                type="view_submission", view={"state": {"values": {"b": {"a": {"value": 1}}}}}
+            ),
+            FORM,
+            "view.state.values.b.a.value must be text or null",
+        ),
+        (_payload(team=[]), FORM, "team must be text or an object or null"),
+        (
+            _payload(response_urls=[{"response_url": 5}]),
+            FORM,
+            "response_urls[0].response_url must be text",
+        ),
+        (
+            b'{"type": "event_callback", "event": {"type": 5}}',
+            "application/json",
+            "event.type must be text",
+        ),
+        (b"[" * 100_000, "application/json", "the body nests deeper than"),
+    ],
+)
+def test_malformed_bodies_say_what_is_wrong(
+    body: bytes, content_type: str | None, reason: str
+) -> None:
     with pytest.raises(MalformedBody) as refused:
         check_body(body, content_type)
     assert str(refused.value).startswith(reason)

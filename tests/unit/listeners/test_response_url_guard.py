@@ -12,11 +12,14 @@ from bot.security.response_urls import ResponseUrlPolicy
 POLICY = ResponseUrlPolicy.from_settings("https://slack.com/api/", None)
 FOREIGN = "https://evil.test/commands/1/secret"
 SIGNED = {
-    "slash command": slash_command("help", user_id="U0MARIA", trigger_id="t",
-                                   response_url=FOREIGN),
-    "block_actions": block_action([{"action_id": "a", "value": "1"}], user_id="U0MARIA",
-                                  trigger_id="t", container={"type": "message"},
-                                  response_url=FOREIGN),
+    "slash command": slash_command("help", user_id="U0MARIA", trigger_id="t", response_url=FOREIGN),
+    "block_actions": block_action(
+        [{"action_id": "a", "value": "1"}],
+        user_id="U0MARIA",
+        trigger_id="t",
+        container={"type": "message"},
+        response_url=FOREIGN,
+    ),
 }
 
 
@@ -34,8 +37,10 @@ def test_a_foreign_response_url_is_dropped_for_lazy_copies_too(kind: str) -> Non
 
 
 def test_allowed_and_absent_response_urls_are_not_foreign() -> None:
-    allowed = {"response_url": "https://hooks.slack.com/commands/T/1/x",
-               "response_urls": [{"response_url": "https://hooks.slack.com/app/T/2/y"}]}
+    allowed = {
+        "response_url": "https://hooks.slack.com/commands/T/1/x",
+        "response_urls": [{"response_url": "https://hooks.slack.com/app/T/2/y"}],
+    }
     assert foreign_response_urls(allowed, POLICY) == []
     assert foreign_response_urls({"type": "event_callback", "event": {}}, POLICY) == []
     mixed = {"response_urls": [{"response_url": FOREIGN}, {"response_url": 5}]}

@@ -14,25 +14,29 @@ def registry() -> CommandRegistry:
     return CommandRegistry()
 
 
-@pytest.mark.parametrize(("text", "path", "args"), [
-    ("", "help", ""),
-    ("help timers", "help", "timers"),
-    ("login", "connect", ""),
-    ("signout", "disconnect", ""),
-    ("task", "task", ""),
-    ("task new Fix login #Website", "task new", "Fix login #Website"),
-    ("task add Fix", "task new", "Fix"),
-    ("task Fix the login page", "task new", "Fix the login page"),
-    ("t ls overdue", "task list", "overdue"),
-    ("TIMER START 42", "timer start", "42"),
-    ("timer", "timer", ""),
-    ("log 1h30 42 yesterday", "log", "1h30 42 yesterday"),
-    ("notifs unread", "notifications", "unread"),
-    ("space new Ops", "space new", "Ops"),
-    ("projects Engineering", "projects", "Engineering"),
-])
-def test_resolves_commands_and_aliases(registry: CommandRegistry, text: str, path: str,
-                                       args: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "path", "args"),
+    [
+        ("", "help", ""),
+        ("help timers", "help", "timers"),
+        ("login", "connect", ""),
+        ("signout", "disconnect", ""),
+        ("task", "task", ""),
+        ("task new Fix login #Website", "task new", "Fix login #Website"),
+        ("task add Fix", "task new", "Fix"),
+        ("task Fix the login page", "task new", "Fix the login page"),
+        ("t ls overdue", "task list", "overdue"),
+        ("TIMER START 42", "timer start", "42"),
+        ("timer", "timer", ""),
+        ("log 1h30 42 yesterday", "log", "1h30 42 yesterday"),
+        ("notifs unread", "notifications", "unread"),
+        ("space new Ops", "space new", "Ops"),
+        ("projects Engineering", "projects", "Engineering"),
+    ],
+)
+def test_resolves_commands_and_aliases(
+    registry: CommandRegistry, text: str, path: str, args: str
+) -> None:
     resolution = registry.resolve(text)
     assert resolution.spec is not None and resolution.spec.path == path
     assert resolution.args == args

@@ -13,11 +13,42 @@ from bot.parsing.capture import CaptureDraft, PersonRef, normalise, parse_captur
 
 PROPERTY = settings(max_examples=500, deadline=None)
 WEDNESDAY = date(2026, 6, 10)
-MARKERS = ["#Website", '#"Mobile', 'App"', "#mobile-app", "@maria", "@me", "<@U0MARIA>",
-           "<@U0DEV|dev>", "+backend", "p1", "!2", "!!!", "priority:high", "due:fri", "due",
-           "fri", "start:mon", "next", "week", "5", "dec", "--", "\u2014", "tomorrow", "#123"]
-SLACK_SPECIALS = ["<!channel>", "<!here>", "<!everyone>", "<#C123|general>", "<!subteam^S1>",
-                  "@here", "@channel"]
+MARKERS = [
+    "#Website",
+    '#"Mobile',
+    'App"',
+    "#mobile-app",
+    "@maria",
+    "@me",
+    "<@U0MARIA>",
+    "<@U0DEV|dev>",
+    "+backend",
+    "p1",
+    "!2",
+    "!!!",
+    "priority:high",
+    "due:fri",
+    "due",
+    "fri",
+    "start:mon",
+    "next",
+    "week",
+    "5",
+    "dec",
+    "--",
+    "\u2014",
+    "tomorrow",
+    "#123",
+]
+SLACK_SPECIALS = [
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<#C123|general>",
+    "<!subteam^S1>",
+    "@here",
+    "@channel",
+]
 # A quoted project may swallow plain words (`#"Mobile Web App"`), so the order property skips it.
 UNQUOTED_MARKERS = [marker for marker in MARKERS if '"' not in marker]
 # Letters that spell no date word, priority or marker, so such words always stay in the title.
@@ -39,8 +70,20 @@ def test_the_full_example() -> None:
         priority="Critical",
         tags=["auth"],
         description="Users see a 500 on submit",
-        consumed_tokens=["#Website", "@maria", "fri", "p1", "+auth", "--", "Users", "see", "a",
-                         "500", "on", "submit"],
+        consumed_tokens=[
+            "#Website",
+            "@maria",
+            "fri",
+            "p1",
+            "+auth",
+            "--",
+            "Users",
+            "see",
+            "a",
+            "500",
+            "on",
+            "submit",
+        ],
     )
 
 
@@ -69,8 +112,10 @@ def test_projects(text: str, projects: list[str]) -> None:
         ("Review @maria", [PersonRef("name", "maria")]),
         ("Review @Me", [PersonRef("me", "me")]),
         ("Review <@U0MARIA>", [PersonRef("slack", "U0MARIA")]),
-        ("Review <@U0MARIA|maria>, @dev.", [PersonRef("slack", "U0MARIA"),
-                                            PersonRef("name", "dev")]),
+        (
+            "Review <@U0MARIA|maria>, @dev.",
+            [PersonRef("slack", "U0MARIA"), PersonRef("name", "dev")],
+        ),
         ("Ping @here and @channel", []),
         ("Mail dev@acme.test", []),
     ],
@@ -164,7 +209,7 @@ def test_only_markers_gives_an_empty_title() -> None:
 
 def test_normalise() -> None:
     curly = "\u201cq\u201d \u2018s\u2019 a \u2013 b a\u2014b"
-    assert normalise(curly) == '"q" \'s\' a -- b a\u2014b'
+    assert normalise(curly) == "\"q\" 's' a -- b a\u2014b"
 
 
 def test_forty_kilobytes_parse_quickly() -> None:
@@ -204,16 +249,23 @@ def test_any_unicode_including_control_characters_loses_nothing(text: str) -> No
 
 
 @PROPERTY
-@given(st.lists(st.one_of(st.sampled_from(MARKERS + SLACK_SPECIALS), PLAIN_WORDS,
-                          st.text(max_size=6)), max_size=25),
-       st.sampled_from([" ", "\n", "  ", "\t"]))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(MARKERS + SLACK_SPECIALS), PLAIN_WORDS, st.text(max_size=6)),
+        max_size=25,
+    ),
+    st.sampled_from([" ", "\n", "  ", "\t"]),
+)
 def test_marker_soup_loses_nothing(words: list[str], joiner: str) -> None:
     _assert_nothing_lost(joiner.join(words))
 
 
 @PROPERTY
-@given(st.lists(st.one_of(st.sampled_from(UNQUOTED_MARKERS + SLACK_SPECIALS), PLAIN_WORDS),
-                max_size=20))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(UNQUOTED_MARKERS + SLACK_SPECIALS), PLAIN_WORDS), max_size=20
+    )
+)
 def test_plain_words_and_slack_specials_stay_in_the_title_in_order(words: list[str]) -> None:
     draft = _assert_nothing_lost(" ".join(words))
     head = words[: words.index("--")] if "--" in words else words

@@ -24,8 +24,25 @@ DIRECTIONS: tuple[Direction, ...] = ("future", "past")
 WEDNESDAY = date(2026, 6, 10)
 SATURDAY = date(2026, 6, 13)
 ZONES = ["UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo", "America/Santiago"]
-DATE_WORDS = ["today", "tmr", "fri", "next", "week", "in", "3", "days", "dec", "5", "2026",
-              "2026-12-05", "eom", "last", "mon", "ago", "may"]
+DATE_WORDS = [
+    "today",
+    "tmr",
+    "fri",
+    "next",
+    "week",
+    "in",
+    "3",
+    "days",
+    "dec",
+    "5",
+    "2026",
+    "2026-12-05",
+    "eom",
+    "last",
+    "mon",
+    "ago",
+    "may",
+]
 
 
 @pytest.mark.parametrize(
@@ -75,8 +92,25 @@ def test_parse_date_forms(text: str, future: date, past: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "soon", "may", "dec", "5", "12/05", "2026-02-30", "0000-01-01", "31 feb", "feb 30 2026",
-     "in 3 months", "in -3 days", "next", "fri fri", "0 dec", "in 1234 days", "monday please"],
+    [
+        "",
+        "soon",
+        "may",
+        "dec",
+        "5",
+        "12/05",
+        "2026-02-30",
+        "0000-01-01",
+        "31 feb",
+        "feb 30 2026",
+        "in 3 months",
+        "in -3 days",
+        "next",
+        "fri fri",
+        "0 dec",
+        "in 1234 days",
+        "monday please",
+    ],
 )
 def test_parse_date_returns_none_for_non_dates(text: str) -> None:
     assert parse_date(text, today=WEDNESDAY) is None
@@ -116,8 +150,11 @@ def test_parse_date_never_raises(text: str, today: date, direction: Direction) -
     ("words", "expected", "rest"),
     [
         (["Ship", "release", "fri"], date(2026, 6, 12), ["Ship", "release"]),
-        (["Call", "on", "5", "dec", "2026", "re", "invoice"], date(2026, 12, 5),
-         ["Call", "on", "re", "invoice"]),
+        (
+            ["Call", "on", "5", "dec", "2026", "re", "invoice"],
+            date(2026, 12, 5),
+            ["Call", "on", "re", "invoice"],
+        ),
         (["Sun", "icon", "next", "week"], date(2026, 6, 15), ["Sun", "icon"]),
         (["mon", "or", "tue"], date(2026, 6, 16), ["mon", "or"]),
         (["Plain", "words"], None, ["Plain", "words"]),
@@ -129,9 +166,10 @@ def test_take_date(words: list[str], expected: date | None, rest: list[str]) -> 
 
 
 @PROPERTY
-@given(st.lists(st.one_of(st.sampled_from(DATE_WORDS), st.text(min_size=1, max_size=8)),
-                max_size=12),
-       st.sampled_from(DIRECTIONS))
+@given(
+    st.lists(st.one_of(st.sampled_from(DATE_WORDS), st.text(min_size=1, max_size=8)), max_size=12),
+    st.sampled_from(DIRECTIONS),
+)
 def test_take_date_never_loses_words(words: list[str], direction: Direction) -> None:
     original = list(words)
     when, rest = take_date(words, today=WEDNESDAY, direction=direction)
@@ -141,19 +179,29 @@ def test_take_date_never_loses_words(words: list[str], direction: Direction) -> 
         return
     removed = len(words) - len(rest)
     assert 1 <= removed <= 3
-    starts = [start for start in range(len(words) - removed + 1)
-              if words[:start] + words[start + removed :] == rest
-              and parse_date(" ".join(words[start : start + removed]), today=WEDNESDAY,
-                             direction=direction) == when]
+    starts = [
+        start
+        for start in range(len(words) - removed + 1)
+        if words[:start] + words[start + removed :] == rest
+        and parse_date(
+            " ".join(words[start : start + removed]), today=WEDNESDAY, direction=direction
+        )
+        == when
+    ]
     assert starts
 
 
 @pytest.mark.parametrize(
     ("tz_name", "expected"),
-    [("Asia/Tokyo", date(2026, 6, 11)), ("America/New_York", date(2026, 6, 10)),
-     ("Europe/Madrid", date(2026, 6, 11)), (None, date(2026, 6, 10)),
-     ("Not/AZone", date(2026, 6, 10)), ("", date(2026, 6, 10)),
-     ("../etc/passwd", date(2026, 6, 10))],
+    [
+        ("Asia/Tokyo", date(2026, 6, 11)),
+        ("America/New_York", date(2026, 6, 10)),
+        ("Europe/Madrid", date(2026, 6, 11)),
+        (None, date(2026, 6, 10)),
+        ("Not/AZone", date(2026, 6, 10)),
+        ("", date(2026, 6, 10)),
+        ("../etc/passwd", date(2026, 6, 10)),
+    ],
 )
 def test_user_today(tz_name: str | None, expected: date) -> None:
     now = datetime(2026, 6, 10, 22, 30, tzinfo=UTC)
@@ -167,16 +215,20 @@ def test_resolve_zone_falls_back_to_utc() -> None:
 
 
 def test_to_utc_due_is_23_59_local() -> None:
-    assert to_utc_due(date(2026, 6, 10), "Europe/Madrid") == datetime(2026, 6, 10, 21, 59,
-                                                                       tzinfo=UTC)
-    assert to_utc_due(date(2026, 6, 10), "America/New_York") == datetime(2026, 6, 11, 3, 59,
-                                                                         tzinfo=UTC)
+    assert to_utc_due(date(2026, 6, 10), "Europe/Madrid") == datetime(
+        2026, 6, 10, 21, 59, tzinfo=UTC
+    )
+    assert to_utc_due(date(2026, 6, 10), "America/New_York") == datetime(
+        2026, 6, 11, 3, 59, tzinfo=UTC
+    )
     assert to_utc_due(date(2026, 6, 10), None) == datetime(2026, 6, 10, 23, 59, tzinfo=UTC)
 
 
 def test_local_day_bounds_in_tokyo() -> None:
     assert local_day_bounds(date(2026, 6, 10), "Asia/Tokyo") == (
-        datetime(2026, 6, 9, 15, tzinfo=UTC), datetime(2026, 6, 10, 15, tzinfo=UTC))
+        datetime(2026, 6, 9, 15, tzinfo=UTC),
+        datetime(2026, 6, 10, 15, tzinfo=UTC),
+    )
 
 
 def test_local_day_bounds_across_a_dst_change() -> None:

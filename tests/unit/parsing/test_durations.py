@@ -245,8 +245,10 @@ def test_time_parsers_raise_only_their_own_errors(text: str) -> None:
 
 
 @PROPERTY
-@given(st.times().map(lambda t: t.replace(second=0, microsecond=0)),
-       st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+@given(
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+)
 def test_any_ordered_pair_of_24h_times_reads_back(first: time, second: time) -> None:
     start, end = sorted((first, second))
     text = f"{start:%H:%M}-{end:%H:%M}"

@@ -8,33 +8,43 @@ from bot.config import ConfigError, load_settings
 from bot.security.response_urls import ResponseUrlPolicy, host_of
 
 SLACK = ResponseUrlPolicy.from_settings("https://slack.com/api/", None)
-SANDBOX = ResponseUrlPolicy.from_settings("http://127.0.0.1:8000/slack/api/",
-                                          "http://127.0.0.1:8000/slack/respond/")
+SANDBOX = ResponseUrlPolicy.from_settings(
+    "http://127.0.0.1:8000/slack/api/", "http://127.0.0.1:8000/slack/respond/"
+)
 
 
-@pytest.mark.parametrize("url", [
-    "https://hooks.slack.com/commands/T0/1/abc",
-    "https://hooks.slack.com/actions/T0/2/def",
-    "https://slack.com/x",
-    "https://hooks.slack.com:443/actions/T0/2/def",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.slack.com/commands/T0/1/abc",
+        "https://hooks.slack.com/actions/T0/2/def",
+        "https://slack.com/x",
+        "https://hooks.slack.com:443/actions/T0/2/def",
+    ],
+)
 def test_slack_hosts_are_allowed(url: str) -> None:
     assert SLACK.allows(url)
 
 
-@pytest.mark.parametrize("url", [
-    "http://hooks.slack.com/commands/T0/1/abc",  # not https
-    "https://hooks.slack.com.evil.test/commands",
-    "https://evilslack.com/commands",
-    "https://hooks.slack.com@evil.test/commands",
-    "https://evil.test/?https://hooks.slack.com/",
-    "https://hooks.slack.com\\@evil.test/",
-    "https://hooks.slack.com:8443/commands",
-    "https://hooks.slack.com:99999/commands",
-    "http://169.254.169.254/latest/meta-data",
-    "http://127.0.0.1:8000/slack/respond/x",  # the sandbox's, not configured here
-    "", None, 5, ["https://hooks.slack.com/x"],
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.slack.com/commands/T0/1/abc",  # not https
+        "https://hooks.slack.com.evil.test/commands",
+        "https://evilslack.com/commands",
+        "https://hooks.slack.com@evil.test/commands",
+        "https://evil.test/?https://hooks.slack.com/",
+        "https://hooks.slack.com\\@evil.test/",
+        "https://hooks.slack.com:8443/commands",
+        "https://hooks.slack.com:99999/commands",
+        "http://169.254.169.254/latest/meta-data",
+        "http://127.0.0.1:8000/slack/respond/x",  # the sandbox's, not configured here
+        "",
+        None,
+        5,
+        ["https://hooks.slack.com/x"],
+    ],
+)
 def test_anything_else_is_refused(url: object) -> None:
     assert not SLACK.allows(url)
 

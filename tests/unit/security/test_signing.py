@@ -69,9 +69,9 @@ def test_any_changed_character_rejected(signer: LinkSigner, part: int) -> None:
     for index in range(len(pieces[part])):
         changed = list(pieces)
         char = changed[part][index]
-        changed[part] = changed[part][:index] + ("A" if char != "A" else "B") + changed[
-            part
-        ][index + 1 :]
+        changed[part] = (
+            changed[part][:index] + ("A" if char != "A" else "B") + changed[part][index + 1 :]
+        )
         with pytest.raises(SignatureInvalid):
             signer.verify(".".join(changed))
 

@@ -8,8 +8,13 @@ from bot.ui.errors import describe, field_errors, in_words
 
 
 def refused(*errors: tuple[str, str]) -> BadRequest:
-    return BadRequest(400, "PUT", "/v1/tasks/7", "Validation failed",
-                      [FieldError(field=f, message=m) for f, m in errors])
+    return BadRequest(
+        400,
+        "PUT",
+        "/v1/tasks/7",
+        "Validation failed",
+        [FieldError(field=f, message=m) for f, m in errors],
+    )
 
 
 def test_wire_names_become_words() -> None:
@@ -20,11 +25,14 @@ def test_wire_names_become_words() -> None:
 
 
 def test_describe_names_the_field_and_why_and_says_nothing_changed() -> None:
-    text = describe(refused(("dueDate", "must not be before startDate"),
-                            ("status", "unknown status 'Shipped'")))
-    assert text == ("Astravue rejected that: due date: must not be before start date; "
-                    "status: unknown status 'Shipped'. Nothing was changed; fix it and try "
-                    "again.")
+    text = describe(
+        refused(("dueDate", "must not be before startDate"), ("status", "unknown status 'Shipped'"))
+    )
+    assert text == (
+        "Astravue rejected that: due date: must not be before start date; "
+        "status: unknown status 'Shipped'. Nothing was changed; fix it and try "
+        "again."
+    )
 
 
 def test_describe_escapes_what_astravue_echoes() -> None:
@@ -32,10 +40,14 @@ def test_describe_escapes_what_astravue_echoes() -> None:
 
 
 def test_form_errors_go_under_their_input_or_name_the_field_at_the_top() -> None:
-    errors = field_errors(refused(("dueDate", "must not be before startDate"),
-                                  ("completion", "must be at most 100")),
-                          {"dueDate": "due"})
-    assert errors == {"due": "must not be before start date",
-                      "form:completion": "completion: must be at most 100"}
+    errors = field_errors(
+        refused(("dueDate", "must not be before startDate"), ("completion", "must be at most 100")),
+        {"dueDate": "due"},
+    )
+    assert errors == {
+        "due": "must not be before start date",
+        "form:completion": "completion: must be at most 100",
+    }
     assert field_errors(BadRequest(400, "PUT", "/x", "Broken"), {}) == {
-        "form": "Astravue rejected that: Broken. Nothing was changed; fix it and try again."}
+        "form": "Astravue rejected that: Broken. Nothing was changed; fix it and try again."
+    }

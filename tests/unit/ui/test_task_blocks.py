@@ -29,14 +29,23 @@ UNESCAPED = re.compile(r"<(?:!(?!date\^)|@U)")  # Slack date tokens are ours
 
 
 def _task(task_id: int, *, title: str = HUGE, done: bool = False) -> TaskDto:
-    return TaskDto.model_validate({
-        "taskId": task_id, "taskTitle": title, "description": HUGE * 2, "projectId": 7,
-        "spaceId": 3, "tags": [HUGE[:60]] * 30,
-        "status": {"statusName": "Done" if done else "To Do",
-                   "statusCategory": "done" if done else "todo"},
-        "priority": {"priorityLabel": "High"},
-        "owners": [{"userId": i, "firstName": HUGE[:40], "lastName": "x"} for i in range(40)],
-        "dueDate": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
+    return TaskDto.model_validate(
+        {
+            "taskId": task_id,
+            "taskTitle": title,
+            "description": HUGE * 2,
+            "projectId": 7,
+            "spaceId": 3,
+            "tags": [HUGE[:60]] * 30,
+            "status": {
+                "statusName": "Done" if done else "To Do",
+                "statusCategory": "done" if done else "todo",
+            },
+            "priority": {"priorityLabel": "High"},
+            "owners": [{"userId": i, "firstName": HUGE[:40], "lastName": "x"} for i in range(40)],
+            "dueDate": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        }
+    )
 
 
 def _visible(payload: dict) -> str:  # type: ignore[type-arg]
@@ -49,19 +58,32 @@ def test_maximal_cards_lists_and_forms_are_valid() -> None:
     tasks = [_task(i, done=i % 3 == 0) for i in range(1, 400)]
     comments = [TaskCommentDto(comment_id=i, comment=HUGE) for i in range(10)]
     checklist = [TaskCheckListDto(check_list_id=i, title=HUGE) for i in range(50)]
-    card = task_message(tasks[0], app_url=APP, subtasks=tasks[:50], checklist=checklist,
-                        comments=comments, note="ok")
-    listing = task_list_message(tasks, app_url=APP, title="Your tasks", page=3,
-                                page_value="list|" + "x" * 500)
+    card = task_message(
+        tasks[0],
+        app_url=APP,
+        subtasks=tasks[:50],
+        checklist=checklist,
+        comments=comments,
+        note="ok",
+    )
+    listing = task_list_message(
+        tasks, app_url=APP, title="Your tasks", page=3, page_value="list|" + "x" * 500
+    )
     for payload in (card, listing, delete_confirmation(tasks[1], app_url=APP)):
         assert validate_message(payload) == []
         assert not UNESCAPED.search(_visible(payload))
     assert "and 359 more" in str(listing)  # 399 tasks; page 4 shows the 31st to the 40th
-    draft = TaskDraft(title=HUGE, description=HUGE, tags=[HUGE[:50]] * 40,
-                      owners=[(i, HUGE[:30]) for i in range(60)], due=date(2030, 1, 1),
-                      permalink="https://slack.test/archives/C1/p1")
-    form = task_forms.task_form(draft, metadata="{}", statuses=[HUGE[:40]] * 150,
-                                errors={"title": HUGE, "zzz": HUGE})
+    draft = TaskDraft(
+        title=HUGE,
+        description=HUGE,
+        tags=[HUGE[:50]] * 40,
+        owners=[(i, HUGE[:30]) for i in range(60)],
+        due=date(2030, 1, 1),
+        permalink="https://slack.test/archives/C1/p1",
+    )
+    form = task_forms.task_form(
+        draft, metadata="{}", statuses=[HUGE[:40]] * 150, errors={"title": HUGE, "zzz": HUGE}
+    )
     assert validate_view(form) == []
 
 
@@ -69,10 +91,15 @@ def test_maximal_cards_lists_and_forms_are_valid() -> None:
 @given(st.text(min_size=1, max_size=4000))
 def test_quick_capture_preview_of_any_text_is_valid_and_escaped(text: str) -> None:
     parsed = parse_capture(text, today=date(2026, 6, 3))
-    draft = TaskDraft(title=parsed.title or "x", description=parsed.description,
-                      due=parsed.due, start=parsed.start, priority=parsed.priority,
-                      tags=parsed.tags, notes=[f"No project matches #{p}" for p in
-                                               parsed.project_refs])
+    draft = TaskDraft(
+        title=parsed.title or "x",
+        description=parsed.description,
+        due=parsed.due,
+        start=parsed.start,
+        priority=parsed.priority,
+        tags=parsed.tags,
+        notes=[f"No project matches #{p}" for p in parsed.project_refs],
+    )
     preview = capture_preview(draft, "token")
     assert validate_message(preview) == []
     assert not UNESCAPED.search(_visible(preview))
