@@ -21,15 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.domain.links import LinkStatus as LinkStatus  # re-exported: callers import it here
 
 EMAIL_CHARS = 320  # the longest address RFC 5321 allows
 NAME_CHARS = 200
-
-
-class LinkStatus(enum.StrEnum):
-    ACTIVE = "active"
-    NEEDS_RELINK = "needs_relink"
-    DISCONNECTED = "disconnected"
 
 
 class DeliveryStatus(enum.StrEnum):

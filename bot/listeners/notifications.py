@@ -7,10 +7,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.domain.links import LinkInfo
+from bot.domain.notifications import NotificationPrefs
 from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
 from bot.ui.errors import UserFacingError
@@ -171,7 +173,7 @@ def _picked(view: dict[str, Any]) -> list[int]:
     return ids
 
 
-def read_settings(view: dict[str, Any]) -> settings_ui.NotificationPrefs:
+def read_settings(view: dict[str, Any]) -> NotificationPrefs:
     enabled = view_value(view, settings_ui.ENABLED_BLOCK, settings_ui.ENABLED_INPUT) or []
     options = view_value(view, settings_ui.OPTIONS_BLOCK, settings_ui.OPTIONS_INPUT) or []
     modes = {
@@ -179,7 +181,7 @@ def read_settings(view: dict[str, Any]) -> settings_ui.NotificationPrefs:
         or "instant"
         for kind, _ in settings_ui.TYPES
     }
-    return settings_ui.NotificationPrefs(
+    return NotificationPrefs(
         enabled="on" in enabled,
         type_modes={kind: mode for kind, mode in modes.items() if mode != "instant"},
         quiet_start=view_value(view, settings_ui.QUIET_START_BLOCK, settings_ui.QUIET_INPUT),
@@ -197,7 +199,7 @@ def _minutes(hours: Any) -> int:
     """The reminder limit typed in hours; -1 when it is not a number from 0 to 24. A form
     without the field (opened before it existed) keeps the default."""
     if hours is None:
-        return settings_ui.NotificationPrefs.timer_limit_minutes
+        return NotificationPrefs.timer_limit_minutes
     try:
         value = float(str(hours))
     except ValueError:

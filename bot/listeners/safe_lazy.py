@@ -21,10 +21,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.models import LinkStatus
+from bot.domain.errors import DomainError
+from bot.domain.links import LinkInfo
 from bot.listeners import audience
-from bot.services.container import LinkInfo, NotConnected, OrgMissing, ServiceContainer
+from bot.services.container import NotConnected, OrgMissing, ServiceContainer
 from bot.ui import account as account_ui
-from bot.ui.errors import UserFacingError, connect_prompt, error_message
+from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +167,8 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
 
 
 async def report_failure(inv: Invocation, exc: Exception) -> None:
-    if isinstance(exc, UserFacingError):
-        log.info("%s: %s", inv.ids, exc.text)
+    if isinstance(exc, UserFacingError | DomainError):
+        log.info("%s: %s", inv.ids, describe(exc))
     elif isinstance(exc, NotConnected | ReauthorizationRequired):
         log.info("%s: not connected", inv.ids)
     elif isinstance(exc, OrgMissing):

@@ -11,12 +11,15 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import AstravueError, BadRequest, Forbidden, NotFound
 from bot.astravue.models import SpaceDto, SpaceRequest
+from bot.domain.errors import DomainError
+from bot.domain.links import LinkInfo
+from bot.domain.projects import ProjectFields
 from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.tasks import announce, metadata
 from bot.parsing import user_today
-from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.container import ServiceContainer
 from bot.services.spaces import SpaceService
 from bot.ui import spaces as ui
 from bot.ui.components import escape, modal, section
@@ -51,11 +54,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def read_project_form(view: dict[str, Any]) -> ui.ProjectFields:
+def read_project_form(view: dict[str, Any]) -> ProjectFields:
     def value(block: str) -> Any:
         return view_value(view, block, VALUE)
 
-    return ui.ProjectFields(
+    return ProjectFields(
         name=str(value(ui.NAME) or "").strip(),
         description=value(ui.DESCRIPTION) or None,
         status=value(ui.STATUS),
@@ -144,7 +147,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
         try:
             await guarded(inv, what, action, work)
-        except (AstravueError, UserFacingError) as exc:
+        except (AstravueError, UserFacingError, DomainError) as exc:
             view = modal(
                 title, [section(f":warning: {describe(exc)}")], callback_id=Callback.LOADING
             )
@@ -244,7 +247,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         async def build() -> dict[str, Any]:
             choices = [(s.space_name, str(s.space_id)) for s in await spaces.spaces(link)]
             return ui.project_form(
-                ui.ProjectFields(name=""),
+                ProjectFields(name=""),
                 editing=False,
                 spaces=choices,
                 space=str(space_id) if space_id else None,
@@ -269,7 +272,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         async def build() -> dict[str, Any]:
             project = (await spaces.project(link, *ids)).project
             tz = await services.tasks.tz(link)
-            fields = ui.ProjectFields(
+            fields = ProjectFields(
                 name=project.project_name,
                 description=project.description,
                 status=project.status,

@@ -15,19 +15,21 @@ from slack_sdk.errors import SlackApiError
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
 from bot.astravue.pagination import noting_cut_short
 from bot.astravue.updates import TaskChanges
+from bot.domain.links import LinkInfo
+from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners import audience
 from bot.listeners.registration import Ack, edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
 from bot.services import once
-from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.container import ServiceContainer
 from bot.services.tasks import WINDOWS, TaskService
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError, field_errors
-from bot.ui.ids import Action, Callback, TaskRef
+from bot.ui.ids import Action, Callback
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +184,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def open_form(
         inv: Invocation,
         link: LinkInfo,
-        draft: ui.TaskDraft,
+        draft: TaskDraft,
         meta: dict[str, Any],
         *,
         editing: bool = False,
@@ -219,19 +221,19 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def new_task_form(inv: Invocation) -> None:
         link = await inv.link()
-        draft = ui.TaskDraft(title="")
+        draft = TaskDraft(title="")
         default = await tasks().channel_project(inv.team_id, inv.channel_id or "")
         if default:
             draft.space_id, draft.project_id = default
         await open_form(inv, link, draft, {"c": inv.channel_id})
 
-    def read_form(view: dict[str, Any]) -> ui.TaskDraft:
+    def read_form(view: dict[str, Any]) -> TaskDraft:
         def value(block: str, action: str = forms.VALUE) -> Any:
             return view_value(view, block, action)
 
         space_id, project_id = _project_ids(value(forms.PROJECT, Action.SELECT_PROJECT))
         tags = [t.strip().lstrip("+") for t in str(value(forms.TAGS) or "").split(",")]
-        return ui.TaskDraft(
+        return TaskDraft(
             title=str(value(forms.TITLE) or "").strip(),
             description=value(forms.DESCRIPTION) or None,
             space_id=space_id,
@@ -298,7 +300,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         await announce(inv, meta, ui.task_message(task, app_url=app_url(), note=note))
 
     async def after_create(
-        inv: Invocation, link: LinkInfo, draft: ui.TaskDraft, meta: dict[str, Any]
+        inv: Invocation, link: LinkInfo, draft: TaskDraft, meta: dict[str, Any]
     ) -> None:
         """Housekeeping once the task exists: a failure here is logged, never reported as
         a failed create (the user would try again and make a duplicate)."""
@@ -360,7 +362,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         task = await tasks().get(link, ref)
         tz = await tasks().tz(link)
-        draft = ui.TaskDraft(
+        draft = TaskDraft(
             title=task.task_title,
             description=task.description,
             space_id=task.space_id,
@@ -384,7 +386,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             permalink = (await inv.client.chat_getPermalink(channel=channel, message_ts=ts)).get(
                 "permalink"
             )
-        draft = ui.TaskDraft(
+        draft = TaskDraft(
             title=text.split("\n")[0][:80], description=text or None, permalink=permalink
         )
         default = await tasks().channel_project(inv.team_id, channel or "")

@@ -14,6 +14,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import Forbidden
 from bot.astravue.updates import TimerChanges
+from bot.domain.errors import NoTimerRunning
+from bot.domain.links import LinkInfo
+from bot.domain.tasks import TaskRef, task_ref
 from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
@@ -25,14 +28,13 @@ from bot.parsing import (
     resolve_zone,
     take_date,
 )
-from bot.services.container import LinkInfo, ServiceContainer
-from bot.services.timers import NO_TIMER, TimerBusy
+from bot.services.container import ServiceContainer
+from bot.services.timers import TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
-from bot.ui.ids import Action, Callback, TaskRef
-from bot.ui.tasks import ref_of
+from bot.ui.ids import Action, Callback
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +170,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         timer = await timers.running(link)
         if timer is None:
-            raise UserFacingError(NO_TIMER)
+            raise NoTimerRunning()
         value = _action_value(inv)
         if value and value != ui.PICK:
             ref = _ref(value)
@@ -483,7 +485,9 @@ def _task_options(services: ServiceContainer) -> Callable[..., Awaitable[None]]:
             await ack(options=[])
             return
         await ack(
-            options=[ui.task_option(ref_of(task), task.task_title) for task in found[:MAX_OPTIONS]]
+            options=[
+                ui.task_option(task_ref(task), task.task_title) for task in found[:MAX_OPTIONS]
+            ]
         )
 
     return options

@@ -12,6 +12,7 @@ from bot.astravue.client import AstravueClient
 from bot.astravue.errors import ReauthorizationRequired
 from bot.db.models import AstravueLink, LinkStatus
 from bot.db.repositories import DatabaseNonceStore, link_for
+from bot.domain.links import LinkInfo
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
 from bot.services.home import HomeService
@@ -29,31 +30,17 @@ if TYPE_CHECKING:
     from bot.wiring import Runtime
 
 
-@dataclass(frozen=True)
-class LinkInfo:
-    """Plain facts about a link, safe to pass around (no tokens)."""
-
-    id: int
-    team_id: str
-    slack_user_id: str
-    status: LinkStatus
-    org_id: int | None
-    astravue_user_id: int | None
-    email: str | None
-    name: str | None
-
-    @classmethod
-    def of(cls, link: AstravueLink) -> LinkInfo:
-        return cls(
-            id=link.id,
-            team_id=link.team_id,
-            slack_user_id=link.slack_user_id,
-            status=link.status,
-            org_id=link.org_id,
-            astravue_user_id=link.astravue_user_id,
-            email=link.astravue_email,
-            name=link.astravue_name,
-        )
+def link_info(link: AstravueLink) -> LinkInfo:
+    return LinkInfo(
+        id=link.id,
+        team_id=link.team_id,
+        slack_user_id=link.slack_user_id,
+        status=link.status,
+        org_id=link.org_id,
+        astravue_user_id=link.astravue_user_id,
+        email=link.astravue_email,
+        name=link.astravue_name,
+    )
 
 
 class NotConnected(Exception):
@@ -137,7 +124,7 @@ class ServiceContainer:
     async def link(self, team_id: str, slack_user_id: str) -> LinkInfo | None:
         async with self.runtime.sessions() as session:
             link = await link_for(session, team_id, slack_user_id)
-            return LinkInfo.of(link) if link else None
+            return link_info(link) if link else None
 
     async def active_link(self, team_id: str, slack_user_id: str) -> LinkInfo:
         link = await self.link(team_id, slack_user_id)

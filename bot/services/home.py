@@ -13,7 +13,8 @@ from bot.ui.components import context
 from bot.ui.home import home_linked, home_unlinked
 
 if TYPE_CHECKING:
-    from bot.services.container import LinkInfo, ServiceContainer
+    from bot.domain.links import LinkInfo
+    from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 

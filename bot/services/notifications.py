@@ -44,14 +44,15 @@ from bot.db.models import (
 )
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
+from bot.domain.notifications import NotificationPrefs
+from bot.domain.tasks import TaskRef
 from bot.services.messenger import Messenger
 from bot.services.notification_feed import fetch_new
 from bot.ui import notifications as ui
-from bot.ui.ids import TaskRef
-from bot.ui.notification_settings import NotificationPrefs
 
 if TYPE_CHECKING:
-    from bot.services.container import LinkInfo, ServiceContainer
+    from bot.domain.links import LinkInfo
+    from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 
@@ -305,14 +306,14 @@ class NotificationService:
     # ---- one link ------------------------------------------------------------------------
 
     async def _poll(self, link_id: int) -> None:
-        from bot.services.container import LinkInfo
+        from bot.services.container import link_info
 
         async with session_scope(self.runtime.sessions) as session:
             link = await session.get(AstravueLink, link_id)
             poll = await session.get(PollState, link_id)
             if link is None or poll is None or link.status != LinkStatus.ACTIVE:
                 return
-            info = LinkInfo.of(link)
+            info = link_info(link)
             row = await settings_for(session, link.team_id, link.slack_user_id)
             prefs, muted, digest_projects = (
                 prefs_of(row),

@@ -9,9 +9,10 @@ from sqlalchemy import or_, select, update
 
 from bot.db.models import AstravueLink, LinkStatus, UserSettings
 from bot.db.session import session_scope
+from bot.domain.links import LinkInfo
 from bot.parsing import parse_clock_time, resolve_zone
 from bot.parsing.durations import ClockTimeError, format_duration
-from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.container import ServiceContainer, link_info
 from bot.ui.timers import rescue_dm
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ async def rescue_forgotten_timers(services: ServiceContainer) -> int:
     """One pass over connected users; returns how many reminders were sent."""
     async with services.runtime.sessions() as session:
         links = [
-            LinkInfo.of(link)
+            link_info(link)
             for link in (
                 await session.scalars(
                     select(AstravueLink).where(

@@ -14,11 +14,12 @@ from typing import Any, cast
 from bot.astravue.client import AstravueClient
 from bot.astravue.models import ProjectDto, ProjectRequest, SpaceDto, SpaceRequest, TaskDto
 from bot.astravue.updates import ProjectChanges, SpaceChanges
+from bot.domain.links import LinkInfo
+from bot.domain.projects import ProjectFields
+from bot.domain.tasks import is_done
 from bot.parsing import local_day_bounds, to_utc_due
-from bot.services.container import LinkInfo, ServiceContainer
+from bot.services.container import ServiceContainer
 from bot.services.tasks import ProjectInfo, TaskService, name_matches
-from bot.ui.spaces import ProjectFields
-from bot.ui.tasks import is_done
 
 
 @dataclass(frozen=True)

@@ -27,22 +27,31 @@ from bot.astravue.updates import TaskChanges
 from bot.db.models import ChannelDefault
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
-from bot.parsing import local_day_bounds, parse_capture, to_utc_due, user_today
-from bot.parsing.capture import PersonRef
-from bot.services.container import LinkInfo, ServiceContainer
-from bot.services.people import PeopleDirectory, Person
-from bot.ui.components import escape
-from bot.ui.errors import UserFacingError
-from bot.ui.ids import TaskRef
-from bot.ui.tasks import (
+from bot.domain.errors import (
+    AmbiguousProject,
+    AmbiguousTask,
+    DraftExpired,
+    NoProjectMatches,
+    NoTaskMatches,
+    TaskNotFound,
+    TaskNotGiven,
+    TitleMissing,
+)
+from bot.domain.links import LinkInfo
+from bot.domain.tasks import (
     DONE_CATEGORY,
     Pick,
     TaskDraft,
+    TaskRef,
     TaskTime,
     is_done,
     parse_task_locator,
-    ref_of,
+    task_ref,
 )
+from bot.parsing import local_day_bounds, parse_capture, to_utc_due, user_today
+from bot.parsing.capture import PersonRef
+from bot.services.container import ServiceContainer
+from bot.services.people import PeopleDirectory, Person
 
 DEFAULT_STATUSES = ("To Do", "In Progress", "In Review", "Done")
 PRIORITIES = ("Low", "Medium", "High", "Critical")
@@ -129,7 +138,7 @@ class TaskService:
         org = link.org_id or 0
         self.people.observe(org, tasks)
         for task in tasks:
-            self._locations[(org, task.task_id)] = ref_of(task)
+            self._locations[(org, task.task_id)] = task_ref(task)
             self._locations.move_to_end((org, task.task_id))
             if task.status and task.status.status_name:
                 names = self._statuses.setdefault((org, task.project_id), {})
@@ -189,24 +198,19 @@ class TaskService:
             return cached, await self.get(link, cached)
         try:
             task = await self.get(link, TaskRef(locator))
-            return ref_of(task), task
+            return task_ref(task), task
         except NotFound:
             pass
         for task in await self.all_tasks(link):
             if task.task_id == locator:
-                return ref_of(task), task
-        raise UserFacingError(
-            f"I can't find task #{locator} among the tasks you can see in "
-            "Astravue. Check the id, or search with `/astravue task search`."
-        )
+                return task_ref(task), task
+        raise TaskNotFound(locator)
 
     async def find(self, link: LinkInfo, text_or_id: str) -> tuple[TaskRef, TaskDto]:
         """A task by id, URL or (unambiguous) words of its title."""
         text = text_or_id.strip()
         if not text:
-            raise UserFacingError(
-                "Which task? Give its id, its Astravue link or words of its title."
-            )
+            raise TaskNotGiven()
         locator = parse_task_locator(text, self.app_url)
         if locator is not None:
             return await self.resolve(link, locator)
@@ -214,14 +218,10 @@ class TaskService:
         exact = [t for t in matches if t.task_title.lower() == text.lower()]
         chosen = exact if len(exact) == 1 else matches
         if len(chosen) == 1:
-            return ref_of(chosen[0]), chosen[0]
+            return task_ref(chosen[0]), chosen[0]
         if not chosen:
-            raise UserFacingError(
-                f"No task matches “{escape(text[:100])}”. Try its id or "
-                "`/astravue task search <words>`."
-            )
-        names = "; ".join(f"#{t.task_id} {escape(t.task_title[:60])}" for t in chosen[:5])
-        raise UserFacingError(f"Several tasks match “{escape(text[:100])}”: {names}. Use the id.")
+            raise NoTaskMatches(text)
+        raise AmbiguousTask(text, [(t.task_id, t.task_title) for t in chosen])
 
     async def details(self, link: LinkInfo, ref: TaskRef) -> TaskDetails:
         client = self.client(link)
@@ -320,13 +320,8 @@ class TaskService:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise UserFacingError(
-                f"No project matches “{escape(word[:80])}”. `/astravue projects` lists them."
-            )
-        names = ", ".join(escape(p.label) for p in matches[:5])
-        raise UserFacingError(
-            f"“{escape(word[:80])}” matches several projects: {names}. Type more of the name."
-        )
+            raise NoProjectMatches(word)
+        raise AmbiguousProject(word, [p.label for p in matches])
 
     def _mine(self, link: LinkInfo, tasks: list[TaskDto]) -> list[TaskDto]:
         me = link.astravue_user_id
@@ -438,9 +433,7 @@ class TaskService:
             draft.owners = [(link.astravue_user_id, link.name or "you")]
         draft.title = " ".join([draft.title, *leftovers]).strip()
         if not draft.title:
-            raise UserFacingError(
-                "Give the task a title, e.g. `/astravue task new Fix login #Website fri p1`."
-            )
+            raise TitleMissing()
         return draft
 
     async def _place_person(
@@ -545,9 +538,7 @@ class TaskService:
             row = await settings_for(session, link.team_id, link.slack_user_id)
             raw = ((row.extra or {}).get(DRAFTS_KEY) or {}).get(token)
         if raw is None:
-            raise UserFacingError(
-                "That preview has expired or was already used. Run the command again."
-            )
+            raise DraftExpired()
         return TaskDraft.from_json(raw)
 
     async def drop_draft(self, link: LinkInfo, token: str) -> None:

@@ -22,19 +22,24 @@ from bot.astravue.updates import TimerChanges
 from bot.db.models import UserSettings
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
+from bot.domain.errors import (
+    DateInFuture,
+    NoTimerRunning,
+    StopTimeOutOfRange,
+    TimeEntryNotFound,
+    TimerAlreadyStopped,
+    UnknownProject,
+)
+from bot.domain.tasks import TaskRef, TaskTime
 from bot.parsing import local_day_bounds, resolve_zone
-from bot.ui.components import escape
-from bot.ui.errors import UserFacingError
-from bot.ui.ids import TaskRef
-from bot.ui.tasks import TaskTime
 
 if TYPE_CHECKING:
     from bot.astravue.client import AstravueClient
-    from bot.services.container import LinkInfo, ServiceContainer
+    from bot.domain.links import LinkInfo
+    from bot.services.container import ServiceContainer
 
 # A manual entry on a past day is placed at the start of a usual working day.
 MANUAL_DAY_START = time(9, 0)
-NO_TIMER = "No timer is running. Start one with `/astravue timer start <task>`."
 
 
 class TimerBusy(Exception):
@@ -74,10 +79,6 @@ class ProjectSheet:
     summary: TimesheetSummary
 
 
-def ref_of(timer: TimerData) -> TaskRef:
-    return TaskRef(timer.task_id or 0, timer.space_id, timer.project_id)
-
-
 class TimerService:
     def __init__(self, services: ServiceContainer) -> None:
         self.services = services
@@ -114,7 +115,7 @@ class TimerService:
     async def _require_running(self, link: LinkInfo) -> TimerData:
         timer = await self.running(link)
         if timer is None:
-            raise UserFacingError(NO_TIMER)
+            raise NoTimerRunning()
         return timer
 
     async def start(self, link: LinkInfo, ref: TaskRef) -> TimerData:
@@ -154,9 +155,7 @@ class TimerService:
         `tracker_id`, only that timer (a stale button must not stop a newer one)."""
         current = await self._require_running(link)
         if tracker_id is not None and current.time_tracker_id != tracker_id:
-            raise UserFacingError(
-                "That timer was already stopped. `/astravue timer` shows what runs now."
-            )
+            raise TimerAlreadyStopped(tracker_id)
         if billable is None:
             billable = await self.stop_billable(link)
         return await self._stop(link, current, billable, notes)
@@ -182,12 +181,10 @@ class TimerService:
         """A forgotten timer: stop it and log a range from its start to `end` instead."""
         current = await self.running(link)
         if current is None or current.time_tracker_id != tracker_id:
-            raise UserFacingError(
-                "That timer was already stopped. `/astravue time` shows your entries."
-            )
+            raise TimerAlreadyStopped(tracker_id, logging_range=True)
         assert current.start_time is not None  # a running timer always has a start
         if not current.start_time < end <= datetime.now(UTC):
-            raise UserFacingError("Choose a time after the timer started and not in the future.")
+            raise StopTimeOutOfRange()
         billable = await self.stop_billable(link)
         stopped = await self._stop(link, current, billable, None)
         client = self._client(link)
@@ -276,10 +273,7 @@ class TimerService:
         for found in await self.entries(link, around - timedelta(days=31), around):
             if found.time_tracker_id == entry_id:
                 return found
-        raise UserFacingError(
-            "I couldn't find that time entry any more; it may have been "
-            "deleted. Run `/astravue time week` to see your entries."
-        )
+        raise TimeEntryNotFound(entry_id)
 
     async def on_task(self, link: LinkInfo, task_id: int) -> tuple[list[TimeTrackerDto], TaskTime]:
         """The user's own entries on a task, oldest first, and their time on it."""
@@ -317,10 +311,7 @@ class TimerService:
         for project in await self._projects(link):
             if wanted in (str(project.project_id), project.project_name.lower()):
                 return project
-        raise UserFacingError(
-            f"I couldn't find a project called `{escape(text[:60])}`. "
-            "`/astravue projects` lists the ones you can see."
-        )
+        raise UnknownProject(text)
 
     async def project_names(self, link: LinkInfo) -> dict[int | None, str]:
         return {p.project_id: p.project_name for p in await self._projects(link)}
@@ -353,6 +344,4 @@ class TimerService:
 
 def _check_not_future(day: date, zone: str) -> None:
     if day > datetime.now(resolve_zone(zone)).date():
-        raise UserFacingError(
-            f"{day:%a %d %b} is in the future; log time for today or an earlier day."
-        )
+        raise DateInFuture(day)

@@ -20,6 +20,7 @@ from bot.astravue.errors import (
     ServerError,
     UnexpectedResponse,
 )
+from bot.domain import errors as domain
 from bot.ui.components import actions, button, context, escape, message, section
 from bot.ui.ids import Action
 
@@ -52,11 +53,67 @@ def in_words(text: str) -> str:
     )
 
 
+NO_TIMER = "No timer is running. Start one with `/astravue timer start <task>`."
+
+
+def _domain_words(error: domain.DomainError) -> str:
+    """A domain error in words; what it quotes from the user is escaped here."""
+    match error:
+        case domain.TaskNotGiven():
+            return "Which task? Give its id, its Astravue link or words of its title."
+        case domain.TaskNotFound(task_id=task_id):
+            return (
+                f"I can't find task #{task_id} among the tasks you can see in "
+                "Astravue. Check the id, or search with `/astravue task search`."
+            )
+        case domain.NoTaskMatches(words=words):
+            return (
+                f"No task matches “{escape(words[:100])}”. Try its id or "
+                "`/astravue task search <words>`."
+            )
+        case domain.AmbiguousTask(words=words, candidates=candidates):
+            names = "; ".join(f"#{i} {escape(title[:60])}" for i, title in candidates[:5])
+            return f"Several tasks match “{escape(words[:100])}”: {names}. Use the id."
+        case domain.NoProjectMatches(words=words):
+            return f"No project matches “{escape(words[:80])}”. `/astravue projects` lists them."
+        case domain.AmbiguousProject(words=words, candidates=candidates):
+            names = ", ".join(escape(label) for label in candidates[:5])
+            return (
+                f"“{escape(words[:80])}” matches several projects: {names}. Type more of the name."
+            )
+        case domain.UnknownProject(name=name):
+            return (
+                f"I couldn't find a project called `{escape(name[:60])}`. "
+                "`/astravue projects` lists the ones you can see."
+            )
+        case domain.TitleMissing():
+            return "Give the task a title, e.g. `/astravue task new Fix login #Website fri p1`."
+        case domain.DraftExpired():
+            return "That preview has expired or was already used. Run the command again."
+        case domain.NoTimerRunning():
+            return NO_TIMER
+        case domain.TimerAlreadyStopped(logging_range=True):
+            return "That timer was already stopped. `/astravue time` shows your entries."
+        case domain.TimerAlreadyStopped():
+            return "That timer was already stopped. `/astravue timer` shows what runs now."
+        case domain.StopTimeOutOfRange():
+            return "Choose a time after the timer started and not in the future."
+        case domain.TimeEntryNotFound():
+            return (
+                "I couldn't find that time entry any more; it may have been "
+                "deleted. Run `/astravue time week` to see your entries."
+            )
+        case domain.DateInFuture(day=day):
+            return f"{day:%a %d %b} is in the future; log time for today or an earlier day."
+    return UNEXPECTED.format(kind=type(error).__name__)
+
+
 def describe(error: BaseException) -> str:
     """One or two sentences: the cause, then the next step."""
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError | domain.DomainError):
+        text = error.text if isinstance(error, UserFacingError) else _domain_words(error)
         # Their authors escape what they quote; this is the net under a missed escape.
-        return _BROADCASTS.sub(lambda m: "&lt;" + m[0][1:], error.text)
+        return _BROADCASTS.sub(lambda m: "&lt;" + m[0][1:], text)
     if isinstance(error, ReauthorizationRequired):
         return f"{RECONNECT_NEEDED} Run `/astravue connect` to connect again."
     if isinstance(error, Forbidden):

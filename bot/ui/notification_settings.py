@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.notifications import NotificationPrefs
 from bot.ui.components import Block, actions, button, context, header, modal, option, section
 from bot.ui.ids import Action, Callback
 
@@ -26,23 +26,6 @@ SKIP_OWN, MARK_READ = "skip_own", "mark_read"
 TIMER_LIMIT_BLOCK, TIMER_LIMIT_INPUT = "timer_limit", "hours"
 WORKDAY_END_BLOCK = "workday_end"
 MAX_TIMER_HOURS = 24
-
-
-@dataclass
-class NotificationPrefs:
-    """What the settings modal edits, as plain values."""
-
-    enabled: bool = True
-    type_modes: dict[str, str] = field(default_factory=dict)
-    quiet_start: str | None = None
-    quiet_end: str | None = None
-    skip_own_actions: bool = True
-    mark_read_on_delivery: bool = False
-    timer_limit_minutes: int = 480  # remind about a timer running this long (0 = never)
-    workday_end: str | None = None  # "HH:MM" in the user's zone: remind past it
-
-    def mode(self, kind: str) -> str:
-        return self.type_modes.get(kind, "instant")
 
 
 def _select(initial: str) -> dict[str, Any]:

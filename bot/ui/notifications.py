@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.astravue.models import NotificationDto
+from bot.domain.tasks import TaskRef
 from bot.ui.components import (
     Block,
     actions,
@@ -23,7 +24,7 @@ from bot.ui.components import (
     truncate,
     truncate_escaped,
 )
-from bot.ui.ids import Action, Callback, TaskRef
+from bot.ui.ids import Action, Callback
 
 EVENT_TYPE = "astravue_notification"
 DIGEST_EVENT_TYPE = "astravue_digest"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.astravue.models import ProjectDto, SpaceDto
+from bot.domain.projects import ProjectFields
 from bot.ui.components import (
     Block,
     actions,
@@ -75,20 +75,6 @@ ROLE_RULES = {
     "delete this project": "Only the project's Project Admins (or the space's Space Admins, "
     "or an organisation Admin) can delete it",
 }
-
-
-@dataclass
-class ProjectFields:
-    """A project form's values; dates are the user's local days."""
-
-    name: str
-    description: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    health: str | None = None
-    start: date | None = None
-    end: date | None = None
-    budget: float | None = None
 
 
 def project_value(space_id: int, project_id: int) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.domain.tasks import TaskDraft
 from bot.ui.components import Block, context, escape, modal, option, plain, section, truncate
 from bot.ui.ids import Action, Callback
-from bot.ui.tasks import TaskDraft
 
 TITLE, DESCRIPTION, SPACE, PROJECT, OWNERS = "title", "description", "space", "project", "owners"
 START, DUE, PRIORITY, STATUS, TAGS = "start", "due", "priority", "status", "tags"

@@ -1,19 +1,15 @@
 """Task cards, task lists, the agenda and the quick-capture preview.
 
-Also the one definition of Astravue task URLs: `{app}/tasks/{id}` for a personal task and
-`{app}/spaces/{s}/projects/{p}/tasks/{id}` for a project task; both are accepted wherever a
-task id is, and used for "Open in Astravue".
+Task URLs are defined once, in `bot.domain.tasks.task_url`.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.domain.tasks import TaskDraft, TaskTime, is_done, task_ref, task_url
 from bot.parsing.durations import format_duration
 from bot.ui.components import (
     MAX_MESSAGE_BLOCKS,
@@ -34,9 +30,8 @@ from bot.ui.components import (
     truncate,
     truncate_escaped,
 )
-from bot.ui.ids import Action, TaskRef
+from bot.ui.ids import Action
 
-DONE_CATEGORY = "done"
 PRIORITY_ICONS = {
     "Critical": ":red_circle:",
     "High": ":large_orange_circle:",
@@ -50,99 +45,7 @@ MAX_LISTED_DETAILS = 5
 LATEST_COMMENTS = 3
 OVERFLOW_DELETE = "delete"
 
-_URL_TAIL = re.compile(
-    r"/(?:spaces/(?P<space>\d+)/projects/(?P<project>\d+)/)?tasks/(?P<task>\d+)"
-    r"/?(?:[?#].*)?$"
-)
-
-
-def task_url(app_url: str, ref: TaskRef) -> str:
-    base = app_url.rstrip("/")
-    if ref.personal:
-        return f"{base}/tasks/{ref.task_id}"
-    return f"{base}/spaces/{ref.space_id}/projects/{ref.project_id}/tasks/{ref.task_id}"
-
-
-def parse_task_locator(text: str, app_url: str) -> TaskRef | int | None:
-    """A task URL (a TaskRef), a bare id such as `42` or `#42` (an int), or None.
-
-    A bare id does not say whether the task is personal or in a project; the caller resolves it.
-    """
-    word = text.strip().strip("<>").split("|")[0]
-    if word.lstrip("#").isdecimal():
-        return int(word.lstrip("#"))
-    base = app_url.rstrip("/")
-    if not word.startswith(base + "/"):
-        return None
-    match = _URL_TAIL.fullmatch(word[len(base) :])
-    if match is None:
-        return None
-    if match["project"]:
-        return TaskRef(int(match["task"]), int(match["space"]), int(match["project"]))
-    return TaskRef(int(match["task"]))
-
-
-def ref_of(task: TaskDto) -> TaskRef:
-    if task.project_id is None:
-        return TaskRef(task.task_id)
-    return TaskRef(task.task_id, task.space_id, task.project_id)
-
-
-def is_done(task: TaskDto) -> bool:
-    if task.status is None:
-        return False
-    category = (task.status.status_category or "").lower()
-    return category == DONE_CATEGORY or (not category and task.status_name == "Done")
-
-
 # --- the quick-capture draft ------------------------------------------------------------
-
-
-@dataclass
-class Pick:
-    """A question the preview asks: which project or which person a word meant."""
-
-    kind: str  # "project" or "person"
-    word: str
-    choices: list[tuple[str, str]]  # (label, value)
-
-
-@dataclass
-class TaskDraft:
-    """What quick capture (or a form) understood, kept until the user confirms."""
-
-    title: str
-    description: str | None = None
-    space_id: int | None = None
-    project_id: int | None = None
-    project_name: str | None = None
-    owners: list[tuple[int, str]] = field(default_factory=list)
-    due: date | None = None
-    start: date | None = None
-    priority: str | None = None
-    status: str | None = None
-    tags: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    picks: list[Pick] = field(default_factory=list)
-    permalink: str | None = None
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["due"] = self.due.isoformat() if self.due else None
-        data["start"] = self.start.isoformat() if self.start else None
-        return json.dumps(data)
-
-    @classmethod
-    def from_json(cls, text: str) -> TaskDraft:
-        data = json.loads(text)
-        data["due"] = date.fromisoformat(data["due"]) if data.get("due") else None
-        data["start"] = date.fromisoformat(data["start"]) if data.get("start") else None
-        data["owners"] = [(int(i), str(n)) for i, n in data.get("owners") or []]
-        data["picks"] = [
-            Pick(p["kind"], p["word"], [tuple(c) for c in p["choices"]])
-            for p in data.get("picks") or []
-        ]
-        return cls(**data)
 
 
 def _day(day: date) -> str:
@@ -224,7 +127,7 @@ def task_line(task: TaskDto, *, app_url: str, title_limit: int = TITLE_IN_LIST) 
     icon = PRIORITY_ICONS.get(task.priority_label or "", "")
     done = ":white_check_mark: " if is_done(task) else ""
     return (
-        f"{done}*<{task_url(app_url, ref_of(task))}|{title}>* `#{task.task_id}`\n"
+        f"{done}*<{task_url(app_url, task_ref(task))}|{title}>* `#{task.task_id}`\n"
         f"{escape(task.status_name or 'no status')} · {icon} "
         f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)} · "
         f"{_owners_text(task)}"
@@ -242,7 +145,7 @@ def completed_note(logged: timedelta | None) -> str:
 
 def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) -> Block:
     """Complete and Start timer only while the task is open; Delete sits in the overflow."""
-    value = ref_of(task).encode()
+    value = task_ref(task).encode()
     elements: list[dict[str, Any]] = []
     if not is_done(task):
         elements += [
@@ -251,18 +154,10 @@ def task_actions(task: TaskDto, *, app_url: str, block_id: str | None = None) ->
         ]
     elements += [
         button("Edit", Action.TASK_EDIT, value),
-        button("Open in Astravue", Action.OPEN_URL, value, url=task_url(app_url, ref_of(task))),
+        button("Open in Astravue", Action.OPEN_URL, value, url=task_url(app_url, task_ref(task))),
         overflow(Action.TASK_OVERFLOW, [("Delete…", f"{OVERFLOW_DELETE}|{value}")]),
     ]
     return actions(*elements, block_id=block_id)
-
-
-@dataclass(frozen=True)
-class TaskTime:
-    """A user's time on one task: logged today (in their zone) and in all."""
-
-    today: timedelta
-    total: timedelta
 
 
 def task_card(
@@ -373,7 +268,7 @@ def task_gone(note: str) -> dict[str, Any]:
 
 
 def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
-    value = ref_of(task).encode()
+    value = task_ref(task).encode()
     title = truncate_escaped(task.task_title, 150)
     dialog = confirm_dialog(
         "Delete this task?",

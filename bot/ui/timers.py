@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from bot.astravue.models import TimerData, TimesheetReport, TimesheetSummary, TimeTrackerDto
+from bot.domain.tasks import TaskRef, task_ref
 from bot.parsing.durations import DURATION_FORMS, TIME_RANGE_FORMS, format_duration
 from bot.ui.components import (
     MAX_MESSAGE_BLOCKS,
@@ -24,7 +25,7 @@ from bot.ui.components import (
     truncate,
     truncate_escaped,
 )
-from bot.ui.ids import Action, Callback, TaskRef
+from bot.ui.ids import Action, Callback
 
 BILLABLE_BLOCK, BILLABLE_INPUT = "billable", "billable"
 NOTE_BLOCK, NOTE_INPUT = "note", "note"
@@ -56,7 +57,7 @@ def elapsed(timer: TimerData, now: datetime) -> timedelta:
 
 
 def timer_buttons(timer: TimerData) -> Block:
-    ref = TaskRef(timer.task_id or 0, timer.space_id, timer.project_id).encode()
+    ref = task_ref(timer).encode()
     return actions(
         button("Stop", Action.TIMER_STOP, ref, style="danger"),
         button("Quick stop", Action.TIMER_QUICK_STOP, ref),
@@ -475,7 +476,7 @@ def forbidden_global() -> dict[str, Any]:
 
 
 def rescue_dm(timer: TimerData, zone: tzinfo, now: datetime, why: str) -> dict[str, Any]:
-    ref = TaskRef(timer.task_id or 0, timer.space_id, timer.project_id).encode()
+    ref = task_ref(timer).encode()
     tracker = str(timer.time_tracker_id)
     text = f"Your timer on {title_of(timer)} is still running. Forgot to stop it?"
     return message(

@@ -38,6 +38,9 @@ from bot.astravue.models import (
     TimesheetSummary,
     TimeTrackerDto,
 )
+from bot.domain.notifications import NotificationPrefs
+from bot.domain.projects import ProjectFields
+from bot.domain.tasks import Pick, TaskDraft, TaskRef
 from bot.listeners.router import AREAS, GRAMMAR
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import (
@@ -55,11 +58,7 @@ from bot.ui import (
     timers,
 )
 from bot.ui.account import Check
-from bot.ui.ids import TaskRef
-from bot.ui.notification_settings import NotificationPrefs
 from bot.ui.notifications import NotificationCard
-from bot.ui.spaces import ProjectFields
-from bot.ui.tasks import Pick, TaskDraft
 
 MANY = 200
 BROADCAST = "<!channel>"

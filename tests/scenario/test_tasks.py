@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.tasks import TaskRef
 from bot.sandbox.stack import Stack
-from bot.ui.ids import Action, TaskRef
+from bot.ui.ids import Action
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
 
 

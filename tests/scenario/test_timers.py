@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
+from bot.domain.tasks import TaskRef
 from bot.sandbox.astravue_state import TimeEntry
 from bot.sandbox.stack import Stack
 from bot.services.rescue import rescue_forgotten_timers
-from bot.ui.ids import Action, Callback, TaskRef
+from bot.ui.ids import Action, Callback
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
 
 MARIA = 1

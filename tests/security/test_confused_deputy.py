@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import AstravueLink, LinkStatus
+from bot.domain.tasks import TaskRef
 from bot.sandbox.seed import MARIA
 from bot.sandbox.slack_requests import view_submission
 from bot.sandbox.stack import Stack
 from bot.ui import account as account_ui
-from bot.ui.ids import Action, TaskRef
+from bot.ui.ids import Action
 from tests.scenario import conftest as scenario
 from tests.scenario.conftest import connect, eventually, last_response, text_of
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.astravue.models import TimeTrackerDto
+from bot.domain.tasks import TaskTime
 from bot.services.timers import time_on_task
-from bot.ui.tasks import TaskTime
 
 DAY_START = datetime(2030, 3, 4, 23, tzinfo=UTC)  # 00:00 in Madrid (UTC+1)
 

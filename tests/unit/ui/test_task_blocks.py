@@ -9,18 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.domain.tasks import TaskDraft, TaskRef, parse_task_locator, task_url
 from bot.parsing import parse_capture
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import task_forms
-from bot.ui.ids import TaskRef
 from bot.ui.tasks import (
-    TaskDraft,
     capture_preview,
     delete_confirmation,
-    parse_task_locator,
     task_list_message,
     task_message,
-    task_url,
 )
 
 APP = "https://app.astravue.test"

@@ -1,0 +1,1 @@
+"""The domain: plain values and errors that services decide with and ui words."""

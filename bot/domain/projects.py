@@ -1,0 +1,20 @@
+"""A project as a form edits it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass
+class ProjectFields:
+    """A project form's values; dates are the user's local days."""
+
+    name: str
+    description: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    health: str | None = None
+    start: date | None = None
+    end: date | None = None
+    budget: float | None = None
