@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 async def run_socket_mode(bolt: AsyncApp, settings: Settings) -> None:
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
-    await handler.connect_async()
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # slack_sdk leaves it unannotated
     log.info("connected to Slack over Socket Mode")
     try:
         await asyncio.Event().wait()  # until cancelled by the server's shutdown
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]

@@ -149,11 +149,11 @@ async def _update_dm(inv: Invocation, payload: dict[str, Any]) -> None:
         await inv.reply(payload, replace=True)
         return
     container = inv.body.get("container") or {}
-    await inv.client.chat_update(
-        channel=container.get("channel_id") or inv.channel_id,
-        ts=container.get("message_ts"),
-        **payload,
-    )
+    channel, ts = container.get("channel_id") or inv.channel_id, container.get("message_ts")
+    if not channel or not ts:  # no message to replace (a malformed click): answer alone
+        await inv.tell_privately(payload, channel)
+        return
+    await inv.client.chat_update(channel=channel, ts=ts, **payload)
 
 
 def _parse(value: str) -> tuple[int, Any]:

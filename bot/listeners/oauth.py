@@ -14,8 +14,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.astravue.auth import OAuthError
 from bot.astravue.errors import AstravueConnectionError
 from bot.services.container import ServiceContainer
+from bot.services.link_errors import LinkError
 from bot.services.link_rules import well_formed_token
-from bot.services.linking import LinkError, LinkOutcome
+from bot.services.linking import LinkOutcome
 from bot.services.pending_links import PENDING_TTL
 from bot.services.session_scopes import ScopeRetry
 from bot.ui import account as account_ui

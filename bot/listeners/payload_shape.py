@@ -196,4 +196,4 @@ def _typed(node: dict[str, Any], spec: dict[str, _Types], where: str) -> None:
             raise MalformedBody(f"{where}{key} must be {expected}")
 
 
-_NAMES = {str: "text", dict: "an object", list: "a list"}
+_NAMES: dict[type, str] = {str: "text", dict: "an object", list: "a list"}

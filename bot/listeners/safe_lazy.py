@@ -159,7 +159,7 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
         finally:
-            in_flight.discard(task)  # type: ignore[arg-type]
+            in_flight.discard(task)
 
     run.__name__ = f"lazy_{handler.__name__}"
     run.__qualname__ = run.__name__

@@ -59,7 +59,7 @@ def _ref(inv: Invocation) -> TaskRef:
 
 
 def _action(inv: Invocation) -> dict[str, Any]:
-    return (inv.body.get("actions") or [{}])[0]
+    return dict((inv.body.get("actions") or [{}])[0])
 
 
 def _split(args: str) -> tuple[str, str]:
@@ -91,9 +91,10 @@ async def announce(inv: Invocation, meta: dict[str, Any], payload: dict[str, Any
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
-        return json.loads(view.get("private_metadata") or "{}")
+        meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:

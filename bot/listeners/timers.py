@@ -135,7 +135,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def open_modal(inv: Invocation, view: dict[str, Any]) -> dict[str, Any]:
         if not inv.trigger_id:
             raise UserFacingError("That needs a form; run the command again from Slack.")
-        return (await inv.client.views_open(trigger_id=inv.trigger_id, view=view))["view"]
+        opened = await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+        return dict(opened["view"])
 
     async def open_loaded(
         inv: Invocation, title: str, build: Callable[[], Awaitable[dict[str, Any]]]

@@ -118,10 +118,12 @@ class Messenger:
     ) -> str:
         """Post a message; returns its ts. `before_send` runs after the pacing wait, right
         before each attempt, and may raise to cancel the post (the poller's lease check)."""
-        extra = {"metadata": metadata} if metadata is not None else {}
+        message: dict[str, Any] = {"channel": channel, **payload}
+        if metadata is not None:
+            message["metadata"] = metadata
         reply = await self._paced(
             channel,
-            lambda: self.client.chat_postMessage(channel=channel, **payload, **extra),
+            lambda: self.client.chat_postMessage(**message),
             before_send,
         )
         metrics.DMS_SENT.inc()

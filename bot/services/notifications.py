@@ -481,7 +481,7 @@ class NotificationService:
                 oldest=f"{oldest.timestamp():.6f}",
                 limit=200,
                 include_all_metadata=True,
-                **({"cursor": cursor} if cursor else {}),
+                cursor=cursor,
             )
             for msg in reply.get("messages") or []:
                 meta = msg.get("metadata") or {}

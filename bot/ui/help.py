@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.ui.components import context, divider, escape, header, message, section
 
 
 class CommandLike(Protocol):
-    path: str
-    usage: str
-    summary: str
-    area: str
-    aliases: tuple[str, ...]
+    """What help reads of a command (read-only, so frozen specs match)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def usage(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
 
 
-def _lines(specs: list[CommandLike]) -> str:
+def _lines(specs: Sequence[CommandLike]) -> str:
     rows = []
     for spec in specs:
         top_level = " " not in spec.path
@@ -26,7 +34,7 @@ def _lines(specs: list[CommandLike]) -> str:
 
 
 def help_message(
-    specs: list[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
+    specs: Sequence[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
 ) -> dict[str, Any]:
     blocks = [header("Astravue for Slack" if topic is None else f"Astravue: {topic}")]
     if topic is None:
@@ -54,7 +62,7 @@ def help_message(
 
 
 def unknown_command(
-    word: str, suggestions: list[str], specs: list[CommandLike], areas: tuple[str, ...]
+    word: str, suggestions: list[str], specs: Sequence[CommandLike], areas: tuple[str, ...]
 ) -> dict[str, Any]:
     guess = ""
     if suggestions:
