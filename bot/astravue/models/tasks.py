@@ -72,22 +72,8 @@ class TaskDto(AstravueModel):
         return self.priority.priority_label if self.priority else None
 
 
-class TaskCreateRequest(RequestModel):
-    task_title: str
-    description: str | None = None
-    owners: list[int] | None = None
-    start_date: UtcDateTime | None = None
-    due_date: UtcDateTime | None = None
-    completion: int | None = Field(default=None, ge=0, le=100)
-    status: str | None = None
-    priority: str | None = None
-    tags: list[str] | None = None
-
-
-class TaskUpdateRequest(RequestModel):
-    """A whole task as PUT sends it (built by bot.astravue.updates)."""
-
-    CLEARABLE: ClassVar[frozenset[str]] = frozenset({"description", "start_date", "due_date"})
+class TaskFields(RequestModel):
+    """The writable fields of a task, shared by the create and the whole-task update bodies."""
 
     task_title: str | None = None
     description: str | None = None
@@ -98,6 +84,16 @@ class TaskUpdateRequest(RequestModel):
     status: str | None = None
     priority: str | None = None
     tags: list[str] | None = None
+
+
+class TaskCreateRequest(TaskFields):
+    task_title: str
+
+
+class TaskUpdateRequest(TaskFields):
+    """A whole task as PUT sends it (built by bot.astravue.updates)."""
+
+    CLEARABLE: ClassVar[frozenset[str]] = frozenset({"description", "start_date", "due_date"})
 
 
 class TaskListResponse(AstravueModel):
