@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
@@ -49,6 +50,16 @@ class TokenProvider(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """One operation ready to send: sent again as is on a retry or after a token refresh."""
+
+    endpoint: Endpoint
+    path: str
+    query: Mapping[str, Any] | None
+    json_body: Any
+
+
 class Transport:
     def __init__(
         self,
@@ -81,13 +92,14 @@ class Transport:
         endpoint = ENDPOINTS[operation]
         concrete_path = endpoint.build(**(path or {}))
         json_body = body.to_wire() if body is not None else None
+        request = _Outgoing(endpoint, concrete_path, query, json_body)
         token = await self._tokens.access_token()
         try:
-            data = await self._send(endpoint, concrete_path, token, query, json_body)
+            data = await self._send(request, token)
         except Unauthorized:
             token = await self._tokens.refresh_after_unauthorized(token)
             try:
-                data = await self._send(endpoint, concrete_path, token, query, json_body)
+                data = await self._send(request, token)
             except Unauthorized as exc:
                 raise ReauthorizationRequired(
                     f"Astravue refused a freshly refreshed token on {endpoint.method} "
@@ -95,30 +107,16 @@ class Transport:
                 ) from exc
         return Reply(operation, concrete_path, data)
 
-    async def _send(
-        self,
-        endpoint: Endpoint,
-        path: str,
-        token: str,
-        query: Mapping[str, Any] | None,
-        json_body: Any,
-    ) -> Any:
+    async def _send(self, request: _Outgoing, token: str) -> Any:
         async def attempt(seconds_left: float) -> Any:
-            return await self._attempt(endpoint, path, token, query, json_body, seconds_left)
+            return await self._attempt(request, token, seconds_left)
 
         return await self._retry.run(
-            attempt, retryable=partial(should_retry, idempotent=endpoint.idempotent)
+            attempt, retryable=partial(should_retry, idempotent=request.endpoint.idempotent)
         )
 
-    async def _attempt(
-        self,
-        endpoint: Endpoint,
-        path: str,
-        token: str,
-        query: Mapping[str, Any] | None,
-        json_body: Any,
-        seconds_left: float,
-    ) -> Any:
+    async def _attempt(self, request: _Outgoing, token: str, seconds_left: float) -> Any:
+        endpoint, path = request.endpoint, request.path
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if self._org_id is not None:
             headers["X-Org-Id"] = str(self._org_id)
@@ -131,8 +129,8 @@ class Transport:
                 response = await self._http.request(
                     endpoint.method,
                     self._base_url + path,
-                    params=query,
-                    json=json_body,
+                    params=request.query,
+                    json=request.json_body,
                     headers=headers,
                     timeout=capped_timeout(self._http.timeout, seconds_left),
                 )
