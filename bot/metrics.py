@@ -1,27 +1,19 @@
-"""Prometheus metrics: the definitions, the one-line hooks the app calls, and `GET /metrics`.
+"""Prometheus metrics: the counters and histograms, and the one-line hooks the app calls.
 
-Counters and histograms live in the process's default registry (with prometheus_client's
-process collector). Link and workspace counts are database facts, read when scraped.
-`/metrics` is not public: with METRICS_TOKEN it needs that bearer token; without one it only
-answers requests from this machine (loopback).
+They live in the process's default registry (with prometheus_client's process collector).
+This module imports prometheus_client only, so the Astravue client can count its calls
+without knowing the database; the database gauges and `GET /metrics` are in
+`bot.metrics_gauges`.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import distinct, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-
-from bot.db.models import AstravueLink, LinkStatus
+from prometheus_client import Counter, Histogram
 
 ACK_SECONDS = Histogram(
     "astravue_slack_ack_seconds",
@@ -58,9 +50,6 @@ SLACK_RATE_LIMITED = Counter(
     "astravue_slack_rate_limited_total",
     "Slack Web API calls answered 429 (then retried after Retry-After)",
 )
-LINKS = Gauge("astravue_links", "Slack users linked to Astravue, by link status", ["status"])
-INSTALLATIONS = Gauge("astravue_installations", "Slack workspaces with at least one link")
-
 # Slack's payload types; anything else (a verified but unexpected body) counts as "other".
 _PAYLOAD_TYPES = frozenset(
     {
@@ -121,51 +110,3 @@ def timed_poll_cycle(tick: Callable[..., Awaitable[int]]) -> Callable[..., Await
         return polled
 
     return run
-
-
-async def _read_database_gauges(sessions: async_sessionmaker[AsyncSession]) -> None:
-    async with sessions() as session:
-        by_status = dict(
-            (
-                await session.execute(
-                    select(AstravueLink.status, func.count()).group_by(AstravueLink.status)
-                )
-            ).all()
-        )
-        teams = await session.scalar(select(func.count(distinct(AstravueLink.team_id))))
-    for status in LinkStatus:
-        LINKS.labels(status.value).set(by_status.get(status, 0))
-    INSTALLATIONS.set(teams or 0)
-
-
-def _refusal(request: Request, token: str | None) -> Response | None:
-    """Why this request may not read the metrics, or None when it may."""
-    if token:
-        given = request.headers.get("authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return None
-        return PlainTextResponse(
-            "metrics need the METRICS_TOKEN bearer token.",
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    host = request.client.host if request.client else ""
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return None
-    except ValueError:  # no client address (e.g. a test transport): not loopback
-        pass
-    return PlainTextResponse(
-        "metrics answer only this machine: set METRICS_TOKEN to scrape from elsewhere.",
-        status_code=403,
-    )
-
-
-async def metrics_response(
-    request: Request, *, token: str | None, sessions: async_sessionmaker[AsyncSession]
-) -> Response:
-    refusal = _refusal(request, token)
-    if refusal is not None:
-        return refusal
-    await _read_database_gauges(sessions)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

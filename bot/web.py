@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import log_context, metrics
+from bot import log_context, metrics, metrics_gauges
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
 from bot.listeners.request_body import read_slack_body
@@ -88,7 +88,7 @@ def create_app(
         return HTMLResponse(render_setup_page(rt().settings))
 
     async def metrics_endpoint(request: Request) -> Response:
-        return await metrics.metrics_response(
+        return await metrics_gauges.metrics_response(
             request, token=rt().settings.metrics_token, sessions=rt().sessions
         )
 

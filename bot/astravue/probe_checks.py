@@ -18,7 +18,7 @@ from bot.astravue.envelopes import read_list
 from bot.astravue.errors import UnexpectedResponse
 
 ENVELOPE_KEYS = frozenset({"success", "message", "code", "data"})
-# Wire names holding milliseconds (models.py: every duration is ms, an integer).
+# Wire names holding milliseconds (bot.astravue.models.base: every duration is ms, an integer).
 DURATION_KEYS = frozenset(
     {"duration", "elapsed", "totalDuration", "billableDuration", "nonBillableDuration"}
 )

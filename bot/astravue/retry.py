@@ -51,7 +51,7 @@ class RetryPolicy:
 
     def backoff(self, retries_done: int) -> float:
         """Equal jitter: half the exponential step is fixed, half random, to spread retries."""
-        step = min(self.max_delay, self.base_delay * 2**retries_done)
+        step = min(self.max_delay, self.base_delay * 2.0**retries_done)
         return step / 2 + self.jitter() * step / 2
 
     def delay_before_retry(
