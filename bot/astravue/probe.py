@@ -30,7 +30,6 @@ from bot.astravue.models import (
     TaskCommentDto,
     TaskCreateRequest,
     TaskDto,
-    TaskUpdateRequest,
     TimerData,
     TimerRequest,
     TimesheetReport,
@@ -40,6 +39,14 @@ from bot.astravue.models import (
 )
 from bot.astravue.probe_report import ProbeReport, Row
 from bot.astravue.retry import RetryPolicy
+
+
+class _TitleOnly(RequestModel):
+    """A task update naming the title alone: the full update model sends its clearable fields
+    as null on purpose, which would clear them under either meaning of PUT."""
+
+    task_title: str
+
 
 __all__ = ["GET_OPERATIONS", "ProbeReport", "run_probe"]
 
@@ -256,7 +263,7 @@ class Probe:
         updated = await self.call(
             "updatePersonalTask",
             path={"taskId": task_id},
-            body=TaskUpdateRequest(task_title="api-probe scratch (renamed)"),
+            body=_TitleOnly(task_title="api-probe scratch (renamed)"),
         )
         if not updated:
             return

@@ -42,8 +42,8 @@ from bot.sandbox.slack_requests import block_action, channel_name
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 from bot.ui.ids import Action
 
-SETTLE_QUIET = 0.3  # the app is done when the fake saw nothing new for this long...
-SETTLE_MAX = 5.0  # ...or after this long
+SETTLE_QUIET = 0.3  # the app is done when no lazy work runs and the fake saw nothing new
+SETTLE_MAX = 15.0  # for this long, or after this long (a loaded machine is slow)
 COMMAND_CHANNEL = "C0GENERAL"
 NOTIFY_POLL_SECONDS = 5
 CONNECT_WORDS = frozenset(w for s in GRAMMAR if s.path == "connect" for w in (s.path, *s.aliases))
@@ -511,7 +511,9 @@ class DemoSession:
     # ---- what the user sees -------------------------------------------------------------
 
     async def settle(self) -> None:
-        """Wait for the app's lazy work: until the fake is quiet for a moment (or a cap)."""
+        """Wait for the app's lazy work: until none is running and the fake is quiet for a
+        moment (or a cap). Quiet alone is not enough: on a busy machine a lazy listener can
+        take longer than the quiet moment before its first call to Slack."""
         loop = asyncio.get_running_loop()
         start = changed = loop.time()
         last = self._activity()
@@ -520,8 +522,11 @@ class DemoSession:
             now = self._activity()
             if now != last:
                 last, changed = now, loop.time()
-            elif loop.time() - changed >= SETTLE_QUIET:
+            elif loop.time() - changed >= SETTLE_QUIET and not self._lazy_work_running():
                 return
+
+    def _lazy_work_running(self) -> bool:
+        return any(not task.done() for task in self.stack.runtime.lazy_work)
 
     def _activity(self) -> tuple[int, int]:
         return len(self.fake.calls), len(self.fake.responses)

@@ -48,7 +48,7 @@ class Faults:
         for name, value in values.items():
             if name == "rng" or not hasattr(self, name):
                 raise ValueError(f"unknown fault knob: {name}")
-            setattr(self, name, type(getattr(self, name))(value))  # type: ignore[call-arg]
+            setattr(self, name, type(getattr(self, name))(value))
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "rng"}
