@@ -1,0 +1,1 @@
+"""Slack installations and the Web API clients that act for them."""
