@@ -211,3 +211,6 @@ class ChannelDefault(Base):
     space_id: Mapped[int | None] = mapped_column(BigInteger)
     project_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+from bot.db import feed_models as feed_models  # noqa: E402  (registers the feed tables)

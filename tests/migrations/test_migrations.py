@@ -21,6 +21,8 @@ EXPECTED_TABLES = {
     "processed_events",
     "channel_defaults",
     "pending_links",
+    "feed_subscriptions",
+    "feed_posts",
 }
 
 
