@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from bot.db.base import utcnow
 from bot.db.models import OAuthState, ProcessedEvent, UsedNonce
 from bot.db.session import session_scope
+from bot.outbound.feed_poster import feed_poller
 from bot.services.rescue import rescue_forgotten_timers
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         "interval",
         seconds=interval,
         id="notifications.tick",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=interval,
+        next_run_time=utcnow(),
+    )
+    scheduler.add_job(  # project feeds: read on the notification poll's interval
+        feed_poller(runtime).tick,
+        "interval",
+        seconds=interval,
+        id="feeds.tick",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=interval,

@@ -25,6 +25,6 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
 
 def _feature_modules() -> list:  # type: ignore[type-arg]
     """Feature listener modules, each with `register(app, services, registry)`."""
-    from bot.listeners import notifications, spaces, tasks, timers
+    from bot.listeners import feeds, notifications, spaces, tasks, timers
 
-    return [timers, tasks, spaces, notifications]  # App Home sections appear in this order
+    return [timers, tasks, spaces, notifications, feeds]  # App Home sections appear in this order

@@ -141,11 +141,16 @@ class FeedSubscriptions:
             )
             return [feed_info(row) for row in rows]
 
-    async def remove(self, team_id: str, feed_id: int) -> FeedInfo | None:
-        """Remove one subscription of the team (its pending posts go with it)."""
+    async def remove(
+        self, team_id: str, feed_id: int, *, channel_id: str | None = None
+    ) -> FeedInfo | None:
+        """Remove one subscription of the team (and of `channel_id` when given); its pending
+        posts go with it."""
         async with session_scope(self.sessions) as session:
             row = await session.get(FeedSubscription, feed_id)
             if row is None or row.team_id != team_id:
+                return None
+            if channel_id is not None and row.channel_id != channel_id:
                 return None
             info = feed_info(row)
             await session.execute(delete(FeedSubscription).where(FeedSubscription.id == feed_id))

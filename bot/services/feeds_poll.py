@@ -167,7 +167,8 @@ class FeedPoller:
             await self._reconcile(feed_id, feed.team_id)
         link = await self.services.link(feed.team_id, feed.subscriber_id)
         if link is None or link.status != LinkStatus.ACTIVE:
-            await self._pause(feed_id, feed.team_id, feed.subscriber_id, link is None)
+            removed = link is None or link.status == LinkStatus.DISCONNECTED
+            await self._pause(feed_id, feed.team_id, feed.subscriber_id, removed)
             await self._deliver(feed_id, feed.team_id)
             return
         if feed.paused_at is not None:
@@ -191,7 +192,7 @@ class FeedPoller:
             return
         changes, stored = diff(before, after)
         posts = [
-            (change.key, feed.channel_id, _post("change", feed, change=change.to_json()))
+            (change.key, feed.channel_id, _post("change", feed, change=change.to_json(), zone=zone))
             for change in changes
         ]
         day = digest_day(digest_time, zone, now, last_day)

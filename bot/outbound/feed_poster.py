@@ -1,0 +1,85 @@
+"""Feed posts to Slack: the job in `bot.services.feeds_poll` decides what to post, this
+renders it (bot.ui.feeds) and posts it at Slack's channel pace, with message metadata naming
+the subscription and change; and it searches a channel's history for that metadata when a
+crash left a post pending."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.feeds_ledger import EVENT_TYPE
+from bot.services.feeds_poll import FeedPoller
+from bot.services.messenger import Messenger
+from bot.ui import feeds as ui
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.wiring import Runtime
+
+HISTORY_PAGES = 5
+
+
+class FeedPoster:
+    def __init__(self, settings: Settings, messenger: Messenger | None = None) -> None:
+        # Its own client, without the shared one's rate-limit retries: the Messenger paces.
+        self.messenger = messenger or Messenger(
+            AsyncWebClient(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+            )
+        )
+        self.app_url = settings.astravue_app_url
+
+    @property
+    def slack(self) -> AsyncWebClient:
+        return self.messenger.client
+
+    async def post(
+        self,
+        team_id: str,
+        channel: str,
+        post: dict[str, Any],
+        metadata: dict[str, Any],
+        before_send: Callable[[], Awaitable[None]] | None,
+    ) -> str:
+        payload = ui.render(post, self.app_url, str(post.get("zone") or "UTC"))
+        return await self.messenger.post(channel, payload, metadata, before_send=before_send)
+
+    async def posted(
+        self, team_id: str, channel: str, subscription_id: int, oldest: datetime
+    ) -> dict[str, str]:
+        found: dict[str, str] = {}
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            reply = await self.slack.conversations_history(
+                channel=channel,
+                oldest=f"{oldest.timestamp():.6f}",
+                limit=200,
+                include_all_metadata=True,
+                cursor=cursor,
+            )
+            for msg in reply.get("messages") or []:
+                meta = msg.get("metadata") or {}
+                body = meta.get("event_payload") or {}
+                if (
+                    meta.get("event_type") == EVENT_TYPE
+                    and body.get("subscription_id") == subscription_id
+                    and "change_key" in body
+                ):
+                    found[str(body["change_key"])] = str(msg["ts"])
+            cursor = (reply.get("response_metadata") or {}).get("next_cursor")
+            if not reply.get("has_more") or not cursor:
+                break
+        return found
+
+    async def open_dm(self, team_id: str, user_id: str) -> str:
+        opened = await self.slack.conversations_open(users=user_id)
+        return str(opened["channel"]["id"])
+
+
+def feed_poller(runtime: Runtime) -> FeedPoller:
+    """The feed job of this process, sending through a FeedPoster."""
+    return FeedPoller(runtime.services, FeedPoster(runtime.settings))
