@@ -13,8 +13,17 @@ from bot.outbound.feed_poster import feed_poller
 from bot.sandbox.stack import Stack
 from bot.services.feeds_ledger import EVENT_TYPE
 from bot.services.feeds_poll import FeedPoller
+from tests.scenario.conftest import last_response, text_of
 
 MARIA, DEV, SAM = 1, 2, 3
+
+
+async def command(stack: Stack, user: str, text: str, channel: str = "C0GENERAL") -> str:
+    """`/astravue <text>` from `user` in `channel`; the text of the reply."""
+    before = len(stack.sandbox.slack.responses)
+    response = await stack.user(user).command(text, channel_id=channel)
+    assert response.status_code == 200
+    return text_of(await last_response(stack, user, before))
 
 
 def fast_poller(stack: Stack) -> FeedPoller:

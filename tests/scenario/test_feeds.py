@@ -14,6 +14,7 @@ from tests.scenario.conftest import buttons, connect, eventually, last_response,
 from tests.scenario.feeds_helpers import (
     DEV,
     SAM,
+    command,
     fast_poller,
     feed_posts,
     post_counts,
@@ -22,13 +23,6 @@ from tests.scenario.feeds_helpers import (
     task_id,
     tick,
 )
-
-
-async def command(stack: Stack, user: str, text: str, channel: str = "C0GENERAL") -> str:
-    before = len(stack.sandbox.slack.responses)
-    response = await stack.user(user).command(text, channel_id=channel)
-    assert response.status_code == 200
-    return text_of(await last_response(stack, user, before))
 
 
 async def test_subscribe_list_and_remove_by_command_and_button(stack: Stack) -> None:
