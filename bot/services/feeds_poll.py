@@ -28,6 +28,7 @@ from bot.db.base import utcnow
 from bot.db.feed_models import FeedSubscription
 from bot.db.locks import for_update
 from bot.db.models import LinkStatus
+from bot.db.repositories import link_for
 from bot.db.session import session_scope
 from bot.domain.feed_changes import (
     diff,
@@ -37,7 +38,7 @@ from bot.domain.feed_changes import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from bot.services.container import ServiceContainer
+from bot.services.container import ServiceContainer, link_info
 from bot.services.feeds import feed_info, feed_task
 from bot.services.feeds_ledger import FeedSender, LeaseLost, Ledger, metadata_for
 
@@ -139,6 +140,22 @@ class FeedPoller:
     async def _release(self, feed_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()
         async with session_scope(self.sessions) as session:
+            if error is None:  # the usual case: one statement
+                await session.execute(
+                    update(FeedSubscription)
+                    .where(
+                        FeedSubscription.id == feed_id, FeedSubscription.lease_owner == self.owner
+                    )
+                    .values(
+                        lease_owner=None,
+                        lease_expires_at=None,
+                        last_polled_at=now,
+                        last_error=None,
+                        failures=0,
+                        next_poll_at=due_again or now + self.interval,
+                    )
+                )
+                return
             row = await session.get(FeedSubscription, feed_id)
             if row is None or row.lease_owner != self.owner:
                 return
@@ -163,9 +180,10 @@ class FeedPoller:
             before, initialized = snapshot_from_json(row.snapshot), row.initialized
             digest_time, zone, last_day = row.digest_time, row.zone, row.last_digest_day
             unfinished = bool(await self.ledger.pending(session, feed_id, limit=1))
+            found = await link_for(session, feed.team_id, feed.subscriber_id)
+            link = link_info(found) if found is not None else None
         if unfinished:
             await self._reconcile(feed_id, feed.team_id)
-        link = await self.services.link(feed.team_id, feed.subscriber_id)
         if link is None or link.status != LinkStatus.ACTIVE:
             removed = link is None or link.status == LinkStatus.DISCONNECTED
             await self._pause(feed_id, feed.team_id, feed.subscriber_id, removed)
@@ -206,8 +224,10 @@ class FeedPoller:
                         _post("digest", feed, digest=digest.to_json(), zone=zone),
                     )
                 )
-        await self._record(feed_id, posts, stored, day or last_day)
-        await self._deliver(feed_id, feed.team_id)
+        if posts or stored != before or (day or last_day) != last_day:
+            await self._record(feed_id, posts, stored, day or last_day)
+        if posts or unfinished:
+            await self._deliver(feed_id, feed.team_id)
 
     async def _record(
         self,

@@ -190,3 +190,10 @@ async def test_a_broken_link_pauses_the_feeds_with_one_dm_and_reconnecting_resum
         len([m for m in stack.sandbox.slack.dm_messages("U0MARIA") if "feeds are paused" in m.text])
         == 1
     )
+
+
+async def test_help_lists_the_feed_commands(stack: Stack) -> None:
+    for text in ("help", "help projects"):
+        said = text_of((await stack.user("U0MARIA").command(text)).json())
+        assert "feed &lt;project&gt; [#channel] [--digest 09:00|--no-digest]" in said
+        assert "`/astravue feeds`" in said and "unfeed &lt;project&gt;" in said
