@@ -75,12 +75,20 @@ class FeedPoller:
         due_again = started + self.interval
         queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=BATCH)
         polled = 0
+        # Successful polls are released together: one commit per batch, not per feed (on
+        # SQLite every commit waits for the one write lock).
+        done: list[int] = []
 
         async def worker() -> None:
             nonlocal polled
             while (feed_id := await queue.get()) is not None:
-                await self.poll(feed_id, due_again)
+                if await self.poll(feed_id, due_again, defer_release=True):
+                    done.append(feed_id)
                 polled += 1
+                if len(done) >= BATCH:
+                    batch = done[:]
+                    done.clear()
+                    await self._release_all(batch, due_again)
 
         workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
         try:
@@ -94,6 +102,7 @@ class FeedPoller:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
+            await self._release_all(done, due_again)
         return polled
 
     async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
@@ -120,8 +129,11 @@ class FeedPoller:
             )
             return list(claimed.all())
 
-    async def poll(self, feed_id: int, due_again: datetime | None = None) -> None:
-        """One subscription's poll; a failure backs it off and touches no other."""
+    async def poll(
+        self, feed_id: int, due_again: datetime | None = None, *, defer_release: bool = False
+    ) -> bool:
+        """One subscription's poll; a failure backs it off and touches no other. With
+        `defer_release`, a successful poll keeps its lease for `_release_all` (True)."""
         error: str | None = None
         try:
             await self._poll(feed_id)
@@ -135,7 +147,30 @@ class FeedPoller:
                 error,
                 exc_info=not isinstance(exc, AstravueError),
             )
+        if error is None and defer_release:
+            return True
         await self._release(feed_id, error, due_again)
+        return False
+
+    async def _release_all(self, feed_ids: list[int], due_again: datetime) -> None:
+        if not feed_ids:
+            return
+        now = utcnow()
+        async with session_scope(self.sessions) as session:
+            await session.execute(
+                update(FeedSubscription)
+                .where(
+                    FeedSubscription.id.in_(feed_ids), FeedSubscription.lease_owner == self.owner
+                )
+                .values(
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    last_polled_at=now,
+                    last_error=None,
+                    failures=0,
+                    next_poll_at=due_again,
+                )
+            )
 
     async def _release(self, feed_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()

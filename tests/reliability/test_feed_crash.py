@@ -24,9 +24,10 @@ from tests.reliability.pollers import poller_env
 from tests.scenario.conftest import connect
 from tests.scenario.feeds_helpers import DEV, command, fast_poller, post_counts, project_id, tick
 
-# Without arguments the job clears leases first (safe only because the test knows the
-# previous process is dead); with (lease seconds, seconds between posts to a channel, posts
-# per poll) it uses them and clears nothing: other jobs run, and a short lease lapses.
+# Without arguments the job, once started, waits for "go" on stdin and then clears leases
+# (safe only because the test has killed the previous one by then); with (lease seconds,
+# seconds between posts to a channel, posts per poll) it uses them and clears nothing: other
+# jobs run, and a short lease lapses.
 FEED_JOB = """
 import asyncio, sys
 from datetime import timedelta
@@ -45,11 +46,14 @@ async def main():
     if len(sys.argv) > 1:
         poller.ledger.lease = timedelta(seconds=float(sys.argv[1]))
         messenger.channel_interval, poller.posts_per_poll = float(sys.argv[2]), int(sys.argv[3])
+        print("ready", flush=True)
     else:
+        messenger.channel_interval = 0.15  # a wider window for a kill to land mid-delivery
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "go"
         async with runtime.sessions() as session, session.begin():
             await session.execute(update(FeedSubscription).values(lease_owner=None,
                                                                   lease_expires_at=None))
-    print("ready", flush=True)
     while True:
         async with runtime.sessions() as session, session.begin():
             await session.execute(update(FeedSubscription).values(next_poll_at=utcnow()))
@@ -61,7 +65,7 @@ asyncio.run(main())
 
 FEEDS = (("Website", "C0GENERAL"), ("Mobile App", "C0MOBILE"), ("Launch", "C0LAUNCH"))
 CHANNELS = tuple(channel for _, channel in FEEDS)
-KILLS = 25
+KILLS = 15
 
 
 async def _start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
@@ -71,11 +75,19 @@ async def _start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
         FEED_JOB,
         *args,
         env=env,
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
     )
     assert process.stdout is not None
     assert (await asyncio.wait_for(process.stdout.readline(), 60)).strip() == b"ready"
+    return process
+
+
+async def _go(process: asyncio.subprocess.Process) -> asyncio.subprocess.Process:
+    assert process.stdin is not None
+    process.stdin.write(b"go\n")
+    await process.stdin.drain()
     return process
 
 
@@ -123,19 +135,24 @@ async def _until_all_posted(stack: Stack, made: set[tuple[int, str]], within: fl
         await asyncio.sleep(0.1)
 
 
+@pytest.mark.timeout(300)
 async def test_sigkill_while_posting_loses_no_change_and_posts_none_twice(stack: Stack) -> None:
     feeds = await _three_feeds_past_their_first_read(stack)
     env, rng, made = poller_env(stack, poll_seconds=5), random.Random(16), set[tuple[int, str]]()
     killed_with_work_pending = 0
+    # Starting a process takes seconds on a loaded machine: the next one starts while the
+    # current one works, and is let go once the current one is dead.
+    upcoming = asyncio.create_task(_start(env))
     for _ in range(KILLS):
         _new_tasks(stack, feeds, 2, made)
-        process = await _start(env)
-        await asyncio.sleep(rng.uniform(0.0, 0.4))
+        process = await _go(await upcoming)
+        upcoming = asyncio.create_task(_start(env))
+        await asyncio.sleep(rng.uniform(0.0, 1.5))
         await _kill(process)
         killed_with_work_pending += await _pending_rows(stack) > 0
-    process = await _start(env)  # the last run finishes the work
+    process = await _go(await upcoming)  # the last run finishes the work
     try:
-        await _until_all_posted(stack, made, within=60)
+        await _until_all_posted(stack, made, within=120)
         await asyncio.sleep(1)  # a duplicate would be posted by now
     finally:
         await _kill(process)
