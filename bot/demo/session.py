@@ -26,7 +26,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from bot.db.session import upgrade
+from bot.config import Settings
 from bot.demo.render import (
     SEARCH_ELEMENTS,
     Control,
@@ -37,7 +37,6 @@ from bot.demo.render import (
     plain_text,
     render_surface,
 )
-from bot.listeners.router import GRAMMAR
 from bot.sandbox.slack_requests import block_action, channel_name
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 from bot.ui.ids import Action
@@ -46,7 +45,9 @@ SETTLE_QUIET = 0.3  # the app is done when no lazy work runs and the fake saw no
 SETTLE_MAX = 15.0  # for this long, or after this long (a loaded machine is slow)
 COMMAND_CHANNEL = "C0GENERAL"
 NOTIFY_POLL_SECONDS = 5
-CONNECT_WORDS = frozenset(w for s in GRAMMAR if s.path == "connect" for w in (s.path, *s.aliases))
+# `/astravue connect` and its aliases (the app's grammar; tests/unit/test_demo_words.py keeps
+# them in step): after one, the demo follows the sign-in as the user's browser would.
+CONNECT_WORDS = frozenset({"connect", "login", "signin", "link"})
 INPUTS_HELP = (
     "Inputs: /astravue <command> · click <n|label> · select <n> <option|value> · "
     "fill <field> <value> · submit · close · home · teammate · wait <seconds> · "
@@ -75,6 +76,9 @@ STATE_KEYS = {
     "channels_select": "selected_channel",
     "multi_channels_select": "selected_channels",
 }
+
+
+PrepareDatabase = Callable[[Settings], Awaitable[None]]
 
 
 class DemoInputError(Exception):
@@ -115,17 +119,22 @@ def notifications_available() -> bool:
 
 
 @asynccontextmanager
-async def running_stack(*, poll_notifications: bool) -> AsyncIterator[Stack]:
-    """Sandbox + app on free loopback ports over a fresh, migrated temporary SQLite database.
+async def running_stack(
+    *, poll_notifications: bool, prepare_database: PrepareDatabase
+) -> AsyncIterator[Stack]:
+    """Sandbox + app on free loopback ports over a fresh temporary SQLite database, which
+    `prepare_database` (what `astravue-bot serve` runs first) migrates.
 
     With `poll_notifications` (interactive mode) the notification scheduler runs when built.
     """
     with tempfile.TemporaryDirectory(prefix="astravue-demo-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
-        await asyncio.to_thread(upgrade, url)
         polling = poll_notifications and scheduler_available()
         stack = await start_stack(
-            url, scheduler_enabled=polling, notify_poll_seconds=NOTIFY_POLL_SECONDS
+            url,
+            prepare_database=prepare_database,
+            scheduler_enabled=polling,
+            notify_poll_seconds=NOTIFY_POLL_SECONDS,
         )
         scheduler = None
         try:
