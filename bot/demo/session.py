@@ -38,6 +38,7 @@ from bot.demo.render import (
     render_surface,
 )
 from bot.sandbox.slack_requests import block_action, channel_name
+from bot.sandbox.slack_requests.view_state import STATE_KEYS, initial_state
 from bot.sandbox.stack import SLACK_USERNAMES, Stack, start_stack
 from bot.ui.ids import Action
 
@@ -53,29 +54,6 @@ INPUTS_HELP = (
     "fill <field> <value> · submit · close · home · teammate · wait <seconds> · "
     "Enter (show what is new) · quit"
 )
-# Where each element keeps its value in `view.state.values` (and in a block action).
-STATE_KEYS = {
-    "plain_text_input": "value",
-    "number_input": "value",
-    "email_text_input": "value",
-    "url_text_input": "value",
-    "datepicker": "selected_date",
-    "timepicker": "selected_time",
-    "datetimepicker": "selected_date_time",
-    "static_select": "selected_option",
-    "external_select": "selected_option",
-    "radio_buttons": "selected_option",
-    "overflow": "selected_option",
-    "multi_static_select": "selected_options",
-    "multi_external_select": "selected_options",
-    "checkboxes": "selected_options",
-    "users_select": "selected_user",
-    "multi_users_select": "selected_users",
-    "conversations_select": "selected_conversation",
-    "multi_conversations_select": "selected_conversations",
-    "channels_select": "selected_channel",
-    "multi_channels_select": "selected_channels",
-}
 
 
 PrepareDatabase = Callable[[Settings], Awaitable[None]]
@@ -694,7 +672,7 @@ class DemoSession:
     def _state(self, fields: list[InputField], form: _Form) -> dict[str, dict[str, Any]]:
         """`view.state.values` as Slack sends it: initial values, then what the user typed."""
         state = {
-            f.block_id: {str(f.element.get("action_id", "")): _initial_state(f.element)}
+            f.block_id: {str(f.element.get("action_id", "")): initial_state(f.element)}
             for f in fields
         }
         state.update(form.state)
@@ -718,14 +696,6 @@ def _pick(options: list[Element], typed: str) -> Element:
         return (exact or partial)[0]
     listed = ", ".join(f"{i}) {label}" for i, (label, _) in enumerate(labels, start=1))
     raise DemoInputError(f"pick one of: {listed}")
-
-
-def _initial_state(element: Element) -> dict[str, Any]:
-    kind = str(element.get("type", ""))
-    key = STATE_KEYS.get(kind, "value")
-    initial = "initial_" + key.removeprefix("selected_")
-    empty: Any = [] if key.endswith("s") else None
-    return {"type": kind, key: element.get(initial, empty)}
 
 
 def _has_value(state: dict[str, Any]) -> bool:

@@ -23,7 +23,6 @@ OVERSIZE: dict[str, int] = {
     "sandbox/astravue_api.py": 1063,
     "sandbox/astravue_state.py": 1282,
     "sandbox/keycloak.py": 741,
-    "sandbox/slack_requests.py": 479,
     "services/linking.py": 512,
     "services/notifications.py": 761,
     "services/tasks.py": 589,
