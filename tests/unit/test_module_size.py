@@ -21,7 +21,6 @@ OVERSIZE: dict[str, int] = {
     "listeners/tasks.py": 649,
     "listeners/timers.py": 539,
     "sandbox/astravue_api.py": 1063,
-    "sandbox/astravue_state.py": 1282,
     "sandbox/keycloak.py": 741,
     "services/linking.py": 512,
     "services/notifications.py": 761,
