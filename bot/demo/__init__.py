@@ -11,7 +11,9 @@ import contextlib
 from rich.console import Console
 from rich.text import Text
 
-from bot.demo.session import INPUTS_HELP, DemoSession, PrepareDatabase, running_stack
+from bot.demo.session import DemoSession
+from bot.demo.stack import PrepareDatabase, running_stack
+from bot.demo.surfaces import INPUTS_HELP
 
 TEAMMATE_EVERY = 45.0  # seconds between a sandbox teammate's changes in interactive mode
 

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.demo.session import PrepareDatabase
+from bot.demo.stack import PrepareDatabase
 
 
 def add_demo_command(

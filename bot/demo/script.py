@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
-from bot.demo.session import DemoSession, PrepareDatabase, running_stack
+from bot.demo.session import DemoSession
+from bot.demo.stack import PrepareDatabase, running_stack
 
 
 def script_lines(text: str) -> list[str]:

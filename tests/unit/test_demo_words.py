@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo.session import CONNECT_WORDS
+from bot.demo.surfaces import CONNECT_WORDS
 from bot.listeners.router import GRAMMAR
 
 
