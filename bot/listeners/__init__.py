@@ -8,7 +8,7 @@ from bot.services.container import ServiceContainer
 
 
 def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
-    from bot.listeners import account, commands, events, middleware, response_url_guard
+    from bot.listeners import account, commands, events, middleware, response_url_guard, unfurls
     from bot.listeners.router import CommandRegistry
 
     registry = CommandRegistry()
@@ -21,6 +21,7 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
     for feature in _feature_modules():
         feature.register(app, services, registry)
     events.register(app, services)
+    unfurls.register(app, services)
 
 
 def _feature_modules() -> list:  # type: ignore[type-arg]
