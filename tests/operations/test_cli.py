@@ -73,3 +73,6 @@ def test_manifest_unfurls_the_app_domain_and_has_the_channel_features(
         assert {"links:read", "links:write", "im:history"} <= set(scopes)
         events = manifest["settings"]["event_subscriptions"]["bot_events"]
         assert {"link_shared"} <= set(events)
+        shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+        assert shortcuts["create_task"] == "global"
+        assert shortcuts["create_task_from_message"] == "message"
