@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners import shortcuts, unfurls
+from bot.listeners import direct_messages, shortcuts, unfurls
 from bot.listeners.router import CommandRegistry
 from bot.services.container import ServiceContainer
 
@@ -16,3 +16,4 @@ def register_in_channels(
     """After the feature modules: the shortcut and DMs use the handlers they added."""
     unfurls.register(app, services)
     shortcuts.register(app, services, registry)
+    direct_messages.register(app, services, registry)

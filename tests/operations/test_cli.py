@@ -72,7 +72,9 @@ def test_manifest_unfurls_the_app_domain_and_has_the_channel_features(
         scopes = manifest["oauth_config"]["scopes"]["bot"]
         assert {"links:read", "links:write", "im:history"} <= set(scopes)
         events = manifest["settings"]["event_subscriptions"]["bot_events"]
-        assert {"link_shared"} <= set(events)
+        assert {"link_shared", "message.im"} <= set(events)
+        assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+        assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
         shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
         assert shortcuts["create_task"] == "global"
         assert shortcuts["create_task_from_message"] == "message"
