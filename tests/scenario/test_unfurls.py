@@ -152,3 +152,16 @@ async def test_a_retried_link_shared_unfurls_once(stack: Stack) -> None:
     await settled(stack)
     assert len(stack.sandbox.unfurls.calls) == 1
     assert list(stack.sandbox.unfurls.calls[0].unfurls) == [url]
+
+
+async def test_a_link_in_the_composer_is_unfurled_by_unfurl_id_and_source(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    url = url_of(stack, "Update pricing page copy")
+    _, event = await share_links(
+        stack.user("U0MARIA"), stack.sandbox.unfurls, [url], source="composer"
+    )
+    assert event["channel"] == "COMPOSER"
+    (call,) = await eventually(lambda: stack.sandbox.slack.calls_to("chat.unfurl"))
+    assert call.ok and "channel" not in call.args and "ts" not in call.args
+    assert call.args["unfurl_id"] == event["unfurl_id"] and call.args["source"] == "composer"
+    assert list(call.args["unfurls"]) == [url]
