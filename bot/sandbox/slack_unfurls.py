@@ -111,8 +111,8 @@ class UnfurlLedger:
         if unfurls is not None and not isinstance(unfurls, dict):
             raise self._refuse("invalid_unfurls_format")
         for url, unfurl in (unfurls or {}).items():
-            if url not in shared.urls:
-                raise self._refuse("cannot_unfurl_url")
+            if url not in shared.urls:  # Slack: the URL does not appear in the message
+                raise self._refuse("cannot_unfurl_message")
             if not isinstance(unfurl, dict):
                 raise self._refuse("invalid_unfurls_format")
             if "blocks" in unfurl:
@@ -144,6 +144,8 @@ class UnfurlLedger:
             raise self._refuse("missing_channel")
         if not ts:
             raise self._refuse("missing_ts")
+        if not any(s.channel == channel for s in self.shares):
+            raise self._refuse("cannot_find_channel")
         found = [s for s in self.shares if s.channel == channel and s.ts == ts]
         if not found:
             raise self._refuse("cannot_unfurl_message")
