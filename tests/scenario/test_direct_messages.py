@@ -23,7 +23,7 @@ async def say(stack: Stack, user: str, text: str) -> str:
 
 async def test_help_unknown_words_and_forms_are_answered_in_the_dm(stack: Stack) -> None:
     help_text = await say(stack, "U0SAM", "help")
-    assert "task new" in help_text and "timer" in help_text
+    assert "task new" in help_text and "timer" in help_text and "In channels" in help_text
     assert "tasks" in (await say(stack, "U0SAM", "<@U0BOT> help tasks")).lower()
     unknown = await say(stack, "U0SAM", "frobnicate the widgets")
     assert "I don't know `frobnicate`" in unknown

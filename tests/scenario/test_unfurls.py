@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.db.models import LinkStatus
+from sqlalchemy import update
+
+from bot.db.models import AstravueLink, LinkStatus
 from bot.domain.app_urls import project_url, space_url
 from bot.domain.tasks import TaskRef, task_url
 from bot.sandbox.slack_channel_requests import click_in_unfurl, share_links
@@ -119,6 +122,21 @@ async def test_an_unlinked_sharer_gets_slacks_connect_prompt_and_no_details(
     assert page.status_code == 200, page.text
     link = await stack.runtime.services.link("T0ACME", "U0SAM")
     assert link is not None and link.status == LinkStatus.ACTIVE
+
+
+async def test_a_sharer_whose_link_broke_gets_the_prompt_not_the_task(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    async with stack.runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(AstravueLink).values(access_expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    assert stack.sandbox.keycloak.end_sessions("maria") >= 1  # the refresh now fails
+    url = url_of(stack, "Update pricing page copy")
+    await share_links(stack.user("U0MARIA"), stack.sandbox.unfurls, [url])
+    (prompt,) = await eventually(lambda: stack.sandbox.unfurls.calls)
+    assert prompt.user_auth_required and prompt.unfurls == {}
+    link = await stack.runtime.services.link("T0ACME", "U0MARIA")
+    assert link is not None and link.status == LinkStatus.NEEDS_RELINK
 
 
 async def test_a_task_the_sharer_cannot_see_is_not_unfurled(stack: Stack) -> None:
