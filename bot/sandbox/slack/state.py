@@ -12,7 +12,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.sandbox.faults import Faults
@@ -35,6 +35,7 @@ from bot.sandbox.slack.records import (
 
 TRIGGER_TTL = 3.0
 MODAL_STACK_MAX = 3
+T = TypeVar("T")
 # Fields Slack fills in on a stored view when the app leaves them out.
 _VIEW_DEFAULTS: dict[str, Any] = {
     "private_metadata": "",
@@ -103,6 +104,7 @@ class SlackWorkspace:
         self.channel_buckets: dict[str, Bucket] = {}
         self.workspace_bucket: Bucket | None = None
         self._last_ts = 0.0
+        self._extensions: dict[Callable[[SlackWorkspace], Any], Any] = {}
 
     # ---- issuing and directory ----------------------------------------------------------
 
@@ -142,6 +144,13 @@ class SlackWorkspace:
     def dm_channel(user_id: str) -> str:
         """The stable DM channel id between the bot and a user (U0MARIA -> D0MARIA)."""
         return "D" + user_id[1:]
+
+    def extension(self, kind: Callable[[SlackWorkspace], T]) -> T:
+        """The state a feature's fake methods keep on this workspace: one `kind(self)`, made on
+        first use (e.g. `UnfurlLedger.of(workspace)`, the links shared for chat.unfurl)."""
+        if kind not in self._extensions:
+            self._extensions[kind] = kind(self)
+        return cast(T, self._extensions[kind])
 
     # ---- inspection helpers for tests and the demo --------------------------------------
 

@@ -29,7 +29,7 @@ def _user(user_id: str, team_id: str) -> dict[str, str]:
     return {"id": user_id, "username": name, "name": name, "team_id": team_id}
 
 
-def _envelope(kind: str, user_id: str, team_id: str = TEAM_ID) -> dict[str, Any]:
+def envelope(kind: str, user_id: str, team_id: str = TEAM_ID) -> dict[str, Any]:
     """Fields every interactive payload carries."""
     return {
         "type": kind,
@@ -42,7 +42,7 @@ def _envelope(kind: str, user_id: str, team_id: str = TEAM_ID) -> dict[str, Any]
     }
 
 
-def _interactive(payload: dict[str, Any], signing_secret: str, timestamp: int | None) -> Signed:
+def interactive(payload: dict[str, Any], signing_secret: str, timestamp: int | None) -> Signed:
     body = urlencode({"payload": json.dumps(payload)}).encode()
     return body, sign(body, FORM, signing_secret=signing_secret, timestamp=timestamp)
 
@@ -96,7 +96,7 @@ def block_action(
     timestamp: int | None = None,
 ) -> Signed:
     """A `block_actions` payload: a click in a message (`message`) or in a view (`view`)."""
-    payload = _envelope("block_actions", user_id)
+    payload = envelope("block_actions", user_id)
     payload.update(
         container=container,
         trigger_id=trigger_id,
@@ -111,7 +111,7 @@ def block_action(
         payload["channel"] = {"id": channel_id, "name": channel_name(channel_id)}
     if response_url is not None:
         payload["response_url"] = response_url
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 def view_submission(
@@ -124,11 +124,11 @@ def view_submission(
     timestamp: int | None = None,
 ) -> Signed:
     """A `view_submission`; `state_values` is `view.state.values` ({block_id: {action_id: ...}})."""
-    payload = _envelope("view_submission", user_id)
+    payload = envelope("view_submission", user_id)
     payload.update(
         trigger_id=trigger_id, response_urls=[], view={**view, "state": {"values": state_values}}
     )
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 def view_closed(
@@ -139,9 +139,9 @@ def view_closed(
     signing_secret: str = SIGNING_SECRET,
     timestamp: int | None = None,
 ) -> Signed:
-    payload = _envelope("view_closed", user_id)
+    payload = envelope("view_closed", user_id)
     payload.update(view=view, is_cleared=is_cleared)
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 def message_shortcut(
@@ -155,7 +155,7 @@ def message_shortcut(
     signing_secret: str = SIGNING_SECRET,
     timestamp: int | None = None,
 ) -> Signed:
-    payload = _envelope("message_action", user_id)
+    payload = envelope("message_action", user_id)
     payload.update(
         callback_id=callback_id,
         trigger_id=trigger_id,
@@ -165,7 +165,7 @@ def message_shortcut(
         action_ts=action_ts(),
         channel={"id": channel_id, "name": channel_name(channel_id)},
     )
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 def block_suggestion(
@@ -180,7 +180,7 @@ def block_suggestion(
     timestamp: int | None = None,
 ) -> Signed:
     """An options request of an external_select, typed in a view (or in a message)."""
-    payload = _envelope("block_suggestion", user_id)
+    payload = envelope("block_suggestion", user_id)
     payload.update(action_id=action_id, block_id=block_id or "", value=value, action_ts=action_ts())
     if view is not None:
         payload.update(view=view, container={"type": "view", "view_id": view.get("id")})
@@ -189,7 +189,7 @@ def block_suggestion(
             container={"type": "message", "channel_id": channel_id},
             channel={"id": channel_id, "name": channel_name(channel_id)},
         )
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 def event_callback(
