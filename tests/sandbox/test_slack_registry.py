@@ -83,3 +83,17 @@ async def test_an_unknown_method_is_refused(http: tuple[SlackFake, httpx.AsyncCl
         "/api/chat.nothing", headers={"Authorization": f"Bearer {BOT_TOKEN}"}
     )
     assert answer.json() == {"ok": False, "error": "unknown_method"}
+
+
+class _Counter:
+    def __init__(self, workspace: SlackWorkspace) -> None:
+        self.users = len(workspace.users)
+        self.calls = 0
+
+
+def test_a_features_state_is_kept_per_workspace() -> None:
+    first, second = SlackFake(), SlackFake()
+    first.extension(_Counter).calls += 1
+    assert first.extension(_Counter).calls == 1
+    assert second.extension(_Counter).calls == 0
+    assert first.extension(_Counter).users == len(first.users)

@@ -9,7 +9,8 @@ A handler takes the workspace and the call's arguments (query string and form or
 JSON-valued fields such as `blocks` already decoded) and returns the answer's fields (`"ok":
 true` is added), or raises `SlackRefusal("error_code")`. `needs_token=False` is for methods
 Slack answers without a token (`oauth.v2.access`): Basic credentials, when sent, arrive as the
-`client_id` and `client_secret` arguments.
+`client_id` and `client_secret` arguments. State a feature's methods keep (the links shared,
+for chat.unfurl) lives on the workspace through `workspace.extension(Ledger)`.
 """
 
 from __future__ import annotations
