@@ -97,3 +97,20 @@ def test_a_features_state_is_kept_per_workspace() -> None:
     assert first.extension(_Counter).calls == 1
     assert second.extension(_Counter).calls == 0
     assert first.extension(_Counter).users == len(first.users)
+
+
+async def test_a_call_records_the_team_its_token_belongs_to(
+    http: tuple[SlackFake, httpx.AsyncClient],
+) -> None:
+    fake, client = http
+    await client.post("/api/auth.test", headers={"Authorization": f"Bearer {BOT_TOKEN}"})
+    fake.token_team = lambda token: "T0OTHER" if token == "xoxb-other" else None
+    other = await client.post("/api/auth.test", headers={"Authorization": "Bearer xoxb-other"})
+    refused = await client.post("/api/auth.test", headers={"Authorization": f"Bearer {BOT_TOKEN}"})
+    assert other.json()["ok"] is True
+    assert refused.json() == {"ok": False, "error": "invalid_auth"}
+    assert [(c.ok, c.team) for c in fake.calls_to("auth.test")] == [
+        (True, "T0ACME"),
+        (True, "T0OTHER"),
+        (False, None),
+    ]

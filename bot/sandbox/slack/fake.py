@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -54,20 +53,23 @@ class SlackFake(SlackWorkspace):
             if authorization.startswith("Bearer "):
                 token = authorization.removeprefix("Bearer ")
             method = lookup(name)
+            team: str | None = None
             if method is not None and not method.needs_token:
                 credentials = basic_credentials(authorization)
                 if credentials is not None:
                     args["client_id"], args["client_secret"] = credentials
             elif not token:
                 raise SlackRefusal("not_authed")
-            elif not secrets.compare_digest(str(token).encode(), self.bot_token.encode()):
+            elif (team := self.token_team(str(token))) is None:
                 raise SlackRefusal("invalid_auth")
             if method is None:
                 raise SlackRefusal("unknown_method")
             body = {"ok": True, **method.handler(self, args)}
         except SlackRefusal as refusal:
             return self._refuse(name, args, refusal)
-        self.calls.append(SlackCall(name, _recorded(args), self.clock(), ok=True, error=None))
+        self.calls.append(
+            SlackCall(name, _recorded(args), self.clock(), ok=True, error=None, team=team)
+        )
         return JSONResponse(body)
 
     def _refuse(self, method: str, args: dict[str, Any], refusal: SlackRefusal) -> Response:

@@ -44,6 +44,7 @@ class SlackCall:
     error: str | None
     status: int = 200
     violations: list[str] = field(default_factory=list)
+    team: str | None = None  # the team whose token made the call
 
 
 @dataclass

@@ -85,6 +85,9 @@ class SlackWorkspace:
         # chat.postMessage and chat.postEphemeral to those (`not_in_channel` elsewhere). The
         # bot's own DMs are always open to it.
         self.bot_channels: set[str] | None = None
+        # Which team a bot token belongs to (None: Slack answers invalid_auth). A fake of
+        # Slack's OAuth replaces it to accept the tokens it issues to several workspaces.
+        self.token_team: Callable[[str], str | None] = self._own_token_team
 
         self.users: dict[str, SlackUser] = {u.id: copy.copy(u) for u in SEED_USERS}
         self.calls: list[SlackCall] = []
@@ -139,6 +142,9 @@ class SlackWorkspace:
         user = SlackUser(user_id, name, real_name, email, tz, is_bot)
         self.users[user_id] = user
         return user
+
+    def _own_token_team(self, token: str) -> str | None:
+        return TEAM_ID if secrets.compare_digest(token.encode(), self.bot_token.encode()) else None
 
     @staticmethod
     def dm_channel(user_id: str) -> str:
