@@ -54,6 +54,17 @@ def metadata_for(subscription_id: int, change_key: str) -> dict[str, Any]:
     }
 
 
+def post_payload(kind: str, feed: Any, **data: Any) -> dict[str, Any]:
+    """What a ledger row keeps to render its post: a change or a digest of `feed`."""
+    return {
+        "kind": kind,
+        "project": feed.project_name,
+        "project_id": feed.project_id,
+        "space_id": feed.space_id,
+        **data,
+    }
+
+
 class Ledger:
     def __init__(self, owner: str, lease: timedelta) -> None:
         self.owner = owner

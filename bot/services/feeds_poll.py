@@ -40,7 +40,7 @@ from bot.domain.feed_changes import (
 )
 from bot.services.container import ServiceContainer, link_info
 from bot.services.feeds import feed_info, feed_task
-from bot.services.feeds_ledger import FeedSender, LeaseLost, Ledger, metadata_for
+from bot.services.feeds_ledger import FeedSender, LeaseLost, Ledger, metadata_for, post_payload
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,11 @@ class FeedPoller:
             return
         changes, stored = diff(before, after)
         posts = [
-            (change.key, feed.channel_id, _post("change", feed, change=change.to_json(), zone=zone))
+            (
+                change.key,
+                feed.channel_id,
+                post_payload("change", feed, change=change.to_json(), zone=zone),
+            )
             for change in changes
         ]
         day = digest_day(digest_time, zone, now, last_day)
@@ -256,7 +260,7 @@ class FeedPoller:
                     (
                         f"digest:{day}",
                         feed.channel_id,
-                        _post("digest", feed, digest=digest.to_json(), zone=zone),
+                        post_payload("digest", feed, digest=digest.to_json(), zone=zone),
                     )
                 )
         if posts or stored != before or (day or last_day) != last_day:
@@ -390,13 +394,3 @@ class FeedPoller:
     async def _claim_row(self, feed_id: int, post_id: int) -> None:
         async with session_scope(self.sessions) as session:
             await self.ledger.claim_row(session, feed_id, post_id)
-
-
-def _post(kind: str, feed: Any, **data: Any) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "project": feed.project_name,
-        "project_id": feed.project_id,
-        "space_id": feed.space_id,
-        **data,
-    }
