@@ -29,7 +29,7 @@ from bench.common import (
     running_sandbox,
 )
 from bot.sandbox.server import BOT_TOKEN
-from bot.services.messenger import CHANNEL_INTERVAL, WORKSPACE_PER_SECOND, Messenger
+from bot.outbound.messenger import CHANNEL_INTERVAL, WORKSPACE_PER_SECOND, Messenger
 
 TARGET_OVERHEAD = 0.10
 

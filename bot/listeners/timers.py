@@ -14,6 +14,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import Forbidden
 from bot.astravue.updates import TimerChanges
+from bot.container import ServiceContainer
 from bot.domain.errors import NoTimerRunning
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef, task_ref
@@ -28,7 +29,6 @@ from bot.parsing import (
     resolve_zone,
     take_date,
 )
-from bot.services.container import ServiceContainer
 from bot.services.timers import TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui

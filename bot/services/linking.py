@@ -47,7 +47,7 @@ from bot.services.session_scopes import (
     session_only,
     without_offline,
 )
-from bot.services.slack_directory import SlackDirectory, SlackPerson
+from bot.slack.directory import SlackDirectory, SlackPerson
 
 log = logging.getLogger(__name__)
 

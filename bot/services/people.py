@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.models import TaskDto, UserDto
 from bot.db.models import AstravueLink, LinkStatus
-from bot.services.container import ServiceContainer
+from bot.slack.profiles import Profiles
 
 DIRECTORY_TTL_SECONDS = 3600.0
 
@@ -39,8 +40,9 @@ class Person:
 
 
 class PeopleDirectory:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], profiles: Profiles) -> None:
+        self.sessions = sessions
+        self.profiles = profiles
         self._orgs: dict[int, dict[int, tuple[float, Person]]] = {}
 
     def observe(self, org_id: int, tasks: Iterable[TaskDto]) -> None:
@@ -73,7 +75,7 @@ class PeopleDirectory:
         self, team_id: str, slack_user_id: str, org_id: int
     ) -> Person | None:
         """The Astravue user behind a Slack user: their own link first, else the same email."""
-        async with self.services.runtime.sessions() as session:
+        async with self.sessions() as session:
             link = (
                 await session.scalars(
                     select(AstravueLink).where(
@@ -92,7 +94,7 @@ class PeopleDirectory:
                 link.astravue_name or link.astravue_email or slack_user_id,
                 link.astravue_email,
             )
-        email = (await self.services.profiles.get(slack_user_id)).email
+        email = (await self.profiles.get(slack_user_id)).email
         if not email:
             return None
         return next(

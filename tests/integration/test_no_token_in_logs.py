@@ -23,7 +23,7 @@ from bot.security.crypto import Keyring
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
 from bot.services.linking import LinkingService
-from bot.services.slack_directory import SlackDirectory
+from bot.slack.directory import SlackDirectory
 from tests.integration.conftest import (
     REDIRECT_URI,
     Clock,

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.services.messenger import Messenger, RateLimitExhausted
+from bot.outbound.messenger import Messenger, RateLimitExhausted
 
 
 class FakeClock:

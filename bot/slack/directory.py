@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.profiles import Profiles
+from bot.slack.profiles import Profiles
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import tzinfo
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.parsing import resolve_zone
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +25,8 @@ class Profile:
     name: str | None
 
     @property
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
+    def zone(self) -> tzinfo:
+        return resolve_zone(self.tz)
 
 
 class Profiles:
