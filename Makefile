@@ -11,7 +11,10 @@ COMPILE := $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --strip-extra
 	--no-emit-index-url --no-emit-find-links
 
 # The import contracts that hold today (.importlinter lists the rest, still being met).
-CONTRACTS := --contract ui --contract domain --contract astravue --contract fakes-outside
+# no-cycles holds everywhere but between bot.sandbox and bot.demo (sandbox/cli.py imports the
+# demo): it joins this list when that is gone.
+CONTRACTS := --contract ui --contract domain --contract astravue --contract fakes-outside \
+	--contract services
 
 .PHONY: run test lint demo sandbox lock
 

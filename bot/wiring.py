@@ -35,10 +35,13 @@ from bot.services.astravue_access import AstravueAccess
 from bot.services.credentials import LinkCredentials
 from bot.services.drafts import TaskDrafts
 from bot.services.identity import IdentityResolver
+from bot.services.link_store import LinkStore
 from bot.services.linking import LinkingService
 from bot.services.links import Links
 from bot.services.notification_poller import NotificationPoller
 from bot.services.notifications import NotificationService
+from bot.services.oauth_states import OAuthStates
+from bot.services.pending_links import PendingLinks
 from bot.services.people import PeopleDirectory
 from bot.services.poll_leases import PollLeases
 from bot.services.projects import ProjectCatalogue
@@ -152,9 +155,8 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         client_secret=settings.astravue_client_secret,
         scopes=settings.astravue_scopes,
     )
+    credentials = LinkCredentials(runtime.keyring)
     linking = LinkingService(
-        sessions,
-        runtime.keyring,
         keycloak,
         LinkSigner.from_keyring(runtime.keyring),
         DatabaseNonceStore(sessions),
@@ -162,10 +164,13 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         redirect_uri=settings.oauth_redirect_uri,
         directory=SlackDirectory(runtime.slack),
         identities=IdentityResolver(keycloak, http=runtime.http, api_url=settings.astravue_api_url),
+        states=OAuthStates(sessions, runtime.keyring),
+        pending=PendingLinks(sessions, runtime.keyring),
+        store=LinkStore(sessions, credentials),
     )
     tokens = TokenManager(
         sessions,
-        LinkCredentials(runtime.keyring),
+        credentials,
         keycloak,
         on_needs_relink=RelinkNotifier(sessions, linking, RelinkSender(clients)),
     )

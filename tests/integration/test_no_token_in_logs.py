@@ -22,7 +22,11 @@ from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, Sandbox
 from bot.security.crypto import Keyring
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
+from bot.services.identity import IdentityResolver
+from bot.services.link_store import LinkStore
 from bot.services.linking import LinkingService
+from bot.services.oauth_states import OAuthStates
+from bot.services.pending_links import PendingLinks
 from bot.slack.directory import SlackDirectory
 from tests.integration.conftest import (
     REDIRECT_URI,
@@ -87,8 +91,6 @@ async def test_no_secret_reaches_the_logs(
     monkeypatch.setattr(KeycloakClient, "new_pkce", staticmethod(pkce))
     keyring = Keyring.from_spec(key_spec)
     linking = LinkingService(
-        sessions,
-        keyring,
         keycloak,
         LinkSigner.from_keyring(keyring),
         DatabaseNonceStore(sessions),
@@ -97,6 +99,10 @@ async def test_no_secret_reaches_the_logs(
         directory=SlackDirectory(
             AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])
         ),
+        identities=IdentityResolver(keycloak),
+        states=OAuthStates(sessions, keyring),
+        pending=PendingLinks(sessions, keyring),
+        store=LinkStore(sessions, LinkCredentials(keyring)),
     )
     response_url = f"{sandbox.base_url}/slack/respond/opaque-capability-123"
 

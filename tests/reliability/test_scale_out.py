@@ -64,7 +64,8 @@ from bot.wiring import build_runtime
 async def main():
     runtime = build_runtime(load_settings(_env_file=None))
     service = runtime.services.poller
-    service.outbox.messenger.channel_interval, service.outbox.messenger.workspace_interval = 0.01, 0.001
+    messenger = service.outbox.messenger
+    messenger.channel_interval, messenger.workspace_interval = 0.01, 0.001
     if len(sys.argv) > 1:  # lease seconds, seconds between DMs to a channel, DMs per poll
         service.leases.lease = timedelta(seconds=float(sys.argv[1]))
         service.outbox.messenger.channel_interval = float(sys.argv[2])
