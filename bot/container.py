@@ -30,6 +30,7 @@ from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
+from bot.services.zones import UserZones
 from bot.slack.profiles import Profiles
 
 __all__ = ["NotConnected", "OrgMissing", "ServiceContainer"]
@@ -52,6 +53,7 @@ class ServiceContainer:
     astravue_access: AstravueAccess
     linking: LinkingService
     profiles: Profiles
+    zones: UserZones
     home: HomeService
     timers: TimerService
     tasks: TaskService

@@ -212,6 +212,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         astravue_access=astravue,
         linking=linking,
         profiles=profiles,
+        zones=zones,
         home=HomeService(links, linking),
         timers=timers,
         tasks=tasks,

@@ -15,7 +15,7 @@ from bot.astravue.models import TimerData
 from bot.db.models import AstravueLink, LinkStatus, UserSettings
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
-from bot.parsing import parse_clock_time
+from bot.parsing import first_local_time_after, parse_clock_time
 from bot.parsing.durations import ClockTimeError, format_duration
 from bot.services.links import link_info
 from bot.services.timers import TimerService
@@ -40,11 +40,7 @@ def overdue_reason(
         end_time = parse_clock_time(workday_end)
     except ClockTimeError:
         return None
-    local_start = start.astimezone(zone)
-    end = datetime.combine(local_start.date(), end_time, tzinfo=zone)
-    if end <= local_start:
-        end = datetime.combine(local_start.date() + timedelta(days=1), end_time, tzinfo=zone)
-    if now >= end:
+    if now >= first_local_time_after(start, end_time, zone):
         return f"your working day ended at {workday_end}"
     return None
 
