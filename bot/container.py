@@ -30,6 +30,7 @@ from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
+from bot.services.unfurls import UnfurlService
 from bot.services.zones import UserZones
 from bot.slack.profiles import Profiles
 
@@ -61,6 +62,7 @@ class ServiceContainer:
     notifications: NotificationService
     poller: NotificationPoller
     rescue: TimerRescue
+    unfurls: UnfurlService
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(default_factory=set)
 

@@ -51,6 +51,7 @@ from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
+from bot.services.unfurls import UnfurlService
 from bot.services.zones import UserZones
 from bot.slack.clients import SingleWorkspaceClients
 from bot.slack.directory import SlackDirectory
@@ -220,5 +221,6 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
         rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
+        unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         lazy_work=runtime.lazy_work,
     )
