@@ -163,7 +163,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         DatabaseNonceStore(sessions),
         public_url=settings.public_url,
         redirect_uri=settings.oauth_redirect_uri,
-        directory=SlackDirectory(runtime.slack),
+        directory=SlackDirectory(runtime.slack, Profiles(runtime.slack)),
         identities=IdentityResolver(keycloak, http=runtime.http, api_url=settings.astravue_api_url),
         states=OAuthStates(sessions, runtime.keyring),
         pending=PendingLinks(sessions, runtime.keyring),
