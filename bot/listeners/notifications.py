@@ -100,8 +100,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def settings_view(inv: Invocation) -> dict[str, Any]:
         prefs = await notifications.prefs(inv.team_id, inv.user_id)
-        profile = await services.profiles.get(inv.user_id)
-        return settings_ui.settings_modal(prefs, profile.tz)
+        return settings_ui.settings_modal(prefs, await services.zones.name(inv.user_id))
 
     @registry.handler("settings")
     async def settings_command(inv: Invocation, _r: Resolution) -> None:

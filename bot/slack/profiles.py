@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import tzinfo
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.parsing import resolve_zone
 from bot.ttl_cache import TTLCache
 
 log = logging.getLogger(__name__)
@@ -23,10 +21,6 @@ class Profile:
     tz: str
     email: str | None
     name: str | None
-
-    @property
-    def zone(self) -> tzinfo:
-        return resolve_zone(self.tz)
 
 
 class Profiles:
