@@ -108,7 +108,7 @@ async def measure(database_url: str, sandbox_env: dict[str, str], feeds: int) ->
         user_ids = bench_user_ids(feeds)
         await seed_links(runtime, user_ids)
         await seed_feeds(runtime, user_ids)
-        poller = feed_poller(runtime)
+        poller = feed_poller(runtime.services)
         started = time.perf_counter()
         await poller.tick()  # first reads: snapshots recorded, nothing posted
         first = time.perf_counter() - started

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.container import ServiceContainer
 from bot.domain.feed_changes import DIGEST_DEFAULT, FeedError, parse_clock
 from bot.domain.links import LinkInfo
 from bot.listeners.registration import on_action
 from bot.listeners.router import CommandRegistry, CommandSpec, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.services.feeds import FeedSubscriptions
-from bot.services.tasks import ProjectInfo
+from bot.services.projects import ProjectInfo
 from bot.ui import feeds as ui
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def parse_feed_args(text: str) -> FeedArgs:
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     for spec in SPECS:
         registry.specs.setdefault(spec.path, spec)
-    feeds = FeedSubscriptions(services)
+    feeds = FeedSubscriptions(services.sessions, services.tasks, services.zones)
 
     async def answering_feed_errors(inv: Invocation, work: Awaitable[None]) -> None:
         try:

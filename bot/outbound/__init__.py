@@ -1,2 +1,2 @@
-"""What background jobs send: channel feed posts (and, as they move here, DMs and Home
-publishes), rendered with `bot.ui` and paced by the Messenger."""
+"""What background jobs send to Slack: DMs, Home publishes, channel feed posts, pacing
+(DESIGN.md Layout)."""

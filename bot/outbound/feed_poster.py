@@ -7,35 +7,39 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.outbound.messenger import Messenger
 from bot.services.feeds_ledger import EVENT_TYPE
 from bot.services.feeds_poll import FeedPoller
-from bot.services.messenger import Messenger
+from bot.slack.clients import SingleWorkspaceClients, TeamClients
 from bot.ui import feeds as ui
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
     from bot.config import Settings
-    from bot.wiring import Runtime
+    from bot.services.astravue_access import AstravueAccess
+
+
+class FeedDependencies(Protocol):
+    """What the feed job needs of the process's services (bot.container.ServiceContainer)."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    astravue_access: AstravueAccess
+
 
 HISTORY_PAGES = 5
 
 
 class FeedPoster:
-    def __init__(self, settings: Settings, messenger: Messenger | None = None) -> None:
-        # Its own client, without the shared one's rate-limit retries: the Messenger paces.
-        self.messenger = messenger or Messenger(
-            AsyncWebClient(
-                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
-            )
-        )
-        self.app_url = settings.astravue_app_url
-
-    @property
-    def slack(self) -> AsyncWebClient:
-        return self.messenger.client
+    def __init__(self, clients: TeamClients, messenger: Messenger, *, app_url: str) -> None:
+        self.clients = clients
+        self.messenger = messenger
+        self.app_url = app_url
 
     async def post(
         self,
@@ -46,15 +50,22 @@ class FeedPoster:
         before_send: Callable[[], Awaitable[None]] | None,
     ) -> str:
         payload = ui.render(post, self.app_url, str(post.get("zone") or "UTC"))
-        return await self.messenger.post(channel, payload, metadata, before_send=before_send)
+        return await self.messenger.post(
+            channel,
+            payload,
+            metadata,
+            before_send=before_send,
+            client=await self.clients.for_team(team_id),
+        )
 
     async def posted(
         self, team_id: str, channel: str, subscription_id: int, oldest: datetime
     ) -> dict[str, str]:
+        slack = await self.clients.for_team(team_id)
         found: dict[str, str] = {}
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            reply = await self.slack.conversations_history(
+            reply = await slack.conversations_history(
                 channel=channel,
                 oldest=f"{oldest.timestamp():.6f}",
                 limit=200,
@@ -76,10 +87,22 @@ class FeedPoster:
         return found
 
     async def open_dm(self, team_id: str, user_id: str) -> str:
-        opened = await self.slack.conversations_open(users=user_id)
+        opened = await (await self.clients.for_team(team_id)).conversations_open(users=user_id)
         return str(opened["channel"]["id"])
 
 
-def feed_poller(runtime: Runtime) -> FeedPoller:
-    """The feed job of this process, sending through a FeedPoster."""
-    return FeedPoller(runtime.services, FeedPoster(runtime.settings))
+def feed_poller(services: FeedDependencies) -> FeedPoller:
+    """The feed job of this process, sending through a FeedPoster with its own client (no
+    rate-limit retries: the Messenger paces)."""
+    settings = services.settings
+    client = AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
+    clients = SingleWorkspaceClients(client)
+    poster = FeedPoster(clients, Messenger(), app_url=settings.astravue_app_url)
+    return FeedPoller(
+        services.sessions,
+        services.astravue_access,
+        poster,
+        interval_seconds=settings.notify_poll_seconds,
+    )

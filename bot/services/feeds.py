@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.models import TaskDto
 from bot.db.base import utcnow
@@ -19,8 +20,9 @@ from bot.db.session import session_scope
 from bot.domain.feed_changes import FeedTask, NotSubscribed, TooManyFeeds
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import is_done
-from bot.services.container import ServiceContainer
-from bot.services.tasks import ProjectInfo, name_matches
+from bot.services.projects import ProjectInfo, name_matches
+from bot.services.tasks import TaskService
+from bot.services.zones import UserZones
 
 MAX_PER_CHANNEL = 25
 
@@ -66,17 +68,20 @@ def feed_task(task: TaskDto) -> FeedTask:
 
 
 class FeedSubscriptions:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
-        self.sessions = services.runtime.sessions
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], tasks: TaskService, zones: UserZones
+    ) -> None:
+        self.sessions = sessions
+        self.tasks = tasks
+        self.zones = zones
 
     async def project(self, link: LinkInfo, words: str) -> ProjectInfo:
         """The one project `words` names among those this user can see (else a domain
         error: none, or several)."""
-        return await self.services.tasks.one_project(link, words)
+        return await self.tasks.one_project(link, words)
 
     async def zone(self, link: LinkInfo) -> str:
-        return (await self.services.profiles.get(link.slack_user_id)).tz
+        return await self.zones.name(link.slack_user_id)
 
     async def subscribe(
         self,

@@ -83,6 +83,23 @@ class Ledger:
         if not renewed.rowcount:  # type: ignore[attr-defined]
             raise LeaseLost(subscription_id)
 
+    async def release_all(
+        self, session: AsyncSession, feed_ids: list[int], due_again: datetime
+    ) -> None:
+        """Release the leases of successful polls, due again at `due_again`: one statement."""
+        await session.execute(
+            update(FeedSubscription)
+            .where(FeedSubscription.id.in_(feed_ids), FeedSubscription.lease_owner == self.owner)
+            .values(
+                lease_owner=None,
+                lease_expires_at=None,
+                last_polled_at=utcnow(),
+                last_error=None,
+                failures=0,
+                next_poll_at=due_again,
+            )
+        )
+
     @staticmethod
     async def add_pending(
         session: AsyncSession,

@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.base import utcnow
@@ -38,9 +39,10 @@ from bot.domain.feed_changes import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from bot.services.container import ServiceContainer, link_info
+from bot.services.astravue_access import AstravueAccess
 from bot.services.feeds import feed_info, feed_task
 from bot.services.feeds_ledger import FeedSender, LeaseLost, Ledger, metadata_for, post_payload
+from bot.services.links import link_info
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,18 @@ POSTS_PER_POLL = 20
 
 
 class FeedPoller:
-    def __init__(self, services: ServiceContainer, sender: FeedSender) -> None:
-        self.services = services
-        self.sessions = services.runtime.sessions
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        astravue: AstravueAccess,
+        sender: FeedSender,
+        *,
+        interval_seconds: float,
+    ) -> None:
+        self.sessions = sessions
+        self.astravue = astravue
         self.sender = sender
-        self.interval = timedelta(seconds=services.runtime.settings.notify_poll_seconds)
+        self.interval = timedelta(seconds=interval_seconds)
         self.posts_per_poll = POSTS_PER_POLL
         owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.ledger = Ledger(owner, max(timedelta(minutes=5), self.interval * 5))
@@ -153,24 +162,9 @@ class FeedPoller:
         return False
 
     async def _release_all(self, feed_ids: list[int], due_again: datetime) -> None:
-        if not feed_ids:
-            return
-        now = utcnow()
-        async with session_scope(self.sessions) as session:
-            await session.execute(
-                update(FeedSubscription)
-                .where(
-                    FeedSubscription.id.in_(feed_ids), FeedSubscription.lease_owner == self.owner
-                )
-                .values(
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    last_polled_at=now,
-                    last_error=None,
-                    failures=0,
-                    next_poll_at=due_again,
-                )
-            )
+        if feed_ids:
+            async with session_scope(self.sessions) as session:
+                await self.ledger.release_all(session, feed_ids, due_again)
 
     async def _release(self, feed_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()
@@ -227,7 +221,7 @@ class FeedPoller:
         if feed.paused_at is not None:
             await self._resume(feed_id)
         try:
-            client = self.services.astravue(link)
+            client = self.astravue(link)
             tasks = [
                 feed_task(task)
                 async for task in client.project_tasks.iter(

@@ -40,7 +40,7 @@ from bot.wiring import build_runtime
 
 async def main():
     runtime = build_runtime(load_settings(_env_file=None))
-    poller = feed_poller(runtime)
+    poller = feed_poller(runtime.services)
     messenger = poller.sender.messenger
     messenger.channel_interval, messenger.workspace_interval = 0.02, 0.01
     if len(sys.argv) > 1:

@@ -28,7 +28,7 @@ async def command(stack: Stack, user: str, text: str, channel: str = "C0GENERAL"
 
 def fast_poller(stack: Stack) -> FeedPoller:
     """The app's feed job, with test pacing, and Slack's limits out of the way."""
-    poller = feed_poller(stack.runtime)
+    poller = feed_poller(stack.runtime.services)
     messenger = poller.sender.messenger  # type: ignore[attr-defined]
     messenger.channel_interval, messenger.workspace_interval = 0.01, 0.005
     slack = stack.sandbox.slack
