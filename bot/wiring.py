@@ -91,6 +91,9 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     from bot.services.container import ServiceContainer
+    from bot.services.event_dedupe import EventDedupe
+    from bot.services.link_health import LinkHealth
+    from bot.services.team_links import TeamLinks
 
     engine = create_engine(settings.database_url)
     runtime = Runtime(
@@ -102,4 +105,7 @@ def build_runtime(settings: Settings) -> Runtime:
         slack=create_slack_client(settings),
     )
     runtime.services = ServiceContainer.build(runtime)
+    runtime.services.dedupe = EventDedupe(runtime.sessions)
+    runtime.services.team_links = TeamLinks(runtime.sessions, runtime.services.linking)
+    runtime.services.link_health = LinkHealth(runtime.sessions)
     return runtime

@@ -14,7 +14,8 @@ from bot.astravue.models import SpaceDto, SpaceRequest
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
-from bot.listeners.registration import edited, on_action, on_view, view_value
+from bot.listeners.payloads import edited, view_value
+from bot.listeners.registration import on_action, on_view
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.tasks import announce, metadata

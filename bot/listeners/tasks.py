@@ -18,7 +18,8 @@ from bot.astravue.updates import TaskChanges
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners import audience
-from bot.listeners.registration import Ack, edited, on_action, on_view, view_value
+from bot.listeners.payloads import edited, view_value
+from bot.listeners.registration import Ack, on_action, on_view
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today

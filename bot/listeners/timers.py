@@ -17,7 +17,8 @@ from bot.astravue.updates import TimerChanges
 from bot.domain.errors import NoTimerRunning
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef, task_ref
-from bot.listeners.registration import edited, on_action, on_view, view_value
+from bot.listeners.payloads import edited, view_value
+from bot.listeners.registration import on_action, on_view
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import (

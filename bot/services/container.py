@@ -24,8 +24,11 @@ from bot.services.slack_directory import SlackDirectory
 from bot.services.tokens import TokenManager
 
 if TYPE_CHECKING:
+    from bot.services.event_dedupe import EventDedupe
+    from bot.services.link_health import LinkHealth
     from bot.services.notifications import NotificationService
     from bot.services.tasks import TaskService
+    from bot.services.team_links import TeamLinks
     from bot.services.timers import TimerService
     from bot.wiring import Runtime
 
@@ -63,6 +66,9 @@ class ServiceContainer:
     linking: LinkingService
     budget: UserRateBudget
     home: HomeService = field(init=False)
+    dedupe: EventDedupe = field(init=False)  # these three: built by bot.wiring
+    team_links: TeamLinks = field(init=False)
+    link_health: LinkHealth = field(init=False)
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceContainer:
