@@ -25,6 +25,14 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
 
 def _feature_modules() -> list:  # type: ignore[type-arg]
     """Feature listener modules, each with `register(app, services, registry)`."""
-    from bot.listeners import notifications, spaces, tasks, timers
+    from bot.listeners import (
+        notifications,
+        spaces,
+        task_capture,
+        task_form,
+        tasks,
+        timers,
+    )
 
-    return [timers, tasks, spaces, notifications]  # App Home sections appear in this order
+    # App Home sections appear in this order.
+    return [timers, tasks, task_capture, task_form, spaces, notifications]

@@ -14,11 +14,11 @@ from bot.astravue.models import SpaceDto, SpaceRequest
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
-from bot.listeners.payloads import edited, view_value
+from bot.listeners.payloads import edited, view_metadata, view_value
 from bot.listeners.registration import on_action, on_view
+from bot.listeners.replies import announce
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.listeners.tasks import announce, metadata
 from bot.parsing import user_today
 from bot.services.container import ServiceContainer
 from bot.services.spaces import SpaceService
@@ -90,7 +90,7 @@ def validate_project_form(view: dict[str, Any]) -> dict[str, str]:
     if fields.start and fields.end and fields.end < fields.start:
         errors[ui.END] = "The end date can't be before the start date."
     if (
-        metadata(view).get("p") is None
+        view_metadata(view).get("p") is None
         and not str(view_value(view, ui.SPACE, VALUE) or "").isdecimal()
     ):
         errors[ui.SPACE] = "Choose the space the project belongs to."
@@ -99,7 +99,7 @@ def validate_project_form(view: dict[str, Any]) -> dict[str, str]:
 
 def validate_delete(view: dict[str, Any]) -> dict[str, str]:
     """The typed name must be the item's name, exactly (surrounding spaces aside)."""
-    name = str(metadata(view).get("n") or "")
+    name = str(view_metadata(view).get("n") or "")
     typed = str(view_value(view, ui.CONFIRM, VALUE) or "").strip()
     if not name or typed != name.strip():
         return {ui.CONFIRM: f"That isn't its name. Type {name} exactly to delete it."}
@@ -414,7 +414,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def space_submitted(inv: Invocation) -> None:
         view, link = inv.body["view"], await inv.link()
-        meta = metadata(view)
+        meta = view_metadata(view)
         body = SpaceRequest(
             space_name=str(view_value(view, ui.NAME, VALUE)).strip(),
             description=view_value(view, ui.DESCRIPTION, VALUE) or None,
@@ -459,7 +459,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def project_submitted(inv: Invocation) -> None:
         view, link = inv.body["view"], await inv.link()
-        meta = metadata(view)
+        meta = view_metadata(view)
         fields = read_project_form(view)
         editing = meta.get("p") is not None
         space_id = int(meta["s"] if editing else view_value(view, ui.SPACE, VALUE))
@@ -514,7 +514,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         await guarded(inv, "project" if editing else "space", action, work)
 
     async def space_delete_submitted(inv: Invocation) -> None:
-        meta, link = metadata(inv.body["view"]), await inv.link()
+        meta, link = view_metadata(inv.body["view"]), await inv.link()
 
         async def work() -> None:
             await spaces.delete_space(link, int(meta["s"]))
@@ -525,7 +525,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         await guarded(inv, "space", "delete this space", work)
 
     async def project_delete_submitted(inv: Invocation) -> None:
-        meta, link = metadata(inv.body["view"]), await inv.link()
+        meta, link = view_metadata(inv.body["view"]), await inv.link()
 
         async def work() -> None:
             await spaces.delete_project(link, int(meta["s"]), int(meta["p"]))
