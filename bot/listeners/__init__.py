@@ -31,8 +31,9 @@ def _feature_modules() -> list:  # type: ignore[type-arg]
         task_capture,
         task_form,
         tasks,
+        time_entries,
         timers,
     )
 
     # App Home sections appear in this order.
-    return [timers, tasks, task_capture, task_form, spaces, notifications]
+    return [timers, time_entries, tasks, task_capture, task_form, spaces, notifications]
