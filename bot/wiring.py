@@ -93,6 +93,7 @@ def build_runtime(settings: Settings) -> Runtime:
     from bot.services.container import ServiceContainer
     from bot.services.event_dedupe import EventDedupe
     from bot.services.link_health import LinkHealth
+    from bot.services.spaces import SpaceService
     from bot.services.team_links import TeamLinks
 
     engine = create_engine(settings.database_url)
@@ -108,4 +109,5 @@ def build_runtime(settings: Settings) -> Runtime:
     runtime.services.dedupe = EventDedupe(runtime.sessions)
     runtime.services.team_links = TeamLinks(runtime.sessions, runtime.services.linking)
     runtime.services.link_health = LinkHealth(runtime.sessions)
+    runtime.services.spaces = SpaceService(runtime.services)
     return runtime

@@ -27,6 +27,7 @@ def _feature_modules() -> list:  # type: ignore[type-arg]
     """Feature listener modules, each with `register(app, services, registry)`."""
     from bot.listeners import (
         notifications,
+        space_forms,
         spaces,
         task_capture,
         task_form,
@@ -36,4 +37,13 @@ def _feature_modules() -> list:  # type: ignore[type-arg]
     )
 
     # App Home sections appear in this order.
-    return [timers, time_entries, tasks, task_capture, task_form, spaces, notifications]
+    return [
+        timers,
+        time_entries,
+        tasks,
+        task_capture,
+        task_form,
+        spaces,
+        space_forms,
+        notifications,
+    ]

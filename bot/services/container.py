@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.services.event_dedupe import EventDedupe
     from bot.services.link_health import LinkHealth
     from bot.services.notifications import NotificationService
+    from bot.services.spaces import SpaceService
     from bot.services.tasks import TaskService
     from bot.services.team_links import TeamLinks
     from bot.services.timers import TimerService
@@ -66,9 +67,10 @@ class ServiceContainer:
     linking: LinkingService
     budget: UserRateBudget
     home: HomeService = field(init=False)
-    dedupe: EventDedupe = field(init=False)  # these three: built by bot.wiring
+    dedupe: EventDedupe = field(init=False)  # these four: built by bot.wiring
     team_links: TeamLinks = field(init=False)
     link_health: LinkHealth = field(init=False)
+    spaces: SpaceService = field(init=False)
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceContainer:
