@@ -24,9 +24,8 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
     async def dedupe_events(
         body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
-        payload = Payload(body)
-        event_id = body.get("event_id") if payload.kind == "event_callback" else None
-        if event_id and not await services.dedupe.first_delivery(str(event_id)):
+        event_id = Payload(body).event_id
+        if event_id and not await services.dedupe.first_delivery(event_id):
             log.info(
                 "event %s already handled (retry %s); skipped", event_id, context.get("retry_num")
             )

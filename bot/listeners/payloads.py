@@ -90,6 +90,21 @@ class Payload:
         return str(self.body.get("text") or "")
 
     @property
+    def command(self) -> str | None:
+        """A slash command's name ("/astravue")."""
+        return _text(self.body.get("command"))
+
+    @property
+    def callback_id(self) -> str | None:
+        """A view's callback id, else a shortcut's."""
+        return _text(self.view.get("callback_id") or self.body.get("callback_id"))
+
+    @property
+    def event_id(self) -> str | None:
+        """An Events API delivery's id (the same on Slack's retries)."""
+        return _text(self.body.get("event_id")) if self.kind == "event_callback" else None
+
+    @property
     def event(self) -> dict[str, Any]:
         return _dict(self.body.get("event"))
 
@@ -105,6 +120,15 @@ class Payload:
         """The first (in practice the only) action of a block_actions payload."""
         actions = self.body.get("actions")
         return _dict(actions[0]) if isinstance(actions, list) and actions else {}
+
+    @property
+    def action_ids(self) -> list[str]:
+        actions = self.body.get("actions")
+        return (
+            [str(_dict(a).get("action_id") or "") for a in actions or []]
+            if isinstance(actions, list)
+            else []
+        )
 
     @property
     def action_id(self) -> str:

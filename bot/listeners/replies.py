@@ -37,10 +37,12 @@ def forbidden(what: str, exc: Forbidden) -> UserFacingError:
     )
 
 
-def clicked_ref(inv: Invocation) -> TaskRef:
-    """The task a card button points at (its value, or the last part of `verb|ref`)."""
+def clicked_ref(inv: Invocation, value: str | None = None) -> TaskRef:
+    """The task a card button (or `value`) points at: the value, or the last part of
+    `verb|ref`."""
+    value = inv.payload.action_value if value is None else value
     try:
-        return TaskRef.decode(inv.payload.action_value.split("|")[-1])
+        return TaskRef.decode(value.split("|")[-1])
     except ValueError:
         raise UserFacingError(
             "That button no longer points at a task. Run the command again."

@@ -69,10 +69,10 @@ class Invocation:
         """For log lines: team, user and the action, callback or command."""
         payload = self.payload
         what = (
-            self.body.get("command")
+            payload.command
             or payload.view.get("callback_id")
-            or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
-            or self.body.get("callback_id")
+            or ",".join(payload.action_ids)
+            or payload.callback_id
             or payload.event.get("type")
         )
         return f"team={self.team_id} user={self.user_id} what={what}"

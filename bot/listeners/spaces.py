@@ -26,6 +26,7 @@ from bot.ui.task_forms import loading_view
 
 SpaceVerb = Callable[[Invocation, LinkInfo, int], Awaitable[None]]
 ProjectVerb = Callable[[Invocation, LinkInfo, tuple[int, int]], Awaitable[None]]
+Chooser = Callable[[Invocation, str | None], Awaitable[None]]
 
 
 def _from_message(inv: Invocation) -> bool:
@@ -295,15 +296,17 @@ def project_command(verb: str) -> Callable[[Invocation, Resolution], Awaitable[N
 # -- buttons, menus and pick lists ----------------------------------------------------------
 
 
-async def space_chosen(inv: Invocation) -> None:
-    verb, _, value = inv.payload.chosen.partition("|")
+async def space_chosen(inv: Invocation, chosen: str | None = None) -> None:
+    """A `verb|space id` picked in a menu or pick list (or given as `chosen`)."""
+    verb, _, value = (inv.payload.chosen if chosen is None else chosen).partition("|")
     if verb not in SPACE_VERBS or not value.isdecimal():
         raise UserFacingError("That menu is out of date. Run `/astravue spaces` again.")
     await SPACE_VERBS[verb](inv, await inv.link(), int(value))
 
 
-async def project_chosen(inv: Invocation) -> None:
-    verb, _, value = inv.payload.chosen.partition("|")
+async def project_chosen(inv: Invocation, chosen: str | None = None) -> None:
+    """A `verb|project value` picked in a menu or pick list (or given as `chosen`)."""
+    verb, _, value = (inv.payload.chosen if chosen is None else chosen).partition("|")
     try:
         ids = ui.parse_project_value(value)
     except ValueError:
@@ -313,12 +316,11 @@ async def project_chosen(inv: Invocation) -> None:
     await PROJECT_VERBS[verb](inv, await inv.link(), ids)
 
 
-def pressed(verb: str, chosen: LazyHandler) -> LazyHandler:
+def pressed(verb: str, chosen: Chooser) -> LazyHandler:
     """A card button whose value is an id: the same as choosing `verb|id` in a menu."""
 
     async def run(inv: Invocation) -> None:
-        inv.body["actions"][0]["value"] = f"{verb}|{inv.payload.chosen}"
-        await chosen(inv)
+        await chosen(inv, f"{verb}|{inv.payload.chosen}")
 
     run.__name__ = f"{chosen.__name__}_{verb}"
     return run

@@ -29,9 +29,10 @@ from bot.ui.ids import Action
 CardWork = Callable[[LinkInfo, TaskRef], Awaitable[dict[str, Any]]]
 
 
-async def on_card(inv: Invocation, what: str, work: CardWork) -> None:
-    """A card button: run `work`, replace the card; a gone task loses its buttons."""
-    link, ref = await inv.link(), clicked_ref(inv)
+async def on_card(inv: Invocation, what: str, work: CardWork, value: str | None = None) -> None:
+    """A card button: run `work` on the task it points at (or `value` points at), replace
+    the card; a gone task loses its buttons."""
+    link, ref = await inv.link(), clicked_ref(inv, value)
     try:
         payload = await work(link, ref)
     except NotFound:
@@ -208,8 +209,7 @@ async def overflow_clicked(inv: Invocation) -> None:
             task = await inv.services.tasks.get(link, ref)
             return ui.delete_confirmation(task, app_url=app_url(inv))
 
-        inv.body["actions"][0]["value"] = choice
-        await on_card(inv, "delete", work)
+        await on_card(inv, "delete", work, choice)
 
 
 async def home_section(services: ServiceContainer, link: LinkInfo) -> list[dict[str, Any]]:
