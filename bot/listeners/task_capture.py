@@ -11,6 +11,7 @@ from bot.listeners.replies import app_url, forbidden
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_form
+from bot.parsing.picks import read_pick
 from bot.services.container import ServiceContainer
 from bot.services.tasks import TaskService
 from bot.ui import tasks as ui
@@ -66,13 +67,13 @@ async def create_cancelled(inv: Invocation) -> None:
 async def picked(inv: Invocation) -> None:
     tasks = inv.services.tasks
     link = await inv.link()
-    token, index, choice = [*inv.payload.selected_value.split("|", 2), "", ""][:3]
-    draft = await tasks.load_draft(link, token)
-    if not index.isdecimal() or int(index) >= len(draft.picks):
+    answer = read_pick(inv.payload.selected_value)
+    draft = await tasks.load_draft(link, answer.token)
+    if answer.index is None or answer.index >= len(draft.picks):
         raise UserFacingError("That question was already answered. Run the command again.")
-    TaskService.apply_pick(draft, int(index), choice)
-    await tasks.save_draft(link, draft, token)
-    await inv.reply(ui.capture_preview(draft, token), replace=True)
+    TaskService.apply_pick(draft, answer.index, answer.choice)
+    await tasks.save_draft(link, draft, answer.token)
+    await inv.reply(ui.capture_preview(draft, answer.token), replace=True)
 
 
 async def edit_draft(inv: Invocation) -> None:

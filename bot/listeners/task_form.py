@@ -22,6 +22,7 @@ from bot.listeners.replies import announce, app_url, clicked_ref, forbidden
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import local_day_bounds, to_utc_due, user_today
+from bot.parsing.picks import project_ids
 from bot.services.container import ServiceContainer
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
@@ -85,7 +86,7 @@ def read_form(view: dict[str, Any]) -> TaskDraft:
     def value(block: str, action: str = forms.VALUE) -> Any:
         return view_value(view, block, action)
 
-    space_id, project_id = _project_ids(value(forms.PROJECT, Action.SELECT_PROJECT))
+    space_id, project_id = project_ids(value(forms.PROJECT, Action.SELECT_PROJECT))
     tags = [t.strip().lstrip("+") for t in str(value(forms.TAGS) or "").split(",")]
     return TaskDraft(
         title=str(value(forms.TITLE) or "").strip(),
@@ -291,14 +292,6 @@ def _day(value: Any) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-def _project_ids(value: Any) -> tuple[int | None, int | None]:
-    """`<space>:<project>` from the project select; anything else (forged input) is none."""
-    space, _, project = str(value or "").partition(":")
-    if space.isdecimal() and project.isdecimal():
-        return int(space), int(project)
-    return None, None
 
 
 def _local(moment: datetime | None, tz: str) -> date | None:
