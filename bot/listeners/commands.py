@@ -32,6 +32,16 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     return None
 
 
+async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resolution) -> None:
+    """Run a command `local_answer` did not answer (the slash command's, or a DM's)."""
+    assert resolution.spec is not None
+    if resolution.spec.needs_link and not await inv.linked():
+        await inv.connect_prompt()
+        return
+    log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
+    await registry.handlers[resolution.spec.path](inv, resolution)
+
+
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         resolution = registry.resolve(Payload(body).text)
@@ -45,11 +55,6 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         resolution = registry.resolve(inv.payload.text)
         if local_answer(registry, resolution) is not None:
             return  # answered in the ack
-        assert resolution.spec is not None
-        if resolution.spec.needs_link and not await inv.linked():
-            await inv.connect_prompt()
-            return
-        log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
-        await registry.handlers[resolution.spec.path](inv, resolution)
+        await dispatch(registry, inv, resolution)
 
     app.command(COMMAND)(ack=ack_command, lazy=[safe_lazy(services, run_command)])
