@@ -11,6 +11,7 @@ from bot.astravue.errors import Forbidden
 from bot.domain.tasks import TaskRef
 from bot.listeners import audience
 from bot.listeners.safe_lazy import Invocation
+from bot.services.container import ServiceContainer
 from bot.ui import tasks as task_ui
 from bot.ui.errors import UserFacingError
 
@@ -25,7 +26,11 @@ ROLE_HINTS = {
 
 def app_url(inv: Invocation) -> str:
     """Where "Open in Astravue" links point."""
-    return inv.services.runtime.settings.astravue_app_url
+    return app_url_of(inv.services)
+
+
+def app_url_of(services: ServiceContainer) -> str:
+    return services.runtime.settings.astravue_app_url
 
 
 def forbidden(what: str, exc: Forbidden) -> UserFacingError:

@@ -10,8 +10,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import BadRequest
-from bot.astravue.models import SpaceDto, SpaceRequest
-from bot.domain.projects import ProjectFields
+from bot.astravue.models import SpaceDto
+from bot.domain.projects import ProjectFields, SpaceFields
 from bot.listeners.payloads import edited, view_metadata, view_value
 from bot.listeners.registration import Feature, View, register_feature
 from bot.listeners.replies import announce
@@ -105,8 +105,8 @@ async def space_submitted(inv: Invocation) -> None:
     spaces, payload = inv.services.spaces, inv.payload
     view, link = payload.view, await inv.link()
     meta = payload.metadata
-    body = SpaceRequest(
-        space_name=str(payload.value(ui.NAME, VALUE)).strip(),
+    form = SpaceFields(
+        name=str(payload.value(ui.NAME, VALUE)).strip(),
         description=payload.value(ui.DESCRIPTION, VALUE) or None,
         color=payload.value(ui.COLOR, VALUE),
     )
@@ -117,16 +117,16 @@ async def space_submitted(inv: Invocation) -> None:
     async def work() -> None:
         try:
             if space_id:
-                saved = await spaces.update_space(link, int(space_id), body, changed)
+                saved = await spaces.update_space(link, int(space_id), form, changed)
             else:
-                saved = await spaces.create_space(link, body)
+                saved = await spaces.create_space(link, form)
         except BadRequest as exc:
             shown = (
                 SpaceDto(
                     space_id=int(space_id),
-                    space_name=body.space_name,
-                    description=body.description,
-                    color=body.color,
+                    space_name=form.name,
+                    description=form.description,
+                    color=form.color,
                 )
                 if space_id
                 else None
@@ -135,7 +135,7 @@ async def space_submitted(inv: Invocation) -> None:
                 trigger_id=inv.trigger_id,
                 view=ui.space_form(
                     shown,
-                    name=body.space_name,
+                    name=form.name,
                     metadata=json.dumps({**meta, "e": changed}),
                     errors=field_errors(exc, ui.FIELD_BLOCKS),
                 ),

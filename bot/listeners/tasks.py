@@ -14,7 +14,7 @@ from bot.astravue.pagination import noting_cut_short
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.registration import Feature, register_feature
-from bot.listeners.replies import app_url, clicked_ref, forbidden
+from bot.listeners.replies import app_url, app_url_of, clicked_ref, forbidden
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_edit
@@ -214,7 +214,7 @@ async def overflow_clicked(inv: Invocation) -> None:
 
 async def home_section(services: ServiceContainer, link: LinkInfo) -> list[dict[str, Any]]:
     agenda = await services.tasks.my_tasks(link)
-    return ui.agenda_blocks(agenda, app_url=services.runtime.settings.astravue_app_url)
+    return ui.agenda_blocks(agenda, app_url=app_url_of(services))
 
 
 def _split(args: str) -> tuple[str, str]:
