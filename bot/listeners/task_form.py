@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import BadRequest, Forbidden
-from bot.astravue.updates import TaskChanges
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners.modals import open_loaded
@@ -21,15 +20,28 @@ from bot.listeners.registration import Feature, View, register_feature
 from bot.listeners.replies import announce, app_url, clicked_ref, forbidden
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.parsing import local_day_bounds, to_utc_due, user_today
+from bot.parsing import user_today
 from bot.parsing.picks import project_ids
 from bot.services.container import ServiceContainer
+from bot.services.form_changes import TaskField, task_changes
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.errors import field_errors
 from bot.ui.ids import Action, Callback
 
 log = logging.getLogger(__name__)
+
+# The edit form's inputs, by the task field each one edits.
+FIELD_OF_BLOCK: dict[str, TaskField] = {
+    forms.TITLE: "title",
+    forms.DESCRIPTION: "description",
+    forms.TAGS: "tags",
+    forms.PRIORITY: "priority",
+    forms.STATUS: "status",
+    forms.DUE: "due",
+    forms.START: "start",
+    forms.OWNERS: "owners",
+}
 
 
 async def open_form(
@@ -179,24 +191,18 @@ async def edit_submitted(inv: Invocation) -> None:
     ref = TaskRef.decode(str(meta.get("r")))
     draft = read_form(view)
     owners, unmapped = await owners_from_form(inv, link, view)
-    tz = await tasks.tz(link)
-    # Only what the user changed: an input emptied clears its field on purpose.
-    wanted: dict[str, Any] = {
-        forms.TITLE: ("task_title", draft.title),
-        forms.DESCRIPTION: ("description", draft.description),
-        forms.TAGS: ("tags", draft.tags),
-        forms.PRIORITY: ("priority", draft.priority),
-        forms.STATUS: ("status", draft.status),
-        forms.DUE: ("due_date", to_utc_due(draft.due, tz) if draft.due else None),
-        forms.START: ("start_date", local_day_bounds(draft.start, tz)[0] if draft.start else None),
-        forms.OWNERS: ("owners", [i for i, _ in owners]),
-    }
-    # A form reopened after a refusal shows the user's values: remember what they changed.
-    changed = {block for block in wanted if edited(view, block, forms.VALUE)}
-    changed |= set(meta.get("e") or ())
+    # Only what the user changed: an input emptied clears its field on purpose. A form
+    # reopened after a refusal shows the user's values: remember what they changed.
+    changed = {block for block in FIELD_OF_BLOCK if edited(view, block, forms.VALUE)}
+    changed |= set(meta.get("e") or ()) & set(FIELD_OF_BLOCK)
     if not owners:
         changed.discard(forms.OWNERS)  # nobody mappable chosen: not "remove every owner"
-    changes = cast(TaskChanges, {wanted[block][0]: wanted[block][1] for block in changed})
+    changes = task_changes(
+        draft,
+        [i for i, _ in owners],
+        [FIELD_OF_BLOCK[block] for block in changed],
+        await tasks.tz(link),
+    )
     try:
         task = await tasks.update(link, ref, changes)
     except BadRequest as exc:

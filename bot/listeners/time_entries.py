@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import Forbidden
-from bot.astravue.updates import TimerChanges
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.modals import open_loaded
@@ -28,6 +27,7 @@ from bot.listeners.timers import (
 from bot.parsing import ParseError, parse_clock_time
 from bot.parsing.log_args import PERIODS, Amount, MissingTask, period, read_amount, read_log_args
 from bot.services.container import ServiceContainer
+from bot.services.form_changes import EntryEdit, entry_changes
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
@@ -172,16 +172,22 @@ async def edit_submitted(inv: Invocation) -> None:
         )
 
     # Only what the user changed: the pickers show minutes, the entry may hold seconds.
-    changes: TimerChanges = {}
     moved_day = edited(view, ui.DATE_BLOCK, ui.DATE_INPUT)
-    if moved_day or edited(view, ui.START_BLOCK, ui.START_INPUT):
-        changes["start_time"] = moment(ui.START_BLOCK, ui.START_INPUT)
-    if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT):
-        changes["end_time"] = moment(ui.END_BLOCK, ui.END_INPUT)
-    if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT):
-        changes["billable"] = view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO
-    if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT):
-        changes["notes"] = view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or None
+    billable = view_value(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO
+    changes = entry_changes(
+        EntryEdit(
+            start=moment(ui.START_BLOCK, ui.START_INPUT)
+            if moved_day or edited(view, ui.START_BLOCK, ui.START_INPUT)
+            else None,
+            end=moment(ui.END_BLOCK, ui.END_INPUT)
+            if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT)
+            else None,
+            billable=billable if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) else None,
+            notes=str(view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or "")
+            if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT)
+            else None,
+        )
+    )
     entry = await inv.services.timers.update_entry(
         await inv.link(), as_int(inv.payload.private_metadata) or 0, changes
     )
