@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import AstravueError, Forbidden, ReauthorizationRequired
 from bot.db.models import LinkStatus
 from bot.listeners.payloads import view_value
-from bot.listeners.registration import Feature, View, register_feature
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.services.identity import find_in_astravue
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
@@ -100,10 +98,6 @@ FEATURE = Feature(
     actions={Action.SET_ORG: set_org_button},
     views=(View(Callback.SET_ORG, set_org_submitted, validate_org),),
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)
 
 
 async def _open_org_modal(inv: Invocation, current: int | None) -> None:

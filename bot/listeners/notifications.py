@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import view_value
-from bot.listeners.registration import Feature, View, register_feature
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
@@ -130,10 +128,6 @@ async def list_closed(inv: Invocation) -> None:
 async def home_section(services: ServiceContainer, link: LinkInfo) -> list[dict[str, Any]]:
     prefs = await services.notifications.prefs(link.team_id, link.slack_user_id)
     return settings_ui.home_section(prefs)
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)
 
 
 async def _modal(inv: Invocation, build: ViewBuilder) -> None:

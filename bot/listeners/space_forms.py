@@ -7,18 +7,14 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.astravue.errors import BadRequest
 from bot.astravue.models import SpaceDto
 from bot.domain.projects import ProjectFields, SpaceFields
 from bot.listeners.payloads import edited, view_metadata, view_value
-from bot.listeners.registration import Feature, View, register_feature
+from bot.listeners.registration import Feature, View
 from bot.listeners.replies import announce
-from bot.listeners.router import CommandRegistry
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.spaces import guarded
-from bot.services.container import ServiceContainer
 from bot.ui import spaces as ui
 from bot.ui.errors import field_errors
 from bot.ui.ids import Callback
@@ -221,7 +217,3 @@ FEATURE = Feature(
         View(Callback.PROJECT_DELETE, project_delete_submitted, validate_delete),
     ),
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

@@ -7,17 +7,14 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.astravue.errors import Forbidden, NotFound
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
 from bot.listeners.modals import Build, open_loaded
-from bot.listeners.registration import Feature, register_feature
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.registration import Feature
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation, LazyHandler
 from bot.parsing import user_today
-from bot.services.container import ServiceContainer
 from bot.ui import spaces as ui
 from bot.ui.components import escape, modal, section
 from bot.ui.errors import UserFacingError
@@ -349,7 +346,3 @@ FEATURE = Feature(
         Action.PROJECT_DELETE: pressed("delete", project_chosen),
     },
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

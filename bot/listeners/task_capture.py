@@ -3,16 +3,13 @@ the task once the user confirms (or picks what the line left open, or edits it i
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.astravue.errors import Forbidden
-from bot.listeners.registration import Feature, register_feature
+from bot.listeners.registration import Feature
 from bot.listeners.replies import app_url, forbidden
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_form
 from bot.parsing.picks import read_pick
-from bot.services.container import ServiceContainer
 from bot.services.tasks import TaskService
 from bot.ui import tasks as ui
 from bot.ui.errors import UserFacingError
@@ -91,7 +88,3 @@ FEATURE = Feature(
         Action.TASK_PICK: picked,
     },
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

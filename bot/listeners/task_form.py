@@ -8,7 +8,6 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import BadRequest, Forbidden
@@ -16,9 +15,9 @@ from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import Payload, edited, view_value
-from bot.listeners.registration import Feature, View, register_feature
+from bot.listeners.registration import Feature, View
 from bot.listeners.replies import announce, app_url, clicked_ref, forbidden
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import user_today
 from bot.parsing.picks import project_ids
@@ -326,7 +325,3 @@ FEATURE = Feature(
     options={Action.SELECT_SPACE: space_options, Action.SELECT_PROJECT: project_options},
     shortcuts={Callback.MESSAGE_TASK: message_shortcut},
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

@@ -7,15 +7,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.astravue.errors import Forbidden, NotFound
 from bot.astravue.pagination import noting_cut_short
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
-from bot.listeners.registration import Feature, register_feature
+from bot.listeners.registration import Feature
 from bot.listeners.replies import app_url, app_url_of, clicked_ref, forbidden
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_edit
 from bot.parsing import parse_date, user_today
@@ -247,7 +245,3 @@ FEATURE = Feature(
     },
     home_sections=(("your tasks", home_section),),
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

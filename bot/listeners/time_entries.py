@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.astravue.errors import Forbidden
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import as_int, edited, view_value
-from bot.listeners.registration import Feature, View, register_feature
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.timers import (
     NO_TRIGGER,
@@ -26,7 +24,6 @@ from bot.listeners.timers import (
 )
 from bot.parsing import ParseError, parse_clock_time
 from bot.parsing.log_args import PERIODS, Amount, MissingTask, period, read_amount, read_log_args
-from bot.services.container import ServiceContainer
 from bot.services.form_changes import EntryEdit, entry_changes
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
@@ -245,7 +242,3 @@ FEATURE = Feature(
         View(Callback.TIME_EDIT, edit_submitted, validate_edit),
     ),
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)

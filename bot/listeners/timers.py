@@ -7,7 +7,6 @@ import logging
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.domain.errors import NoTimerRunning
@@ -15,8 +14,8 @@ from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef, task_ref
 from bot.listeners.modals import open_modal
 from bot.listeners.payloads import Payload, as_int, state_element
-from bot.listeners.registration import Feature, View, register_feature
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import parse_clock_time, resolve_zone
 from bot.services.container import ServiceContainer
@@ -279,7 +278,3 @@ FEATURE = Feature(
     # "My tasks" (with Start buttons) is the tasks feature's own section.
     home_sections=(("your timer", timer_section),),
 )
-
-
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    register_feature(app, services, registry, FEATURE)
