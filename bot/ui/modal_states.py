@@ -1,4 +1,4 @@
-"""The states a modal passes through while it loads: loading, then failed (with the cause)."""
+"""What a loading modal shows when it cannot be filled in: the cause, or what to set up first."""
 
 from __future__ import annotations
 
@@ -7,15 +7,6 @@ from typing import Any
 from bot.ui.components import modal, section
 from bot.ui.errors import describe
 from bot.ui.ids import Callback
-
-
-def loading(title: str, *, close: str = "Cancel") -> dict[str, Any]:
-    return modal(
-        title,
-        [section(":hourglass_flowing_sand: Loading…")],
-        callback_id=Callback.LOADING,
-        close=close,
-    )
 
 
 def failed(title: str, error: BaseException) -> dict[str, Any]:

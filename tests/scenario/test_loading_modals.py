@@ -54,3 +54,18 @@ async def test_a_modal_that_loads_is_filled_in(stack: Stack) -> None:
     shown = await top_modal(stack)
     assert LOADING not in text_of(shown)
     assert shown["callback_id"] == Callback.NOTIF_SETTINGS
+
+
+async def test_a_user_without_an_organisation_is_told_in_the_modal_and_asked_for_it(
+    stack: Stack,
+) -> None:
+    await connect(stack, "U0SAM")  # the sandbox gives Sam no tenant_id claim
+    before = len(stack.sandbox.slack.responses)
+    response = await stack.user("U0SAM").command("notifications")
+    assert response.status_code == 200
+    shown = await top_modal(stack, "U0SAM")
+    words = text_of(shown)
+    assert LOADING not in words and "isn't ready yet" in words
+    # ... and the organisation prompt itself comes as the command's answer
+    answers = [p.payload for p in stack.sandbox.slack.responses[before:] if p.user == "U0SAM"]
+    assert any("which organisation" in text_of(a) for a in answers), answers
