@@ -93,6 +93,8 @@ def build_runtime(settings: Settings) -> Runtime:
     from bot.services.container import ServiceContainer
     from bot.services.event_dedupe import EventDedupe
     from bot.services.link_health import LinkHealth
+    from bot.services.notification_inbox import NotificationInbox
+    from bot.services.org_membership import OrgMembership
     from bot.services.spaces import SpaceService
     from bot.services.team_links import TeamLinks
 
@@ -110,4 +112,6 @@ def build_runtime(settings: Settings) -> Runtime:
     runtime.services.team_links = TeamLinks(runtime.sessions, runtime.services.linking)
     runtime.services.link_health = LinkHealth(runtime.sessions)
     runtime.services.spaces = SpaceService(runtime.services)
+    runtime.services.inbox = NotificationInbox(runtime.services.astravue)
+    runtime.services.orgs = OrgMembership(runtime.services.astravue)
     return runtime

@@ -6,13 +6,12 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.astravue.errors import AstravueError, Forbidden, ReauthorizationRequired
+from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.models import LinkStatus
 from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.identity import find_in_astravue
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
@@ -110,19 +109,17 @@ async def _save_org(inv: Invocation, org_id: int) -> None:
     """Check with Astravue that the user belongs to that organisation, then keep it."""
     services = inv.services
     link = await inv.link()
-    client = services.astravue(link, org_id=org_id)
-    try:
-        await client.spaces.list()
-    except Forbidden:
+    check = await services.orgs.check(link, org_id)
+    if not check.member:
         raise UserFacingError(
             f"Astravue says you aren't a member of organisation {org_id}. "
             "Check the number and try again."
-        ) from None
-    user_id = None
-    if link.astravue_user_id is None and link.email:  # no claim said who they are
-        user_id = (await find_in_astravue(client, link.email)).astravue_user_id
+        )
     await services.linking.set_org(
-        team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id, astravue_user_id=user_id
+        team_id=inv.team_id,
+        slack_user_id=inv.user_id,
+        org_id=org_id,
+        astravue_user_id=check.astravue_user_id,
     )
     await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
 

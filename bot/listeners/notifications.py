@@ -48,19 +48,16 @@ async def act_on_list(inv: Invocation) -> None:
     view, action = payload.view, payload.action_id
     only_unread = payload.private_metadata != "all"
     link = await inv.link()
-    client = inv.services.astravue(link)
+    inbox = inv.services.inbox
     picked = _picked(view)
     if action == Action.NOTIF_MARK_ALL:
-        done = await client.notifications.mark_read(mark_all=True)
-        note = f":white_check_mark: Marked {done.updated_count or 0} as read."
+        note = f":white_check_mark: Marked {await inbox.mark_all_read(link)} as read."
     elif not picked:
         note = ":point_up: Tick some notifications first."
     elif action == Action.NOTIF_MARK_SELECTED:
-        done = await client.notifications.mark_read(notification_ids=picked)
-        note = f":white_check_mark: Marked {done.updated_count or 0} as read."
+        note = f":white_check_mark: Marked {await inbox.mark_read(link, picked)} as read."
     else:
-        removed = await client.notifications.delete(notification_ids=picked)
-        note = f":wastebasket: Deleted {removed.deleted_count or 0}."
+        note = f":wastebasket: Deleted {await inbox.delete(link, picked)}."
     await inv.client.views_update(
         view_id=view["id"], view=await list_view(inv.services, link, only_unread, note)
     )
@@ -69,7 +66,7 @@ async def act_on_list(inv: Invocation) -> None:
 async def mark_read(inv: Invocation) -> None:
     link = await inv.link()
     notification_id, _ = _parse(inv.payload.action_value)
-    await inv.services.astravue(link).notifications.mark_read(notification_ids=[notification_id])
+    await inv.services.inbox.mark_read(link, [notification_id])
     card = await inv.services.notifications.card(link, notification_id)
     await _update_dm(inv, ui.notification_dm(card, state="read"))
 
@@ -80,7 +77,7 @@ async def overflow(inv: Invocation) -> None:
     what, _, value = inv.payload.selected_value.partition(":")
     notification_id, ref = _parse(value)
     if what == ui.OVERFLOW_DELETE:
-        await inv.services.astravue(link).notifications.delete(notification_ids=[notification_id])
+        await inv.services.inbox.delete(link, [notification_id])
         card = await notifications.card(link, notification_id)
         await _update_dm(inv, ui.notification_dm(card, state="deleted"))
     elif what == ui.OVERFLOW_MUTE and ref is not None:

@@ -26,7 +26,9 @@ from bot.services.tokens import TokenManager
 if TYPE_CHECKING:
     from bot.services.event_dedupe import EventDedupe
     from bot.services.link_health import LinkHealth
+    from bot.services.notification_inbox import NotificationInbox
     from bot.services.notifications import NotificationService
+    from bot.services.org_membership import OrgMembership
     from bot.services.spaces import SpaceService
     from bot.services.tasks import TaskService
     from bot.services.team_links import TeamLinks
@@ -67,10 +69,12 @@ class ServiceContainer:
     linking: LinkingService
     budget: UserRateBudget
     home: HomeService = field(init=False)
-    dedupe: EventDedupe = field(init=False)  # these four: built by bot.wiring
+    dedupe: EventDedupe = field(init=False)  # from here: built by bot.wiring
     team_links: TeamLinks = field(init=False)
     link_health: LinkHealth = field(init=False)
     spaces: SpaceService = field(init=False)
+    inbox: NotificationInbox = field(init=False)
+    orgs: OrgMembership = field(init=False)
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceContainer:
