@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners.safe_lazy import Invocation, LazyHandler, safe_lazy
-from bot.services.container import ServiceContainer
 
 
 async def ack_event(ack: Callable[[], Awaitable[None]]) -> None:

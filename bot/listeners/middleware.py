@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.container import ServiceContainer
 from bot.listeners.payloads import Payload
-from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.container import NotConnected, OrgMissing
 from bot.domain.errors import DomainError
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import NotConnected, OrgMissing
 from bot.ui import modal_states
 from bot.ui.errors import UserFacingError
 

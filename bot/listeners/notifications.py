@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
 from bot.listeners.modals import open_loaded
@@ -12,7 +13,6 @@ from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
 from bot.ui.errors import UserFacingError
@@ -99,8 +99,7 @@ async def overflow(inv: Invocation) -> None:
 
 async def settings_view(inv: Invocation) -> dict[str, Any]:
     prefs = await inv.services.notifications.prefs(inv.team_id, inv.user_id)
-    profile = await inv.services.profiles.get(inv.user_id)
-    return settings_ui.settings_modal(prefs, profile.tz)
+    return settings_ui.settings_modal(prefs, await inv.services.zones.name(inv.user_id))
 
 
 async def settings_command(inv: Invocation, _r: Resolution) -> None:

@@ -15,11 +15,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.listeners.payloads import Payload
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, LazyHandler, safe_lazy
-from bot.services.container import ServiceContainer
 
 Ack = Callable[..., Awaitable[None]]
 CommandHandler = Callable[[Invocation, Resolution], Awaitable[None]]

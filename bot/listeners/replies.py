@@ -8,10 +8,10 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import Forbidden
+from bot.container import ServiceContainer
 from bot.domain.tasks import TaskRef
 from bot.listeners import audience
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.ui import tasks as task_ui
 from bot.ui.errors import UserFacingError
 
@@ -30,7 +30,7 @@ def app_url(inv: Invocation) -> str:
 
 
 def app_url_of(services: ServiceContainer) -> str:
-    return services.runtime.settings.astravue_app_url
+    return services.settings.astravue_app_url
 
 
 def forbidden(what: str, exc: Forbidden) -> UserFacingError:

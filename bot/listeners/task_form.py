@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import BadRequest, Forbidden
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners.modals import open_loaded
@@ -21,7 +22,6 @@ from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import user_today
 from bot.parsing.picks import project_ids
-from bot.services.container import ServiceContainer
 from bot.services.form_changes import TaskField, task_changes
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.astravue.errors import Forbidden, NotFound
 from bot.astravue.pagination import noting_cut_short
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.registration import Feature
@@ -17,7 +18,6 @@ from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_edit
 from bot.parsing import parse_date, user_today
-from bot.services.container import ServiceContainer
 from bot.services.tasks import WINDOWS
 from bot.ui import tasks as ui
 from bot.ui.components import escape

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.container import ServiceContainer
 from bot.domain.errors import NoTimerRunning
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef, task_ref
@@ -17,8 +18,7 @@ from bot.listeners.payloads import Payload, as_int, state_element
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.parsing import parse_clock_time, resolve_zone
-from bot.services.container import ServiceContainer
+from bot.parsing import first_local_time_after, parse_clock_time, resolve_zone
 from bot.services.timers import TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui
@@ -33,7 +33,7 @@ NO_TRIGGER = "That needs a form; run the command again from Slack."
 
 
 async def zone_of(inv: Invocation) -> tzinfo:
-    return resolve_zone((await inv.services.profiles.get(inv.user_id)).tz)
+    return await inv.services.zones.zone(inv.user_id)
 
 
 async def refresh_home(inv: Invocation) -> None:
@@ -246,11 +246,7 @@ def _in_message(inv: Invocation) -> bool:
 
 def _after(start: datetime, chosen: time, zone: tzinfo) -> datetime:
     """The first `chosen` local time after `start`."""
-    local = start.astimezone(zone)
-    end = datetime.combine(local.date(), chosen, tzinfo=zone)
-    if end <= local:
-        end = datetime.combine(local.date() + timedelta(days=1), chosen, tzinfo=zone)
-    return end.astimezone(UTC)
+    return first_local_time_after(start, chosen, zone).astimezone(UTC)
 
 
 FEATURE = Feature(
