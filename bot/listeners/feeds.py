@@ -7,14 +7,12 @@ import re
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
-from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.container import ServiceContainer
 from bot.domain.feed_changes import DIGEST_DEFAULT, FeedError, parse_clock
 from bot.domain.links import LinkInfo
-from bot.listeners.registration import on_action
-from bot.listeners.router import CommandRegistry, CommandSpec, Resolution
+from bot.listeners.registration import Feature
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.services.feeds import FeedSubscriptions
 from bot.services.projects import ProjectInfo
@@ -22,27 +20,6 @@ from bot.ui import feeds as ui
 
 log = logging.getLogger(__name__)
 
-AREA = "Spaces and projects"
-SPECS = (
-    CommandSpec(
-        "feed",
-        "feed <project> [#channel] [--digest 09:00|--no-digest]",
-        "Post a project's task changes (and a daily due digest) to a channel",
-        AREA,
-        ("follow", "subscribe"),
-    ),
-    CommandSpec(
-        "feeds", "feeds", "This channel's project feeds, to remove", AREA, needs_link=False
-    ),
-    CommandSpec(
-        "unfeed",
-        "unfeed <project>",
-        "Stop a project's feed in this channel",
-        AREA,
-        ("unfollow", "unsubscribe"),
-        needs_link=False,
-    ),
-)
 # Refusals that mean the app cannot post in the channel: it must be invited first.
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 _CHANNEL_LINK = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -92,93 +69,100 @@ def parse_feed_args(text: str) -> FeedArgs:
     return FeedArgs(project, channel, channel_name, digest)
 
 
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    for spec in SPECS:
-        registry.specs.setdefault(spec.path, spec)
-    feeds = FeedSubscriptions(services.sessions, services.tasks, services.zones)
+def _feeds(inv: Invocation) -> FeedSubscriptions:
+    services = inv.services
+    return FeedSubscriptions(services.sessions, services.tasks, services.zones)
 
-    async def answering_feed_errors(inv: Invocation, work: Awaitable[None]) -> None:
+
+async def _answering_feed_errors(inv: Invocation, work: Awaitable[None]) -> None:
+    try:
+        await work
+    except FeedError as exc:
+        await inv.reply(ui.error(exc))
+
+
+async def feed_command(inv: Invocation, resolution: Resolution) -> None:
+    args = parse_feed_args(resolution.args)
+    if args.problem:
+        await inv.reply(ui.usage(args.problem))
+        return
+    if args.channel_name:
+        await inv.reply(ui.channel_by_name(args.channel_name))
+        return
+    channel = args.channel or inv.channel_id
+    if not channel:
+        await inv.reply(ui.usage("Run it in the channel that should follow the project."))
+        return
+    feeds = _feeds(inv)
+    link = await inv.link()
+    project = await feeds.project(link, args.project)  # only projects this user can see
+    zone = await feeds.zone(link)
+    await _answering_feed_errors(inv, _subscribe(inv, feeds, link, channel, project, args, zone))
+
+
+async def _subscribe(
+    inv: Invocation,
+    feeds: FeedSubscriptions,
+    link: LinkInfo,
+    channel: str,
+    project: ProjectInfo,
+    args: FeedArgs,
+    zone: str,
+) -> None:
+    info, created = await feeds.subscribe(
+        link, channel, project, digest_time=args.digest, zone=zone
+    )
+    if created:
         try:
-            await work
-        except FeedError as exc:
-            await inv.reply(ui.error(exc))
-
-    @registry.handler("feed")
-    async def feed(inv: Invocation, resolution: Resolution) -> None:
-        args = parse_feed_args(resolution.args)
-        if args.problem:
-            await inv.reply(ui.usage(args.problem))
+            await inv.client.chat_postMessage(
+                channel=channel,
+                **ui.announcement(inv.user_id, info.project_name, info.digest_time),
+            )
+        except SlackApiError as exc:
+            await feeds.remove(inv.team_id, info.id)
+            if exc.response.get("error") not in NOT_A_MEMBER:
+                raise
+            log.info("%s: not in channel %s; feed not created", inv.ids, channel)
+            await inv.reply(ui.not_in_channel(channel))
             return
-        if args.channel_name:
-            await inv.reply(ui.channel_by_name(args.channel_name))
-            return
-        channel = args.channel or inv.channel_id
-        if not channel:
-            await inv.reply(ui.usage("Run it in the channel that should follow the project."))
-            return
-        link = await inv.link()
-        project = await feeds.project(link, args.project)  # only projects this user can see
-        zone = await feeds.zone(link)
-        await answering_feed_errors(inv, subscribe(inv, link, channel, project, args, zone))
+    log.info("%s: feed %s of project %s in %s", inv.ids, info.id, info.project_id, channel)
+    await inv.reply(ui.subscribed(info.project_name, channel, info.digest_time, created))
 
-    async def subscribe(
-        inv: Invocation,
-        link: LinkInfo,
-        channel: str,
-        project: ProjectInfo,
-        args: FeedArgs,
-        zone: str,
-    ) -> None:
-        info, created = await feeds.subscribe(
-            link, channel, project, digest_time=args.digest, zone=zone
-        )
-        if created:
-            try:
-                await inv.client.chat_postMessage(
-                    channel=channel,
-                    **ui.announcement(inv.user_id, info.project_name, info.digest_time),
-                )
-            except SlackApiError as exc:
-                if exc.response.get("error") not in NOT_A_MEMBER:
-                    await feeds.remove(inv.team_id, info.id)
-                    raise
-                log.info("%s: not in channel %s; feed not created", inv.ids, channel)
-                await feeds.remove(inv.team_id, info.id)
-                await inv.reply(ui.not_in_channel(channel))
-                return
-        log.info("%s: feed %s of project %s in %s", inv.ids, info.id, info.project_id, channel)
-        await inv.reply(ui.subscribed(info.project_name, channel, info.digest_time, created))
 
-    @registry.handler("feeds")
-    async def list_feeds(inv: Invocation, resolution: Resolution) -> None:
-        channel = inv.channel_id or ""
-        await inv.reply(ui.feed_list(channel, await feeds.in_channel(inv.team_id, channel)))
+async def feeds_command(inv: Invocation, resolution: Resolution) -> None:
+    channel = inv.channel_id or ""
+    await inv.reply(ui.feed_list(channel, await _feeds(inv).in_channel(inv.team_id, channel)))
 
-    @registry.handler("unfeed")
-    async def unfeed(inv: Invocation, resolution: Resolution) -> None:
-        if not resolution.args.strip():
-            await inv.reply(ui.usage("Which project should this channel stop following?"))
-            return
-        channel = inv.channel_id or ""
 
-        async def work() -> None:
-            removed = await feeds.remove_named(inv.team_id, channel, resolution.args)
-            log.info("%s: feed %s removed", inv.ids, removed.id)
-            await inv.reply(ui.removed(removed.project_name, channel))
+async def unfeed_command(inv: Invocation, resolution: Resolution) -> None:
+    if not resolution.args.strip():
+        await inv.reply(ui.usage("Which project should this channel stop following?"))
+        return
+    channel = inv.channel_id or ""
 
-        await answering_feed_errors(inv, work())
-
-    async def remove_clicked(inv: Invocation) -> None:
-        value = str((inv.body.get("actions") or [{}])[0].get("value") or "")
-        removed = (
-            await feeds.remove(inv.team_id, int(value), channel_id=inv.channel_id)
-            if value.isdecimal()
-            else None
-        )
-        if removed is None:
-            await inv.reply(ui.already_removed(), replace=True)
-            return
+    async def work() -> None:
+        removed = await _feeds(inv).remove_named(inv.team_id, channel, resolution.args)
         log.info("%s: feed %s removed", inv.ids, removed.id)
-        await inv.reply(ui.removed(removed.project_name, removed.channel_id), replace=True)
+        await inv.reply(ui.removed(removed.project_name, channel))
 
-    on_action(app, services, ui.REMOVE_ACTION, remove_clicked, needs_link=False)
+    await _answering_feed_errors(inv, work())
+
+
+async def remove_clicked(inv: Invocation) -> None:
+    value = str((inv.body.get("actions") or [{}])[0].get("value") or "")
+    removed = (
+        await _feeds(inv).remove(inv.team_id, int(value), channel_id=inv.channel_id)
+        if value.isdecimal()
+        else None
+    )
+    if removed is None:
+        await inv.reply(ui.already_removed(), replace=True)
+        return
+    log.info("%s: feed %s removed", inv.ids, removed.id)
+    await inv.reply(ui.removed(removed.project_name, removed.channel_id), replace=True)
+
+
+FEATURE = Feature(
+    commands={"feed": feed_command, "feeds": feeds_command, "unfeed": unfeed_command},
+    actions_unlinked={ui.REMOVE_ACTION: remove_clicked},
+)

@@ -28,6 +28,7 @@ from bot.ui.components import (
 
 REMOVE_ACTION = "feeds.remove"
 DIGEST_LINES = 15
+DIGEST_SECTION_BUDGET = 2800  # of a section's 3,000 characters, leaving room for the rest
 USAGE = (
     "Usage: `/astravue feed <project> [#channel] [--digest 09:00 | --no-digest]` follows a "
     "project in a channel; `/astravue feeds` lists this channel's feeds; "
@@ -91,13 +92,17 @@ def digest_post(post: dict[str, Any], app_url: str) -> dict[str, Any]:
     for title, tasks in (("Overdue", digest.overdue), ("Due today", digest.today)):
         if not tasks:
             continue
-        lines = [
-            f"• {_task_link(app_url, t)} · {_day(t.due, zone)} · "
-            f"{', '.join(escape(n) for n in t.owner_names) or 'nobody'}"
-            for t in tasks[:DIGEST_LINES]
-        ]
-        if len(tasks) > DIGEST_LINES:
-            lines.append(f"…and {len(tasks) - DIGEST_LINES} more")
+        lines: list[str] = []
+        used = 0
+        for t in tasks[:DIGEST_LINES]:
+            owners = truncate_escaped(", ".join(t.owner_names) or "nobody", 80)
+            line = f"• {_task_link(app_url, t)} · {_day(t.due, zone)} · {owners}"
+            if used + len(line) > DIGEST_SECTION_BUDGET:
+                break
+            lines.append(line)
+            used += len(line) + 1
+        if len(tasks) > len(lines):
+            lines.append(f"…and {len(tasks) - len(lines)} more")
         blocks.append(section(f"*{title}* ({len(tasks)})\n" + "\n".join(lines)))
     fallback = f"{project}: {len(digest.overdue)} overdue, {len(digest.today)} due today"
     return message(fallback, blocks)
