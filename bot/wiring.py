@@ -16,9 +16,11 @@ from bot.config import ConfigError, Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.listeners.ack_gate import AckGate
 from bot.security.crypto import KeyFile, Keyring
+from bot.slack.clients import SingleWorkspaceClients, TeamClients
 
 if TYPE_CHECKING:
     from bot.services.container import ServiceContainer
+    from bot.slack.distribution import Distribution
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,9 @@ class Runtime:
     keyring: Keyring
     http: httpx.AsyncClient
     slack: AsyncWebClient
+    # Who speaks for each team: the one bot token, or each installation's (distributed mode).
+    team_clients: TeamClients
+    distribution: Distribution | None = None
     services: ServiceContainer = field(init=False)
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
@@ -76,6 +81,15 @@ class Runtime:
         session = getattr(self.slack, "session", None)
         if session is not None and not session.closed:
             await session.close()
+
+    def paced_slack_client(self) -> AsyncWebClient:
+        """For the poller's Messenger: no rate-limit retries of its own (the Messenger paces)."""
+        if self.distribution is not None:
+            return self.distribution.paced
+        settings = self.settings
+        return AsyncWebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+        )
 
     async def finish_lazy_work(self, grace: float = LAZY_DRAIN_SECONDS) -> None:
         """Let running lazy listeners end before the clients they use are closed (else they
@@ -93,13 +107,23 @@ def build_runtime(settings: Settings) -> Runtime:
     from bot.services.container import ServiceContainer
 
     engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    keyring = resolve_keyring(settings)
+    distribution = None
+    if settings.distributed:  # SLACK_BOT_TOKEN is not used: every team has its own token
+        from bot.slack.distribution import build_distribution
+
+        distribution = build_distribution(settings, sessions, keyring)
+    slack = distribution.routed if distribution else create_slack_client(settings)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=create_sessionmaker(engine),
-        keyring=resolve_keyring(settings),
+        sessions=sessions,
+        keyring=keyring,
         http=httpx.AsyncClient(timeout=ASTRAVUE_TIMEOUT, limits=ASTRAVUE_LIMITS),
-        slack=create_slack_client(settings),
+        slack=slack,
+        team_clients=distribution.clients if distribution else SingleWorkspaceClients(slack),
+        distribution=distribution,
     )
     runtime.services = ServiceContainer.build(runtime)
     return runtime

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.db.models import AstravueLink, LinkStatus
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.services.container import ServiceContainer
+from bot.slack.lifecycle import end_installation
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,29 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
     async def tokens_revoked(inv: Invocation) -> None:
         tokens = (inv.body.get("event") or {}).get("tokens") or {}
         if tokens.get("bot"):
-            await _disconnect_team(services, inv.team_id, "bot token revoked")
+            await _end_team(services, inv, "bot token revoked")
         for user_id in tokens.get("oauth") or []:
             await services.linking.disconnect(team_id=inv.team_id, slack_user_id=user_id)
 
     async def app_uninstalled(inv: Invocation) -> None:
-        await _disconnect_team(services, inv.team_id, "app uninstalled")
+        await _end_team(services, inv, "app uninstalled")
 
     app.event("app_home_opened")(ack=ack_event, lazy=[safe_lazy(services, home_opened)])
     app.event("tokens_revoked")(ack=ack_event, lazy=[safe_lazy(services, tokens_revoked)])
     app.event("app_uninstalled")(ack=ack_event, lazy=[safe_lazy(services, app_uninstalled)])
+
+
+async def _end_team(services: ServiceContainer, inv: Invocation, why: str) -> None:
+    """Distributed mode: the installation ends and its links wait, suspended, for a
+    reinstall (bot.slack.lifecycle); one pasted token: the team's links are disconnected."""
+    if services.runtime.distribution is None:
+        await _disconnect_team(services, inv.team_id, why)
+        return
+    enterprise_id = inv.context.enterprise_id or inv.body.get("enterprise_id")
+    ended = await end_installation(
+        services.runtime.sessions, team_id=inv.team_id, enterprise_id=enterprise_id
+    )
+    log.info("team %s: %s; installation ended: %s", inv.team_id, why, ended)
 
 
 async def _disconnect_team(services: ServiceContainer, team_id: str, why: str) -> None:

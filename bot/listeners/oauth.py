@@ -180,7 +180,8 @@ async def tell_in_slack(
         except Exception:  # an expired or unreachable response_url: the DM below still tells them
             log.info("response_url failed; sending a DM", exc_info=True)
     try:
-        await services.runtime.slack.chat_postMessage(channel=outcome.slack_user_id, **payload)
+        client = await services.runtime.team_clients.for_team(outcome.team_id)
+        await client.chat_postMessage(channel=outcome.slack_user_id, **payload)
     except Exception:
         log.exception(
             "could not confirm the connection to %s/%s", outcome.team_id, outcome.slack_user_id

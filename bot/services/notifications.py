@@ -48,6 +48,7 @@ from bot.domain.notifications import NotificationPrefs
 from bot.domain.tasks import TaskRef
 from bot.services.messenger import Messenger
 from bot.services.notification_feed import fetch_new
+from bot.slack.team_clients import acting_for
 from bot.ui import notifications as ui
 
 if TYPE_CHECKING:
@@ -164,13 +165,8 @@ class NotificationService:
         self.lease = max(timedelta(minutes=5), self.interval * 5)
         self.dms_per_poll = DMS_PER_POLL
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        settings = self.runtime.settings
         # Its own client, without the shared one's rate-limit retries: the Messenger paces.
-        self.messenger = Messenger(
-            AsyncWebClient(
-                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
-            )
-        )
+        self.messenger = Messenger(self.runtime.paced_slack_client())
 
     @property
     def slack(self) -> AsyncWebClient:
@@ -314,6 +310,7 @@ class NotificationService:
             if link is None or poll is None or link.status != LinkStatus.ACTIVE:
                 return
             info = link_info(link)
+            acting_for(link.team_id)  # its Slack calls use its team's token (distributed mode)
             row = await settings_for(session, link.team_id, link.slack_user_id)
             prefs, muted, digest_projects = (
                 prefs_of(row),

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from bot.db.base import utcnow
 from bot.db.models import AstravueLink, LinkStatus
 from bot.db.session import session_scope
+from bot.slack.clients import TeamNotInstalled
 from bot.ui.notifications import relink_dm
 
 if TYPE_CHECKING:
@@ -48,7 +49,10 @@ class RelinkNotifier:
             url = await self.services.linking.begin(
                 team_id=team_id, slack_user_id=user_id, channel_id=None, response_url=None
             )
-            await self.services.runtime.slack.chat_postMessage(channel=user_id, **relink_dm(url))
+            client = await self.services.runtime.team_clients.for_team(team_id)
+            await client.chat_postMessage(channel=user_id, **relink_dm(url))
+        except TeamNotInstalled:
+            log.info("link %s: its workspace uninstalled the app; no reconnect DM", link_id)
         except SlackApiError as exc:
             log.warning(
                 "link %s: could not send the reconnect DM (%s)", link_id, exc.response.get("error")

@@ -13,6 +13,7 @@ from bot.domain.links import LinkInfo
 from bot.parsing import parse_clock_time, resolve_zone
 from bot.parsing.durations import ClockTimeError, format_duration
 from bot.services.container import ServiceContainer, link_info
+from bot.slack.team_clients import acting_for
 from bot.ui.timers import rescue_dm
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ async def _claim_reminder(services: ServiceContainer, link: LinkInfo, tracker_id
 
 
 async def _rescue(services: ServiceContainer, link: LinkInfo) -> int:
+    acting_for(link.team_id)  # profiles and the DM use this team's token (distributed mode)
     timer = await services.timers.running(link)
     if timer is None or timer.start_time is None:
         return 0
@@ -107,7 +109,8 @@ async def _rescue(services: ServiceContainer, link: LinkInfo) -> int:
     if not await _claim_reminder(services, link, timer.time_tracker_id):
         return 0  # another process is sending this reminder
     try:
-        await services.runtime.slack.chat_postMessage(
+        client = await services.runtime.team_clients.for_team(link.team_id)
+        await client.chat_postMessage(
             channel=link.slack_user_id, **rescue_dm(timer, zone, now, why)
         )
     except Exception:

@@ -132,11 +132,11 @@ class SqlInstallationStore(AsyncInstallationStore):
                 datetime.fromtimestamp(int(expires_at), UTC) if expires_at else None
             )
             await session.flush()
-            installed = self._opened(row)
+            installed = self.opened(row)
             await restore_links(session, installed.owner_key)
             return installed
 
-    def _opened(self, row: SlackInstallation) -> InstalledTeam:
+    def opened(self, row: SlackInstallation) -> InstalledTeam:
         assert row.bot_token_ct is not None
         return InstalledTeam(
             id=row.id,
@@ -157,7 +157,7 @@ class SqlInstallationStore(AsyncInstallationStore):
         if row is None or row.bot_token_ct is None:
             return None
         try:
-            return self._opened(row)
+            return self.opened(row)
         except DecryptionError:
             log.error("installation %s: bot token cannot be decrypted; treated as absent", row.id)
             return None
