@@ -73,6 +73,7 @@ class SlackCall:
     error: str | None
     status: int = 200
     violations: list[str] = field(default_factory=list)
+    team: str | None = None  # the team whose token made the call
 
 
 @dataclass
@@ -258,10 +259,11 @@ class SlackFake:
         # "channel": a 429 blocks that channel; "workspace": it blocks chat.postMessage for all.
         self.retry_after_scope: Literal["channel", "workspace"] = "channel"
         self.rng = random.Random(seed)
-        # Channels the bot is a member of: None is every channel (the default); a set limits
-        # chat.postMessage and chat.postEphemeral to those (`not_in_channel` elsewhere). The
-        # bot's own DMs are always open to it.
+        # Channels the bot is in (None: all); posts elsewhere get not_in_channel; DMs are open.
         self.bot_channels: set[str] | None = None
+        self.token_team: Callable[[str], str | None] = lambda token: (  # slack_oauth: teams
+            TEAM_ID if secrets.compare_digest(token.encode(), self.bot_token.encode()) else None
+        )
 
         self.users: dict[str, SlackUser] = {u.id: copy.copy(u) for u in _SEED_USERS}
         self.calls: list[SlackCall] = []
@@ -445,7 +447,7 @@ class SlackFake:
                 token = authorization.removeprefix("Bearer ")
             if not token:
                 raise _Refusal("not_authed")
-            if not secrets.compare_digest(str(token).encode(), self.bot_token.encode()):
+            if (team := self.token_team(str(token))) is None:
                 raise _Refusal("invalid_auth")
             handler = self._handlers.get(method)
             if handler is None:
@@ -453,7 +455,7 @@ class SlackFake:
             body = {"ok": True, **handler(args)}
         except _Refusal as refusal:
             return self._refuse(method, args, refusal)
-        self.calls.append(SlackCall(method, args, self.clock(), ok=True, error=None))
+        self.calls.append(SlackCall(method, args, self.clock(), True, None, team=team))
         return JSONResponse(body)
 
     def _refuse(self, method: str, args: dict[str, Any], refusal: _Refusal) -> Response:
@@ -794,8 +796,6 @@ class SlackFake:
         if args.get("hash") and args["hash"] != self._views[view_id]["hash"]:
             raise _Refusal("hash_conflict")
         return {"view": copy.deepcopy(self._replace_view(view_id, view))}
-
-    # ---- users.* ------------------------------------------------------------------------
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"user": self._user(args.get("user")).as_slack(TEAM_ID, self.wall_clock())}
