@@ -33,7 +33,7 @@ def build_app(runtime: Runtime) -> AsyncApp:
         signing_secret=settings.slack_signing_secret,
         client=runtime.slack,
         # Distributed mode: each team's installation authorizes its requests.
-        authorize=runtime.distribution.clients.authorize if runtime.distribution else None,  # type: ignore[arg-type]
+        authorize=runtime.distribution.clients.bolt_authorize() if runtime.distribution else None,  # type: ignore[arg-type]
         process_before_response=False,  # long-lived process: ack first, lazy work after
         raise_error_for_unhandled_request=False,
         logger=_bolt_logger(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.authorization import AuthorizeResult
@@ -74,6 +75,16 @@ class InstallationClients:
 
     async def token_for(self, team_id: str, enterprise_id: str | None = None) -> str:
         return (await self.installed(team_id, enterprise_id)).bot_token
+
+    def bolt_authorize(self) -> Callable[..., Awaitable[AuthorizeResult | None]]:
+        """Bolt's `authorize` (a plain function: Bolt passes arguments by their names)."""
+
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None, context: AsyncBoltContext
+        ) -> AuthorizeResult | None:
+            return await self.authorize(enterprise_id, team_id, context)
+
+        return authorize
 
     async def authorize(
         self, enterprise_id: str | None, team_id: str | None, context: AsyncBoltContext

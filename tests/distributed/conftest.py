@@ -3,8 +3,9 @@ SLACK_CLIENT_ID/SECRET set and no bot token; workspaces install through a browse
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -91,3 +92,33 @@ async def deliver_event(
         headers = sign(body, "application/json", signing_secret=SIGNING_SECRET)
     async with httpx.AsyncClient(timeout=10) as client:
         return await client.post(f"{stack.app_url}/slack/events", content=body, headers=headers)
+
+
+async def connect_in(
+    stack: Stack, user_id: str, login: str, *, team_id: str, enterprise_id: str | None = None
+) -> None:
+    """`/astravue connect` typed in `team_id`, then the browser signs in to Astravue."""
+    from tests.scenario.conftest import buttons, eventually, last_response, text_of
+
+    fake = stack.sandbox.slack
+    before = len(fake.responses)
+    answer, _ = await command(
+        stack, user_id, "connect", team_id=team_id, enterprise_id=enterprise_id
+    )
+    assert answer.status_code == 200, answer.text
+    prompt = await last_response(stack, user_id, before)
+    page = await stack.follow_connect(buttons(prompt)["account.connect"]["url"], login)
+    assert page.status_code == 200, page.text
+    await eventually(
+        lambda: any("Connected" in text_of(p.payload) for p in fake.responses[before:])
+    )
+
+
+async def until(read: Callable[[], Awaitable[Any]], expected: Any, within: float = 5.0) -> None:
+    """Poll an async read until it returns `expected` (lazy listeners finish after the ack)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (value := await read()) != expected:
+        if loop.time() > deadline:
+            raise AssertionError(f"still {value!r}, expected {expected!r}")
+        await asyncio.sleep(0.02)
