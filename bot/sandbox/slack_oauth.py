@@ -85,6 +85,7 @@ class SlackOAuthFake:
     chosen: str | None = None
     refresh_grants: int = 0
     stale_token_uses: dict[str, int] = field(default_factory=dict)
+    issued: list[str] = field(default_factory=list)  # every token and refresh token given out
     _tokens: dict[str, _Token] = field(default_factory=dict)
     _refresh: dict[str, str] = field(default_factory=dict)  # refresh token -> team
     _codes: dict[str, _Code] = field(default_factory=dict)
@@ -220,11 +221,13 @@ class SlackOAuthFake:
         if not self.rotate_tokens:
             token = f"xoxb-{team_id}-{secrets.token_hex(12)}"
             self._tokens[token] = _Token(team_id, None)
+            self.issued.append(token)
             return {"access_token": token}
         token = f"xoxe.xoxb-1-{team_id}-{secrets.token_hex(12)}"
         refresh = f"xoxe-1-{team_id}-{secrets.token_hex(16)}"
         self._tokens[token] = _Token(team_id, self.clock() + self.token_lifetime)
         self._refresh[refresh] = team_id
+        self.issued += [token, refresh]
         return {
             "access_token": token,
             "refresh_token": refresh,
