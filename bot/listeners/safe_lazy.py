@@ -45,7 +45,8 @@ class Invocation:
     @property
     def team_id(self) -> str:
         return str(
-            self.context.team_id
+            self.context.get("link_team_id")  # an org-wide install's (bot.slack.team_clients)
+            or self.context.team_id
             or self.body.get("team_id")
             or (self.body.get("team") or {}).get("id")
             or ""

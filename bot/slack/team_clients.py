@@ -26,6 +26,7 @@ from bot.slack.installations import InstalledTeam, SqlInstallationStore
 from bot.slack.rotation import BotTokenRefreshFailed, BotTokens
 
 MAX_CLIENTS = 1000
+LINK_TEAM = "link_team_id"  # context key: the team id links are stored under, when not Slack's
 
 _acting_for: contextvars.ContextVar[tuple[str, str | None] | None] = contextvars.ContextVar(
     "slack_acting_for", default=None
@@ -97,7 +98,8 @@ class InstallationClients:
         except TeamNotInstalled:
             return None
         if installed.is_enterprise_install:
-            context["team_id"] = installed.owner_key
+            # Lazy listeners get a context rebuilt from the body: they read LINK_TEAM.
+            context["team_id"] = context[LINK_TEAM] = installed.owner_key
         return AuthorizeResult(
             enterprise_id=installed.enterprise_id or None,
             team_id=team_id,
