@@ -28,6 +28,7 @@ def _settings(**overrides: object) -> Settings:
         settings.slack_signing_secret,
         settings.astravue_client_secret,
         settings.slack_bot_token,
+        settings.slack_client_secret,
         settings.slack_app_token,
         settings.metrics_token,
     ):

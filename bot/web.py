@@ -139,7 +139,8 @@ def render_setup_page(settings: Settings, *, installed: int | None = None) -> st
         (
             "Slack credentials",
             settings.slack_configured,
-            "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from your Slack app",
+            "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace) or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (distributed) from your Slack app",
         ),
         (
             "Astravue OAuth client",
