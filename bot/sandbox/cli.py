@@ -39,6 +39,13 @@ def add_sandbox_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
         help="run these inputs (one per line) instead of reading the keyboard",
     )
     demo.add_argument("--seed", type=int, default=7, help="seed of the teammate's changes")
+    demo.add_argument(
+        "--workspaces",
+        type=int,
+        choices=[1, 2],
+        help="walk through distributed mode: this many workspaces install the app with Add "
+        "to Slack, a person in each connects and gets a DM with their workspace's token",
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -70,6 +77,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.logging import setup_logging
 
     setup_logging("WARNING")  # the app's info logs would bury the simulated Slack screen
+    if args.workspaces:
+        from bot.demo.workspaces import run_workspaces
+
+        return asyncio.run(run_workspaces(Console(), args.workspaces, args.seed))
     if args.script is None:
         from bot.demo import run_interactive
 
