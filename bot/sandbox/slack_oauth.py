@@ -120,6 +120,10 @@ class SlackOAuthFake:
         self.workspaces[team_id] = workspace
         return workspace
 
+    def add_static_token(self, token: str, team_id: str) -> None:
+        """A bot token Slack accepts as `team_id`'s without an install (benchmarks)."""
+        self._tokens[token] = _Token(team_id, None)
+
     def choose(self, team_id: str) -> None:
         """The workspace the next authorize installs into (a person picking it in Slack)."""
         self.chosen = team_id
