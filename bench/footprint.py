@@ -77,8 +77,8 @@ async def install_workspaces(runtime: Runtime, teams: list[str]) -> None:
     """Store the installations as an OAuth install does (bot tokens sealed)."""
     from slack_sdk.oauth.installation_store import Installation
 
-    assert runtime.distribution is not None
     for team_id in teams:
+        assert runtime.distribution is not None
         await runtime.distribution.store.save(
             Installation(
                 user_id="U0ADMIN",
