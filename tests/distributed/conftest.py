@@ -15,6 +15,7 @@ import pytest
 from bot.sandbox.slack_install import install_workspace
 from bot.sandbox.slack_requests import FORM, SIGNING_SECRET, event_callback, sign
 from bot.sandbox.stack import Stack, start_stack
+from tests.scenario.conftest import no_secret_in_debug_logs  # noqa: F401  (autouse: no token logged)
 
 ACME, BETA = "T0ACME", "T0BETA"
 
