@@ -45,3 +45,18 @@ def test_setup_page_shows_the_install_link_and_the_count_only_when_distributed()
     )
     page = render_setup_page(distributed, installed=1)
     assert 'href="/slack/install"' in page and "<b>1</b> workspace " in page
+
+
+def test_start_up_warns_about_a_half_or_doubly_configured_slack() -> None:
+    from bot.startup_checks import configuration_warnings
+
+    half = load_settings(_env_file=None, slack_client_id="1.2", slack_signing_secret="s")
+    assert any("only one of SLACK_CLIENT_ID" in w for w in configuration_warnings(half))
+    both = load_settings(
+        _env_file=None,
+        slack_client_id="1.2",
+        slack_client_secret="x",
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="s",
+    )
+    assert any("SLACK_BOT_TOKEN is set but not used" in w for w in configuration_warnings(both))
