@@ -38,6 +38,12 @@ def acting_for(team_id: str, enterprise_id: str | None = None) -> None:
     _acting_for.set((team_id, enterprise_id))
 
 
+def acting_team() -> str | None:
+    """The team id `acting_for` named in this task, if any."""
+    team = _acting_for.get()
+    return team[0] if team else None
+
+
 class InstallationClients:
     def __init__(
         self,
