@@ -20,6 +20,7 @@ from bot.slack.clients import SingleWorkspaceClients, TeamClients
 
 if TYPE_CHECKING:
     from bot.services.container import ServiceContainer
+    from bot.services.messenger import Messenger
     from bot.slack.distribution import Distribution
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,20 @@ class Runtime:
         if session is not None and not session.closed:
             await session.close()
 
-    def paced_slack_client(self) -> AsyncWebClient:
-        """For the poller's Messenger: no rate-limit retries of its own (the Messenger paces)."""
+    def outbound_messenger(self) -> Messenger:
+        """The poller's Messenger, on a client without rate-limit retries (it paces and
+        retries itself); in distributed mode with one workspace budget per team."""
         if self.distribution is not None:
-            return self.distribution.paced
+            from bot.slack.pacing import TeamPacedMessenger
+
+            return TeamPacedMessenger(self.distribution.paced)
+        from bot.services.messenger import Messenger
+
         settings = self.settings
-        return AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+        return Messenger(
+            AsyncWebClient(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+            )
         )
 
     async def finish_lazy_work(self, grace: float = LAZY_DRAIN_SECONDS) -> None:

@@ -46,7 +46,6 @@ from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.tasks import TaskRef
-from bot.services.messenger import Messenger
 from bot.services.notification_feed import fetch_new
 from bot.slack.team_clients import acting_for
 from bot.ui import notifications as ui
@@ -166,7 +165,7 @@ class NotificationService:
         self.dms_per_poll = DMS_PER_POLL
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Its own client, without the shared one's rate-limit retries: the Messenger paces.
-        self.messenger = Messenger(self.runtime.paced_slack_client())
+        self.messenger = self.runtime.outbound_messenger()
 
     @property
     def slack(self) -> AsyncWebClient:
