@@ -113,7 +113,7 @@ async def measure(
             team_ids=teams or (TEAM_ID,),
         )
         samples = [sample("before polling", 0, runtime)]
-        service = runtime.services.notifications
+        service = runtime.services.poller
         with time_machine.travel(utcnow(), tick=True) as clock:
             for step in range(STEPS + 1):
                 if step:

@@ -12,17 +12,14 @@ import random
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.text import Text
-from sqlalchemy import update
 
-from bot.db.models import PollState
-from bot.db.session import upgrade
 from bot.demo.render import render_surface
+from bot.demo.stack import NOTIFY_POLL_SECONDS, PrepareDatabase
 from bot.sandbox.slack_install import install_workspace
 from bot.sandbox.slack_requests import SIGNING_SECRET, SlackClientSim, event_callback, slash_command
 from bot.sandbox.stack import Stack, start_stack
@@ -56,12 +53,18 @@ def _say(console: Console, text: str, style: str = "") -> None:
     console.print(Text(text, style=style))
 
 
-async def run_workspaces(console: Console, count: int = 2, seed: int = 7) -> int:
+async def run_workspaces(
+    console: Console, count: int, seed: int, prepare_database: PrepareDatabase
+) -> int:
     chosen = WORKSPACES[: max(1, min(count, len(WORKSPACES)))]
     with tempfile.TemporaryDirectory(prefix="astravue-demo-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
-        await asyncio.to_thread(upgrade, url)
-        stack = await start_stack(url, distributed=True)
+        stack = await start_stack(
+            url,
+            distributed=True,
+            prepare_database=prepare_database,
+            notify_poll_seconds=NOTIFY_POLL_SECONDS,
+        )
         try:
             fake = stack.sandbox.slack
             for seat in chosen:
@@ -125,9 +128,11 @@ async def _connect(console: Console, stack: Stack, team_id: str, user_id: str, l
 
 
 async def _poll(stack: Stack) -> None:
-    async with stack.runtime.sessions() as session, session.begin():
-        await session.execute(update(PollState).values(next_poll_at=datetime.now(UTC)))
-    await stack.runtime.services.notifications.tick()
+    """One poll of every link, as the scheduler runs it once they are due again."""
+    for _ in range(4 * NOTIFY_POLL_SECONDS):
+        if await stack.runtime.services.poller.tick():
+            return
+        await asyncio.sleep(0.5)
 
 
 async def _notify(

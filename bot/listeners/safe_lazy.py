@@ -20,11 +20,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
-from bot.services.container import NotConnected, OrgMissing, ServiceContainer
+from bot.listeners.payloads import Payload
 from bot.ui import account as account_ui
 from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
 
@@ -43,14 +44,15 @@ class Invocation:
     respond: AsyncRespond | None
 
     @property
+    def payload(self) -> Payload:
+        """Typed access to the request body."""
+        return Payload(self.body)
+
+    @property
     def team_id(self) -> str:
-        return str(
-            self.context.get("link_team_id")  # an org-wide install's (bot.slack.team_clients)
-            or self.context.team_id
-            or self.body.get("team_id")
-            or (self.body.get("team") or {}).get("id")
-            or ""
-        )
+        # An org-wide install keys links by the enterprise id (bot.slack.team_clients).
+        team = self.context.get("link_team_id") or self.context.team_id or self.payload.team_id
+        return str(team or "")
 
     @property
     def user_id(self) -> str:
@@ -62,17 +64,18 @@ class Invocation:
 
     @property
     def trigger_id(self) -> str | None:
-        return self.body.get("trigger_id")
+        return self.payload.trigger_id
 
     @property
     def ids(self) -> str:
         """For log lines: team, user and the action, callback or command."""
+        payload = self.payload
         what = (
-            self.body.get("command")
-            or (self.body.get("view") or {}).get("callback_id")
-            or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
-            or self.body.get("callback_id")
-            or (self.body.get("event") or {}).get("type")
+            payload.command
+            or payload.view.get("callback_id")
+            or ",".join(payload.action_ids)
+            or payload.callback_id
+            or payload.event.get("type")
         )
         return f"team={self.team_id} user={self.user_id} what={what}"
 
@@ -152,10 +155,10 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
             services=services, client=client, body=body, context=context, respond=respond
         )
         task = asyncio.current_task()
-        in_flight = services.runtime.lazy_work  # shutdown waits for these (Runtime.close)
+        in_flight = services.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
         try:
-            await services.runtime.ack_gate.wait_for_acks()
+            await services.ack_gate.wait_for_acks()
             await metrics.timed_lazy(handler, inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)

@@ -27,6 +27,7 @@ from bot.sandbox.faults import Faults
 from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
 from bot.sandbox.seed import build_seed_state
 from bot.sandbox.slack import SlackFake
+from bot.sandbox.slack.methods.unfurls import UnfurlLedger
 from bot.sandbox.slack_oauth import AUTHORIZE_PATH, SlackOAuthFake
 from bot.sandbox.slack_oauth import CLIENT_ID as SLACK_CLIENT_ID
 from bot.sandbox.slack_oauth import CLIENT_SECRET as SLACK_CLIENT_SECRET
@@ -46,9 +47,11 @@ class Sandbox:
     dialect: Dialect = field(default_factory=Dialect.from_env)  # how its Astravue answers
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     base_url: str = ""
+    unfurls: UnfurlLedger = field(init=False)  # shared links and chat.unfurl (issue 16)
     slack_oauth: SlackOAuthFake = field(init=False)  # installs into several workspaces
 
     def __post_init__(self) -> None:
+        self.unfurls = UnfurlLedger.of(self.slack)
         self.slack_oauth = SlackOAuthFake(self.slack)
 
     @property

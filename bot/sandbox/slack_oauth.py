@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.slack import APP_ID, TEAM_ID, SlackFake, _Refusal
+from bot.sandbox.slack import APP_ID, SlackFake, SlackRefusal
 
 CLIENT_ID = "sandbox-slack-client"
 CLIENT_SECRET = "sandbox-slack-secret"
@@ -105,13 +105,11 @@ class SlackOAuthFake:
             if stale:
                 uses = self.stale_token_uses
                 uses[record.team_id] = uses.get(record.team_id, 0) + 1
-                raise _Refusal("token_revoked" if record.revoked else "token_expired")
+                raise SlackRefusal("token_revoked" if record.revoked else "token_expired")
             self._current = record.team_id
             return record.team_id
 
         self.slack.token_team = token_team
-        plain_auth_test = self.slack._handlers["auth.test"]
-        self.slack._handlers["auth.test"] = lambda args: self._auth_test(args, plain_auth_test)
 
     # ---- set-up and inspection ----------------------------------------------------------
 
@@ -236,23 +234,6 @@ class SlackOAuthFake:
             "access_token": token,
             "refresh_token": refresh,
             "expires_in": int(self.token_lifetime),
-        }
-
-    def _auth_test(
-        self, args: dict[str, Any], plain: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
-        workspace = self.workspaces.get(self._current or "")
-        if workspace is None or self._current == TEAM_ID:
-            return plain(args)
-        return {
-            "url": f"https://{workspace.name.lower()}.slack.com/",
-            "team": workspace.name,
-            "user": "astravue",
-            "team_id": workspace.team_id,
-            "user_id": workspace.bot_user_id,
-            "bot_id": workspace.bot_id,
-            "enterprise_id": workspace.enterprise_id,
-            "is_enterprise_install": workspace.org_wide,
         }
 
 

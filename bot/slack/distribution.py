@@ -27,8 +27,8 @@ class Distribution:
     tokens: BotTokens
     clients: InstallationClients
     flow: InstallFlow
-    routed: TeamRoutedClient  # with rate-limit retries, for profiles and one-off sends
-    paced: TeamRoutedClient  # without them: the poller's Messenger paces and retries itself
+    routed: TeamRoutedClient  # one client for every team: profiles and the directory
+    paced_clients: InstallationClients  # no rate-limit retries: the Messenger paces itself
 
 
 def build_distribution(
@@ -54,5 +54,7 @@ def build_distribution(
         clients=clients,
         flow=build_install_flow(settings, store, states, oauth_client),
         routed=routed,
-        paced=TeamRoutedClient(clients, base_url=settings.slack_api_url, timeout=10),
+        paced_clients=InstallationClients(
+            store, tokens, base_url=settings.slack_api_url, retry_rate_limits=False
+        ),
     )

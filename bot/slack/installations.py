@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.base import utcnow
@@ -24,6 +24,7 @@ from bot.db.models import SlackInstallation
 from bot.db.session import session_scope
 from bot.security.crypto import DecryptionError
 from bot.slack.lifecycle import restore_links
+from bot.slack.queries import active_row_for
 from bot.slack.sealing import BOT, BOT_REFRESH, InstallationSeals
 
 log = logging.getLogger(__name__)
@@ -54,29 +55,6 @@ class InstalledTeam:
 
 def row_key(enterprise_id: str | None, team_id: str | None, org_wide: bool) -> tuple[str, str]:
     return (enterprise_id or "", "" if org_wide else (team_id or ""))
-
-
-def active_row_for(team_id: str | None, enterprise_id: str | None):  # type: ignore[no-untyped-def]
-    """The query for the installation that speaks for a team: its own, else its org's
-    org-wide one; a `team_id` that is an enterprise id (an org-wide link's key) finds that."""
-    org_wide = and_(SlackInstallation.team_id == "", SlackInstallation.is_enterprise_install)
-    exact = and_(
-        SlackInstallation.enterprise_id == (enterprise_id or ""),
-        SlackInstallation.team_id == (team_id or ""),
-    )
-    matches = [exact]
-    if enterprise_id:
-        matches.append(and_(SlackInstallation.enterprise_id == enterprise_id, org_wide))
-    if team_id:
-        matches.append(and_(SlackInstallation.enterprise_id == team_id, org_wide))
-        if not enterprise_id:  # background sends know the team only
-            matches.append(SlackInstallation.team_id == team_id)
-    return (
-        select(SlackInstallation)
-        .where(or_(*matches), SlackInstallation.uninstalled_at.is_(None))
-        .order_by(SlackInstallation.team_id.desc())
-        .limit(1)
-    )
 
 
 class SqlInstallationStore(AsyncInstallationStore):

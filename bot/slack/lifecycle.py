@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.base import utcnow
 from bot.db.models import AstravueLink, LinkStatus, SlackInstallation, UserSettings
 from bot.db.session import session_scope
+from bot.slack.queries import active_row_for
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ async def end_installation(
     sessions: async_sessionmaker[AsyncSession], *, team_id: str | None, enterprise_id: str | None
 ) -> bool:
     """Returns whether an active installation was ended."""
-    from bot.slack.installations import active_row_for
-
     async with session_scope(sessions) as session:
         row = await session.scalar(active_row_for(team_id, enterprise_id))
         if row is None:

@@ -52,11 +52,13 @@ class InstallationClients:
         *,
         base_url: str,
         max_clients: int = MAX_CLIENTS,
+        retry_rate_limits: bool = True,
     ) -> None:
         self.store = store
         self.tokens = tokens
         self.base_url = base_url
         self.max_clients = max_clients
+        self.retry_rate_limits = retry_rate_limits  # off for paced senders: they retry
         self._clients: OrderedDict[int, AsyncWebClient] = OrderedDict()
 
     async def installed(self, team_id: str | None, enterprise_id: str | None) -> InstalledTeam:
@@ -73,7 +75,8 @@ class InstallationClients:
         client = self._clients.pop(installed.id, None)
         if client is None:
             client = AsyncWebClient(base_url=self.base_url, timeout=10)
-            client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+            if self.retry_rate_limits:
+                client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         client.token = installed.bot_token
         self._clients[installed.id] = client
         while len(self._clients) > self.max_clients:

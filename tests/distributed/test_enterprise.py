@@ -45,7 +45,7 @@ async def test_org_wide_install_and_a_link_valid_in_every_workspace_of_the_org(
     assert "dev@acme.test" in text_of(reply[-1].payload), text_of(reply[-1].payload)
 
     # Background DMs go out with the org's token.
-    poller = dist.runtime.services.notifications
+    poller = dist.runtime.services.poller
     await poller.tick()
     dist.sandbox.astravue.simulate_teammate_activity(DEV, random.Random(2))
     async with dist.runtime.sessions() as session, session.begin():

@@ -22,7 +22,7 @@ async def _due_now(stack: Stack) -> None:
 
 async def _poll(stack: Stack) -> None:
     await _due_now(stack)
-    await stack.runtime.services.notifications.tick()
+    await stack.runtime.services.poller.tick()
 
 
 def posts_to(stack: Stack, channel: str) -> list[str | None]:
