@@ -28,6 +28,7 @@ def _settings(**overrides: object) -> Settings:
         settings.slack_signing_secret,
         settings.astravue_client_secret,
         settings.slack_bot_token,
+        settings.slack_client_secret,
         settings.slack_app_token,
         settings.metrics_token,
     ):
@@ -140,6 +141,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from bot.db.session import create_engine, create_sessionmaker
     from bot.services.credentials import LinkCredentials
     from bot.services.keys import rewrap_all
+    from bot.slack.rekey import rewrap_installations
+    from bot.slack.sealing import InstallationSeals
     from bot.wiring import resolve_keyring
 
     settings = _settings()
@@ -147,11 +150,12 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     async def run() -> tuple[int, int]:
         engine = create_engine(settings.database_url)
         try:
-            return await rewrap_all(
-                create_sessionmaker(engine),
-                LinkCredentials(resolve_keyring(settings)),
-                batch=args.batch,
-            )
+            keyring, sessions = resolve_keyring(settings), create_sessionmaker(engine)
+            links = await rewrap_all(sessions, LinkCredentials(keyring), batch=args.batch)
+            bots = await rewrap_installations(
+                sessions, InstallationSeals(keyring), batch=args.batch
+            )  # Slack installations' bot tokens (distributed mode)
+            return links[0] + bots[0], links[1] + bots[1]
         finally:
             await engine.dispose()
 

@@ -91,14 +91,16 @@ class FeedPoster:
         return str(opened["channel"]["id"])
 
 
-def feed_poller(services: FeedDependencies) -> FeedPoller:
-    """The feed job of this process, sending through a FeedPoster with its own client (no
-    rate-limit retries: the Messenger paces)."""
+def feed_poller(services: FeedDependencies, clients: TeamClients | None = None) -> FeedPoller:
+    """The feed job of this process. `clients` speak for each team without rate-limit
+    retries (the Messenger paces); by default, one such client for `SLACK_BOT_TOKEN`."""
     settings = services.settings
-    client = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
-    )
-    clients = SingleWorkspaceClients(client)
+    if clients is None:
+        clients = SingleWorkspaceClients(
+            AsyncWebClient(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+            )
+        )
     poster = FeedPoster(clients, Messenger(), app_url=settings.astravue_app_url)
     return FeedPoller(
         services.sessions,

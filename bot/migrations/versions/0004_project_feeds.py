@@ -1,7 +1,7 @@
 """project feeds: channel subscriptions to a project and the ledger of their posts
 
 Revision ID: 0004_project_feeds
-Revises: 0002_pending_links
+Revises: 0003_slack_installations
 Create Date: 2026-12-03 06:04:23.077537
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.base
 
 revision = "0004_project_feeds"
-down_revision = "0002_pending_links"
+down_revision = "0003_slack_installations"
 branch_labels = None
 depends_on = None
 
