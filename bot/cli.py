@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from bot.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
     from bot.astravue.probe import ProbeReport
+    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.cli")
 
@@ -77,8 +80,6 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     checks = asyncio.create_task(warn_at_start(settings, socket_mode=socket_mode))
     try:
         if settings.scheduler_enabled:
-            from bot.scheduler import start_scheduler
-
             scheduler = start_scheduler(runtime)
         if socket_mode and bolt is not None:
             from bot.socket import run_socket_mode
@@ -380,7 +381,14 @@ def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
-    add_demo_command(sub, prepare_database)
+    add_demo_command(sub, prepare_database, start_scheduler)
+
+
+def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+    """The background jobs `serve` runs (imported on use: only serve and the demo need them)."""
+    from bot.scheduler import start_scheduler as start
+
+    return start(runtime)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

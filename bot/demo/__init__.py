@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.demo.session import DemoSession
-from bot.demo.stack import PrepareDatabase, running_stack
+from bot.demo.stack import PrepareDatabase, StartScheduler, running_stack
 from bot.demo.surfaces import INPUTS_HELP
 
 TEAMMATE_EVERY = 45.0  # seconds between a sandbox teammate's changes in interactive mode
@@ -22,10 +22,13 @@ async def run_interactive(
     console: Console,
     *,
     prepare_database: PrepareDatabase,
+    start_scheduler: StartScheduler,
     user_id: str = "U0MARIA",
     seed: int = 7,
 ) -> int:
-    async with running_stack(poll_notifications=True, prepare_database=prepare_database) as stack:
+    async with running_stack(
+        prepare_database=prepare_database, start_scheduler=start_scheduler
+    ) as stack:
 
         async def ask(label: str) -> str:
             return await asyncio.to_thread(console.input, f"  {label}: ")

@@ -7,15 +7,16 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.demo.stack import PrepareDatabase
+from bot.demo.stack import PrepareDatabase, StartScheduler
 
 
 def add_demo_command(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     prepare_database: PrepareDatabase,
+    start_scheduler: StartScheduler,
 ) -> None:
-    """The `demo` sub-command; `prepare_database` is what `serve` runs on its database first
-    (the CLI passes it: the demo stands outside the product and never reaches the database)."""
+    """The `demo` sub-command. `prepare_database` and `start_scheduler` are what `serve` runs
+    (the CLI passes them: the demo stands outside the product and reaches neither itself)."""
     demo = sub.add_parser(
         "demo",
         help="try the app in a terminal Slack simulator (no Slack needed)",
@@ -37,7 +38,9 @@ def add_demo_command(
         help="run these inputs (one per line) instead of reading the keyboard",
     )
     demo.add_argument("--seed", type=int, default=7, help="seed of the teammate's changes")
-    demo.set_defaults(func=cmd_demo, prepare_database=prepare_database)
+    demo.set_defaults(
+        func=cmd_demo, prepare_database=prepare_database, start_scheduler=start_scheduler
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -53,6 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             run_interactive(
                 Console(),
                 prepare_database=args.prepare_database,
+                start_scheduler=args.start_scheduler,
                 user_id=args.user,
                 seed=args.seed,
             )

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from bot.demo.conversation import Conversation
 from bot.demo.render import InputField, plain_text
-from bot.demo.stack import NOTIFY_POLL_SECONDS, notifications_available, scheduler_available
+from bot.demo.stack import NOTIFY_POLL_SECONDS
 from bot.demo.surfaces import (
     COMMAND_CHANNEL,
     CONNECT_WORDS,
@@ -215,17 +215,9 @@ class DemoSession(Conversation):
             raise DemoInputError(f"{email} has no Astravue account, so no teammate can ping you")
         happened = state.simulate_teammate_activity(target.user_id, self.rng)
         self.console.print(Text(f"↯ Meanwhile in Astravue: {happened}", style="magenta"))
-        if not notifications_available():
-            self.console.print(
-                Text(
-                    "(notifications are not available in this build yet: the "
-                    "notification poller is missing)",
-                    style="dim",
-                )
-            )
-        elif self.tick_notifications:
+        if self.tick_notifications:
             await self._poll_notifications()
-        elif scheduler_available():
+        else:
             self.console.print(
                 Text(
                     f"(the poller checks every {NOTIFY_POLL_SECONDS} s; press "
