@@ -28,7 +28,6 @@ from bot.demo.surfaces import (
     has_value,
 )
 from bot.sandbox.stack import Stack
-from bot.ui.ids import Action
 
 
 class DemoSession(Conversation):
@@ -133,7 +132,7 @@ class DemoSession(Conversation):
                     style="dim",
                 )
             )
-        if element.get("url") and element.get("action_id") == Action.CONNECT:
+        if self._is_connect(element):
             await self._act(surface, control, {})
             await self._follow_connect(str(element["url"]))
             return
