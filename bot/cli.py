@@ -372,21 +372,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     probe.set_defaults(func=cmd_api_probe)
 
-    _add_optional_commands(sub)
-    return parser
-
-
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from bot.demo.cli import add_demo_command
+    from bot.demo.cli import add_demo_command  # the CLI alone imports the fakes and the demo
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
     add_demo_command(sub, prepare_database, start_scheduler)
+    return parser
 
 
-def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
-    """The background jobs `serve` runs (imported on use: only serve and the demo need them)."""
-    from bot.scheduler import start_scheduler as start
+def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:  # the jobs of serve and demo
+    from bot.scheduler import start_scheduler as start  # on use: it loads apscheduler
 
     return start(runtime)
 

@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.demo.stack import PrepareDatabase, StartScheduler
+if TYPE_CHECKING:  # the demo's modules load the whole app: only `demo` itself imports them
+    from bot.demo.stack import PrepareDatabase, StartScheduler
 
 
 def add_demo_command(
@@ -50,7 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     setup_logging("WARNING")  # the app's info logs would bury the simulated Slack screen
     if args.script is None:
-        from bot.demo import run_interactive
+        from bot.demo.interactive import run_interactive
 
         return asyncio.run(
             run_interactive(
