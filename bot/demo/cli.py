@@ -40,6 +40,13 @@ def add_demo_command(
         help="run these inputs (one per line) instead of reading the keyboard",
     )
     demo.add_argument("--seed", type=int, default=7, help="seed of the teammate's changes")
+    demo.add_argument(
+        "--workspaces",
+        type=int,
+        choices=[1, 2],
+        help="walk through distributed mode: this many workspaces install the app with Add "
+        "to Slack, a person in each connects and gets a DM with their workspace's token",
+    )
     demo.set_defaults(
         func=cmd_demo, prepare_database=prepare_database, start_scheduler=start_scheduler
     )
@@ -51,6 +58,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.logging import setup_logging
 
     setup_logging("WARNING")  # the app's info logs would bury the simulated Slack screen
+    if args.workspaces:
+        from bot.demo.workspaces import run_workspaces
+
+        return asyncio.run(
+            run_workspaces(Console(), args.workspaces, args.seed, args.prepare_database)
+        )
     if args.script is None:
         from bot.demo.interactive import run_interactive
 

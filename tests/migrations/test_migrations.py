@@ -20,6 +20,8 @@ EXPECTED_TABLES = {
     "notification_deliveries",
     "processed_events",
     "channel_defaults",
+    "slack_installations",
+    "slack_oauth_states",
     "pending_links",
 }
 
