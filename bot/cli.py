@@ -7,12 +7,14 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from bot.astravue.probe import ProbeReport
+    from bot.demo.stack import Scheduler  # what serve and the demo do with the jobs: shut down
+    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.cli")
 
@@ -78,8 +80,6 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     checks = asyncio.create_task(warn_at_start(settings, socket_mode=socket_mode))
     try:
         if settings.scheduler_enabled:
-            from bot.scheduler import start_scheduler
-
             scheduler = start_scheduler(runtime)
         if socket_mode and bolt is not None:
             from bot.socket import run_socket_mode
@@ -375,16 +375,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     probe.set_defaults(func=cmd_api_probe)
 
-    _add_optional_commands(sub)
-    return parser
-
-
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from bot.demo.cli import add_demo_command
+    from bot.demo.cli import add_demo_command  # the CLI alone imports the fakes and the demo
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
-    add_demo_command(sub, prepare_database)
+    add_demo_command(sub, prepare_database, start_scheduler)
+    return parser
+
+
+def start_scheduler(runtime: Runtime) -> Scheduler:  # the jobs of serve and the demo
+    from bot.scheduler import start_scheduler as start  # on use: it loads apscheduler
+
+    return cast("Scheduler", start(runtime))  # apscheduler is untyped
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,16 +6,19 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.demo.stack import PrepareDatabase
+if TYPE_CHECKING:  # the demo's modules load the whole app: only `demo` itself imports them
+    from bot.demo.stack import PrepareDatabase, StartScheduler
 
 
 def add_demo_command(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     prepare_database: PrepareDatabase,
+    start_scheduler: StartScheduler,
 ) -> None:
-    """The `demo` sub-command; `prepare_database` is what `serve` runs on its database first
-    (the CLI passes it: the demo stands outside the product and never reaches the database)."""
+    """The `demo` sub-command. `prepare_database` and `start_scheduler` are what `serve` runs
+    (the CLI passes them: the demo stands outside the product and reaches neither itself)."""
     demo = sub.add_parser(
         "demo",
         help="try the app in a terminal Slack simulator (no Slack needed)",
@@ -44,7 +47,9 @@ def add_demo_command(
         help="walk through distributed mode: this many workspaces install the app with Add "
         "to Slack, a person in each connects and gets a DM with their workspace's token",
     )
-    demo.set_defaults(func=cmd_demo, prepare_database=prepare_database)
+    demo.set_defaults(
+        func=cmd_demo, prepare_database=prepare_database, start_scheduler=start_scheduler
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -60,12 +65,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             run_workspaces(Console(), args.workspaces, args.seed, args.prepare_database)
         )
     if args.script is None:
-        from bot.demo import run_interactive
+        from bot.demo.interactive import run_interactive
 
         return asyncio.run(
             run_interactive(
                 Console(),
                 prepare_database=args.prepare_database,
+                start_scheduler=args.start_scheduler,
                 user_id=args.user,
                 seed=args.seed,
             )
