@@ -42,22 +42,26 @@ from bot.domain.feed_changes import Digest, FeedChange, FeedTask, NotSubscribed,
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.projects import ProjectFields
 from bot.domain.tasks import Pick, TaskDraft, TaskRef
+from bot.domain.unfurls import ProjectPreview, SpacePreview, TaskPreview
 from bot.listeners.router import AREAS, GRAMMAR
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import (
     account,
     components,
+    direct_messages,
     errors,
     feeds,
     help,
     home,
     home_sections,
+    modal_states,
     notification_settings,
     notifications,
     spaces,
     task_forms,
     tasks,
     timers,
+    unfurls,
 )
 from bot.ui.account import Check
 from bot.ui.notifications import NotificationCard
@@ -682,6 +686,38 @@ CASES.update(
         "feeds.usage": Case(lambda: feeds.usage(LONG)),
         "feeds.error[not subscribed]": Case(lambda: feeds.error(NotSubscribed(LONG))),
         "feeds.error[too many]": Case(lambda: feeds.error(TooManyFeeds(25))),
+    }
+)
+
+# Unfurls are attachments (`{"blocks": [...]}`) inside a message; DM and modal-state replies.
+CASES.update(
+    {
+        "unfurls.task_unfurl": Case(
+            lambda: unfurls.task_unfurl(
+                TaskPreview(make_task(1), make_project(1)), app_url=APP_URL
+            )["blocks"],
+            surface="message",
+        ),
+        "unfurls.project_unfurl": Case(
+            lambda: unfurls.project_unfurl(
+                ProjectPreview(make_project(1), make_space(1)), app_url=APP_URL
+            )["blocks"],
+            surface="message",
+        ),
+        "unfurls.space_unfurl": Case(
+            lambda: unfurls.space_unfurl(
+                SpacePreview(make_space(1), [make_project(i) for i in range(MANY)]),
+                app_url=APP_URL,
+            )["blocks"],
+            surface="message",
+        ),
+        "unfurls.unfurl": Case(
+            lambda: unfurls.unfurl(TaskPreview(make_task(2), None), app_url=APP_URL)["blocks"],
+            surface="message",
+        ),
+        "direct_messages.needs_a_form": Case(lambda: direct_messages.needs_a_form(LONG)),
+        "modal_states.failed": Case(lambda: modal_states.failed("Tasks", ValueError(LONG))),
+        "modal_states.needs_setup": Case(lambda: modal_states.needs_setup("Tasks")),
     }
 )
 
