@@ -36,7 +36,6 @@ from bench.common import (
 from bot.db.base import utcnow
 from bot.db.feed_models import FeedPost, FeedSubscription
 from bot.db.session import session_scope
-from bot.outbound.feed_poster import feed_poller
 from bot.sandbox.slack import TEAM_ID
 from bot.services.feeds_poll import CONCURRENCY
 from bot.wiring import build_runtime
@@ -108,7 +107,7 @@ async def measure(database_url: str, sandbox_env: dict[str, str], feeds: int) ->
         user_ids = bench_user_ids(feeds)
         await seed_links(runtime, user_ids)
         await seed_feeds(runtime, user_ids)
-        poller = feed_poller(runtime.services)
+        poller = runtime.services.feed_poller
         started = time.perf_counter()
         await poller.tick()  # first reads: snapshots recorded, nothing posted
         first = time.perf_counter() - started

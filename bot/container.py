@@ -22,6 +22,8 @@ from bot.domain.links import LinkInfo
 from bot.outbound.home import HomeService
 from bot.services.astravue_access import AstravueAccess
 from bot.services.event_dedupe import EventDedupe
+from bot.services.feeds import FeedSubscriptions
+from bot.services.feeds_poll import FeedPoller
 from bot.services.link_health import LinkHealth
 from bot.services.linking import LinkingService
 from bot.services.links import Links, NotConnected, OrgMissing
@@ -66,6 +68,8 @@ class ServiceContainer:
     spaces: SpaceService
     notifications: NotificationService
     poller: NotificationPoller
+    feeds: FeedSubscriptions
+    feed_poller: FeedPoller
     rescue: TimerRescue
     unfurls: UnfurlService
     dedupe: EventDedupe

@@ -14,7 +14,6 @@ from sqlalchemy import delete
 from bot.db.base import utcnow
 from bot.db.models import OAuthState, ProcessedEvent, SlackOAuthState, UsedNonce
 from bot.db.session import session_scope
-from bot.outbound.feed_poster import feed_poller
 from bot.slack.lifecycle import purge_uninstalled
 
 if TYPE_CHECKING:
@@ -63,10 +62,7 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         next_run_time=utcnow(),
     )
     scheduler.add_job(  # project feeds: read on the notification poll's interval
-        feed_poller(
-            runtime.services,
-            runtime.distribution.paced_clients if runtime.distribution else None,
-        ).tick,
+        runtime.services.feed_poller.tick,
         "interval",
         seconds=interval,
         id="feeds.tick",

@@ -24,6 +24,7 @@ from bot.container import ServiceContainer
 from bot.db.repositories import DatabaseNonceStore
 from bot.db.session import create_engine, create_sessionmaker
 from bot.listeners.ack_gate import AckGate
+from bot.outbound.feed_poster import FeedPoster
 from bot.outbound.home import HomeService
 from bot.outbound.messenger import Messenger
 from bot.outbound.notifications import NotificationOutbox
@@ -35,6 +36,8 @@ from bot.services.astravue_access import AstravueAccess
 from bot.services.credentials import LinkCredentials
 from bot.services.drafts import TaskDrafts
 from bot.services.event_dedupe import EventDedupe
+from bot.services.feeds import FeedSubscriptions
+from bot.services.feeds_poll import FeedPoller
 from bot.services.identity import IdentityResolver
 from bot.services.link_health import LinkHealth
 from bot.services.link_store import LinkStore
@@ -226,6 +229,12 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         interval_seconds=settings.notify_poll_seconds,
         app_url=settings.astravue_app_url,
     )
+    feed_poller = FeedPoller(
+        sessions,
+        astravue,
+        FeedPoster(paced_clients, Messenger(), app_url=settings.astravue_app_url),
+        interval_seconds=settings.notify_poll_seconds,
+    )
     return ServiceContainer(
         settings=settings,
         sessions=sessions,
@@ -245,6 +254,8 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
+        feeds=FeedSubscriptions(sessions, tasks, zones),
+        feed_poller=feed_poller,
         rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         dedupe=EventDedupe(sessions),

@@ -70,8 +70,7 @@ def parse_feed_args(text: str) -> FeedArgs:
 
 
 def _feeds(inv: Invocation) -> FeedSubscriptions:
-    services = inv.services
-    return FeedSubscriptions(services.sessions, services.tasks, services.zones)
+    return inv.services.feeds
 
 
 async def _answering_feed_errors(inv: Invocation, work: Awaitable[None]) -> None:

@@ -7,29 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
-
-from slack_sdk.web.async_client import AsyncWebClient
+from typing import TYPE_CHECKING, Any
 
 from bot.outbound.messenger import Messenger
 from bot.services.feeds_ledger import EVENT_TYPE
-from bot.services.feeds_poll import FeedPoller
-from bot.slack.clients import SingleWorkspaceClients, TeamClients
+from bot.slack.clients import TeamClients
 from bot.ui import feeds as ui
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-    from bot.config import Settings
-    from bot.services.astravue_access import AstravueAccess
-
-
-class FeedDependencies(Protocol):
-    """What the feed job needs of the process's services (bot.container.ServiceContainer)."""
-
-    settings: Settings
-    sessions: async_sessionmaker[AsyncSession]
-    astravue_access: AstravueAccess
+    pass
 
 
 HISTORY_PAGES = 5
@@ -89,22 +75,3 @@ class FeedPoster:
     async def open_dm(self, team_id: str, user_id: str) -> str:
         opened = await (await self.clients.for_team(team_id)).conversations_open(users=user_id)
         return str(opened["channel"]["id"])
-
-
-def feed_poller(services: FeedDependencies, clients: TeamClients | None = None) -> FeedPoller:
-    """The feed job of this process. `clients` speak for each team without rate-limit
-    retries (the Messenger paces); by default, one such client for `SLACK_BOT_TOKEN`."""
-    settings = services.settings
-    if clients is None:
-        clients = SingleWorkspaceClients(
-            AsyncWebClient(
-                token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
-            )
-        )
-    poster = FeedPoster(clients, Messenger(), app_url=settings.astravue_app_url)
-    return FeedPoller(
-        services.sessions,
-        services.astravue_access,
-        poster,
-        interval_seconds=settings.notify_poll_seconds,
-    )

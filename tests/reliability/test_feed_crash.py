@@ -35,12 +35,11 @@ from sqlalchemy import update
 from bot.config import load_settings
 from bot.db.base import utcnow
 from bot.db.feed_models import FeedSubscription
-from bot.outbound.feed_poster import feed_poller
 from bot.wiring import build_runtime
 
 async def main():
     runtime = build_runtime(load_settings(_env_file=None))
-    poller = feed_poller(runtime.services)
+    poller = runtime.services.feed_poller
     messenger = poller.sender.messenger
     messenger.channel_interval, messenger.workspace_interval = 0.02, 0.01
     if len(sys.argv) > 1:

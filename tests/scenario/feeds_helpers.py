@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 
 from bot.db.base import utcnow
 from bot.db.feed_models import FeedSubscription
-from bot.outbound.feed_poster import feed_poller
 from bot.sandbox.stack import Stack
 from bot.services.feeds_ledger import EVENT_TYPE
 from bot.services.feeds_poll import FeedPoller
@@ -28,7 +27,7 @@ async def command(stack: Stack, user: str, text: str, channel: str = "C0GENERAL"
 
 def fast_poller(stack: Stack) -> FeedPoller:
     """The app's feed job, with test pacing, and Slack's limits out of the way."""
-    poller = feed_poller(stack.runtime.services)
+    poller = stack.runtime.services.feed_poller
     messenger = poller.sender.messenger  # type: ignore[attr-defined]
     messenger.channel_interval, messenger.workspace_interval = 0.01, 0.005
     slack = stack.sandbox.slack
