@@ -24,6 +24,7 @@ from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
 from bot.services import once
 from bot.services.container import ServiceContainer
+from bot.services.slack_owners import owners_kept, slack_ids_for
 from bot.services.tasks import WINDOWS, TaskService
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
@@ -204,6 +205,15 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                 if found.project_id == draft.project_id:
                     space = (found.space_name, str(found.space_id))
                     project = (found.label, f"{found.space_id}:{found.project_id}")
+        shown = await slack_ids_for(
+            services.runtime.sessions,
+            tasks().people,
+            inv.client,
+            link,
+            [i for i, _ in draft.owners],
+        )
+        if not editing:  # the draft's owners, kept while the picker is left alone
+            meta = {**meta, "o": draft.owners[:20]}
         view = forms.task_form(
             draft,
             metadata=json.dumps(meta),
@@ -212,7 +222,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             space=space,
             project=project,
             errors=errors,
-            owner_names=[n for _, n in draft.owners],
+            owner_names=[n for i, n in draft.owners if i not in shown],
+            owner_slack_ids=[shown[i] for i, _ in draft.owners if i in shown],
         )
         await inv.client.views_update(view_id=opened["view"]["id"], view=view)
 
@@ -273,6 +284,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         meta = metadata(view)
         draft = read_form(view)
         draft.owners, unmapped = await owners_from_form(inv, link, view)
+        if meta.get("o") and not edited(view, forms.OWNERS, forms.VALUE):
+            draft.owners, unmapped = owners_kept(meta["o"]), []
         if not draft.owners and link.astravue_user_id is not None:
             draft.owners = [(link.astravue_user_id, link.name or "you")]
         if meta.get("link"):
@@ -297,7 +310,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
                 raise _forbidden("create", exc) from None
             raise
         await after_create(inv, link, draft, meta)
-        note = ":white_check_mark: Created." + _unmapped_note(unmapped)
+        note = ":white_check_mark: Created." + forms.unmapped_note(unmapped)
         await announce(inv, meta, ui.task_message(task, app_url=app_url(), note=note))
 
     async def after_create(
@@ -356,7 +369,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             return
         except Forbidden as exc:
             raise _forbidden("edit", exc) from None
-        note = ":pencil2: Saved." + _unmapped_note(unmapped)
+        note = ":pencil2: Saved." + forms.unmapped_note(unmapped)
         await announce(inv, meta, ui.task_message(task, app_url=app_url(), note=note))
 
     async def open_edit(inv: Invocation, ref: TaskRef) -> None:
@@ -524,7 +537,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             ui.task_message(
                 task,
                 app_url=app_url(),
-                note=":bust_in_silhouette: Assigned." + _notes(scratch.notes),
+                note=":bust_in_silhouette: Assigned." + forms.notes_text(scratch.notes),
             )
         )
 
@@ -633,17 +646,3 @@ def _local(moment: datetime | None, tz: str) -> date | None:
     if moment is None:
         return None
     return user_today(tz, moment)
-
-
-def _notes(notes: list[str]) -> str:
-    return ("\n" + "\n".join(notes)) if notes else ""
-
-
-def _unmapped_note(slack_ids: list[str]) -> str:
-    if not slack_ids:
-        return ""
-    who = ", ".join(f"<@{s}>" for s in slack_ids)
-    return (
-        f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
-        "matching email, so I can't map them to an Astravue user."
-    )
