@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.services.container import ServiceContainer
 from bot.ui.help import help_message, unknown_command
+from bot.ui.ids import Action
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +25,13 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     """What the ack itself can say, with no I/O: help and unknown words."""
     specs = registry.available()
     if resolution.spec is None:
-        return unknown_command(resolution.unknown or "", list(resolution.suggestions), specs, AREAS)
+        words = resolution.unknown or ""
+        return unknown_command(words, list(resolution.suggestions), args=resolution.args)
     if resolution.spec.path == "help":
         topic = HELP_TOPICS.get(resolution.args.split(" ")[0].lower()) if resolution.args else None
         return help_message(specs, AREAS, topic=topic)
     if resolution.spec.path not in registry.handlers:
-        return unknown_command(resolution.spec.path, [], specs, AREAS)
+        return unknown_command(resolution.spec.path, [])
     return None
 
 
@@ -40,10 +44,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         else:
             await ack()
 
-    async def run_command(inv: Invocation) -> None:
-        resolution = registry.resolve(inv.body.get("text") or "")
-        if local_answer(registry, resolution) is not None:
-            return  # answered in the ack
+    async def dispatch(inv: Invocation, resolution: Resolution) -> None:
         assert resolution.spec is not None
         if resolution.spec.needs_link and not await inv.linked():
             await inv.connect_prompt()
@@ -51,4 +52,24 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
         await registry.handlers[resolution.spec.path](inv, resolution)
 
+    async def run_command(inv: Invocation) -> None:
+        resolution = registry.resolve(inv.body.get("text") or "")
+        if local_answer(registry, resolution) is not None:
+            return  # answered in the ack
+        await dispatch(inv, resolution)
+
+    async def run_clicked(inv: Invocation) -> None:
+        """[Run it] (or a help area button): the command in the button's value, run as the
+        user who clicked, as if they had typed it."""
+        text = str((inv.body.get("actions") or [{}])[0].get("value") or "")
+        resolution = registry.resolve(text)
+        answer = local_answer(registry, resolution)
+        if answer is not None:
+            await inv.reply(answer, replace=True)
+            return
+        await dispatch(inv, resolution)
+
     app.command(COMMAND)(ack=ack_command, lazy=[safe_lazy(services, run_command)])
+    app.action(re.compile(rf"^{re.escape(Action.RUN_COMMAND)}(:\d+)?$"))(
+        ack=ack_only, lazy=[safe_lazy(services, run_clicked)]
+    )

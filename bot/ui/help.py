@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bot.ui.components import context, divider, escape, header, message, section
+from bot.ui.components import (
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    message,
+    section,
+    truncate,
+)
+from bot.ui.ids import Action
 
 
 class CommandLike(Protocol):
@@ -61,12 +72,44 @@ def help_message(
     return message("Astravue commands", blocks)
 
 
-def unknown_command(
-    word: str, suggestions: list[str], specs: Sequence[CommandLike], areas: tuple[str, ...]
-) -> dict[str, Any]:
-    guess = ""
-    if suggestions:
-        guess = " Did you mean " + " or ".join(f"`/astravue {s}`" for s in suggestions) + "?"
-    intro = section(f"I don't know `{escape(word[:80])}`.{guess}")
-    full = help_message(specs, areas)
-    return message(f"Unknown command: {word[:80]}", [intro, divider(), *full["blocks"]])
+def run_action(index: int) -> str:
+    """The action id of the `index`th "run this command" button of one block (ids must be
+    unique within a block; the listener matches them all)."""
+    return Action.RUN_COMMAND if index == 0 else f"{Action.RUN_COMMAND}:{index}"
+
+
+def unknown_command(word: str, suggestions: list[str], *, args: str = "") -> dict[str, Any]:
+    """One line for a word that matched nothing: the closest commands, each with a [Run it]
+    button that runs the corrected command (with the rest of what was typed) as the clicker;
+    else where to look. Not the whole help."""
+    said = f"`{escape(word[:80])}`"
+    if not suggestions:
+        return message(
+            f"Unknown command: {word[:80]}",
+            [
+                section(
+                    f"I don't know {said}. `/astravue help` lists what I can do.",
+                    accessory=button("Help", Action.RUN_COMMAND, "help"),
+                )
+            ],
+        )
+    commands = [" ".join(filter(None, (s, args.strip()))) for s in suggestions[:3]]
+    named = " or ".join(f"`/astravue {escape(c[:120])}`" for c in commands)
+    if len(commands) == 1:
+        blocks = [
+            section(
+                f"I don't know {said}. Did you mean {named}?",
+                accessory=button("Run it", Action.RUN_COMMAND, commands[0]),
+            )
+        ]
+    else:
+        blocks = [
+            section(f"I don't know {said}. Did you mean {named}?"),
+            actions(
+                *(
+                    button(f"Run /astravue {truncate(c, 40)}", run_action(i), c)
+                    for i, c in enumerate(commands)
+                )
+            ),
+        ]
+    return message(f"Did you mean /astravue {commands[0][:120]}?", blocks)

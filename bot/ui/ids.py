@@ -14,6 +14,7 @@ class Action(StrEnum):
     DISMISS = "common.dismiss"
     OPEN_URL = "common.open_url"  # link buttons; acked and ignored
     HELP_TOPIC = "help.topic"
+    RUN_COMMAND = "command.run"  # runs the `/astravue` text in its value as the clicker
 
     TASK_CREATE_CONFIRM = "task.create_confirm"
     TASK_CREATE_EDIT = "task.create_edit"

@@ -326,9 +326,7 @@ CASES: dict[str, Case] = {
     # help (the grammar is ours: the real one is the maximal input)
     "help.help_message": Case(lambda: help.help_message(list(GRAMMAR), AREAS)),
     "help.unknown_command": Case(
-        lambda: help.unknown_command(
-            LONG, [spec.path for spec in GRAMMAR[:3]], list(GRAMMAR), AREAS
-        )
+        lambda: help.unknown_command(LONG, [spec.path for spec in GRAMMAR[:3]], args=LONG)
     ),
     # home
     "home.home_unlinked": Case(lambda: home.home_unlinked(CONNECT_URL)),

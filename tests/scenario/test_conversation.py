@@ -60,3 +60,28 @@ async def test_owners_the_picker_cannot_show_are_kept_unless_changed(stack: Stac
     await told(stack, "U0MARIA", "Created")
     task = _task_titled(stack, "Plan offsite")
     assert task is not None and task.owner_ids == [6]
+
+
+async def test_a_mistyped_sub_command_answers_in_one_line_and_runs_when_asked(
+    stack: Stack,
+) -> None:
+    await connect(stack, "U0MARIA")
+    task = _task_titled(stack, "Update pricing page copy")
+    assert task is not None
+    maria = stack.user("U0MARIA")
+    answer = (await maria.command(f"task shwo {task.task_id}")).json()
+    said = text_of(answer)
+    assert f"Did you mean `/astravue task show {task.task_id}`?" in said
+    assert "New task" not in said and "/astravue task new" not in said  # not a title, no help
+    assert len(answer["blocks"]) == 1
+    run_it = buttons(answer)[Action.RUN_COMMAND]
+    assert run_it["text"]["text"] == "Run it"
+
+    before = len(stack.sandbox.slack.responses)
+    await maria.click(Action.RUN_COMMAND, run_it["value"], message=answer)
+    card = await last_response(stack, "U0MARIA", before)
+    assert "Update pricing page copy" in text_of(card)
+    assert Action.TASK_COMPLETE in buttons(card) or Action.TASK_OVERFLOW in buttons(card)
+
+    unknown = (await maria.command("frobnicate the thing")).json()
+    assert "I don't know `frobnicate`" in text_of(unknown) and len(unknown["blocks"]) == 1

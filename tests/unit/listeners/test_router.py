@@ -56,6 +56,37 @@ def test_unknown_word_suggests_the_closest(registry: CommandRegistry) -> None:
     assert registry.resolve("zzzz").suggestions == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "meant", "args"),
+    [
+        ("task shwo 14", ("task show",), "14"),
+        ("task lsit", ("task list",), ""),
+        ("task serach login bug", ("task search",), "login bug"),
+        (
+            "task delte https://app.astravue.com/tasks/3",
+            ("task delete",),
+            "https://app.astravue.com/tasks/3",
+        ),
+    ],
+)
+def test_a_mistyped_task_sub_command_is_not_a_title(
+    registry: CommandRegistry, text: str, meant: tuple[str, ...], args: str
+) -> None:
+    resolution = registry.resolve(text)
+    assert resolution.spec is None and resolution.suggestions == meant
+    assert resolution.unknown == "task " + text.split(" ")[1]
+    assert resolution.args == args
+
+
+@pytest.mark.parametrize("text", ["task Shop for the party", "task Call the bank", "task Fix it"])
+def test_a_title_that_only_resembles_a_sub_command_stays_a_title(
+    registry: CommandRegistry, text: str
+) -> None:
+    resolution = registry.resolve(text)
+    assert resolution.spec is not None and resolution.spec.path == "task new"
+    assert resolution.args == text.removeprefix("task ")
+
+
 def test_every_alias_is_unambiguous_within_its_parent() -> None:
     seen: dict[tuple[str, str], str] = {}
     for spec in GRAMMAR:
