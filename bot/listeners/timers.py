@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -20,14 +19,8 @@ from bot.domain.tasks import TaskRef, task_ref
 from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.parsing import (
-    ParseError,
-    parse_clock_time,
-    parse_duration,
-    parse_time_range,
-    resolve_zone,
-    take_date,
-)
+from bot.parsing import ParseError, parse_clock_time, resolve_zone
+from bot.parsing.log_args import Amount, read_amount, read_log_args
 from bot.services.container import ServiceContainer
 from bot.services.timers import TimerBusy
 from bot.ui import home_sections
@@ -38,58 +31,7 @@ from bot.ui.ids import Action, Callback
 
 log = logging.getLogger(__name__)
 
-Amount = timedelta | tuple[time, time]
 MAX_OPTIONS = 100
-
-
-@dataclass(frozen=True)
-class LogArgs:
-    amount: Amount
-    task: str
-    day: date | None
-    note: str | None
-
-
-def read_amount(text: str) -> Amount:
-    """A duration ("1h30") or a same-day range ("09:00-10:30"); ParseError says what works."""
-    if "-" in text[1:] or " to " in text:
-        return parse_time_range(text)
-    return parse_duration(text)
-
-
-def read_log_args(args: str, today: date) -> LogArgs:
-    """`<duration|range> <task> [date] [note]`: the task is an id or URL (then a date and a
-    note may follow), a "quoted title", or else all the remaining words but a date."""
-    words = args.split(" ")
-    if len(words) > 1 and words[1].rstrip("ms").isdecimal() and words[1][-1:] in ("m", "s"):
-        words = [f"{words[0]} {words[1]}", *words[2:]]  # "1h 30m"
-    amount = read_amount(words[0])
-    rest = words[1:]
-    if not rest:
-        raise UserFacingError(
-            "Which task? Usage: `/astravue log 1h30 <task id or url> "
-            "[date] [note]`, or run `/astravue log` for a form."
-        )
-    if rest[0].startswith('"') and '"' in " ".join(rest)[1:]:
-        joined = " ".join(rest)
-        end = joined.index('"', 1)
-        task, rest = joined[1:end], joined[end + 1 :].split()
-    elif rest[0].lstrip("#").isdecimal() or rest[0].startswith(("<http", "http")):
-        task, rest = rest[0], rest[1:]
-    else:
-        day, others = take_date(rest, today=today, direction="past")
-        return LogArgs(amount, " ".join(others), day, None)
-    day, note_words = _leading_date(rest, today)
-    return LogArgs(amount, task, day, " ".join(note_words) or None)
-
-
-def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]]:
-    for length in (3, 2, 1):
-        if len(words) >= length:
-            day, others = take_date(words[:length], today=today, direction="past")
-            if day is not None and not others:
-                return day, words[length:]
-    return None, words
 
 
 PERIODS = ("today", "week", "month")
@@ -272,7 +214,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         try:
             parsed = read_log_args(resolution.args, datetime.now(zone).date())
         except ParseError as exc:
-            await inv.reply(ui.bad_amount(exc.message))
+            await inv.reply(ui.bad_amount(exc.message, getattr(exc, "part", "duration")))
             return
         ref, task = await services.tasks.find(link, parsed.task)
         entry = await _log(

@@ -9,6 +9,7 @@ from tests.scenario.conftest import buttons, connect, last_response, text_of
 from tests.scenario.test_safe_writes import as_slack_sends
 from tests.scenario.test_spaces import modal_with, project_named, told
 from tests.scenario.test_tasks import _task_titled
+from tests.scenario.test_timers import entries_of, run, task_ref
 
 DEV = 2
 
@@ -85,3 +86,24 @@ async def test_a_mistyped_sub_command_answers_in_one_line_and_runs_when_asked(
 
     unknown = (await maria.command("frobnicate the thing")).json()
     assert "I don't know `frobnicate`" in text_of(unknown) and len(unknown["blocks"]) == 1
+
+
+async def test_durations_in_words_and_failures_that_blame_their_part(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    passport = task_ref(stack, "Renew passport")
+    for form, shown in (
+        ("90 minutes", "1h 30m"),
+        ("2 hours", "2h"),
+        ("1 hour 30 minutes", "1h 30m"),
+    ):
+        reply = text_of(await run(stack, f"log {form} {passport.task_id}"))
+        assert f"Logged *{shown}*" in reply, (form, reply)
+    assert len(entries_of(stack, passport)) == 3
+
+    duration = text_of(await run(stack, f"log 90 minuets {passport.task_id}"))
+    assert "`90 minuets` as a duration" in duration and "Nothing was logged" in duration
+    date = text_of(await run(stack, f"log 2 hours {passport.task_id} on 31/13"))
+    assert "`31/13` as a date" in date and "duration" not in date
+    task = text_of(await run(stack, "log 2 hours Nonexistent chore"))
+    assert "No task matches" in task and "Nonexistent chore" in task
+    assert len(entries_of(stack, passport)) == 3
