@@ -12,6 +12,7 @@ from bot.domain.notifications import NotificationPrefs
 from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
+from bot.services import mutes
 from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
@@ -19,6 +20,8 @@ from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
 ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
+# What views.update takes again from a view payload (the rest is Slack's own state).
+_VIEW_KEYS = ("type", "title", "submit", "close", "callback_id", "private_metadata")
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
@@ -84,12 +87,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await _update_dm(inv, ui.notification_dm(card, state="deleted"))
         elif what == ui.OVERFLOW_MUTE and ref is not None:
             await notifications.mute_task(inv.team_id, inv.user_id, ref.task_id)
-            await inv.reply(
-                {
-                    "text": ":mute: Muted: no more notifications about this task. "
-                    "Change it in `/astravue settings`."
-                }
-            )
+            card = await notifications.card(link, notification_id)
+            await _update_dm(inv, ui.notification_dm(card, state="muted"))
         elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
             await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
             await inv.reply(
@@ -101,7 +100,43 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def settings_view(inv: Invocation) -> dict[str, Any]:
         prefs = await notifications.prefs(inv.team_id, inv.user_id)
         profile = await services.profiles.get(inv.user_id)
-        return settings_ui.settings_modal(prefs, profile.tz)
+        found = await mutes.muted(services, await inv.link())
+        return settings_ui.settings_modal(
+            prefs,
+            profile.tz,
+            muted_tasks=found.tasks,
+            muted_projects=found.projects,
+            more_muted=found.more_tasks + found.more_projects,
+        )
+
+    async def unmute_dm(inv: Invocation) -> None:
+        """A muted DM's Unmute: notifications about the task again, and the DM as it was."""
+        link = await inv.link()
+        notification_id, ref = _parse(inv.body["actions"][0].get("value") or "")
+        if ref is not None:
+            await mutes.unmute_task(services, inv.team_id, inv.user_id, ref.task_id)
+        await _update_dm(inv, ui.notification_dm(await notifications.card(link, notification_id)))
+
+    async def unmute_in_settings(inv: Invocation) -> None:
+        """Unmute in the settings modal: that row goes, the user's unsaved edits stay (the
+        other blocks keep their ids, so Slack keeps what was typed in them)."""
+        kind, _, raw = str(inv.body["actions"][0].get("value") or "").partition(":")
+        if not raw.isdecimal() or kind not in ("t", "p"):
+            raise UserFacingError("That button is out of date; run `/astravue settings`.")
+        if kind == "t":
+            await mutes.unmute_task(services, inv.team_id, inv.user_id, int(raw))
+        else:
+            await mutes.undigest_project(services, inv.team_id, inv.user_id, int(raw))
+        view = inv.body["view"]
+        gone = settings_ui.MUTED_BLOCK.format(kind, raw)
+        blocks = [
+            settings_ui.unmuted_row(b) if b.get("block_id") == gone else b
+            for b in view.get("blocks") or []
+        ]
+        await inv.client.views_update(
+            view_id=view["id"],
+            view={k: view[k] for k in _VIEW_KEYS if k in view} | {"blocks": blocks},
+        )
 
     @registry.handler("settings")
     async def settings_command(inv: Invocation, _r: Resolution) -> None:
@@ -128,6 +163,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         on_action(app, services, action, act_on_list)
     on_action(app, services, Action.NOTIF_MARK_READ, mark_read)
     on_action(app, services, Action.NOTIF_OVERFLOW, overflow)
+    on_action(app, services, Action.NOTIF_UNMUTE, unmute_dm)
+    on_action(app, services, Action.SETTINGS_UNMUTE, unmute_in_settings)
     on_action(app, services, Action.HOME_SETTINGS, settings_button)
     on_view(app, services, Callback.NOTIF_SETTINGS, settings_saved, validate=validate_settings)
     on_view(app, services, Callback.NOTIF_LIST, list_closed)

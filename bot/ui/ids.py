@@ -41,6 +41,8 @@ class Action(StrEnum):
 
     NOTIF_MARK_READ = "notif.mark_read"
     NOTIF_OVERFLOW = "notif.overflow"
+    NOTIF_UNMUTE = "notif.unmute"  # a muted DM's Unmute: `<notification>|<task ref>`
+    SETTINGS_UNMUTE = "settings.unmute"  # settings: `t:<task id>` or `p:<project id>`
     NOTIF_LIST = "notif.list"
     NOTIF_SELECT = "notif.select"
     NOTIF_MARK_SELECTED = "notif.mark_selected"

@@ -350,6 +350,24 @@ CASES: dict[str, Case] = {
             "America/Argentina/ComodRivadavia",
         )
     ),
+    "notification_settings.settings_modal[muted]": Case(
+        lambda: notification_settings.settings_modal(
+            NotificationPrefs(),
+            "UTC",
+            muted_tasks=[(10**12 + i, LONG) for i in range(10)],
+            muted_projects=[(10**12 + i, None) for i in range(10)],
+            more_muted=MANY,
+        )
+    ),
+    "notification_settings.unmuted_row": Case(
+        lambda: {
+            "blocks": [
+                notification_settings.unmuted_row(
+                    notification_settings.muted_blocks([(1, LONG)], [])[1]
+                )
+            ]
+        }
+    ),
     "notification_settings.home_section": Case(
         lambda: notification_settings.home_section(NotificationPrefs()), surface="home"
     ),
@@ -362,6 +380,9 @@ CASES: dict[str, Case] = {
     ),
     "notifications.notification_dm[read]": Case(
         lambda: notifications.notification_dm(make_card(), state="read")
+    ),
+    "notifications.notification_dm[muted]": Case(
+        lambda: notifications.notification_dm(make_card(), state="muted")
     ),
     "notifications.notification_dm[deleted]": Case(
         lambda: notifications.notification_dm(make_card(False), state="deleted")
@@ -632,6 +653,7 @@ PIECES = {
     "tasks.task_actions",
     "timers.timer_buttons",
     "timers.task_option",
+    "notification_settings.muted_blocks",  # covered by settings_modal[muted]
 }
 SURFACE_RETURNS = ("dict[str, Any]", "Block", "list[Block]", "list[dict[str, Any]]")
 SKIPPED_MODULES = {"bot.ui.pages", "bot.ui.ids"}  # HTML pages; id enums

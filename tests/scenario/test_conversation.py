@@ -3,15 +3,19 @@ in one line, durations in words, mute undone, help, and dates as calendar dates.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
-from tests.scenario.conftest import buttons, connect, last_response, text_of
+from bot.ui.notifications import OVERFLOW_DELETE, OVERFLOW_MUTE
+from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
+from tests.scenario.test_notifications import _one_new_dm, dms, linked, payload_of
 from tests.scenario.test_safe_writes import as_slack_sends
 from tests.scenario.test_spaces import modal_with, project_named, told
 from tests.scenario.test_tasks import _task_titled
 from tests.scenario.test_timers import entries_of, run, task_ref
 
-DEV = 2
+MARIA, DEV = 1, 2
 
 
 async def test_edit_in_modal_keeps_every_field_of_the_draft(stack: Stack) -> None:
@@ -107,3 +111,97 @@ async def test_durations_in_words_and_failures_that_blame_their_part(stack: Stac
     task = text_of(await run(stack, "log 2 hours Nonexistent chore"))
     assert "No task matches" in task and "Nonexistent chore" in task
     assert len(entries_of(stack, passport)) == 3
+
+
+def _settings_modal(stack: Stack) -> dict[str, Any] | None:
+    views = stack.sandbox.slack.open_views("U0MARIA")
+    found = [v for v in views if v.get("callback_id") == Callback.NOTIF_SETTINGS]
+    return found[-1] if found else None
+
+
+async def test_mute_turns_the_dm_into_muted_with_unmute_and_settings_lists_it(
+    stack: Stack,
+) -> None:
+    await linked(stack)
+    maria = stack.user("U0MARIA")
+    task = next(
+        t for t in stack.sandbox.astravue.tasks.values() if t.project_id and MARIA in t.owner_ids
+    )
+    _, dm = await _one_new_dm(
+        stack, type_="comment", message="Dev commented", actor_id=DEV, task_id=task.task_id
+    )
+    menu = buttons(payload_of(dm))[Action.NOTIF_OVERFLOW]
+    mute = next(o for o in menu["options"] if o["value"].startswith(OVERFLOW_MUTE))
+    await maria.click(
+        Action.NOTIF_OVERFLOW, message=payload_of(dm), selected_option=mute, action_type="overflow"
+    )
+    muted_dm = await eventually(
+        lambda: Action.NOTIF_UNMUTE in buttons(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    )
+    shown = payload_of(muted_dm)
+    assert "Muted" in text_of(shown) and "Dev commented" in text_of(shown)
+    assert Action.NOTIF_OVERFLOW not in buttons(shown)  # nothing else to do while muted
+
+    await maria.command("settings")
+    modal = await eventually(lambda: _settings_modal(stack))
+    row = next(b for b in modal["blocks"] if b.get("block_id") == f"muted_t_{task.task_id}")
+    assert task.title in row["text"]["text"] and row["accessory"]["text"]["text"] == "Unmute"
+
+    await maria.click(
+        Action.NOTIF_UNMUTE, buttons(shown)[Action.NOTIF_UNMUTE]["value"], message=shown
+    )
+    restored = await eventually(
+        lambda: Action.NOTIF_OVERFLOW in buttons(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    )
+    assert "Muted" not in text_of(payload_of(restored))
+    await _one_new_dm(  # delivered again: the task is no longer muted
+        stack, type_="comment", message="Dev again", actor_id=DEV, task_id=task.task_id
+    )
+
+
+async def test_unmute_from_settings_and_notification_deleted_wording(stack: Stack) -> None:
+    await linked(stack)
+    maria = stack.user("U0MARIA")
+    task = next(
+        t for t in stack.sandbox.astravue.tasks.values() if t.project_id and MARIA in t.owner_ids
+    )
+    notifications = stack.runtime.services.notifications
+    await notifications.mute_task("T0ACME", "U0MARIA", task.task_id)
+    await notifications.digest_project("T0ACME", "U0MARIA", task.project_id)
+    await maria.command("settings")
+    modal = await eventually(lambda: _settings_modal(stack))
+    project_row = next(b for b in modal["blocks"] if b.get("block_id", "").startswith("muted_p_"))
+    assert "digest only" in project_row["text"]["text"]
+    await maria.click(
+        Action.SETTINGS_UNMUTE,
+        f"t:{task.task_id}",
+        view=modal,
+        block_id=f"muted_t_{task.task_id}",
+    )
+    updated = await eventually(
+        lambda: "unmuted" in str(_settings_modal(stack)) and _settings_modal(stack)
+    )
+    assert Action.SETTINGS_UNMUTE in str(updated)  # the project row is still there
+    await maria.click(
+        Action.SETTINGS_UNMUTE,
+        f"p:{task.project_id}",
+        view=updated,
+        block_id=f"muted_p_{task.project_id}",
+    )
+    await eventually(lambda: Action.SETTINGS_UNMUTE not in str(_settings_modal(stack)))
+    _, dm = await _one_new_dm(
+        stack, type_="comment", message="Heard again", actor_id=DEV, task_id=task.task_id
+    )
+
+    menu = buttons(payload_of(dm))[Action.NOTIF_OVERFLOW]
+    delete = next(o for o in menu["options"] if o["value"].startswith(OVERFLOW_DELETE))
+    await maria.click(
+        Action.NOTIF_OVERFLOW,
+        message=payload_of(dm),
+        selected_option=delete,
+        action_type="overflow",
+    )
+    gone = await eventually(
+        lambda: "Notification deleted." in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    )
+    assert "Deleted in Astravue" not in text_of(payload_of(gone))
