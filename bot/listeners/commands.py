@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -13,7 +14,7 @@ from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.services.container import ServiceContainer
-from bot.ui.help import help_message, unknown_command
+from bot.ui.help import help_message, unknown_command, unknown_topic
 from bot.ui.ids import Action
 
 log = logging.getLogger(__name__)
@@ -22,13 +23,18 @@ COMMAND = "/astravue"
 
 
 def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str, Any] | None:
-    """What the ack itself can say, with no I/O: help and unknown words."""
+    """What the ack itself can say, with no I/O: an area's help and unknown words. The short
+    help depends on whether the user is connected, so it is answered lazily."""
     specs = registry.available()
     if resolution.spec is None:
         words = resolution.unknown or ""
         return unknown_command(words, list(resolution.suggestions), args=resolution.args)
-    if resolution.spec.path == "help":
-        topic = HELP_TOPICS.get(resolution.args.split(" ")[0].lower()) if resolution.args else None
+    if resolution.spec.path == "help" and resolution.args:
+        word = resolution.args.split(" ")[0].lower()
+        topic = HELP_TOPICS.get(word)
+        if topic is None:
+            guesses = difflib.get_close_matches(word, list(HELP_TOPICS), n=1, cutoff=0.6)
+            return unknown_topic(word, guesses, AREAS)
         return help_message(specs, AREAS, topic=topic)
     if resolution.spec.path not in registry.handlers:
         return unknown_command(resolution.spec.path, [])
@@ -68,6 +74,12 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await inv.reply(answer, replace=True)
             return
         await dispatch(inv, resolution)
+
+    @registry.handler("help")
+    async def short_help(inv: Invocation, _r: Resolution) -> None:
+        linked = await inv.linked()
+        payload = help_message(registry.available(), AREAS, linked=linked)
+        await inv.reply(payload, replace=bool(inv.body.get("actions")))
 
     app.command(COMMAND)(ack=ack_command, lazy=[safe_lazy(services, run_command)])
     app.action(re.compile(rf"^{re.escape(Action.RUN_COMMAND)}(:\d+)?$"))(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.ui.components import (
+    Block,
     actions,
     button,
     context,
@@ -34,42 +35,96 @@ class CommandLike(Protocol):
     def aliases(self) -> tuple[str, ...]: ...
 
 
-def _lines(specs: Sequence[CommandLike]) -> str:
+# The commands of the short help, most used first (about ten); the areas hold the rest.
+TOP_LINKED = (
+    "task new",
+    "my",
+    "task list",
+    "task done",
+    "timer start",
+    "timer stop",
+    "log",
+    "time",
+    "notifications",
+    "settings",
+)
+TOP_UNLINKED = ("connect", *TOP_LINKED[:8])
+# Area -> the word `/astravue help <word>` takes for it (the area buttons' commands).
+AREA_WORDS = {
+    "Tasks": "tasks",
+    "Timers and time": "timers",
+    "Notifications": "notifications",
+    "Spaces and projects": "spaces",
+    "Account": "account",
+}
+
+
+def _lines(specs: Sequence[CommandLike], *, aliases: bool) -> str:
     rows = []
     for spec in specs:
-        top_level = " " not in spec.path
-        alias = f" _(also {', '.join(spec.aliases)})_" if spec.aliases and top_level else ""
+        also = ""
+        if aliases and spec.aliases:
+            words = ", ".join(f"`{escape(a)}`" for a in spec.aliases)
+            also = f" _(also {words})_"
         # `<id|url>` in a usage line would be a link or a mention to Slack: escape it.
-        rows.append(f"`/astravue {escape(spec.usage)}`: {spec.summary}{alias}")
+        rows.append(f"`/astravue {escape(spec.usage)}`: {spec.summary}{also}")
     return "\n".join(rows)
 
 
+def _area_buttons(areas: Sequence[str], *, besides: str | None = None) -> Block:
+    shown = [a for a in areas if a != besides and a in AREA_WORDS]
+    return actions(
+        *(button(area, run_action(i), f"help {AREA_WORDS[area]}") for i, area in enumerate(shown))
+    )
+
+
 def help_message(
-    specs: Sequence[CommandLike], areas: tuple[str, ...], *, topic: str | None = None
+    specs: Sequence[CommandLike],
+    areas: tuple[str, ...],
+    *,
+    topic: str | None = None,
+    linked: bool = True,
 ) -> dict[str, Any]:
-    blocks = [header("Astravue for Slack" if topic is None else f"Astravue: {topic}")]
-    if topic is None:
+    """The short help (about ten commands, no aliases, a button per area), or one area's
+    full list with aliases. "New here?" only for someone not connected yet."""
+    by_path = {s.path: s for s in specs}
+    if topic is not None:
+        in_area = [s for s in specs if s.area == topic]
+        blocks: list[Block] = [
+            header(f"Astravue: {topic}"),
+            section(_lines(in_area, aliases=True) or "Nothing here yet."),
+            divider(),
+            context("Other areas:"),
+            _area_buttons(areas, besides=topic),
+        ]
+        return message(f"Astravue commands: {topic}", blocks)
+    blocks = [header("Astravue for Slack")]
+    if not linked:
         blocks.append(
             section(
                 ":wave: New here? `/astravue connect` links your Astravue "
                 "account once; every action then runs as you."
             )
         )
-    for area in areas:
-        if topic is not None and area != topic:
-            continue
-        in_area = [s for s in specs if s.area == area]
-        if in_area:
-            blocks.append(section(f"*{area}*\n{_lines(in_area)}"))
+    top = [by_path[p] for p in (TOP_LINKED if linked else TOP_UNLINKED) if p in by_path]
     blocks += [
+        section(_lines(top, aliases=False)),
+        context("Every command, by area:"),
+        _area_buttons(areas),
         divider(),
         context(
             "Replies are visible only to you; add `--share` to post one "
-            "to the channel. Task ids and Astravue links work alike. "
-            "`/astravue help tasks` shows one area."
+            "to the channel. Task ids and Astravue links work alike."
         ),
     ]
     return message("Astravue commands", blocks)
+
+
+def unknown_topic(word: str, guesses: list[str], areas: tuple[str, ...]) -> dict[str, Any]:
+    """`help <word>` for a word that is no area: say so, offer the areas."""
+    guess = f" Did you mean `/astravue help {escape(guesses[0])}`?" if guesses else ""
+    text = f"I have no help on `{escape(word[:60])}`.{guess} The areas:"
+    return message(f"No help on {word[:60]}", [section(text), _area_buttons(areas)])
 
 
 def run_action(index: int) -> str:

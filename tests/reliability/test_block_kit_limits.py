@@ -325,6 +325,11 @@ CASES: dict[str, Case] = {
     "errors.connect_prompt": Case(lambda: errors.connect_prompt(CONNECT_URL)),
     # help (the grammar is ours: the real one is the maximal input)
     "help.help_message": Case(lambda: help.help_message(list(GRAMMAR), AREAS)),
+    "help.help_message[unlinked]": Case(
+        lambda: help.help_message(list(GRAMMAR), AREAS, linked=False)
+    ),
+    "help.help_message[area]": Case(lambda: help.help_message(list(GRAMMAR), AREAS, topic="Tasks")),
+    "help.unknown_topic": Case(lambda: help.unknown_topic(LONG, [LONG], AREAS)),
     "help.unknown_command": Case(
         lambda: help.unknown_command(LONG, [spec.path for spec in GRAMMAR[:3]], args=LONG)
     ),

@@ -205,3 +205,43 @@ async def test_unmute_from_settings_and_notification_deleted_wording(stack: Stac
         lambda: "Notification deleted." in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
     )
     assert "Deleted in Astravue" not in text_of(payload_of(gone))
+
+
+async def test_help_is_short_with_area_buttons_and_knows_who_is_connected(stack: Stack) -> None:
+    maria = stack.user("U0MARIA")
+    before = len(stack.sandbox.slack.responses)
+    await maria.command("help")
+    newcomer = text_of(await last_response(stack, "U0MARIA", before))
+    assert "New here?" in newcomer and "/astravue connect" in newcomer
+
+    await connect(stack, "U0MARIA")
+    before = len(stack.sandbox.slack.responses)
+    await maria.command("help")
+    short = await last_response(stack, "U0MARIA", before)
+    said = text_of(short)
+    assert "New here?" not in said and "_(also" not in said
+    commands = [line for line in said.split("\n") if line.startswith("`/astravue ")]
+    assert 8 <= len(commands) <= 12, commands
+    areas = {b["text"]["text"]: b for b in _all_buttons(short)}
+    assert {"Tasks", "Timers and time", "Notifications", "Spaces and projects"} <= set(areas)
+
+    before = len(stack.sandbox.slack.responses)
+    tasks = areas["Tasks"]
+    await maria.click(tasks["action_id"], tasks["value"], message=short)
+    area = text_of(await last_response(stack, "U0MARIA", before))
+    assert "/astravue task assign" in area and "_(also" in area and "`ls`" in area
+
+    unknown = (await maria.command("help frobs")).json()
+    assert "no help on `frobs`" in text_of(unknown)
+    assert "Tasks" in {b["text"]["text"] for b in _all_buttons(unknown)}
+    close = text_of((await maria.command("help taks")).json())
+    assert "Did you mean `/astravue help task" in close
+
+
+def _all_buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in payload.get("blocks") or []
+        for element in block.get("elements") or []
+        if element.get("type") == "button"
+    ]
