@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import AstravueError, BadRequest, Forbidden, NotFound
 from bot.astravue.models import SpaceDto, SpaceRequest
+from bot.domain.calendar import wire_to_day
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
@@ -18,7 +19,6 @@ from bot.listeners.registration import edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.tasks import announce, metadata
-from bot.parsing import user_today
 from bot.services.container import ServiceContainer
 from bot.services.spaces import SpaceService
 from bot.ui import spaces as ui
@@ -271,15 +271,14 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def edit_project(inv: Invocation, link: LinkInfo, ids: tuple[int, int]) -> None:
         async def build() -> dict[str, Any]:
             project = (await spaces.project(link, *ids)).project
-            tz = await services.tasks.tz(link)
             fields = ProjectFields(
                 name=project.project_name,
                 description=project.description,
                 status=project.status,
                 priority=project.priority,
                 health=project.health,
-                start=user_today(tz, project.start_date) if project.start_date else None,
-                end=user_today(tz, project.end_date) if project.end_date else None,
+                start=wire_to_day(project.start_date),
+                end=wire_to_day(project.end_date),
                 budget=project.budget,
             )
             meta = {"s": ids[0], "p": ids[1], "c": inv.channel_id}

@@ -15,13 +15,14 @@ from slack_sdk.errors import SlackApiError
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
 from bot.astravue.pagination import noting_cut_short
 from bot.astravue.updates import TaskChanges
+from bot.domain.calendar import day_to_wire, wire_to_day
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners import audience
 from bot.listeners.registration import Ack, edited, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
+from bot.parsing import parse_date, user_today
 from bot.services import once
 from bot.services.container import ServiceContainer
 from bot.services.slack_owners import owners_kept, slack_ids_for
@@ -334,7 +335,6 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         ref = TaskRef.decode(str(meta.get("r")))
         draft = read_form(view)
         owners, unmapped = await owners_from_form(inv, link, view)
-        tz = await tasks().tz(link)
         # Only what the user changed: an input emptied clears its field on purpose.
         wanted: dict[str, Any] = {
             forms.TITLE: ("task_title", draft.title),
@@ -342,11 +342,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             forms.TAGS: ("tags", draft.tags),
             forms.PRIORITY: ("priority", draft.priority),
             forms.STATUS: ("status", draft.status),
-            forms.DUE: ("due_date", to_utc_due(draft.due, tz) if draft.due else None),
-            forms.START: (
-                "start_date",
-                local_day_bounds(draft.start, tz)[0] if draft.start else None,
-            ),
+            forms.DUE: ("due_date", day_to_wire(draft.due) if draft.due else None),
+            forms.START: ("start_date", day_to_wire(draft.start) if draft.start else None),
             forms.OWNERS: ("owners", [i for i, _ in owners]),
         }
         # A form reopened after a refusal shows the user's values: remember what they changed.
@@ -375,7 +372,6 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     async def open_edit(inv: Invocation, ref: TaskRef) -> None:
         link = await inv.link()
         task = await tasks().get(link, ref)
-        tz = await tasks().tz(link)
         draft = TaskDraft(
             title=task.task_title,
             description=task.description,
@@ -384,8 +380,8 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             priority=task.priority_label,
             status=task.status_name,
             tags=list(task.tags),
-            due=_local(task.due_date, tz),
-            start=_local(task.start_date, tz),
+            due=wire_to_day(task.due_date),
+            start=wire_to_day(task.start_date),
             owners=[(o.user_id or 0, o.display_name) for o in task.owners],
         )
         await open_form(inv, link, draft, {"r": ref.encode(), "c": inv.channel_id}, editing=True)
@@ -640,9 +636,3 @@ def _project_ids(value: Any) -> tuple[int | None, int | None]:
     if space.isdecimal() and project.isdecimal():
         return int(space), int(project)
     return None, None
-
-
-def _local(moment: datetime | None, tz: str) -> date | None:
-    if moment is None:
-        return None
-    return user_today(tz, moment)

@@ -27,6 +27,7 @@ from bot.astravue.updates import TaskChanges
 from bot.db.models import ChannelDefault
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
+from bot.domain.calendar import day_to_wire, wire_to_day
 from bot.domain.errors import (
     AmbiguousProject,
     AmbiguousTask,
@@ -48,7 +49,7 @@ from bot.domain.tasks import (
     parse_task_locator,
     task_ref,
 )
-from bot.parsing import local_day_bounds, parse_capture, to_utc_due, user_today
+from bot.parsing import parse_capture, user_today
 from bot.parsing.capture import PersonRef
 from bot.services.container import ServiceContainer
 from bot.services.people import PeopleDirectory, Person
@@ -269,8 +270,7 @@ class TaskService:
         return await self.update(link, ref, {"owners": owner_ids})
 
     async def set_due(self, link: LinkInfo, ref: TaskRef, day: date) -> TaskDto:
-        due = to_utc_due(day, await self.tz(link))
-        return await self.update(link, ref, {"due_date": due})
+        return await self.update(link, ref, {"due_date": day_to_wire(day)})
 
     async def delete(self, link: LinkInfo, ref: TaskRef) -> None:
         client = self.client(link)
@@ -339,21 +339,20 @@ class TaskService:
 
     @staticmethod
     def _group(tasks: list[TaskDto], tz: str) -> dict[str, list[TaskDto]]:
-        today = user_today(tz, datetime.now(UTC))
-        start, end = local_day_bounds(today, tz)
-        week_end = local_day_bounds(today + timedelta(days=7), tz)[1]
+        today = user_today(tz, datetime.now(UTC))  # the user's date; due dates are dates
+        week_end = today + timedelta(days=7)
         groups: dict[str, list[TaskDto]] = {"overdue": [], "today": [], "week": [], "upcoming": []}
         for task in _by_due(tasks):
-            due = task.due_date
+            due = wire_to_day(task.due_date)
             if due is None:
                 continue
             key = (
                 "overdue"
-                if due < start
+                if due < today
                 else "today"
-                if due < end
+                if due == today
                 else "week"
-                if due < week_end
+                if due <= week_end
                 else "upcoming"
             )
             groups[key].append(task)
@@ -494,7 +493,6 @@ class TaskService:
             draft.owners.append((int(value), label.split(" (")[0]))
 
     async def create(self, link: LinkInfo, draft: TaskDraft) -> TaskDto:
-        tz = await self.tz(link)
         description = draft.description
         if draft.permalink:
             description = f"{description or ''}\n\nFrom Slack: {draft.permalink}".strip()
@@ -502,8 +500,8 @@ class TaskService:
             task_title=draft.title[:500],
             description=description,
             owners=list(dict.fromkeys(i for i, _ in draft.owners)) or None,
-            start_date=local_day_bounds(draft.start, tz)[0] if draft.start else None,
-            due_date=to_utc_due(draft.due, tz) if draft.due else None,
+            start_date=day_to_wire(draft.start) if draft.start else None,
+            due_date=day_to_wire(draft.due) if draft.due else None,
             priority=draft.priority,
             status=draft.status,
             tags=draft.tags or None,
@@ -585,5 +583,4 @@ def _in_project(ref: TaskRef) -> tuple[int, int]:
 
 
 def _by_due(tasks: list[TaskDto]) -> list[TaskDto]:
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(tasks, key=lambda t: (t.due_date or far, t.task_id))
+    return sorted(tasks, key=lambda t: (wire_to_day(t.due_date) or date.max, t.task_id))
