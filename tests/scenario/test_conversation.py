@@ -3,8 +3,13 @@ in one line, durations in words, mute undone, help, and dates as calendar dates.
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.domain.calendar import wire_to_day
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
 from bot.ui.notifications import OVERFLOW_DELETE, OVERFLOW_MUTE
@@ -245,3 +250,80 @@ def _all_buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
         for element in block.get("elements") or []
         if element.get("type") == "button"
     ]
+
+
+async def _connect_in_acme(stack: Stack, user: str) -> None:
+    await connect(stack, user)
+    if not (await stack.runtime.services.active_link("T0ACME", user)).org_id:
+        await run(stack, "org 1", user=user)
+
+
+def _field(card: dict[str, Any], name: str) -> str:
+    for block in card.get("blocks") or []:
+        for item in block.get("fields") or []:
+            if item["text"].startswith(f"*{name}*"):
+                return str(item["text"].split("\n", 1)[1])
+    raise AssertionError(f"no {name} field in {text_of(card)}")
+
+
+async def test_due_and_start_are_the_same_calendar_day_in_every_zone(stack: Stack) -> None:
+    slack = stack.sandbox.slack
+    slack.users["U0DEV"].tz = "America/Los_Angeles"  # UTC-8
+    slack.users["U0SAM"].tz = "Asia/Tokyo"  # UTC+9
+    slack.users["U0MARIA"].tz = "UTC"
+    for user in ("U0MARIA", "U0DEV", "U0SAM"):
+        await _connect_in_acme(stack, user)
+    maria = stack.user("U0MARIA")
+    before = len(slack.responses)
+    await maria.command("task new Release notes #Website @sam fri")
+    preview = await last_response(stack, "U0MARIA", before)
+    friday = _field(preview, "Due")
+    assert friday.startswith("Fri ") and "<!date" not in friday
+    before = len(slack.responses)
+    create = buttons(preview)[Action.TASK_CREATE_CONFIRM]
+    await maria.click(Action.TASK_CREATE_CONFIRM, create["value"], message=preview)
+    await last_response(stack, "U0MARIA", before)
+    task = _task_titled(stack, "Release notes")
+    assert task is not None and task.due_date is not None
+
+    for reader in ("U0MARIA", "U0DEV", "U0SAM"):  # UTC, UTC-8, UTC+9: the same Friday
+        card = await run(stack, f"task show {task.task_id}", user=reader)
+        assert _field(card, "Due") == friday, reader
+        assert not re.search(r"\|\d{9,}>", json.dumps(card)), "a raw epoch in a fallback"
+
+    # Start and due set from the form; Sam (Tokyo) then edits only the priority.
+    await maria.command(f"task edit {task.task_id}")
+    form = await modal_with(stack, "U0MARIA", Callback.TASK_EDIT)
+    begin = (wire_to_day(task.due_date) or date.today()) - timedelta(days=3)
+    await maria.submit(form, as_slack_sends(form, {"start": {"selected_date": begin.isoformat()}}))
+    await eventually(lambda: task.start_date is not None)
+    start, due = task.start_date, task.due_date
+    sam = stack.user("U0SAM")
+    await sam.command(f"task edit {task.task_id}")
+    form = await modal_with(stack, "U0SAM", Callback.TASK_EDIT)
+    fields = {b["block_id"]: b.get("element") or {} for b in form["blocks"]}
+    assert fields["start"]["initial_date"] == begin.isoformat()
+    high = {"selected_option": {"value": "High", "text": {"type": "plain_text", "text": "High"}}}
+    await sam.submit(form, as_slack_sends(form, {"priority": high}))
+    await eventually(lambda: stack.sandbox.astravue.priority_of(task).label == "High")
+    assert task.start_date == start and task.due_date == due
+
+
+async def test_the_agenda_files_a_task_due_today_under_today_in_each_zone(stack: Stack) -> None:
+    slack = stack.sandbox.slack
+    zones = {"U0DEV": "America/Los_Angeles", "U0SAM": "Asia/Tokyo", "U0MARIA": "UTC"}
+    people = {"U0MARIA": MARIA, "U0DEV": DEV, "U0SAM": 3}
+    for user, zone in zones.items():
+        slack.users[user].tz = zone
+        await _connect_in_acme(stack, user)
+    for user, zone in zones.items():
+        today = datetime.now(ZoneInfo(zone)).date()
+        title = f"Chore of {user}"
+        # written by someone in another zone: Maria's `task due` with the reader's date
+        stack.sandbox.astravue.create_task(MARIA, title, owners=[people[user]])
+        made = _task_titled(stack, title)
+        assert made is not None
+        await run(stack, f"task due {made.task_id} {today.isoformat()}")
+        agenda = text_of(await run(stack, "my", user=user))
+        today_part = agenda.split("Due today")[1].split("Upcoming")[0]
+        assert title in today_part, (user, agenda)
