@@ -307,10 +307,11 @@ class CommandRegistry:
             sub = self._lookup(top.path, rest[0].lower())
             if sub is not None:
                 return Resolution(sub, " ".join(rest[1:]), share)
+            typo = self._sub_command_typo(top.path, rest)
+            if typo:
+                said = f"{top.path} {rest[0]}"
+                return Resolution(None, " ".join(rest[1:]), share, said, typo)
             if top.path == "task":
-                typo = self._sub_command_typo(top.path, rest)
-                if typo:
-                    return Resolution(None, " ".join(rest[1:]), share, f"task {rest[0]}", typo)
                 return Resolution(self.specs["task new"], " ".join(rest), share)
         return Resolution(top, " ".join(rest), share)
 
@@ -321,7 +322,7 @@ class CommandRegistry:
         groceries" stays a title."""
         word = rest[0].lower()
         guesses = self._suggest(prefix, word)
-        if not guesses or guesses == (f"{prefix} new",):
+        if not guesses or guesses == ("task new",):  # "task nwe": a title, not a typo
             return ()
         follows = rest[1] if len(rest) > 1 else ""
         locator = bool(_LOCATOR.fullmatch(follows))

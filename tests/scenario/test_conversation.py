@@ -93,6 +93,15 @@ async def test_a_mistyped_sub_command_answers_in_one_line_and_runs_when_asked(
     assert "Update pricing page copy" in text_of(card)
     assert Action.TASK_COMPLETE in buttons(card) or Action.TASK_OVERFLOW in buttons(card)
 
+    two = (await maria.command("timer stpo")).json()
+    runs = {b["value"]: b for b in _all_buttons(two)}
+    assert set(runs) == {"timer stop", "timer status"} and len(two["blocks"]) == 2
+    status = runs["timer status"]
+    before = len(stack.sandbox.slack.responses)
+    await maria.click(status["action_id"], status["value"], message=two)
+    answer = text_of(await last_response(stack, "U0MARIA", before))
+    assert "timer" in answer.lower() and "Did you mean" not in answer
+
     unknown = (await maria.command("frobnicate the thing")).json()
     assert "I don't know `frobnicate`" in text_of(unknown) and len(unknown["blocks"]) == 1
 

@@ -61,6 +61,8 @@ def test_unknown_word_suggests_the_closest(registry: CommandRegistry) -> None:
     [
         ("task shwo 14", ("task show",), "14"),
         ("task lsit", ("task list",), ""),
+        ("timer stpo", ("timer stop", "timer status"), ""),
+        ("project shwo 3", ("project show",), "3"),
         ("task serach login bug", ("task search",), "login bug"),
         (
             "task delte https://app.astravue.com/tasks/3",
@@ -74,7 +76,7 @@ def test_a_mistyped_task_sub_command_is_not_a_title(
 ) -> None:
     resolution = registry.resolve(text)
     assert resolution.spec is None and resolution.suggestions == meant
-    assert resolution.unknown == "task " + text.split(" ")[1]
+    assert resolution.unknown == " ".join(text.split(" ")[:2])
     assert resolution.args == args
 
 
