@@ -166,15 +166,20 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 # manifest --------------------------------------------------------------------------------------
 
 
-def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
-    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled."""
+def render_manifest(
+    public_url: str, *, socket_mode: bool = False, app_url: str = "https://app.astravue.com"
+) -> str:
+    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled.
+    `app_url`'s host is the domain whose links the app unfurls."""
+    from bot.domain.app_urls import app_host
     from bot.resources import manifest_template
 
+    template = manifest_template().replace("{APP_DOMAIN}", app_host(app_url))
     if not socket_mode:
-        return manifest_template().replace("{PUBLIC_URL}", public_url)
+        return template.replace("{PUBLIC_URL}", public_url)
     lines = [
         line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
-        for line in manifest_template().splitlines(keepends=True)
+        for line in template.splitlines(keepends=True)
         if "{PUBLIC_URL}" not in line
     ]
     return "".join(lines)
@@ -189,7 +194,10 @@ def cmd_manifest(args: argparse.Namespace) -> int:
             "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
             file=sys.stderr,
         )
-    print(render_manifest(settings.public_url, socket_mode=args.socket_mode), end="")
+    manifest = render_manifest(
+        settings.public_url, socket_mode=args.socket_mode, app_url=settings.astravue_app_url
+    )
+    print(manifest, end="")
     return 0
 
 

@@ -9,6 +9,7 @@ from bot.services.container import ServiceContainer
 
 def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
     from bot.listeners import account, commands, events, middleware, response_url_guard
+    from bot.listeners.in_channels import register_in_channels
     from bot.listeners.router import CommandRegistry
 
     registry = CommandRegistry()
@@ -21,6 +22,7 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
     for feature in _feature_modules():
         feature.register(app, services, registry)
     events.register(app, services)
+    register_in_channels(app, services, registry)
 
 
 def _feature_modules() -> list:  # type: ignore[type-arg]

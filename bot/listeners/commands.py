@@ -41,6 +41,16 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     return None
 
 
+async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resolution) -> None:
+    """Run a command `local_answer` did not answer (the slash command's, or a DM's)."""
+    assert resolution.spec is not None
+    if resolution.spec.needs_link and not await inv.linked():
+        await inv.connect_prompt()
+        return
+    log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
+    await registry.handlers[resolution.spec.path](inv, resolution)
+
+
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         resolution = registry.resolve(body.get("text") or "")
@@ -50,19 +60,11 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         else:
             await ack()
 
-    async def dispatch(inv: Invocation, resolution: Resolution) -> None:
-        assert resolution.spec is not None
-        if resolution.spec.needs_link and not await inv.linked():
-            await inv.connect_prompt()
-            return
-        log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
-        await registry.handlers[resolution.spec.path](inv, resolution)
-
     async def run_command(inv: Invocation) -> None:
         resolution = registry.resolve(inv.body.get("text") or "")
         if local_answer(registry, resolution) is not None:
             return  # answered in the ack
-        await dispatch(inv, resolution)
+        await dispatch(registry, inv, resolution)
 
     async def run_clicked(inv: Invocation) -> None:
         """[Run it] (or a help area button): the command in the button's value, run as the
@@ -73,7 +75,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if answer is not None:
             await inv.reply(answer, replace=True)
             return
-        await dispatch(inv, resolution)
+        await dispatch(registry, inv, resolution)
 
     @registry.handler("help")
     async def short_help(inv: Invocation, _r: Resolution) -> None:
