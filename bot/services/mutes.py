@@ -17,7 +17,6 @@ from bot.astravue.models import NotificationDto
 from bot.db.models import NotificationDelivery
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
-from bot.domain.errors import TaskNotFound
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.services.container import ServiceContainer
@@ -92,8 +91,7 @@ async def _task_title(services: ServiceContainer, link: LinkInfo, task_id: int) 
         if n.space_id is not None and n.project_id is not None:
             ref = TaskRef(task_id, n.space_id, n.project_id)
     try:
-        _, task = await services.tasks.resolve(link, task_id if ref.personal else ref)
-        return task.task_title
-    except (AstravueError, TaskNotFound) as exc:  # a name is a nicety: never fail the modal
+        return (await services.tasks.get(link, ref)).task_title  # one call: no search
+    except AstravueError as exc:  # a name is a nicety: never fail the modal
         log.info("muted task %s: title not loaded (%s)", task_id, type(exc).__name__)
         return None
