@@ -28,7 +28,8 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     specs = registry.available()
     if resolution.spec is None:
         words = resolution.unknown or ""
-        return unknown_command(words, list(resolution.suggestions), args=resolution.args)
+        args = f"{resolution.args} --share" if resolution.share else resolution.args
+        return unknown_command(words, list(resolution.suggestions), args=args)
     if resolution.spec.path == "help" and resolution.args:
         word = resolution.args.split(" ")[0].lower()
         topic = HELP_TOPICS.get(word)

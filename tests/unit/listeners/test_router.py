@@ -105,3 +105,11 @@ def test_any_text_resolves_without_raising(text: str) -> None:
     resolution = CommandRegistry().resolve(text)
     assert resolution.spec is not None or resolution.unknown
     assert "\n" not in normalise(text) and "\x00" not in normalise(text)
+
+
+def test_a_typo_keeps_share_for_the_corrected_command(registry: CommandRegistry) -> None:
+    from bot.listeners.commands import local_answer
+
+    answer = local_answer(registry, registry.resolve("task shwo 14 --share"))
+    assert answer is not None
+    assert answer["blocks"][0]["accessory"]["value"] == "task show 14 --share"
