@@ -91,9 +91,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await _update_dm(inv, ui.notification_dm(card, state="muted"))
         elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
             await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
-            await inv.reply(
-                {"text": ":inbox_tray: This project's notifications will now come in a digest."}
-            )
+            await inv.reply(settings_ui.digest_only(ref.project_id))
         else:
             raise UserFacingError("That choice is no longer available on this message.")
 
@@ -127,7 +125,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await mutes.unmute_task(services, inv.team_id, inv.user_id, int(raw))
         else:
             await mutes.undigest_project(services, inv.team_id, inv.user_id, int(raw))
-        view = inv.body["view"]
+        view = inv.body.get("view")
+        if not view:  # the Undo under "digest only" in a message
+            await inv.reply(settings_ui.digest_undone(), replace=True)
+            return
         gone = settings_ui.MUTED_BLOCK.format(kind, raw)
         blocks = [
             settings_ui.unmuted_row(b) if b.get("block_id") == gone else b

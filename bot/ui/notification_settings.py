@@ -236,3 +236,15 @@ def home_section(prefs: NotificationPrefs) -> list[Block]:
 def saved_message(prefs: NotificationPrefs) -> dict[str, Any]:
     text = f":white_check_mark: Saved. {_summary(prefs)}"
     return {"text": text, "blocks": [section(text)]}
+
+
+def digest_only(project_id: int) -> dict[str, Any]:
+    """After "Digest only for this project", with an Undo."""
+    text = ":inbox_tray: This project's notifications will now come in a digest."
+    undo = button("Undo", Action.SETTINGS_UNMUTE, f"p:{project_id}")
+    return {"text": text, "blocks": [section(text, accessory=undo)]}
+
+
+def digest_undone() -> dict[str, Any]:
+    text = ":bell: Undone: this project's notifications come right away again."
+    return {"text": text, "blocks": [section(text)]}

@@ -373,6 +373,8 @@ CASES: dict[str, Case] = {
             ]
         }
     ),
+    "notification_settings.digest_only": Case(lambda: notification_settings.digest_only(10**12)),
+    "notification_settings.digest_undone": Case(notification_settings.digest_undone),
     "notification_settings.home_section": Case(
         lambda: notification_settings.home_section(NotificationPrefs()), surface="home"
     ),

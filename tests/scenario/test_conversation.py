@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar import wire_to_day
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
-from bot.ui.notifications import OVERFLOW_DELETE, OVERFLOW_MUTE
+from bot.ui.notifications import OVERFLOW_DELETE, OVERFLOW_DIGEST_PROJECT, OVERFLOW_MUTE
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
 from tests.scenario.test_notifications import _one_new_dm, dms, linked, payload_of
 from tests.scenario.test_safe_writes import as_slack_sends
@@ -168,8 +168,27 @@ async def test_mute_turns_the_dm_into_muted_with_unmute_and_settings_lists_it(
         lambda: Action.NOTIF_OVERFLOW in buttons(payload_of(dms(stack)[-1])) and dms(stack)[-1]
     )
     assert "Muted" not in text_of(payload_of(restored))
-    await _one_new_dm(  # delivered again: the task is no longer muted
+    _, dm = await _one_new_dm(  # delivered again: the task is no longer muted
         stack, type_="comment", message="Dev again", actor_id=DEV, task_id=task.task_id
+    )
+
+    menu = buttons(payload_of(dm))[Action.NOTIF_OVERFLOW]
+    digest = next(o for o in menu["options"] if o["value"].startswith(OVERFLOW_DIGEST_PROJECT))
+    before = len(stack.sandbox.slack.responses)
+    await maria.click(
+        Action.NOTIF_OVERFLOW,
+        message=payload_of(dm),
+        selected_option=digest,
+        action_type="overflow",
+    )
+    said = await last_response(stack, "U0MARIA", before)
+    assert "digest" in text_of(said)
+    undo = buttons(said)[Action.SETTINGS_UNMUTE]
+    before = len(stack.sandbox.slack.responses)
+    await maria.click(Action.SETTINGS_UNMUTE, undo["value"], message=said)
+    assert "Undone" in text_of(await last_response(stack, "U0MARIA", before))
+    await _one_new_dm(  # right away again, not held for a digest
+        stack, type_="comment", message="Dev once more", actor_id=DEV, task_id=task.task_id
     )
 
 
