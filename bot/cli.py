@@ -376,9 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot.demo.cli import add_demo_command
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
+    add_demo_command(sub, prepare_database)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from bot.sandbox.faults import Faults
 from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
 from bot.sandbox.seed import build_seed_state
 from bot.sandbox.slack import SlackFake
-from bot.sandbox.slack_unfurls import UnfurlLedger
+from bot.sandbox.slack.methods.unfurls import UnfurlLedger
 
 CLIENT_ID = "astravue-slack"
 CLIENT_SECRET = "sandbox-secret"
@@ -47,7 +47,7 @@ class Sandbox:
     unfurls: UnfurlLedger = field(init=False)  # shared links and chat.unfurl (issue 16)
 
     def __post_init__(self) -> None:
-        self.unfurls = UnfurlLedger.install(self.slack)
+        self.unfurls = UnfurlLedger.of(self.slack)
 
     @property
     def faults(self) -> dict[str, Faults]:

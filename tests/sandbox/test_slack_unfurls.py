@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.sandbox.slack import BOT_TOKEN, SlackFake
-from bot.sandbox.slack_unfurls import UnfurlLedger
+from bot.sandbox.slack.methods.unfurls import UnfurlLedger
 
 AUTH = {"Authorization": f"Bearer {BOT_TOKEN}"}
 URL = "https://app.astravue.com/tasks/7"
@@ -23,7 +23,7 @@ def fake() -> SlackFake:
 
 @pytest.fixture
 def ledger(fake: SlackFake) -> UnfurlLedger:
-    return UnfurlLedger.install(fake)
+    return UnfurlLedger.of(fake)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ in that DM."""
 
 from __future__ import annotations
 
-from bot.sandbox.slack_channel_requests import im_message
+from bot.sandbox.slack_requests.in_channel import im_message
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action
 from tests.scenario.conftest import buttons, connect, eventually, text_of

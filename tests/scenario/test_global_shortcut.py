@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.slack_channel_requests import press_global_shortcut
+from bot.sandbox.slack_requests.in_channel import press_global_shortcut
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Callback
 from tests.scenario.conftest import connect, eventually, text_of

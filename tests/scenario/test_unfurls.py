@@ -12,7 +12,7 @@ from sqlalchemy import update
 from bot.db.models import AstravueLink, LinkStatus
 from bot.domain.app_urls import project_url, space_url
 from bot.domain.tasks import TaskRef, task_url
-from bot.sandbox.slack_channel_requests import click_in_unfurl, share_links
+from bot.sandbox.slack_requests.in_channel import click_in_unfurl, share_links
 from bot.sandbox.stack import SLACK_USERNAMES, Stack
 from bot.ui.ids import Action
 from tests.scenario.conftest import connect, eventually, last_response, text_of

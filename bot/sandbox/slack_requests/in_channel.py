@@ -2,7 +2,7 @@
 the bot, a global shortcut, and a click on a button of an unfurl.
 
 Events go through `SlackClientSim.event` (signed, with retry headers when asked); the rest are
-signed interactive payloads like `bot.sandbox.slack_requests` builds.
+signed interactive payloads like `payloads` builds.
 """
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ from typing import Any
 import httpx
 
 from bot.sandbox.slack import BOT_ID, BOT_USER_ID, TEAM_ID
-from bot.sandbox.slack_requests import (
-    SIGNING_SECRET,
-    Signed,
-    SlackClientSim,
-    _envelope,
-    _interactive,
-    block_action,
-)
-from bot.sandbox.slack_unfurls import Unfurl, UnfurlLedger
+from bot.sandbox.slack.methods.unfurls import Unfurl, UnfurlLedger
+from bot.sandbox.slack_requests.client import SlackClientSim
+from bot.sandbox.slack_requests.payloads import block_action, envelope, interactive
+from bot.sandbox.slack_requests.signing import SIGNING_SECRET, Signed
 
 
 def im_message(
@@ -64,9 +59,9 @@ def global_shortcut(
     timestamp: int | None = None,
 ) -> Signed:
     """A `shortcut` payload (global: from the ⚡ menu or the search bar; no channel)."""
-    payload = _envelope("shortcut", user_id)
+    payload = envelope("shortcut", user_id)
     payload.update(callback_id=callback_id, trigger_id=trigger_id, action_ts=f"{time.time():.6f}")
-    return _interactive(payload, signing_secret, timestamp)
+    return interactive(payload, signing_secret, timestamp)
 
 
 async def share_links(

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.sandbox.blockkit import validate_message
-from bot.sandbox.slack import SlackFake, _Refusal
+from bot.sandbox.slack.records import SlackRefusal
+from bot.sandbox.slack.registry import register
+from bot.sandbox.slack.state import SlackWorkspace
 
 SOURCES = ("composer", "conversations_history")
 
@@ -46,25 +47,18 @@ class Unfurl:
     user_auth_message: str | None = None
 
 
-Refuse = Callable[[str], Exception]
-CheckBlocks = Callable[[str, list[str]], None]
-
-
 class UnfurlLedger:
-    """Shares and unfurls of the fake workspace; `chat_unfurl` is the Web API method."""
+    """Shares and unfurls of one fake workspace; `chat_unfurl` answers the Web API method."""
 
-    def __init__(self, refuse: Refuse, check_blocks: CheckBlocks) -> None:
-        self._refuse = refuse
-        self._check_blocks = check_blocks
+    def __init__(self, workspace: SlackWorkspace) -> None:
+        self._check_blocks = workspace.check_blocks
         self.shares: list[Share] = []
         self.calls: list[Unfurl] = []
 
     @classmethod
-    def install(cls, fake: SlackFake) -> UnfurlLedger:
-        """Add `chat.unfurl` to the fake's Web API (one registration, kept out of slack.py)."""
-        ledger = cls(_Refusal, fake._check_blocks)
-        fake._handlers["chat.unfurl"] = ledger.chat_unfurl
-        return ledger
+    def of(cls, workspace: SlackWorkspace) -> UnfurlLedger:
+        """The ledger of `workspace` (made on first use)."""
+        return workspace.extension(cls)
 
     def share(
         self,
@@ -104,17 +98,17 @@ class UnfurlLedger:
             try:
                 unfurls = json.loads(unfurls)
             except ValueError:
-                raise self._refuse("invalid_unfurls_format") from None
+                raise SlackRefusal("invalid_unfurls_format") from None
         auth = str(args.get("user_auth_required", "")).lower() in ("1", "true")
         if unfurls is None and not auth:
-            raise self._refuse("missing_unfurls")
+            raise SlackRefusal("missing_unfurls")
         if unfurls is not None and not isinstance(unfurls, dict):
-            raise self._refuse("invalid_unfurls_format")
+            raise SlackRefusal("invalid_unfurls_format")
         for url, unfurl in (unfurls or {}).items():
             if url not in shared.urls:  # Slack: the URL does not appear in the message
-                raise self._refuse("cannot_unfurl_message")
+                raise SlackRefusal("cannot_unfurl_message")
             if not isinstance(unfurl, dict):
-                raise self._refuse("invalid_unfurls_format")
+                raise SlackRefusal("invalid_unfurls_format")
             if "blocks" in unfurl:
                 self._check_blocks("chat.unfurl", validate_message({"blocks": unfurl["blocks"]}))
         self.calls.append(
@@ -133,22 +127,22 @@ class UnfurlLedger:
         channel, ts = args.get("channel"), args.get("ts")
         if unfurl_id or source:
             if not (unfurl_id and source):
-                raise self._refuse("invalid_arguments")
+                raise SlackRefusal("invalid_arguments")
             if source not in SOURCES:
-                raise self._refuse("invalid_source")
+                raise SlackRefusal("invalid_source")
             found = [s for s in self.shares if s.unfurl_id == unfurl_id and s.source == source]
             if not found:
-                raise self._refuse("invalid_unfurl_id")
+                raise SlackRefusal("invalid_unfurl_id")
             return found[0]
         if not channel:
-            raise self._refuse("missing_channel")
+            raise SlackRefusal("missing_channel")
         if not ts:
-            raise self._refuse("missing_ts")
+            raise SlackRefusal("missing_ts")
         if not any(s.channel == channel for s in self.shares):
-            raise self._refuse("cannot_find_channel")
+            raise SlackRefusal("cannot_find_channel")
         found = [s for s in self.shares if s.channel == channel and s.ts == ts]
         if not found:
-            raise self._refuse("cannot_unfurl_message")
+            raise SlackRefusal("cannot_unfurl_message")
         return found[0]
 
 
@@ -158,3 +152,10 @@ def _domain(url: str) -> str:
 
 def _text(value: Any) -> str | None:
     return str(value) if value is not None else None
+
+
+def chat_unfurl(workspace: SlackWorkspace, args: dict[str, Any]) -> dict[str, Any]:
+    return UnfurlLedger.of(workspace).chat_unfurl(args)
+
+
+register("chat.unfurl", chat_unfurl)
