@@ -38,7 +38,7 @@ from bench.common import (
 )
 from bot.db.base import utcnow
 from bot.sandbox.seed import build_seed_state
-from bot.services.notifications import CONCURRENCY
+from bot.services.notification_poller import CONCURRENCY
 from bot.wiring import build_runtime
 
 LATENCY = 0.100
@@ -75,7 +75,7 @@ async def measure(database_url: str, sandbox_env: dict[str, str], users: int) ->
     runtime = build_runtime(app_settings(sandbox_env, database_url, notify_poll_seconds=86400))
     try:
         await seed_links(runtime, bench_user_ids(users), last_seen_id=newest_seed_notification())
-        service = runtime.services.notifications
+        service = runtime.services.poller
         started_at = utcnow()
         cpu_started, started = time.process_time(), time.perf_counter()
         polled = await service.tick()

@@ -237,7 +237,7 @@ class DemoSession(Conversation):
     async def _poll_notifications(self) -> None:
         """One poll of the user's notifications, as the scheduler would run it: a link polled
         less than the poll interval ago is not due yet, so wait until it is."""
-        service = self.stack.runtime.services.notifications
+        service = self.stack.runtime.services.poller
         for _ in range(2 * NOTIFY_POLL_SECONDS + 2):
             if await service.tick():
                 return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.services.container import ServiceContainer
+from bot.container import ServiceContainer
 
 
 def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
@@ -13,7 +13,7 @@ def register_listeners(app: AsyncApp, services: ServiceContainer) -> None:
     from bot.listeners.router import CommandRegistry
 
     registry = CommandRegistry()
-    response_url_guard.register(app, services.runtime.settings)
+    response_url_guard.register(app, services.settings)
     middleware.register(app, services)
     # First: Bolt tries listeners in order until one matches, and most requests are commands
     # (this halved the ack's CPU); it routes to the handlers the modules below add.

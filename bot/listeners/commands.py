@@ -10,10 +10,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.services.container import ServiceContainer
 from bot.ui.help import help_message, unknown_command, unknown_topic
 from bot.ui.ids import Action
 

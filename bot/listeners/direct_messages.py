@@ -15,11 +15,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners.commands import dispatch, local_answer
 from bot.listeners.events import ack_event
 from bot.listeners.router import CommandRegistry
 from bot.listeners.safe_lazy import Invocation, report_failure, safe_lazy
-from bot.services.container import ServiceContainer
 from bot.ui.direct_messages import needs_a_form
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners import direct_messages, shortcuts, unfurls
 from bot.listeners.router import CommandRegistry
-from bot.services.container import ServiceContainer
 
 
 def register_in_channels(

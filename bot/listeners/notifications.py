@@ -7,13 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
 from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.services import mutes
-from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
 from bot.ui.errors import UserFacingError
@@ -97,11 +97,10 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def settings_view(inv: Invocation) -> dict[str, Any]:
         prefs = await notifications.prefs(inv.team_id, inv.user_id)
-        profile = await services.profiles.get(inv.user_id)
-        found = await mutes.muted(services, await inv.link())
+        found = await mutes.muted(services.sessions, services.tasks, await inv.link())
         return settings_ui.settings_modal(
             prefs,
-            profile.tz,
+            await services.zones.name(inv.user_id),
             muted_tasks=found.tasks,
             muted_projects=found.projects,
             more_muted=found.more_tasks + found.more_projects,
@@ -112,7 +111,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         link = await inv.link()
         notification_id, ref = _parse(inv.body["actions"][0].get("value") or "")
         if ref is not None:
-            await mutes.unmute_task(services, inv.team_id, inv.user_id, ref.task_id)
+            await mutes.unmute_task(services.sessions, inv.team_id, inv.user_id, ref.task_id)
         await _update_dm(inv, ui.notification_dm(await notifications.card(link, notification_id)))
 
     async def unmute_in_settings(inv: Invocation) -> None:
@@ -122,9 +121,9 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         if not raw.isdecimal() or kind not in ("t", "p"):
             raise UserFacingError("That button is out of date; run `/astravue settings`.")
         if kind == "t":
-            await mutes.unmute_task(services, inv.team_id, inv.user_id, int(raw))
+            await mutes.unmute_task(services.sessions, inv.team_id, inv.user_id, int(raw))
         else:
-            await mutes.undigest_project(services, inv.team_id, inv.user_id, int(raw))
+            await mutes.undigest_project(services.sessions, inv.team_id, inv.user_id, int(raw))
         view = inv.body.get("view")
         if not view:  # the Undo under "digest only" in a message
             await inv.reply(settings_ui.digest_undone(), replace=True)

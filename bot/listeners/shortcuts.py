@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners.registration import Ack, requiring_link
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.services.container import ServiceContainer
 from bot.ui.ids import Callback
 
 

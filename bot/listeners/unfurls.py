@@ -14,10 +14,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.container import ServiceContainer
 from bot.listeners.events import ack_event
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.services.container import ServiceContainer
-from bot.services.unfurls import UnfurlService
 from bot.ui import unfurls as ui
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ def shared_urls(event: dict[str, Any]) -> list[str]:
 
 
 def register(app: AsyncApp, services: ServiceContainer) -> None:
-    unfurls = UnfurlService(services)
+    unfurls = services.unfurls
 
     async def link_shared(inv: Invocation) -> None:
         event = inv.body.get("event") or {}
@@ -71,7 +70,7 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
                 )
                 log.info("%s: sharer not connected; asked Slack to prompt them", where)
             elif plan.previews:
-                app_url = services.runtime.settings.astravue_app_url
+                app_url = services.settings.astravue_app_url
                 await inv.client.chat_unfurl(
                     **target,
                     unfurls={

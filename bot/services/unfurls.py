@@ -16,7 +16,9 @@ from bot.db.models import LinkStatus
 from bot.domain.app_urls import AppLink, ProjectLink, SpaceLink, TaskLink, parse_app_url
 from bot.domain.links import LinkInfo
 from bot.domain.unfurls import Preview, ProjectPreview, SpacePreview, TaskPreview
-from bot.services.container import OrgMissing, ServiceContainer
+from bot.services.astravue_access import AstravueAccess
+from bot.services.links import Links, OrgMissing
+from bot.services.tasks import TaskService
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,13 @@ class UnfurlPlan:
 
 
 class UnfurlService:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
-
-    @property
-    def app_url(self) -> str:
-        return self.services.runtime.settings.astravue_app_url
+    def __init__(
+        self, links: Links, astravue: AstravueAccess, tasks: TaskService, *, app_url: str
+    ) -> None:
+        self.links = links
+        self.astravue = astravue
+        self.tasks = tasks
+        self.app_url = app_url
 
     def ours(self, urls: list[str]) -> dict[str, AppLink]:
         """The shared URLs that are Astravue links of a form we read, keyed by the exact URL."""
@@ -53,7 +56,7 @@ class UnfurlService:
         wanted = self.ours(urls)
         if not wanted:
             return UnfurlPlan()
-        link = await self.services.link(team_id, sharer)
+        link = await self.links.link(team_id, sharer)
         if link is None or link.status != LinkStatus.ACTIVE:
             return UnfurlPlan(needs_connect=True)
         plan = UnfurlPlan()
@@ -85,9 +88,9 @@ class UnfurlService:
         return plan
 
     async def _read(self, link: LinkInfo, target: AppLink) -> Preview:
-        client = self.services.astravue(link)
+        client = self.astravue(link)
         if isinstance(target, TaskLink):
-            task = await self.services.tasks.get(link, target.ref)
+            task = await self.tasks.get(link, target.ref)
             project = None
             if task.space_id is not None and task.project_id is not None:
                 try:

@@ -26,7 +26,7 @@ async def test_each_user_is_polled_once_per_interval(database_url: str) -> None:
         for user in USERS:
             await connect(stack, user)
         loop = asyncio.get_running_loop()
-        service = stack.runtime.services.notifications
+        service = stack.runtime.services.poller
         began: defaultdict[int, list[float]] = defaultdict(list)
         poll_link = service.poll_link
 

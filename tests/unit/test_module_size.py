@@ -19,9 +19,6 @@ OVERSIZE: dict[str, int] = {
     "listeners/spaces.py": 551,
     "listeners/tasks.py": 649,
     "listeners/timers.py": 539,
-    "services/linking.py": 512,
-    "services/notifications.py": 761,
-    "services/tasks.py": 589,
     "ui/timers.py": 509,
 }
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.ttl_cache import TTLCache
 
 log = logging.getLogger(__name__)
 
@@ -22,25 +22,17 @@ class Profile:
     email: str | None
     name: str | None
 
-    @property
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
-
 
 class Profiles:
     def __init__(self, client: AsyncWebClient, *, max_entries: int = 20_000) -> None:
         self.client = client
-        self.max_entries = max_entries
-        self._cache: dict[str, tuple[float, Profile]] = {}
+        self._cache: TTLCache[str, Profile] = TTLCache(TTL_SECONDS, max_entries=max_entries)
 
     async def get(self, user_id: str, *, fresh: bool = False) -> Profile:
         """`fresh` skips the cache: for decisions on the email, such as linking an account."""
         cached = self._cache.get(user_id)
-        if cached and cached[0] > time.monotonic() and not fresh:
-            return cached[1]
+        if cached is not None and not fresh:
+            return cached
         try:
             reply = await self.client.users_info(user=user_id)
             user = reply["user"]
@@ -53,7 +45,5 @@ class Profiles:
         except SlackApiError as exc:
             log.info("users.info %s failed (%s); assuming UTC", user_id, exc.response.get("error"))
             return Profile(user_id=user_id, tz="UTC", email=None, name=None)
-        if len(self._cache) >= self.max_entries:
-            self._cache.clear()
-        self._cache[user_id] = (time.monotonic() + TTL_SECONDS, profile)
+        self._cache.put(user_id, profile)
         return profile

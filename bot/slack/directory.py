@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.profiles import Profiles
+from bot.slack.profiles import Profiles
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,9 @@ class SlackPerson:
 
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, profiles: Profiles) -> None:
         self.client = client
-        self.profiles = Profiles(client)
+        self.profiles = profiles
         self._workspaces: dict[str, str] = {}
 
     async def person(self, team_id: str, user_id: str) -> SlackPerson:

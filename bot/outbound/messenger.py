@@ -1,8 +1,8 @@
 """Posting the poller's DMs at Slack's pace: ~1 message per second per channel, a workspace
 budget, and `Retry-After` honoured on 429.
 
-It runs in the poller, never in a listener, so waiting here blocks no request. Its Slack client
-has no rate-limit retry handler: this pacer alone decides when to try again.
+It runs in the poller, never in a listener, so waiting here blocks no request. Its Slack clients
+have no rate-limit retry handler: this pacer alone decides when to try again.
 """
 
 from __future__ import annotations
@@ -46,12 +46,13 @@ def retry_after_of(error: SlackApiError) -> float | None:
 
 
 class Messenger:
-    """One per workspace client. Reservations are taken under a lock, waits happen outside
-    it, so posts to different channels proceed in parallel within the workspace budget."""
+    """Paces posts per channel and per workspace client (the `client` given to `post`, else
+    the one it was built with). Reservations are taken under a lock, waits happen outside it,
+    so posts to different channels proceed in parallel within the workspace budget."""
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | None = None,
         *,
         channel_interval: float = CHANNEL_INTERVAL,
         workspace_per_second: float = WORKSPACE_PER_SECOND,
@@ -64,32 +65,33 @@ class Messenger:
         self.clock = clock
         self.sleep = sleep
         self._channel_next: dict[str, float] = {}
-        self._workspace_next = 0.0
+        self._workspace_next: dict[int, float] = {}  # per workspace client
         self._blocked_until: dict[str, float] = {}  # Retry-After, per channel
         self._lock = asyncio.Lock()
 
-    async def _reserve(self, channel: str) -> float:
+    async def _reserve(self, workspace: int, channel: str) -> float:
         """The moment this post may go out; books the slot at once."""
         async with self._lock:
             now = self.clock()
             at = max(
                 now,
                 self._channel_next.get(channel, 0.0),
-                self._workspace_next,
+                self._workspace_next.get(workspace, 0.0),
                 self._blocked_until.get(channel, 0.0),
             )
             self._channel_next[channel] = at + self.channel_interval
-            self._workspace_next = at + self.workspace_interval
+            self._workspace_next[workspace] = at + self.workspace_interval
             return at
 
     async def _paced(
         self,
+        workspace: int,
         channel: str,
         call: Callable[[], Awaitable[Any]],
         before_send: Callable[[], Awaitable[None]] | None = None,
     ) -> Any:
         for _ in range(MAX_RATE_LIMIT_RETRIES + 1):
-            at = await self._reserve(channel)
+            at = await self._reserve(workspace, channel)
             delay = at - self.clock()
             if delay > 0:
                 await self.sleep(delay)
@@ -115,15 +117,20 @@ class Messenger:
         metadata: dict[str, Any] | None = None,
         *,
         before_send: Callable[[], Awaitable[None]] | None = None,
+        client: AsyncWebClient | None = None,
     ) -> str:
         """Post a message; returns its ts. `before_send` runs after the pacing wait, right
         before each attempt, and may raise to cancel the post (the poller's lease check)."""
+        sender = client or self.client
+        if sender is None:
+            raise ValueError("no Slack client to post with")
         message: dict[str, Any] = {"channel": channel, **payload}
         if metadata is not None:
             message["metadata"] = metadata
         reply = await self._paced(
+            id(sender),
             channel,
-            lambda: self.client.chat_postMessage(**message),
+            lambda: sender.chat_postMessage(**message),
             before_send,
         )
         metrics.DMS_SENT.inc()

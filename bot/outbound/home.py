@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.db.models import LinkStatus
+from bot.services.linking import LinkingService
+from bot.services.links import Links
 from bot.ui.components import context
 from bot.ui.home import home_linked, home_unlinked
 
 if TYPE_CHECKING:
     from bot.domain.links import LinkInfo
-    from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +24,18 @@ SectionProvider = Callable[["LinkInfo"], Awaitable[Section]]
 
 
 class HomeService:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
+    def __init__(self, links: Links, linking: LinkingService) -> None:
+        self.links = links
+        self.linking = linking
         self.providers: list[tuple[str, SectionProvider]] = []
 
     def add_section(self, name: str, provider: SectionProvider) -> None:
         self.providers.append((name, provider))
 
     async def view_for(self, team_id: str, user_id: str) -> dict[str, Any]:
-        link = await self.services.link(team_id, user_id)
+        link = await self.links.link(team_id, user_id)
         if link is None or link.status != LinkStatus.ACTIVE:
-            url = await self.services.linking.begin(
+            url = await self.linking.begin(
                 team_id=team_id, slack_user_id=user_id, channel_id=None, response_url=None
             )
             return home_unlinked(url)

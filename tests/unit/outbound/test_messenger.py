@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.services.messenger import Messenger, RateLimitExhausted
+from bot.outbound.messenger import Messenger, RateLimitExhausted
 
 
 class FakeClock:
@@ -107,3 +107,14 @@ async def test_other_errors_are_raised_at_once() -> None:
 
     with pytest.raises(SlackApiError):
         await _messenger(Broken(clock), clock).post("D1", {"text": "hi"})
+
+
+async def test_each_workspace_client_has_its_own_budget() -> None:
+    clock = FakeClock()
+    one, other = FakeClient(clock), FakeClient(clock)
+    messenger = Messenger(clock=clock, sleep=clock.sleep)
+    for index in range(4):
+        await messenger.post(f"D{index}", {"text": "hi"}, client=one)  # type: ignore[arg-type]
+        await messenger.post(f"E{index}", {"text": "hi"}, client=other)  # type: ignore[arg-type]
+    assert [at for _, at in one.posts] == pytest.approx([i * 0.25 for i in range(4)])
+    assert [at for _, at in other.posts] == pytest.approx([i * 0.25 for i in range(4)])
