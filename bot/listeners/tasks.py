@@ -27,6 +27,7 @@ from bot.parsing import parse_date, user_today
 from bot.services import once
 from bot.services.slack_owners import owners_kept, slack_ids_for
 from bot.services.tasks import WINDOWS, TaskService
+from bot.slack.user_lookup import SlackUserLookup
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.components import escape
@@ -209,7 +210,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         shown = await slack_ids_for(
             services.sessions,
             tasks().people,
-            inv.client,
+            SlackUserLookup(inv.client).by_email,
             link,
             [i for i, _ in draft.owners],
         )

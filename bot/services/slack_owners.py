@@ -1,7 +1,8 @@
 """Astravue users back to Slack users, so a form can show a draft's owners as Slack people.
 
 The reverse of `PeopleDirectory.astravue_user_for`: a connected account of the same team
-and organisation first, else the Slack user with the same email (`users.lookupByEmail`).
+and organisation first, else the Slack user with the same email (`by_email`, which
+bot.slack.user_lookup answers).
 Someone found neither way stays an Astravue-only owner: the form keeps them through its
 metadata instead of showing them in the people picker.
 """
@@ -9,9 +10,8 @@ metadata instead of showing them in the people picker.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 async def slack_ids_for(
     sessions: async_sessionmaker[AsyncSession],
     people: PeopleDirectory,
-    client: AsyncWebClient,
+    by_email: Callable[[str], Awaitable[str | None]],
     link: LinkInfo,
     owner_ids: list[int],
 ) -> dict[int, str]:
@@ -54,14 +54,9 @@ async def slack_ids_for(
         person = people.by_id(link.org_id or 0, user_id)
         if person is None or not person.email:
             continue
-        try:
-            reply = await client.users_lookupByEmail(email=person.email)
-        except SlackApiError as exc:
-            log.info("no Slack user for Astravue user %s (%s)", user_id, exc.response.get("error"))
-            continue
-        slack_id = (reply.get("user") or {}).get("id")
+        slack_id = await by_email(person.email)
         if slack_id:
-            found[user_id] = str(slack_id)
+            found[user_id] = slack_id
     return found
 
 
