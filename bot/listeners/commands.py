@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import ServiceContainer
+from bot.listeners.payloads import Payload
 from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
@@ -54,7 +55,7 @@ async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resol
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
-        resolution = registry.resolve(body.get("text") or "")
+        resolution = registry.resolve(Payload(body).text)
         answer = local_answer(registry, resolution)
         if answer is not None:
             await ack(**answer, response_type="ephemeral")
@@ -62,7 +63,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await ack()
 
     async def run_command(inv: Invocation) -> None:
-        resolution = registry.resolve(inv.body.get("text") or "")
+        resolution = registry.resolve(inv.payload.text)
         if local_answer(registry, resolution) is not None:
             return  # answered in the ack
         await dispatch(registry, inv, resolution)

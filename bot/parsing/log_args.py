@@ -1,4 +1,6 @@
-"""The words of `/astravue log <duration|range> <task> [on <date>] [note]`.
+"""`/astravue log` and `/astravue time` arguments: an amount, a task, a day, a note, a period.
+
+`/astravue log <duration|range> <task> [on <date>] [note]`.
 
 Durations may be written in words ("90 minutes", "2 hours", "1 hour 30 minutes", "an hour
 and 15 minutes") as well as in the short forms `parse_duration` reads. A failure says which
@@ -18,6 +20,7 @@ from bot.parsing.durations import ParseError, parse_duration, parse_time_range
 
 Amount = timedelta | tuple[time, time]
 Part = Literal["duration", "task", "date"]
+PERIODS = ("today", "week", "month")
 
 DATE_FORMS: Final = "`yesterday`, `mon`, `2 days ago`, `1 dec` or `2026-12-01`"
 _HOUR_WORDS: Final = frozenset({"h", "hr", "hrs", "hour", "hours"})
@@ -40,6 +43,18 @@ class LogArgsError(ParseError):
         self.part = part
 
 
+class MissingTask(LogArgsError):
+    """An amount was given, but no task to log it on."""
+
+    def __init__(self, args: str) -> None:
+        super().__init__(
+            "Which task? Usage: `/astravue log 1h30 <task id or url> [date] [note]`, "
+            "or run `/astravue log` for a form.",
+            "task",
+        )
+        self.args_given = args
+
+
 @dataclass(frozen=True)
 class LogArgs:
     amount: Amount
@@ -55,11 +70,7 @@ def read_log_args(args: str, today: date) -> LogArgs:
     words = args.split()
     amount, rest = take_amount(words)
     if not rest:
-        raise LogArgsError(
-            "Which task? Usage: `/astravue log 1h30 <task id or url> [date] [note]`, "
-            "or run `/astravue log` for a form.",
-            "task",
-        )
+        raise MissingTask(args)
     if rest[0].startswith('"') and '"' in " ".join(rest)[1:]:
         joined = " ".join(rest)
         end = joined.index('"', 1)
@@ -182,3 +193,16 @@ def _date_error(word: str) -> LogArgsError:
     return LogArgsError(
         f"I couldn't read `{shown.replace('>', '&gt;')}` as a date. Try {DATE_FORMS}.", "date"
     )
+
+
+def period(word: str, today: date, default: str) -> tuple[date, date, str] | None:
+    """today, week (since Monday) or month (since the 1st), up to today, with its label;
+    None for any other word."""
+    word = word or default
+    if word == "today":
+        return today, today, "today"
+    if word == "week":
+        return today - timedelta(days=today.weekday()), today, "this week"
+    if word == "month":
+        return today.replace(day=1), today, "this month"
+    return None
