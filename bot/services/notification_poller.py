@@ -55,6 +55,7 @@ from bot.services.notification_rules import Rules, in_quiet_hours, prefs_of
 from bot.services.poll_leases import LeaseLost, PollLeases
 from bot.services.zones import UserZones
 from bot.slack.clients import TeamNotInstalled
+from bot.slack.team_clients import acting_for
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +189,7 @@ class NotificationPoller:
             return
         if not (fresh or unfinished):
             return
+        acting_for(info.team_id)  # distributed mode: users.info with this team's token
         zone = await self.zones.zone(info.slack_user_id)
         rules = Rules(
             prefs,
