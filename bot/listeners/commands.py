@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,9 +12,11 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.container import ServiceContainer
 from bot.listeners.payloads import Payload
+from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.ui.help import help_message, unknown_command
+from bot.ui.help import help_message, unknown_command, unknown_topic
+from bot.ui.ids import Action
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +24,22 @@ COMMAND = "/astravue"
 
 
 def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str, Any] | None:
-    """What the ack itself can say, with no I/O: help and unknown words."""
+    """What the ack itself can say, with no I/O: an area's help and unknown words. The short
+    help depends on whether the user is connected, so it is answered lazily."""
     specs = registry.available()
     if resolution.spec is None:
-        return unknown_command(resolution.unknown or "", list(resolution.suggestions), specs, AREAS)
-    if resolution.spec.path == "help":
-        topic = HELP_TOPICS.get(resolution.args.split(" ")[0].lower()) if resolution.args else None
+        words = resolution.unknown or ""
+        args = f"{resolution.args} --share" if resolution.share else resolution.args
+        return unknown_command(words, list(resolution.suggestions), args=args)
+    if resolution.spec.path == "help" and resolution.args:
+        word = resolution.args.split(" ")[0].lower()
+        topic = HELP_TOPICS.get(word)
+        if topic is None:
+            guesses = difflib.get_close_matches(word, list(HELP_TOPICS), n=1, cutoff=0.6)
+            return unknown_topic(word, guesses, AREAS)
         return help_message(specs, AREAS, topic=topic)
     if resolution.spec.path not in registry.handlers:
-        return unknown_command(resolution.spec.path, [], specs, AREAS)
+        return unknown_command(resolution.spec.path, [])
     return None
 
 
@@ -57,4 +68,24 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             return  # answered in the ack
         await dispatch(registry, inv, resolution)
 
+    async def run_clicked(inv: Invocation) -> None:
+        """[Run it] (or a help area button): the command in the button's value, run as the
+        user who clicked, as if they had typed it."""
+        text = str((inv.body.get("actions") or [{}])[0].get("value") or "")
+        resolution = registry.resolve(text)
+        answer = local_answer(registry, resolution)
+        if answer is not None:
+            await inv.reply(answer, replace=True)
+            return
+        await dispatch(registry, inv, resolution)
+
+    @registry.handler("help")
+    async def short_help(inv: Invocation, _r: Resolution) -> None:
+        linked = await inv.linked()
+        payload = help_message(registry.available(), AREAS, linked=linked)
+        await inv.reply(payload, replace=bool(inv.body.get("actions")))
+
     app.command(COMMAND)(ack=ack_command, lazy=[safe_lazy(services, run_command)])
+    app.action(re.compile(rf"^{re.escape(Action.RUN_COMMAND)}(:\d+)?$"))(
+        ack=ack_only, lazy=[safe_lazy(services, run_clicked)]
+    )

@@ -13,12 +13,15 @@ from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
+from bot.services import mutes
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
 ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
+# What views.update takes again from a view payload (the rest is Slack's own state).
+_VIEW_KEYS = ("type", "title", "submit", "close", "callback_id", "private_metadata")
 
 
 async def list_view(
@@ -82,24 +85,63 @@ async def overflow(inv: Invocation) -> None:
         await _update_dm(inv, ui.notification_dm(card, state="deleted"))
     elif what == ui.OVERFLOW_MUTE and ref is not None:
         await notifications.mute_task(inv.team_id, inv.user_id, ref.task_id)
-        await inv.reply(
-            {
-                "text": ":mute: Muted: no more notifications about this task. "
-                "Change it in `/astravue settings`."
-            }
-        )
+        card = await notifications.card(link, notification_id)
+        await _update_dm(inv, ui.notification_dm(card, state="muted"))
     elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
         await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
-        await inv.reply(
-            {"text": ":inbox_tray: This project's notifications will now come in a digest."}
-        )
+        await inv.reply(settings_ui.digest_only(ref.project_id))
     else:
         raise UserFacingError("That choice is no longer available on this message.")
 
 
 async def settings_view(inv: Invocation) -> dict[str, Any]:
-    prefs = await inv.services.notifications.prefs(inv.team_id, inv.user_id)
-    return settings_ui.settings_modal(prefs, await inv.services.zones.name(inv.user_id))
+    services = inv.services
+    prefs = await services.notifications.prefs(inv.team_id, inv.user_id)
+    found = await mutes.muted(services.sessions, services.tasks, await inv.link())
+    return settings_ui.settings_modal(
+        prefs,
+        await services.zones.name(inv.user_id),
+        muted_tasks=found.tasks,
+        muted_projects=found.projects,
+        more_muted=found.more_tasks + found.more_projects,
+    )
+
+
+async def unmute_dm(inv: Invocation) -> None:
+    """A muted DM's Unmute: notifications about the task again, and the DM as it was."""
+    link = await inv.link()
+    notification_id, ref = _parse(inv.body["actions"][0].get("value") or "")
+    if ref is not None:
+        await mutes.unmute_task(inv.services.sessions, inv.team_id, inv.user_id, ref.task_id)
+    card = await inv.services.notifications.card(link, notification_id)
+    await _update_dm(inv, ui.notification_dm(card))
+
+
+async def unmute_in_settings(inv: Invocation) -> None:
+    """Unmute in the settings modal: that row goes, the user's unsaved edits stay (the other
+    blocks keep their ids, so Slack keeps what was typed in them); or the Undo under "digest
+    only" in a message."""
+    sessions = inv.services.sessions
+    kind, _, raw = str(inv.body["actions"][0].get("value") or "").partition(":")
+    if not raw.isdecimal() or kind not in ("t", "p"):
+        raise UserFacingError("That button is out of date; run `/astravue settings`.")
+    if kind == "t":
+        await mutes.unmute_task(sessions, inv.team_id, inv.user_id, int(raw))
+    else:
+        await mutes.undigest_project(sessions, inv.team_id, inv.user_id, int(raw))
+    view = inv.body.get("view")
+    if not view:
+        await inv.reply(settings_ui.digest_undone(), replace=True)
+        return
+    gone = settings_ui.MUTED_BLOCK.format(kind, raw)
+    blocks = [
+        settings_ui.unmuted_row(b) if b.get("block_id") == gone else b
+        for b in view.get("blocks") or []
+    ]
+    await inv.client.views_update(
+        view_id=view["id"],
+        view={k: view[k] for k in _VIEW_KEYS if k in view} | {"blocks": blocks},
+    )
 
 
 async def settings_command(inv: Invocation, _r: Resolution) -> None:
@@ -225,6 +267,8 @@ FEATURE = Feature(
         Action.NOTIF_DELETE_SELECTED: act_on_list,
         Action.NOTIF_MARK_READ: mark_read,
         Action.NOTIF_OVERFLOW: overflow,
+        Action.NOTIF_UNMUTE: unmute_dm,
+        Action.SETTINGS_UNMUTE: unmute_in_settings,
         Action.HOME_SETTINGS: settings_button,
     },
     views=(

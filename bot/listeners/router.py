@@ -286,6 +286,8 @@ class Resolution:
 
 Handler = Callable[..., Awaitable[Any]]
 SUGGEST_CUTOFF = 0.6
+CLOSE_TYPO = 0.8  # a second word this close to a sub-command is a typo whatever follows
+_LOCATOR = re.compile(r"#?\d+|<?https?://\S+")
 
 
 @dataclass
@@ -322,15 +324,46 @@ class CommandRegistry:
         words = text.split(" ")
         top = self._lookup("", words[0].lower())
         if top is None:
-            return Resolution(None, text, share, words[0], self._suggest("", words[0].lower()))
+            guesses = self._suggest("", words[0].lower())
+            return Resolution(None, " ".join(words[1:]), share, words[0], guesses)
         rest = words[1:]
         if rest:
             sub = self._lookup(top.path, rest[0].lower())
             if sub is not None:
                 return Resolution(sub, " ".join(rest[1:]), share)
-            if f"{top.path} new" in self.specs and top.path == "task":
+            typo = self._sub_command_typo(top.path, rest)
+            if typo:
+                said = f"{top.path} {rest[0]}"
+                return Resolution(None, " ".join(rest[1:]), share, said, typo)
+            if top.path == "task":
                 return Resolution(self.specs["task new"], " ".join(rest), share)
         return Resolution(top, " ".join(rest), share)
+
+    def _sub_command_typo(self, prefix: str, rest: list[str]) -> tuple[str, ...]:
+        """The sub-commands a mistyped second word most likely meant, or () when the words
+        read as a title. A near miss counts when the word is all there is, when an id or link
+        follows it (`task shwo 14`), or when it is very close (`task serach login`): "Shop
+        groceries" stays a title."""
+        word = rest[0].lower()
+        guesses = self._suggest(prefix, word)
+        if not guesses or guesses == ("task new",):  # "task nwe": a title, not a typo
+            return ()
+        follows = rest[1] if len(rest) > 1 else ""
+        locator = bool(_LOCATOR.fullmatch(follows))
+        if len(rest) == 1 or locator or self._closeness(prefix, word) >= CLOSE_TYPO:
+            return guesses
+        return ()
+
+    def _closeness(self, prefix: str, word: str) -> float:
+        return max(
+            (
+                difflib.SequenceMatcher(None, word, name).ratio()
+                for spec in self.specs.values()
+                if spec.path.rpartition(" ")[0] == prefix
+                for name in (spec.path.rpartition(" ")[2], *spec.aliases)
+            ),
+            default=0.0,
+        )
 
     def _suggest(self, prefix: str, word: str) -> tuple[str, ...]:
         names: dict[str, str] = {}

@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.astravue.errors import Forbidden, NotFound
+from bot.domain.calendar import wire_to_day
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
 from bot.listeners.modals import Build, open_loaded
 from bot.listeners.registration import Feature
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation, LazyHandler
-from bot.parsing import user_today
 from bot.ui import spaces as ui
 from bot.ui.components import escape, modal, section
 from bot.ui.errors import UserFacingError
@@ -189,15 +189,14 @@ async def show_project(
 async def edit_project(inv: Invocation, link: LinkInfo, ids: tuple[int, int]) -> None:
     async def build() -> dict[str, Any]:
         project = (await inv.services.spaces.project(link, *ids)).project
-        tz = await inv.services.tasks.tz(link)
         fields = ProjectFields(
             name=project.project_name,
             description=project.description,
             status=project.status,
             priority=project.priority,
             health=project.health,
-            start=user_today(tz, project.start_date) if project.start_date else None,
-            end=user_today(tz, project.end_date) if project.end_date else None,
+            start=wire_to_day(project.start_date),
+            end=wire_to_day(project.end_date),
             budget=project.budget,
         )
         meta = {"s": ids[0], "p": ids[1], "c": inv.channel_id}

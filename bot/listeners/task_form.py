@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import BadRequest, Forbidden
 from bot.container import ServiceContainer
+from bot.domain.calendar import wire_to_day
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners.modals import open_loaded
@@ -20,9 +21,10 @@ from bot.listeners.registration import Feature, View
 from bot.listeners.replies import announce, app_url, clicked_ref, forbidden
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.parsing import user_today
 from bot.parsing.picks import project_ids
 from bot.services.form_changes import TaskField, task_changes
+from bot.services.slack_owners import owners_kept, slack_ids_for
+from bot.slack.user_lookup import SlackUserLookup
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.errors import field_errors
@@ -54,6 +56,16 @@ async def open_form(
 ) -> None:
     tasks = inv.services.tasks
 
+    shown = await slack_ids_for(
+        inv.services.sessions,
+        tasks.people,
+        SlackUserLookup(inv.client).by_email,
+        link,
+        [i for i, _ in draft.owners],
+    )
+    if not editing:  # the draft's owners, kept while the picker is left alone
+        meta = {**meta, "o": draft.owners[:20]}
+
     async def build() -> dict[str, Any]:
         space = project = None
         if draft.project_id is not None:
@@ -69,7 +81,8 @@ async def open_form(
             space=space,
             project=project,
             errors=errors,
-            owner_names=[n for _, n in draft.owners],
+            owner_names=[n for i, n in draft.owners if i not in shown],
+            owner_slack_ids=[shown[i] for i, _ in draft.owners if i in shown],
         )
 
     await open_loaded(
@@ -142,6 +155,8 @@ async def form_submitted(inv: Invocation) -> None:
     meta = inv.payload.metadata
     draft = read_form(view)
     draft.owners, unmapped = await owners_from_form(inv, link, view)
+    if meta.get("o") and not edited(view, forms.OWNERS, forms.VALUE):
+        draft.owners, unmapped = owners_kept(meta["o"]), []
     if not draft.owners and link.astravue_user_id is not None:
         draft.owners = [(link.astravue_user_id, link.name or "you")]
     if meta.get("link"):
@@ -224,7 +239,6 @@ async def open_edit(inv: Invocation, ref: TaskRef) -> None:
     tasks = inv.services.tasks
     link = await inv.link()
     task = await tasks.get(link, ref)
-    tz = await tasks.tz(link)
     draft = TaskDraft(
         title=task.task_title,
         description=task.description,
@@ -233,8 +247,8 @@ async def open_edit(inv: Invocation, ref: TaskRef) -> None:
         priority=task.priority_label,
         status=task.status_name,
         tags=list(task.tags),
-        due=_local(task.due_date, tz),
-        start=_local(task.start_date, tz),
+        due=wire_to_day(task.due_date),
+        start=wire_to_day(task.start_date),
         owners=[(o.user_id or 0, o.display_name) for o in task.owners],
     )
     await open_form(inv, link, draft, {"r": ref.encode(), "c": inv.channel_id}, editing=True)
@@ -297,12 +311,6 @@ def _day(value: Any) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-def _local(moment: datetime | None, tz: str) -> date | None:
-    if moment is None:
-        return None
-    return user_today(tz, moment)
 
 
 def _unmapped_note(slack_ids: list[str]) -> str:

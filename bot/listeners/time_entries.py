@@ -23,7 +23,7 @@ from bot.listeners.timers import (
     zone_of,
 )
 from bot.parsing import ParseError, parse_clock_time
-from bot.parsing.log_args import PERIODS, Amount, MissingTask, period, read_amount, read_log_args
+from bot.parsing.log_args import PERIODS, Amount, period, read_amount, read_log_args
 from bot.services.form_changes import EntryEdit, entry_changes
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
@@ -52,14 +52,9 @@ async def log_command(inv: Invocation, resolution: Resolution) -> None:
     zone = await zone_of(inv)
     try:
         parsed = read_log_args(resolution.args, datetime.now(zone).date())
-    except ParseError as exc:
-        await inv.reply(ui.bad_amount(exc.message))
+    except ParseError as exc:  # blames the part at fault: duration, task (MissingTask), date
+        await inv.reply(ui.bad_amount(exc.message, getattr(exc, "part", "duration")))
         return
-    except MissingTask:
-        raise UserFacingError(
-            "Which task? Usage: `/astravue log 1h30 <task id or url> "
-            "[date] [note]`, or run `/astravue log` for a form."
-        ) from None
     ref, task = await inv.services.tasks.find(link, parsed.task)
     billable = await timers.stop_billable(link)
     entry = await _log(inv, link, ref, parsed.amount, parsed.day, billable, parsed.note)

@@ -11,8 +11,9 @@ Weekdays depend on `direction`:
 recent Friday strictly before today. A day and month without a year is the nearest such date
 on or after today ("future") or on or before today ("past").
 
-Stored instants: a due date is that date at 23:59 in the user's zone, converted to UTC
-(`to_utc_due`); day ranges are half-open local-midnight bounds (`local_day_bounds`).
+Due and start dates are calendar dates, stored as bot.domain.calendar says (not in the
+user's zone). `to_utc_due` (the last minute of a local day) and `local_day_bounds`
+(half-open local-midnight bounds) are for instants, such as time-entry ranges.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def user_today(tz_name: str | None, now: datetime) -> date:
 
 
 def to_utc_due(day: date, tz_name: str | None) -> datetime:
-    """A due date as stored: 23:59 on that day in the user's zone, in UTC. Where a DST jump
+    """The last minute of that day in the user's zone, in UTC (not how due dates are stored:
+    bot.domain.calendar). Where a DST jump
     skips 23:59 (Madrid, 1975-04-12), the last minute that day does have."""
     due = datetime.combine(day, DUE_TIME, tzinfo=resolve_zone(tz_name)).astimezone(UTC)
     _, end = local_day_bounds(day, tz_name)

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from bot.astravue.updates import TaskChanges, TimerChanges
+from bot.domain.calendar import day_to_wire
 from bot.domain.tasks import TaskDraft
-from bot.parsing import local_day_bounds, to_utc_due
 
 TaskField = Literal["title", "description", "tags", "priority", "status", "due", "start", "owners"]
 
@@ -20,15 +20,17 @@ TaskField = Literal["title", "description", "tags", "priority", "status", "due",
 def task_changes(
     draft: TaskDraft, owner_ids: list[int], changed: Collection[TaskField], tz: str
 ) -> TaskChanges:
-    """The update for the task form's `changed` fields; dates are the user's local days."""
+    """The update for the task form's `changed` fields; due and start are calendar dates
+    (bot.domain.calendar), the same day in every zone, so `tz` plays no part in them."""
+    del tz
     wanted: dict[TaskField, tuple[str, Any]] = {
         "title": ("task_title", draft.title),
         "description": ("description", draft.description),
         "tags": ("tags", draft.tags),
         "priority": ("priority", draft.priority),
         "status": ("status", draft.status),
-        "due": ("due_date", to_utc_due(draft.due, tz) if draft.due else None),
-        "start": ("start_date", local_day_bounds(draft.start, tz)[0] if draft.start else None),
+        "due": ("due_date", day_to_wire(draft.due) if draft.due else None),
+        "start": ("start_date", day_to_wire(draft.start) if draft.start else None),
         "owners": ("owners", owner_ids),
     }
     return cast(TaskChanges, dict(wanted[field] for field in changed))

@@ -14,10 +14,10 @@ from typing import Any, cast
 from bot.astravue.client import AstravueClient
 from bot.astravue.models import ProjectDto, ProjectRequest, SpaceDto, SpaceRequest, TaskDto
 from bot.astravue.updates import ProjectChanges, SpaceChanges
+from bot.domain.calendar import day_to_wire
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields, SpaceFields
 from bot.domain.tasks import is_done
-from bot.parsing import local_day_bounds, to_utc_due
 from bot.services.astravue_access import AstravueAccess
 from bot.services.projects import ProjectInfo, name_matches
 from bot.services.tasks import TaskService
@@ -153,8 +153,8 @@ class SpaceService:
         await self.client(link).projects.delete(space_id=space_id, project_id=project_id)
 
     async def _request(self, link: LinkInfo, fields: ProjectFields) -> ProjectRequest:
-        """Local days become instants in the user's zone: start at 00:00, end at 23:59."""
-        tz = await self.tasks.tz(link)
+        """Start and end are calendar dates (bot.domain.calendar)."""
+        del link
         return ProjectRequest(
             project_name=fields.name,
             description=fields.description,
@@ -162,8 +162,8 @@ class SpaceService:
             priority=fields.priority,
             health=fields.health,
             budget=fields.budget,
-            start_date=local_day_bounds(fields.start, tz)[0] if fields.start else None,
-            end_date=to_utc_due(fields.end, tz) if fields.end else None,
+            start_date=day_to_wire(fields.start) if fields.start else None,
+            end_date=day_to_wire(fields.end) if fields.end else None,
         )
 
 

@@ -20,6 +20,7 @@ from bot.astravue.models import (
     TaskDto,
 )
 from bot.astravue.updates import TaskChanges
+from bot.domain.calendar import day_to_wire, wire_to_day
 from bot.domain.errors import (
     AmbiguousTask,
     NoTaskMatches,
@@ -36,7 +37,7 @@ from bot.domain.tasks import (
     parse_task_locator,
     task_ref,
 )
-from bot.parsing import local_day_bounds, to_utc_due, user_today
+from bot.parsing import user_today
 from bot.services.astravue_access import AstravueAccess
 from bot.services.drafts import TaskDrafts
 from bot.services.people import PeopleDirectory
@@ -213,8 +214,7 @@ class TaskService(QuickCapture):
         return await self.update(link, ref, {"owners": owner_ids})
 
     async def set_due(self, link: LinkInfo, ref: TaskRef, day: date) -> TaskDto:
-        due = to_utc_due(day, await self.tz(link))
-        return await self.update(link, ref, {"due_date": due})
+        return await self.update(link, ref, {"due_date": day_to_wire(day)})
 
     async def delete(self, link: LinkInfo, ref: TaskRef) -> None:
         await delete_task(self.client(link), ref)
@@ -271,21 +271,20 @@ class TaskService(QuickCapture):
 
     @staticmethod
     def _group(tasks: list[TaskDto], tz: str) -> dict[str, list[TaskDto]]:
-        today = user_today(tz, datetime.now(UTC))
-        start, end = local_day_bounds(today, tz)
-        week_end = local_day_bounds(today + timedelta(days=7), tz)[1]
+        today = user_today(tz, datetime.now(UTC))  # the user's date; due dates are dates
+        week_end = today + timedelta(days=7)
         groups: dict[str, list[TaskDto]] = {"overdue": [], "today": [], "week": [], "upcoming": []}
         for task in _by_due(tasks):
-            due = task.due_date
+            due = wire_to_day(task.due_date)
             if due is None:
                 continue
             key = (
                 "overdue"
-                if due < start
+                if due < today
                 else "today"
-                if due < end
+                if due == today
                 else "week"
-                if due < week_end
+                if due <= week_end
                 else "upcoming"
             )
             groups[key].append(task)
@@ -324,7 +323,6 @@ class TaskService(QuickCapture):
     # -- creating -----------------------------------------------------------------------
 
     async def create(self, link: LinkInfo, draft: TaskDraft) -> TaskDto:
-        tz = await self.tz(link)
         description = draft.description
         if draft.permalink:
             description = f"{description or ''}\n\nFrom Slack: {draft.permalink}".strip()
@@ -332,8 +330,8 @@ class TaskService(QuickCapture):
             task_title=draft.title[:500],
             description=description,
             owners=list(dict.fromkeys(i for i, _ in draft.owners)) or None,
-            start_date=local_day_bounds(draft.start, tz)[0] if draft.start else None,
-            due_date=to_utc_due(draft.due, tz) if draft.due else None,
+            start_date=day_to_wire(draft.start) if draft.start else None,
+            due_date=day_to_wire(draft.due) if draft.due else None,
             priority=draft.priority,
             status=draft.status,
             tags=draft.tags or None,
@@ -343,5 +341,4 @@ class TaskService(QuickCapture):
 
 
 def _by_due(tasks: list[TaskDto]) -> list[TaskDto]:
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(tasks, key=lambda t: (t.due_date or far, t.task_id))
+    return sorted(tasks, key=lambda t: (wire_to_day(t.due_date) or date.max, t.task_id))

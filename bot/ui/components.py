@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 Block = dict[str, Any]
@@ -184,5 +185,7 @@ def modal(
 
 
 def date_token(epoch: int, fmt: str = "{date_short_pretty} {time}", fallback: str = "") -> str:
-    """Slack renders `<!date^...>` in each reader's own time zone."""
-    return f"<!date^{epoch}^{fmt}|{fallback or epoch}>"
+    """Slack renders `<!date^...>` in each reader's own time zone: for moments only (a due
+    date is a calendar date: bot.domain.calendar). The fallback is never a bare epoch."""
+    shown = fallback or datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{epoch}^{fmt}|{shown}>"

@@ -14,6 +14,7 @@ class Action(StrEnum):
     DISMISS = "common.dismiss"
     OPEN_URL = "common.open_url"  # link buttons; acked and ignored
     HELP_TOPIC = "help.topic"
+    RUN_COMMAND = "command.run"  # runs the `/astravue` text in its value as the clicker
 
     TASK_CREATE_CONFIRM = "task.create_confirm"
     TASK_CREATE_EDIT = "task.create_edit"
@@ -40,6 +41,8 @@ class Action(StrEnum):
 
     NOTIF_MARK_READ = "notif.mark_read"
     NOTIF_OVERFLOW = "notif.overflow"
+    NOTIF_UNMUTE = "notif.unmute"  # a muted DM's Unmute: `<notification>|<task ref>`
+    SETTINGS_UNMUTE = "settings.unmute"  # settings: `t:<task id>` or `p:<project id>`
     NOTIF_LIST = "notif.list"
     NOTIF_SELECT = "notif.select"
     NOTIF_MARK_SELECTED = "notif.mark_selected"

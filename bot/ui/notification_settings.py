@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.notifications import NotificationPrefs
-from bot.ui.components import Block, actions, button, context, header, modal, option, section
+from bot.ui.components import (
+    Block,
+    actions,
+    button,
+    context,
+    header,
+    modal,
+    option,
+    section,
+    truncate_escaped,
+)
 from bot.ui.ids import Action, Callback
 
 TYPES = (
@@ -77,7 +87,45 @@ def _timepicker(initial: str | None) -> dict[str, Any]:
     return element
 
 
-def settings_modal(prefs: NotificationPrefs, tz_name: str) -> dict[str, Any]:
+Named = list[tuple[int, str | None]]  # (id, name when it could be read)
+MUTED_BLOCK = "muted_{}_{}"  # kind ("t" task, "p" project), id
+
+
+def muted_blocks(tasks: Named, projects: Named, more: int = 0) -> list[Block]:
+    """Muted tasks and digest-only projects, each with Unmute; nothing when there are none."""
+    if not tasks and not projects and not more:
+        return []
+    rows: list[Block] = [header("Muted")]
+    for kind, items, what in (("t", tasks, "task"), ("p", projects, "project")):
+        for item_id, name in items:
+            shown = truncate_escaped(name, 200) if name else f"{what} #{item_id}"
+            line = f":mute: {shown}" if kind == "t" else f":inbox_tray: {shown}: digest only"
+            rows.append(
+                section(
+                    line,
+                    accessory=button("Unmute", Action.SETTINGS_UNMUTE, f"{kind}:{item_id}"),
+                    block_id=MUTED_BLOCK.format(kind, item_id),
+                )
+            )
+    if more:
+        rows.append(context(f"and {more} more"))
+    return rows
+
+
+def unmuted_row(block: Block) -> Block:
+    """A muted row after Unmute: its words, marked unmuted, without the button."""
+    text = str((block.get("text") or {}).get("text") or "").replace(":mute:", ":bell:")
+    return {**context(f"{text} · unmuted"), "block_id": block.get("block_id")}
+
+
+def settings_modal(
+    prefs: NotificationPrefs,
+    tz_name: str,
+    *,
+    muted_tasks: Named | None = None,
+    muted_projects: Named | None = None,
+    more_muted: int = 0,
+) -> dict[str, Any]:
     blocks: list[Block] = [
         _input(
             ENABLED_BLOCK,
@@ -145,6 +193,7 @@ def settings_modal(prefs: NotificationPrefs, tz_name: str) -> dict[str, Any]:
             hint=f"In your time zone ({tz_name}). A timer still running then gets a reminder.",
         ),
     ]
+    blocks += muted_blocks(muted_tasks or [], muted_projects or [], more_muted)
     return modal("Settings", blocks, callback_id=Callback.NOTIF_SETTINGS, submit="Save")
 
 
@@ -186,4 +235,16 @@ def home_section(prefs: NotificationPrefs) -> list[Block]:
 
 def saved_message(prefs: NotificationPrefs) -> dict[str, Any]:
     text = f":white_check_mark: Saved. {_summary(prefs)}"
+    return {"text": text, "blocks": [section(text)]}
+
+
+def digest_only(project_id: int) -> dict[str, Any]:
+    """After "Digest only for this project", with an Undo."""
+    text = ":inbox_tray: This project's notifications will now come in a digest."
+    undo = button("Undo", Action.SETTINGS_UNMUTE, f"p:{project_id}")
+    return {"text": text, "blocks": [section(text, accessory=undo)]}
+
+
+def digest_undone() -> dict[str, Any]:
+    text = ":bell: Undone: this project's notifications come right away again."
     return {"text": text, "blocks": [section(text)]}

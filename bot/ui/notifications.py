@@ -81,7 +81,8 @@ def _about(card: NotificationCard) -> str:
 
 
 def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict[str, Any]:
-    """The DM for one notification; `state` ("read", "deleted") replaces the buttons."""
+    """The DM for one notification; `state` ("read", "deleted", "muted") replaces the
+    buttons (muted: with Unmute, which brings them back)."""
     n = card.notification
     lines = [_who_what(n)]
     about = _about(card)
@@ -90,8 +91,17 @@ def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict
     blocks: list[Block] = [section("\n".join(lines))]
     footer = [t for t in (_when(n), escape((n.type or "").replace("_", " "))) if t]
     if state == "deleted":
-        blocks.append(context(":wastebasket: Deleted in Astravue."))
-        return message(f"Deleted: {truncate(n.message or 'notification', 200)}", blocks)
+        blocks.append(context(":wastebasket: Notification deleted."))
+        return message(f"Notification deleted: {truncate(n.message or '', 200)}", blocks)
+    if state == "muted" and card.task_ref is not None:
+        value = notification_value(n.notification_id, card.task_ref)
+        blocks.append(
+            section(
+                ":mute: Muted: no more notifications about this task.",
+                accessory=button("Unmute", Action.NOTIF_UNMUTE, value),
+            )
+        )
+        return message(f"Muted: {truncate(n.message or 'notification', 200)}", blocks)
     if state == "read":
         footer.append(":white_check_mark: read")
     if footer:

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.astravue.models import ProjectDto, SpaceDto
+from bot.domain.calendar import show_wire_day
 from bot.domain.projects import ProjectFields
 from bot.ui.components import (
     Block,
     actions,
     button,
     context,
-    date_token,
     escape,
     header,
     message,
@@ -176,9 +176,7 @@ def project_list(title: str, projects: list[tuple[SpaceDto, ProjectDto]]) -> dic
 
 
 def _day(moment: datetime | None) -> str:
-    if moment is None:
-        return "not set"
-    return date_token(int(moment.timestamp()), "{date_short_pretty}", moment.strftime("%Y-%m-%d"))
+    return show_wire_day(moment, "not set")  # a date: the same day for every reader
 
 
 def project_card(

@@ -83,10 +83,13 @@ def task_form(
     space: tuple[str, str] | None = None,
     project: tuple[str, str] | None = None,
     owner_names: list[str] | None = None,
+    owner_slack_ids: list[str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The create (or, with `editing`, edit) form. `space`/`project` are (label, value) of the
-    preselected options; `errors` by block id are shown under their field (Astravue's 400)."""
+    preselected options; `owner_slack_ids` pre-fill the owners picker and `owner_names` are
+    the owners it cannot show (no Slack user found for them); `errors` by block id are shown
+    under their field (Astravue's 400)."""
     title_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": VALUE,
@@ -136,14 +139,17 @@ def task_form(
         "be assigned; you'll be told who."
     )
     if owner_names:
-        owners_hint = "Now: " + truncate(", ".join(owner_names), 500) + ". " + owners_hint
+        owners_hint = (
+            "Also owned by "
+            + truncate(", ".join(owner_names), 500)
+            + " (not on Slack): kept unless you change the owners. "
+            + owners_hint
+        )
+    owners_select: dict[str, Any] = {"type": "multi_users_select", "action_id": VALUE}
+    if owner_slack_ids:
+        owners_select["initial_users"] = list(dict.fromkeys(owner_slack_ids))
     blocks += [
-        input_block(
-            OWNERS,
-            "Owners",
-            {"type": "multi_users_select", "action_id": VALUE},
-            hint=truncate(owners_hint, 2000),
-        ),
+        input_block(OWNERS, "Owners", owners_select, hint=truncate(owners_hint, 2000)),
         input_block(START, "Start date", date_picker(draft.start)),
         input_block(DUE, "Due date", date_picker(draft.due)),
         input_block(PRIORITY, "Priority", static_select(list(PRIORITIES), draft.priority)),
@@ -195,3 +201,17 @@ def select_options(choices: list[tuple[str, str]], empty: str) -> dict[str, Any]
     if not choices:
         return {"options": [option(empty, "none")]}
     return {"options": [option(label, value) for label, value in choices[:100]]}
+
+
+def notes_text(notes: list[str]) -> str:
+    return ("\n" + "\n".join(notes)) if notes else ""
+
+
+def unmapped_note(slack_ids: list[str]) -> str:
+    if not slack_ids:
+        return ""
+    who = ", ".join(f"<@{s}>" for s in slack_ids)
+    return (
+        f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
+        "matching email, so I can't map them to an Astravue user."
+    )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.domain.calendar import show_day, show_wire_day
 from bot.domain.tasks import TaskDraft, TaskTime, is_done, task_ref, task_url
 from bot.parsing.durations import format_duration
 from bot.ui.components import (
@@ -19,7 +20,6 @@ from bot.ui.components import (
     cap_blocks,
     confirm_dialog,
     context,
-    date_token,
     divider,
     escape,
     header,
@@ -49,7 +49,7 @@ OVERFLOW_DELETE = "delete"
 
 
 def _day(day: date) -> str:
-    return day.strftime("%a %-d %b %Y")
+    return show_day(day)
 
 
 def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
@@ -109,11 +109,7 @@ def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
 
 
 def _due_text(task: TaskDto) -> str:
-    if task.due_date is None:
-        return "no due date"
-    return date_token(
-        int(task.due_date.timestamp()), "{date_short_pretty}", task.due_date.strftime("%Y-%m-%d")
-    )
+    return show_wire_day(task.due_date, "no due date")  # a date: the same day for everyone
 
 
 def _owners_text(task: TaskDto) -> str:
@@ -182,9 +178,7 @@ def task_card(
         f"*Due*\n{_due_text(task)}",
     ]
     if task.start_date:
-        fields.append(
-            "*Start*\n" + date_token(int(task.start_date.timestamp()), "{date_short_pretty}")
-        )
+        fields.append("*Start*\n" + show_wire_day(task.start_date, "none"))
     if task.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in task.tags), 1000))
     blocks.append(

@@ -156,13 +156,12 @@ def logged(entry: TimeTrackerDto, task_title: str, zone: tzinfo) -> dict[str, An
     )
 
 
-def bad_amount(reason: str) -> dict[str, Any]:
-    text = (
-        f"{reason}\nUsage: `/astravue log <duration> <task> [date] [note]`, with a duration "
-        f"such as {DURATION_FORMS}, or `/astravue log <range> <task> [date]` with a range "
-        f"such as {TIME_RANGE_FORMS}."
-    )
-    return message("I couldn't read that time", [section(f":warning: {text}")])
+def bad_amount(reason: str, part: str = "duration") -> dict[str, Any]:
+    """Nothing was logged: `reason` blames the `part` that failed (duration, task or date)."""
+    forms = f"a duration such as {DURATION_FORMS}, or a range such as {TIME_RANGE_FORMS}"
+    usage = f"Usage: `/astravue log <duration> <task> [on <date>] [note]`, with {forms}."
+    text = f"{reason} Nothing was logged." + (f"\n{usage}" if part == "duration" else "")
+    return message(f"Nothing was logged: check the {part}", [section(f":warning: {text}")])
 
 
 # -- modals --

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.astravue.models import ProjectDto, TaskDto
 from bot.domain.app_urls import project_url, space_url
+from bot.domain.calendar import show_wire_day
 from bot.domain.tasks import is_done, task_ref, task_url
 from bot.domain.unfurls import Preview, ProjectPreview, SpacePreview, TaskPreview
 from bot.ui.components import (
@@ -17,7 +18,6 @@ from bot.ui.components import (
     actions,
     button,
     context,
-    date_token,
     escape,
     section,
     truncate,
@@ -39,9 +39,7 @@ def _link(url: str, title: str) -> str:
 
 
 def _day(moment: Any, empty: str) -> str:
-    if moment is None:
-        return empty
-    return date_token(int(moment.timestamp()), "{date_short_pretty}", moment.strftime("%Y-%m-%d"))
+    return show_wire_day(moment, empty)  # a calendar date: the same day for every reader
 
 
 def _owners(task: TaskDto) -> str:

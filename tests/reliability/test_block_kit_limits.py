@@ -331,10 +331,13 @@ CASES: dict[str, Case] = {
     "errors.connect_prompt": Case(lambda: errors.connect_prompt(CONNECT_URL)),
     # help (the grammar is ours: the real one is the maximal input)
     "help.help_message": Case(lambda: help.help_message(list(GRAMMAR), AREAS)),
+    "help.help_message[unlinked]": Case(
+        lambda: help.help_message(list(GRAMMAR), AREAS, linked=False)
+    ),
+    "help.help_message[area]": Case(lambda: help.help_message(list(GRAMMAR), AREAS, topic="Tasks")),
+    "help.unknown_topic": Case(lambda: help.unknown_topic(LONG, [LONG], AREAS)),
     "help.unknown_command": Case(
-        lambda: help.unknown_command(
-            LONG, [spec.path for spec in GRAMMAR[:3]], list(GRAMMAR), AREAS
-        )
+        lambda: help.unknown_command(LONG, [spec.path for spec in GRAMMAR[:3]], args=LONG)
     ),
     # home
     "home.home_unlinked": Case(lambda: home.home_unlinked(CONNECT_URL)),
@@ -358,6 +361,26 @@ CASES: dict[str, Case] = {
             "America/Argentina/ComodRivadavia",
         )
     ),
+    "notification_settings.settings_modal[muted]": Case(
+        lambda: notification_settings.settings_modal(
+            NotificationPrefs(),
+            "UTC",
+            muted_tasks=[(10**12 + i, LONG) for i in range(10)],
+            muted_projects=[(10**12 + i, None) for i in range(10)],
+            more_muted=MANY,
+        )
+    ),
+    "notification_settings.unmuted_row": Case(
+        lambda: {
+            "blocks": [
+                notification_settings.unmuted_row(
+                    notification_settings.muted_blocks([(1, LONG)], [])[1]
+                )
+            ]
+        }
+    ),
+    "notification_settings.digest_only": Case(lambda: notification_settings.digest_only(10**12)),
+    "notification_settings.digest_undone": Case(notification_settings.digest_undone),
     "notification_settings.home_section": Case(
         lambda: notification_settings.home_section(NotificationPrefs()), surface="home"
     ),
@@ -370,6 +393,9 @@ CASES: dict[str, Case] = {
     ),
     "notifications.notification_dm[read]": Case(
         lambda: notifications.notification_dm(make_card(), state="read")
+    ),
+    "notifications.notification_dm[muted]": Case(
+        lambda: notifications.notification_dm(make_card(), state="muted")
     ),
     "notifications.notification_dm[deleted]": Case(
         lambda: notifications.notification_dm(make_card(False), state="deleted")
@@ -742,6 +768,7 @@ PIECES = {
     "tasks.task_actions",
     "timers.timer_buttons",
     "timers.task_option",
+    "notification_settings.muted_blocks",  # covered by settings_modal[muted]
 }
 SURFACE_RETURNS = ("dict[str, Any]", "Block", "list[Block]", "list[dict[str, Any]]")
 SKIPPED_MODULES = {"bot.ui.pages", "bot.ui.ids"}  # HTML pages; id enums

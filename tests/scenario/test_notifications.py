@@ -131,7 +131,7 @@ async def test_mark_read_delete_and_mute_change_the_sandbox(stack: Stack) -> Non
         action_type="overflow",
     )
     await eventually(lambda: second.notification_id not in stack.sandbox.astravue.notifications)
-    await eventually(lambda: "Deleted" in text_of(payload_of(dms(stack)[-1])))
+    await eventually(lambda: "Notification deleted" in text_of(payload_of(dms(stack)[-1])))
 
     _, dm = await _one_new_dm(
         stack, type_="comment", message="Another comment", actor_id=DEV, task_id=task.task_id
