@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, select, update
 
 from bot import metrics
 from bot.astravue.client import AstravueClient
 from bot.astravue.errors import AstravueError
 from bot.astravue.models import NotificationDto
 from bot.db.base import utcnow
-from bot.db.locks import for_update
 from bot.db.models import (
     AstravueLink,
     DeliveryStatus,
@@ -42,6 +41,7 @@ from bot.db.models import (
     PollState,
     UserSettings,
 )
+from bot.db.polling import Claim, PollTarget, claim_and_read, read_targets, release_leases
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.domain.notifications import NotificationPrefs
@@ -164,6 +164,8 @@ class NotificationService:
         self.lease = max(timedelta(minutes=5), self.interval * 5)
         self.dms_per_poll = DMS_PER_POLL
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._targets: dict[int, PollTarget] = {}  # claimed, read, not yet polled
+        self._unchanged: list[int] = []  # polled, nothing changed, lease not yet given back
         settings = self.runtime.settings
         # Its own client, without the shared one's rate-limit retries: the Messenger paces.
         self.messenger = Messenger(
@@ -202,7 +204,9 @@ class NotificationService:
         workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
         try:
             while True:
-                claimed = await self.claim(BATCH, due_by=started + self.interval * EARLY)
+                claimed = await self.claim(
+                    BATCH, due_by=started + self.interval * EARLY, due_again=due_again
+                )
                 for link_id in claimed:
                     await queue.put(link_id)
                 if len(claimed) < BATCH:
@@ -211,41 +215,38 @@ class NotificationService:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
+            self._targets.clear()  # any claimed but not polled (a cancelled tick) lapse
+            await self._release_unchanged()
         return polled
 
-    async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
-        """Take a lease on up to `limit` active links due by `due_by` (now), atomically."""
+    async def claim(
+        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+    ) -> list[int]:
+        """Lease up to `limit` active links due by `due_by` (now) and read what their polls
+        need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
         now = utcnow()
-        async with session_scope(self.runtime.sessions) as session:
-            free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < now)
-            due = for_update(
-                select(PollState.link_id)
-                .where(
-                    PollState.next_poll_at <= (due_by or now),
-                    free,
-                    PollState.link_id.in_(
-                        select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
-                    ),
-                )
-                .order_by(PollState.next_poll_at)
-                .limit(limit),
-                session,
-                skip_locked=True,
-            )
-            claimed = await session.scalars(
-                update(PollState)
-                .where(PollState.link_id.in_(due.scalar_subquery()), free)
-                .values(lease_owner=self.owner, lease_expires_at=now + self.lease)
-                .returning(PollState.link_id)
-            )
-            return list(claimed.all())
+        due_again = due_again or now + self.interval
+        # The lease lasts until shortly before the link is due again (a writing poll renews it).
+        lease = max(due_again - self.interval * EARLY, now + self.interval * EARLY)
+        claimed, targets = await claim_and_read(
+            self.runtime.sessions,
+            Claim(self.owner, limit, now, due_by or now, due_again, min(now + self.lease, lease)),
+        )
+        self._targets.update(targets)
+        return claimed
 
     async def poll_link(self, link_id: int, due_again: datetime | None = None) -> None:
         """One user's poll, due again at `due_again` (one interval from now by default); its
         failure backs that user off and touches no one else."""
         error: str | None = None
+        target = self._targets.pop(link_id, None)
         try:
-            await self._poll(link_id)
+            if target is None:  # not claimed by a tick (a direct call)
+                async with self.runtime.sessions() as session:
+                    target = (await read_targets(session, [link_id])).get(link_id)
+            if target is not None and target.link.status == LinkStatus.ACTIVE:
+                with self.services.tokens.reading(target.link):  # its token: from this row
+                    await self._poll(target)
         except LeaseLost:
             log.info("notifications: link %s was taken over by another poller", link_id)
         except Exception as exc:  # one user's failure must never stop the tick
@@ -256,7 +257,19 @@ class NotificationService:
                 error,
                 exc_info=not isinstance(exc, AstravueError),
             )
-        await self._release(link_id, error, due_again)
+        if error is not None or target is None or target.had_failed:
+            await self._release(link_id, error, due_again)
+            return
+        # Nothing changed: the claim set the next poll; the lease goes back with a batch.
+        self._unchanged.append(link_id)
+        if len(self._unchanged) >= BATCH or due_again is None:
+            await self._release_unchanged()
+
+    async def _release_unchanged(self) -> None:
+        ids, self._unchanged = self._unchanged, []
+        if ids:
+            async with session_scope(self.runtime.sessions) as session:
+                await release_leases(session, self.owner, ids)
 
     async def _release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()
@@ -305,34 +318,14 @@ class NotificationService:
 
     # ---- one link ------------------------------------------------------------------------
 
-    async def _poll(self, link_id: int) -> None:
+    async def _poll(self, target: PollTarget) -> None:
         from bot.services.container import link_info
 
-        async with session_scope(self.runtime.sessions) as session:
-            link = await session.get(AstravueLink, link_id)
-            poll = await session.get(PollState, link_id)
-            if link is None or poll is None or link.status != LinkStatus.ACTIVE:
-                return
-            info = link_info(link)
-            row = await settings_for(session, link.team_id, link.slack_user_id)
-            prefs, muted, digest_projects = (
-                prefs_of(row),
-                frozenset(row.muted_task_ids),
-                frozenset(row.digest_project_ids),
-            )
-            cursor, initialized, channel = poll.last_seen_id, poll.initialized, link.dm_channel_id
-            # Rows left pending (a crash) or held (a digest): none in the usual poll, which
-            # then skips the reconcile, delivery and digest queries below.
-            unfinished = await session.scalar(
-                select(
-                    exists().where(
-                        NotificationDelivery.link_id == link_id,
-                        NotificationDelivery.status.in_(
-                            (DeliveryStatus.PENDING, DeliveryStatus.HELD)
-                        ),
-                    )
-                )
-            )
+        info = link_info(target.link)
+        cursor, initialized, channel = target.cursor, target.initialized, target.link.dm_channel_id
+        # Rows left pending (a crash) or held (a digest): none in the usual poll, which then
+        # skips the reconcile, delivery and digest queries below.
+        unfinished = target.unfinished
         client = self.services.astravue(info)
         channel = channel or await self._open_dm(info)
         if unfinished:
@@ -343,6 +336,12 @@ class NotificationService:
             return
         if not (fresh or unfinished):
             return
+        row = target.settings
+        if row is None:
+            async with session_scope(self.runtime.sessions) as session:
+                row = await settings_for(session, info.team_id, info.slack_user_id)
+        prefs, muted = prefs_of(row), frozenset(row.muted_task_ids)
+        digest_projects = frozenset(row.digest_project_ids)
         zone = (await self.services.profiles.get(info.slack_user_id)).zone
         rules = Rules(
             prefs,
