@@ -31,10 +31,13 @@ from starlette.routing import Route
 from bot.sandbox.server import BOT_TOKEN, SIGNING_SECRET
 
 
-def verdict(what: str, ratio: float, target: float) -> str:
-    """The last line of a benchmark: its main figure, the target, met or missed."""
-    outcome = "met" if ratio <= target else "missed"
-    return f"{what}: ratio {ratio:.2f}x (target {target:.2f}x or less) {outcome}"
+def verdict(what: str, ratio: float, target: float, *, also: tuple[str, bool] | None = None) -> str:
+    """The last line of a benchmark: its main figure, the target, met or missed. `also`: a
+    further condition of the target (its words, whether it held)."""
+    condition, held = also or ("", True)
+    outcome = "met" if ratio <= target and held else "missed"
+    target_words = f"{target:.2f}x or less" + (f"; {condition}" if condition else "")
+    return f"{what}: ratio {ratio:.2f}x (target {target_words}) {outcome}"
 
 
 # ---- bare Bolt ----------------------------------------------------------------------------
