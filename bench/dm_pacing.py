@@ -28,8 +28,8 @@ from bench.common import (
     quiet_logging,
     running_sandbox,
 )
+from bot.outbound.messenger import CHANNEL_INTERVAL, WORKSPACE_PER_SECOND, Messenger
 from bot.sandbox.server import BOT_TOKEN
-from bot.services.messenger import CHANNEL_INTERVAL, WORKSPACE_PER_SECOND, Messenger
 
 TARGET_OVERHEAD = 0.10
 

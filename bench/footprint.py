@@ -72,7 +72,7 @@ async def measure(
     try:
         await seed_links(runtime, bench_user_ids(users), last_seen_id=newest_seed_notification())
         samples = [sample("before polling", 0, runtime)]
-        service = runtime.services.notifications
+        service = runtime.services.poller
         with time_machine.travel(utcnow(), tick=True) as clock:
             for step in range(STEPS + 1):
                 if step:

@@ -54,7 +54,7 @@ from bot.db.base import utcnow
 from bot.db.models import PollState
 from bot.db.session import session_scope
 from bot.sandbox.seed import build_seed_state
-from bot.services.notifications import CONCURRENCY
+from bot.services.notification_poller import CONCURRENCY
 from bot.wiring import build_runtime
 
 LATENCY = 0.100
@@ -108,7 +108,7 @@ async def measure(
     runtime = build_runtime(app_settings(sandbox_env, database_url, notify_poll_seconds=86400))
     try:
         await seed_links(runtime, bench_user_ids(users), last_seen_id=newest_seed_notification())
-        service = runtime.services.notifications
+        service = runtime.services.poller
         cold_started = time.process_time()
         await service.tick()  # cold: first users.info of each user, caches filled
         cold_cpu = time.process_time() - cold_started

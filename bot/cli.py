@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.serving import prepare_database
 from bot.workers import WORKERS_HELP, Entry, default_workers, serve_workers, worker_count
 
 if TYPE_CHECKING:
@@ -39,25 +40,6 @@ def _settings(**overrides: object) -> Settings:
 
 
 # serve -----------------------------------------------------------------------------------------
-
-
-async def prepare_database(settings: Settings) -> None:
-    """SQLite (embedded default) migrates itself; any other database must be migrated first."""
-    from bot.db.session import create_engine, current_revision, head_revision, upgrade
-
-    if settings.is_sqlite:
-        await asyncio.to_thread(upgrade, settings.database_url)
-        return
-    engine = create_engine(settings.database_url, pool_size=1)
-    try:
-        current = await current_revision(engine)
-    finally:
-        await engine.dispose()
-    if current != head_revision():
-        raise ConfigError(
-            f"the database schema is at {current or 'nothing'}, the code needs {head_revision()}: "
-            "run `astravue-bot migrate` first."
-        )
 
 
 async def _serve(
@@ -181,15 +163,20 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 # manifest --------------------------------------------------------------------------------------
 
 
-def render_manifest(public_url: str, *, socket_mode: bool = False) -> str:
-    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled."""
+def render_manifest(
+    public_url: str, *, socket_mode: bool = False, app_url: str = "https://app.astravue.com"
+) -> str:
+    """The manifest for HTTP mode, or for Socket Mode: no request URLs, socket_mode_enabled.
+    `app_url`'s host is the domain whose links the app unfurls."""
+    from bot.domain.app_urls import app_host
     from bot.resources import manifest_template
 
+    template = manifest_template().replace("{APP_DOMAIN}", app_host(app_url))
     if not socket_mode:
-        return manifest_template().replace("{PUBLIC_URL}", public_url)
+        return template.replace("{PUBLIC_URL}", public_url)
     lines = [
         line.replace("socket_mode_enabled: false", "socket_mode_enabled: true")
-        for line in manifest_template().splitlines(keepends=True)
+        for line in template.splitlines(keepends=True)
         if "{PUBLIC_URL}" not in line
     ]
     return "".join(lines)
@@ -204,7 +191,10 @@ def cmd_manifest(args: argparse.Namespace) -> int:
             "address, or use `manifest --socket-mode` and `serve --socket-mode`.",
             file=sys.stderr,
         )
-    print(render_manifest(settings.public_url, socket_mode=args.socket_mode), end="")
+    manifest = render_manifest(
+        settings.public_url, socket_mode=args.socket_mode, app_url=settings.astravue_app_url
+    )
+    print(manifest, end="")
     return 0
 
 
@@ -384,9 +374,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot.demo.cli import add_demo_command
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
+    add_demo_command(sub, prepare_database)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

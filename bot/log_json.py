@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.log_context import FIELDS
-from bot.logging import STANDARD_ATTRIBUTES, redact
+from bot.redaction import STANDARD_ATTRIBUTES, redact
 
 
 def _clean(value: Any) -> Any:

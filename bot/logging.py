@@ -1,4 +1,5 @@
-"""Logging setup and the redaction filter that keeps tokens, secrets and response_urls out.
+"""Logging setup and the redaction filter that keeps tokens, secrets and response_urls out
+(the rules themselves are `bot.redaction`).
 
 The filter sits on handlers, not loggers: a handler sees every record that reaches it,
 including records propagated from loggers created later (uvicorn, slack_bolt, httpx), while a
@@ -8,12 +9,13 @@ logger's own filters only see records logged on that exact logger.
 from __future__ import annotations
 
 import logging
-import re
 import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, quote_plus
+
+from bot.log_context import ContextFilter
+from bot.log_json import JsonFormatter
+from bot.redaction import MASK, SENSITIVE_KEYS, STANDARD_ATTRIBUTES, redact, register_secret
 
 _HANDLER_NAME = "astravue-stderr"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -32,109 +34,6 @@ _NOISY_LOGGERS = (
 # emails): they stay at WARNING even when the app runs at DEBUG. SQLAlchemy's own statement
 # log hides parameters (`hide_parameters` on the engine, bot.db.session).
 _PARAMETER_LOGGERS = ("aiosqlite",)
-_MIN_SECRET_CHARS = 6
-_MASK = "***"
-
-# A slash as it appears raw, JSON-escaped (`\/`), or URL-encoded (`%2F`, `%5C%2F`).
-_SLASH = r"(?:\\?/|%2[Ff]|%5[Cc]%2[Ff])"
-# A quote as it appears raw or JSON-escaped inside another string.
-_QUOTE = r"\\?[\"']"
-_SENSITIVE_KEYS = frozenset(
-    {
-        "refresh_token",
-        "access_token",
-        "id_token",
-        "id_token_hint",
-        "token",
-        "client_secret",
-        "code_verifier",
-        "password",
-        "response_url",
-        "bot_token",
-        "user_token",
-        "bot_refresh_token",
-        "user_refresh_token",
-    }
-)
-_JSON_KEYS = "|".join(sorted(_SENSITIVE_KEYS, key=len, reverse=True))
-# Query strings and form bodies also carry the OAuth authorization `code`.
-_FORM_KEYS = "|".join(sorted(_SENSITIVE_KEYS | {"code"}, key=len, reverse=True))
-
-_Replacement = str | Callable[[re.Match[str]], str]
-_RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
-    # key=value in query strings and form bodies (not `error_code=`: no word char before).
-    (re.compile(rf"(?<![\w.-])((?:{_FORM_KEYS})=)[^&\s\"'#<>\\]+", re.I), rf"\g<1>{_MASK}"),
-    # "key": "value" pairs in JSON and Python reprs, raw or escaped inside another string.
-    (
-        re.compile(rf"({_QUOTE}(?:{_JSON_KEYS}){_QUOTE}\s*:\s*)({_QUOTE})(?:(?!\2).)*\2", re.I),
-        rf"\g<1>\g<2>{_MASK}\g<2>",
-    ),
-    # Authorization header values, whatever the scheme (Basic carries the client secret).
-    (
-        re.compile(
-            rf"(authorization{_QUOTE}?\s*[:=]\s*{_QUOTE}?)(?:([A-Za-z]+)\s+)?[^\s\"',;\\]+", re.I
-        ),
-        lambda m: f"{m[1]}{m[2] + ' ' if m[2] else ''}{_MASK}",
-    ),
-    (re.compile(r"\b(bearer)\s+[^\s\"',;\\]+", re.I), rf"\g<1> {_MASK}"),
-    # A JWT starts a word (or follows a %XX escape); anchoring keeps long runs linear.
-    (
-        re.compile(r"(?:(?<![\w-])|(?<=%[0-9A-Fa-f]{2}))eyJ[\w-]+\.[\w-]+\.[\w-]*"),
-        f"eyJ{_MASK}",
-    ),
-    (re.compile(r"\b(xoxe\.xox[a-z]-|xox[abpre]-|xapp-)[\w-]+"), rf"\g<1>{_MASK}"),
-    # Slack response_urls (and any other hooks URL) are bearer capabilities.
-    (
-        re.compile(rf"(hooks\.slack(?:-gov)?\.com){_SLASH}[^\s\"'<>&]*", re.I),
-        rf"\g<1>/{_MASK}",
-    ),
-    # Our signed connect links are single-use capabilities too: whoever opens one links
-    # their Astravue account to that Slack user.
-    (
-        re.compile(
-            rf"(oauth{_SLASH}astravue{_SLASH}start(?:\?|%3F)t(?:=|%3D))[^\s\"'<>&#\\]+", re.I
-        ),
-        rf"\g<1>{_MASK}",
-    ),
-    # The sandbox's response_urls: `.../slack/respond/<opaque>`.
-    (
-        re.compile(rf"({_SLASH}slack{_SLASH}respond{_SLASH})[^\s\"'<>&?#\\]+", re.I),
-        rf"\g<1>{_MASK}",
-    ),
-)
-
-_secrets_lock = threading.Lock()
-_secret_values: set[str] = set()
-_secret_pattern: re.Pattern[str] | None = None
-
-
-def _register_secret(value: str) -> None:
-    global _secret_pattern
-    if len(value) < _MIN_SECRET_CHARS:
-        return
-    with _secrets_lock:
-        _secret_values.update({value, quote(value, safe=""), quote_plus(value)})
-        # Longest first, so a secret that contains another is masked whole.
-        ordered = sorted(_secret_values, key=len, reverse=True)
-        _secret_pattern = re.compile("|".join(re.escape(item) for item in ordered))
-
-
-def redact(text: str) -> str:
-    """`text` with tokens, secrets and response_urls masked."""
-    pattern = _secret_pattern
-    if pattern is not None:
-        text = pattern.sub(_MASK, text)
-    for rule, replacement in _RULES:
-        text = rule.sub(replacement, text)
-    return text
-
-
-def _standard_record_attributes() -> frozenset[str]:
-    blank = logging.LogRecord("", logging.INFO, "", 0, "", (), None)
-    return frozenset(vars(blank)) | {"message", "asctime"}
-
-
-STANDARD_ATTRIBUTES = _standard_record_attributes()
 _exception_formatter = logging.Formatter()
 
 
@@ -148,7 +47,7 @@ class RedactionFilter(logging.Filter):
     @staticmethod
     def register_secret(value: str) -> None:
         """Mask this literal everywhere (values under 6 characters are ignored)."""
-        _register_secret(value)
+        register_secret(value)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -167,7 +66,7 @@ class RedactionFilter(logging.Filter):
         if isinstance(record.args, Mapping):
             # `%(refresh_token)s`-style: the key never reaches the text, so mask by key here.
             record.args = {
-                key: _MASK if str(key).lower() in _SENSITIVE_KEYS else value
+                key: MASK if str(key).lower() in SENSITIVE_KEYS else value
                 for key, value in record.args.items()
             }
         try:
@@ -255,9 +154,6 @@ def setup_logging(level: str = "INFO", log_format: str = "text") -> None:
 
 def _set_format(root: logging.Logger, log_format: str) -> None:
     """Plain lines, or one JSON object per line (LOG_FORMAT=json) with the request's ids."""
-    from bot.log_context import ContextFilter
-    from bot.log_json import JsonFormatter
-
     for handler in root.handlers:
         if handler.get_name() == _HANDLER_NAME:
             handler.setFormatter(

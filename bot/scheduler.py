@@ -14,7 +14,6 @@ from sqlalchemy import delete
 from bot.db.base import utcnow
 from bot.db.models import OAuthState, ProcessedEvent, UsedNonce
 from bot.db.session import session_scope
-from bot.services.rescue import rescue_forgotten_timers
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -49,7 +48,7 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     # coalesce + one instance: a slow tick delays the next rather than stacking up.
     scheduler.add_job(
-        runtime.services.notifications.tick,
+        runtime.services.poller.tick,
         "interval",
         seconds=interval,
         id="notifications.tick",
@@ -59,9 +58,8 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         next_run_time=utcnow(),
     )
     scheduler.add_job(
-        rescue_forgotten_timers,
+        runtime.services.rescue.run,
         "interval",
-        args=[runtime.services],
         seconds=RESCUE_EVERY.total_seconds(),
         id="timers.rescue",
         coalesce=True,

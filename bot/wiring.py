@@ -1,24 +1,61 @@
-"""Builds the shared objects once per process: engine, keyring, HTTP clients, services."""
+"""The composition root: the ONE place that builds anything.
+
+`build_runtime` makes the process resources (engine, keyring, HTTP and Slack clients), then
+every service with exactly what it uses, then the outbound senders, and hands the listeners
+one `ServiceContainer`. Nothing else constructs a service.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.astravue.auth import KeycloakClient
+from bot.astravue.budget import UserRateBudget
 from bot.config import ConfigError, Settings
+from bot.container import ServiceContainer
+from bot.db.repositories import DatabaseNonceStore
 from bot.db.session import create_engine, create_sessionmaker
 from bot.listeners.ack_gate import AckGate
+from bot.outbound.home import HomeService
+from bot.outbound.messenger import Messenger
+from bot.outbound.notifications import NotificationOutbox
+from bot.outbound.relink import RelinkSender
+from bot.outbound.rescue import RescueSender
 from bot.security.crypto import KeyFile, Keyring
-
-if TYPE_CHECKING:
-    from bot.services.container import ServiceContainer
+from bot.security.signing import LinkSigner
+from bot.services.astravue_access import AstravueAccess
+from bot.services.credentials import LinkCredentials
+from bot.services.drafts import TaskDrafts
+from bot.services.identity import IdentityResolver
+from bot.services.link_store import LinkStore
+from bot.services.linking import LinkingService
+from bot.services.links import Links
+from bot.services.notification_poller import NotificationPoller
+from bot.services.notifications import NotificationService
+from bot.services.oauth_states import OAuthStates
+from bot.services.pending_links import PendingLinks
+from bot.services.people import PeopleDirectory
+from bot.services.poll_leases import PollLeases
+from bot.services.projects import ProjectCatalogue
+from bot.services.relink import RelinkNotifier
+from bot.services.rescue import TimerRescue
+from bot.services.spaces import SpaceService
+from bot.services.tasks import TaskService
+from bot.services.timers import TimerService
+from bot.services.tokens import TokenManager
+from bot.services.unfurls import UnfurlService
+from bot.services.zones import UserZones
+from bot.slack.clients import SingleWorkspaceClients
+from bot.slack.directory import SlackDirectory
+from bot.slack.profiles import Profiles
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +83,14 @@ def resolve_keyring(settings: Settings) -> Keyring:
     return Keyring.from_spec(KeyFile.load_or_create(key_path))
 
 
-def create_slack_client(settings: Settings) -> AsyncWebClient:
+def create_slack_client(settings: Settings, *, retry_rate_limits: bool = True) -> AsyncWebClient:
+    """Without `retry_rate_limits` for the paced senders: their Messenger alone decides when
+    to try again after a 429."""
     client = AsyncWebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
     )
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    if retry_rate_limits:
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
 
@@ -90,8 +130,6 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    from bot.services.container import ServiceContainer
-
     engine = create_engine(settings.database_url)
     runtime = Runtime(
         settings=settings,
@@ -101,5 +139,88 @@ def build_runtime(settings: Settings) -> Runtime:
         http=httpx.AsyncClient(timeout=ASTRAVUE_TIMEOUT, limits=ASTRAVUE_LIMITS),
         slack=create_slack_client(settings),
     )
-    runtime.services = ServiceContainer.build(runtime)
+    runtime.services = build_services(runtime)
     return runtime
+
+
+def build_services(runtime: Runtime) -> ServiceContainer:
+    settings, sessions = runtime.settings, runtime.sessions
+    # Outside a request, Slack is reached per team; single-workspace mode has one client.
+    clients = SingleWorkspaceClients(runtime.slack)
+    paced_clients = SingleWorkspaceClients(create_slack_client(settings, retry_rate_limits=False))
+
+    keycloak = KeycloakClient(
+        runtime.http,
+        auth_url=settings.astravue_auth_url,
+        client_id=settings.astravue_client_id or "",
+        client_secret=settings.astravue_client_secret,
+        scopes=settings.astravue_scopes,
+    )
+    credentials = LinkCredentials(runtime.keyring)
+    linking = LinkingService(
+        keycloak,
+        LinkSigner.from_keyring(runtime.keyring),
+        DatabaseNonceStore(sessions),
+        public_url=settings.public_url,
+        redirect_uri=settings.oauth_redirect_uri,
+        directory=SlackDirectory(runtime.slack, Profiles(runtime.slack)),
+        identities=IdentityResolver(keycloak, http=runtime.http, api_url=settings.astravue_api_url),
+        states=OAuthStates(sessions, runtime.keyring),
+        pending=PendingLinks(sessions, runtime.keyring),
+        store=LinkStore(sessions, credentials),
+    )
+    tokens = TokenManager(
+        sessions,
+        credentials,
+        keycloak,
+        on_needs_relink=RelinkNotifier(sessions, linking, RelinkSender(clients)),
+    )
+    budget = UserRateBudget()
+    astravue = AstravueAccess(
+        runtime.http, api_url=settings.astravue_api_url, tokens=tokens, budget=budget
+    )
+    links = Links(sessions)
+    profiles = Profiles(runtime.slack)
+    zones = UserZones(profiles)
+    timers = TimerService(sessions, astravue, zones)
+    tasks = TaskService(
+        astravue,
+        zones,
+        PeopleDirectory(sessions, profiles),
+        timers,
+        ProjectCatalogue(astravue),
+        TaskDrafts(sessions),
+        app_url=settings.astravue_app_url,
+    )
+    poller = NotificationPoller(
+        sessions,
+        astravue,
+        zones,
+        NotificationOutbox(paced_clients, Messenger()),
+        PollLeases(sessions, interval_seconds=settings.notify_poll_seconds),
+        interval_seconds=settings.notify_poll_seconds,
+        app_url=settings.astravue_app_url,
+    )
+    return ServiceContainer(
+        settings=settings,
+        sessions=sessions,
+        slack=runtime.slack,
+        ack_gate=runtime.ack_gate,
+        keycloak=keycloak,
+        tokens=tokens,
+        budget=budget,
+        links=links,
+        astravue_access=astravue,
+        linking=linking,
+        profiles=profiles,
+        zones=zones,
+        home=HomeService(links, linking),
+        timers=timers,
+        tasks=tasks,
+        spaces=SpaceService(astravue, tasks),
+        notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
+        poller=poller,
+        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
+        unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
+        lazy_work=runtime.lazy_work,
+    )

@@ -11,13 +11,21 @@ import contextlib
 from rich.console import Console
 from rich.text import Text
 
-from bot.demo.session import INPUTS_HELP, DemoSession, running_stack
+from bot.demo.session import DemoSession
+from bot.demo.stack import PrepareDatabase, running_stack
+from bot.demo.surfaces import INPUTS_HELP
 
 TEAMMATE_EVERY = 45.0  # seconds between a sandbox teammate's changes in interactive mode
 
 
-async def run_interactive(console: Console, *, user_id: str = "U0MARIA", seed: int = 7) -> int:
-    async with running_stack(poll_notifications=True) as stack:
+async def run_interactive(
+    console: Console,
+    *,
+    prepare_database: PrepareDatabase,
+    user_id: str = "U0MARIA",
+    seed: int = 7,
+) -> int:
+    async with running_stack(poll_notifications=True, prepare_database=prepare_database) as stack:
 
         async def ask(label: str) -> str:
             return await asyncio.to_thread(console.input, f"  {label}: ")

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
-from bot.demo.session import DemoSession, running_stack
+from bot.demo.session import DemoSession
+from bot.demo.stack import PrepareDatabase, running_stack
 
 
 def script_lines(text: str) -> list[str]:
@@ -20,10 +21,17 @@ def script_lines(text: str) -> list[str]:
 
 
 async def run_script(
-    lines: Iterable[str], console: Console, *, user_id: str = "U0MARIA", seed: int = 7
+    lines: Iterable[str],
+    console: Console,
+    *,
+    prepare_database: PrepareDatabase,
+    user_id: str = "U0MARIA",
+    seed: int = 7,
 ) -> int:
-    """Run each input as the demo user typed it; 0 when every step worked, else 1."""
-    async with running_stack(poll_notifications=False) as stack:
+    """Run each input as the demo user typed it; 0 when every step worked, else 1.
+
+    `prepare_database` migrates the demo's database (the CLI passes what `serve` runs)."""
+    async with running_stack(poll_notifications=False, prepare_database=prepare_database) as stack:
         session = DemoSession(stack, console, user_id=user_id, seed=seed)
         for line in lines:
             console.print(Text(f"{user_id} > {line}", style="bold"))

@@ -1,8 +1,14 @@
-"""A user's notification and timer-reminder preferences, as plain values."""
+"""Notifications as plain values: a user's preferences (and timer reminders), the card a DM
+shows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from bot.astravue.models import NotificationDto
+from bot.domain.tasks import TaskRef
+
+LIST_LIMIT = 50  # what a notification list shows at most (five checkbox groups of ten)
 
 
 @dataclass
@@ -20,3 +26,14 @@ class NotificationPrefs:
 
     def mode(self, kind: str) -> str:
         return self.type_modes.get(kind, "instant")
+
+
+@dataclass(frozen=True)
+class NotificationCard:
+    """A notification with what the DM shows about its task (all optional: fetches fail)."""
+
+    notification: NotificationDto
+    task_title: str | None = None
+    project_name: str | None = None
+    task_ref: TaskRef | None = None
+    url: str | None = None

@@ -6,11 +6,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import AstravueError, Forbidden, ReauthorizationRequired
+from bot.container import ServiceContainer
 from bot.db.models import LinkStatus, PollState
 from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.services.identity import find_in_astravue, recorded
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
@@ -141,7 +141,7 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
     checks += ui.identity_checks(
         link.astravue_user_id,
         link.org_id,
-        await recorded(services.runtime.sessions, inv.team_id, inv.user_id),
+        await recorded(services.sessions, inv.team_id, inv.user_id),
     )
     try:
         opened = await inv.client.conversations_open(users=inv.user_id)
@@ -157,7 +157,7 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
                 "open the app's Messages tab, or ask an admin to allow DMs",
             )
         )
-    async with services.runtime.sessions() as session:
+    async with services.sessions() as session:
         poll = await session.get(PollState, link.id)
     if poll is None:
         checks.append(

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.services.container import ServiceContainer
 from bot.ui.help import help_message, unknown_command
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,16 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     return None
 
 
+async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resolution) -> None:
+    """Run a command `local_answer` did not answer (the slash command's, or a DM's)."""
+    assert resolution.spec is not None
+    if resolution.spec.needs_link and not await inv.linked():
+        await inv.connect_prompt()
+        return
+    log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
+    await registry.handlers[resolution.spec.path](inv, resolution)
+
+
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         resolution = registry.resolve(body.get("text") or "")
@@ -44,11 +54,6 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         resolution = registry.resolve(inv.body.get("text") or "")
         if local_answer(registry, resolution) is not None:
             return  # answered in the ack
-        assert resolution.spec is not None
-        if resolution.spec.needs_link and not await inv.linked():
-            await inv.connect_prompt()
-            return
-        log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
-        await registry.handlers[resolution.spec.path](inv, resolution)
+        await dispatch(registry, inv, resolution)
 
     app.command(COMMAND)(ack=ack_command, lazy=[safe_lazy(services, run_command)])

@@ -9,9 +9,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import select
 
+from bot.container import ServiceContainer
 from bot.db.models import AstravueLink, LinkStatus
 from bot.listeners.safe_lazy import Invocation, safe_lazy
-from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
 
 
 async def _disconnect_team(services: ServiceContainer, team_id: str, why: str) -> None:
-    async with services.runtime.sessions() as session:
+    async with services.sessions() as session:
         users = (
             await session.scalars(
                 select(AstravueLink.slack_user_id).where(

@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.container import ServiceContainer
 from bot.services import once
-from bot.services.container import ServiceContainer
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 async def first_delivery(services: ServiceContainer, event_id: str) -> bool:
     """True the first time an event id is seen, in any process (old ids are pruned by the
     scheduler, bot.scheduler.prune_expired)."""
-    return await once.claim(services.runtime.sessions, event_id)
+    return await once.claim(services.sessions, event_id)
 
 
 def register(app: AsyncApp, services: ServiceContainer) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
 from bot.listeners.registration import ack_only, on_action, on_view, view_value
 from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.container import ServiceContainer
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
 from bot.ui.errors import UserFacingError
@@ -100,8 +100,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
 
     async def settings_view(inv: Invocation) -> dict[str, Any]:
         prefs = await notifications.prefs(inv.team_id, inv.user_id)
-        profile = await services.profiles.get(inv.user_id)
-        return settings_ui.settings_modal(prefs, profile.tz)
+        return settings_ui.settings_modal(prefs, await services.zones.name(inv.user_id))
 
     @registry.handler("settings")
     async def settings_command(inv: Invocation, _r: Resolution) -> None:

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.astravue.auth import OAuthError
 from bot.astravue.errors import AstravueConnectionError
-from bot.services.container import ServiceContainer
+from bot.container import ServiceContainer
 from bot.services.link_errors import LinkError
 from bot.services.link_rules import well_formed_token
 from bot.services.linking import LinkOutcome
@@ -97,7 +97,7 @@ async def callback(request: Request, services: ServiceContainer) -> Response:
         held.csrf_token,
         max_age=int(PENDING_TTL.total_seconds()),
         path="/oauth/astravue/",
-        secure=services.runtime.settings.public_url.startswith("https://"),
+        secure=services.settings.public_url.startswith("https://"),
         httponly=True,
         samesite="strict",
     )
@@ -180,7 +180,7 @@ async def tell_in_slack(
         except Exception:  # an expired or unreachable response_url: the DM below still tells them
             log.info("response_url failed; sending a DM", exc_info=True)
     try:
-        await services.runtime.slack.chat_postMessage(channel=outcome.slack_user_id, **payload)
+        await services.slack.chat_postMessage(channel=outcome.slack_user_id, **payload)
     except Exception:
         log.exception(
             "could not confirm the connection to %s/%s", outcome.team_id, outcome.slack_user_id

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.container import ServiceContainer
 from bot.listeners.safe_lazy import Invocation, LazyHandler, safe_lazy
-from bot.services.container import ServiceContainer
 
 Ack = Callable[..., Awaitable[None]]
 

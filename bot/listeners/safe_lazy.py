@@ -20,11 +20,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
-from bot.services.container import NotConnected, OrgMissing, ServiceContainer
 from bot.ui import account as account_ui
 from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
 
@@ -151,10 +151,10 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
             services=services, client=client, body=body, context=context, respond=respond
         )
         task = asyncio.current_task()
-        in_flight = services.runtime.lazy_work  # shutdown waits for these (Runtime.close)
+        in_flight = services.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
         try:
-            await services.runtime.ack_gate.wait_for_acks()
+            await services.ack_gate.wait_for_acks()
             await metrics.timed_lazy(handler, inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.astravue.errors import AstravueError, BadRequest, Forbidden, NotFound
 from bot.astravue.models import SpaceDto, SpaceRequest
+from bot.container import ServiceContainer
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
@@ -19,8 +20,6 @@ from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.tasks import announce, metadata
 from bot.parsing import user_today
-from bot.services.container import ServiceContainer
-from bot.services.spaces import SpaceService
 from bot.ui import spaces as ui
 from bot.ui.components import escape, modal, section
 from bot.ui.errors import UserFacingError, describe, field_errors
@@ -106,7 +105,7 @@ def validate_delete(view: dict[str, Any]) -> dict[str, str]:
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    spaces = SpaceService(services)
+    spaces = services.spaces
 
     async def gone(inv: Invocation, what: str) -> None:
         """404: the item is gone; a message it came from loses its buttons."""

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.astravue.errors import BadRequest, Forbidden, NotFound
 from bot.astravue.pagination import noting_cut_short
 from bot.astravue.updates import TaskChanges
+from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners import audience
@@ -23,7 +24,6 @@ from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.parsing import local_day_bounds, parse_date, to_utc_due, user_today
 from bot.services import once
-from bot.services.container import ServiceContainer
 from bot.services.tasks import WINDOWS, TaskService
 from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
@@ -102,7 +102,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         return services.tasks
 
     def app_url() -> str:
-        return services.runtime.settings.astravue_app_url
+        return services.settings.astravue_app_url
 
     async def on_card(
         inv: Invocation, what: str, work: Callable[[LinkInfo, TaskRef], Awaitable[dict[str, Any]]]
@@ -279,7 +279,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             draft.permalink = meta["link"]
         # One task per submission, however often it arrives; a failed create frees it again.
         key = f"view:{inv.team_id}:{view.get('id')}"
-        if not await once.claim(services.runtime.sessions, key):
+        if not await once.claim(services.sessions, key):
             log.info(
                 "%s: submission %s already handled; not creating again", inv.ids, view.get("id")
             )
@@ -287,7 +287,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         try:
             task = await tasks().create(link, draft)
         except Exception as exc:
-            await once.release(services.runtime.sessions, key)
+            await once.release(services.sessions, key)
             if isinstance(exc, BadRequest):
                 await open_form(
                     inv, link, draft, meta, errors=field_errors(exc, forms.FIELD_BLOCKS)

@@ -14,6 +14,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.astravue.errors import Forbidden
 from bot.astravue.updates import TimerChanges
+from bot.container import ServiceContainer
 from bot.domain.errors import NoTimerRunning
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef, task_ref
@@ -22,13 +23,13 @@ from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing import (
     ParseError,
+    first_local_time_after,
     parse_clock_time,
     parse_duration,
     parse_time_range,
     resolve_zone,
     take_date,
 )
-from bot.services.container import ServiceContainer
 from bot.services.timers import TimerBusy
 from bot.ui import home_sections
 from bot.ui import timers as ui
@@ -127,7 +128,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
     timers = services.timers
 
     async def zone_of(inv: Invocation) -> tzinfo:
-        return resolve_zone((await services.profiles.get(inv.user_id)).tz)
+        return await services.zones.zone(inv.user_id)
 
     async def refresh_home(inv: Invocation) -> None:
         await services.home.publish(inv.client, inv.team_id, inv.user_id)
@@ -532,8 +533,4 @@ def _in_message(inv: Invocation) -> bool:
 
 def _after(start: datetime, chosen: time, zone: tzinfo) -> datetime:
     """The first `chosen` local time after `start`."""
-    local = start.astimezone(zone)
-    end = datetime.combine(local.date(), chosen, tzinfo=zone)
-    if end <= local:
-        end = datetime.combine(local.date() + timedelta(days=1), chosen, tzinfo=zone)
-    return end.astimezone(UTC)
+    return first_local_time_after(start, chosen, zone).astimezone(UTC)

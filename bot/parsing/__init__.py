@@ -3,6 +3,7 @@
 from bot.parsing.capture import CaptureDraft, PersonRef, normalise, parse_capture
 from bot.parsing.dates import (
     find_date,
+    first_local_time_after,
     local_day_bounds,
     parse_date,
     resolve_zone,
@@ -29,6 +30,7 @@ __all__ = [
     "PersonRef",
     "TimeRangeError",
     "find_date",
+    "first_local_time_after",
     "format_duration",
     "local_day_bounds",
     "normalise",

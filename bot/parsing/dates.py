@@ -236,3 +236,13 @@ _READERS: Final[tuple[tuple[re.Pattern[str], _Reader], ...]] = (
     (_IN_UNITS, _in_units),
     (_UNITS_AGO, _units_ago),
 )
+
+
+def first_local_time_after(start: datetime, clock: time, zone: tzinfo) -> datetime:
+    """The first moment after `start` when the clock in `zone` reads `clock` (that day's, or
+    the next day's when it has passed), in `zone`."""
+    local = start.astimezone(zone)
+    moment = datetime.combine(local.date(), clock, tzinfo=zone)
+    if moment <= local:
+        moment = datetime.combine(local.date() + timedelta(days=1), clock, tzinfo=zone)
+    return moment

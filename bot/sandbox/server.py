@@ -27,6 +27,7 @@ from bot.sandbox.faults import Faults
 from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
 from bot.sandbox.seed import build_seed_state
 from bot.sandbox.slack import SlackFake
+from bot.sandbox.slack.methods.unfurls import UnfurlLedger
 
 CLIENT_ID = "astravue-slack"
 CLIENT_SECRET = "sandbox-secret"
@@ -43,6 +44,10 @@ class Sandbox:
     dialect: Dialect = field(default_factory=Dialect.from_env)  # how its Astravue answers
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     base_url: str = ""
+    unfurls: UnfurlLedger = field(init=False)  # shared links and chat.unfurl (issue 16)
+
+    def __post_init__(self) -> None:
+        self.unfurls = UnfurlLedger.of(self.slack)
 
     @property
     def faults(self) -> dict[str, Faults]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +15,6 @@ from bot.config import Settings, load_settings
 from bot.sandbox.dialect import Dialect
 from bot.sandbox.server import SIGNING_SECRET, LoopbackServer, Sandbox, build_sandbox, free_port
 from bot.sandbox.slack_requests import SlackClientSim
-from bot.security.crypto import generate_key_spec
 from bot.web import create_app
 from bot.wiring import Runtime, build_runtime
 
@@ -23,6 +25,11 @@ SLACK_USERNAMES = {
     "U0GINA": "gina",
     "U0NOBODY": "nobody",
 }
+
+
+def sandbox_key_spec() -> str:
+    """A fresh TOKEN_ENCRYPTION_KEYS value (`kid:base64url(32 random bytes)`, see the README)."""
+    return f"sandbox:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}"
 
 
 class ConnectFailed(Exception):
@@ -70,10 +77,15 @@ class Stack:
 
 
 async def start_stack(
-    database_url: str, *, dialect: Dialect | None = None, **overrides: Any
+    database_url: str,
+    *,
+    dialect: Dialect | None = None,
+    prepare_database: Callable[[Settings], Awaitable[None]] | None = None,
+    **overrides: Any,
 ) -> Stack:
     """Start the sandbox (speaking `dialect`, default: from the environment), then the app
-    (HTTP mode) pointed at it; the database must be migrated."""
+    (HTTP mode) pointed at it. The database must be migrated, or `prepare_database` (what
+    `astravue-bot serve` runs first) migrates it."""
     sandbox = build_sandbox(dialect=dialect)
     sandbox_server = LoopbackServer(sandbox.app())
     sandbox.set_base_url(await sandbox_server.start())
@@ -82,11 +94,13 @@ async def start_stack(
     values.update(
         public_url=f"http://127.0.0.1:{app_port}",
         database_url=database_url,
-        token_encryption_keys=generate_key_spec(),
+        token_encryption_keys=sandbox_key_spec(),
         scheduler_enabled=False,
     )
     values.update(overrides)
     settings = load_settings(_env_file=None, **values)
+    if prepare_database is not None:
+        await prepare_database(settings)
     runtime = build_runtime(settings)
     app_server = LoopbackServer(create_app(settings, runtime=runtime), port=app_port)
     await app_server.start()

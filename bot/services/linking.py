@@ -11,33 +11,24 @@ that browser (`bot.services.pending_links`).
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
-
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.auth import KeycloakClient, OAuthError, TokenSet, pkce_challenge
 from bot.db.base import utcnow
 from bot.db.models import (
     EMAIL_CHARS,
     NAME_CHARS,
-    AstravueLink,
-    LinkStatus,
     OAuthState,
     PendingLink,
-    PollState,
 )
-from bot.db.repositories import link_for
-from bot.db.session import session_scope
-from bot.security.crypto import DecryptionError, Keyring, TokenContext
+from bot.security.crypto import DecryptionError
 from bot.security.signing import LinkSigner, NonceStore, SignatureError
-from bot.services.credentials import ACCESS, REFRESH, LinkCredentials
-from bot.services.identity import Identity, IdentityResolver, remember
+from bot.services.identity import Identity, IdentityResolver
 from bot.services.link_errors import LinkError
 from bot.services.link_rules import fit_email, fit_name, same_email, well_formed_token
+from bot.services.link_store import LinkStore
+from bot.services.oauth_states import STATE_TTL, OAuthStates
 from bot.services.pending_links import Held, PendingLinks
 from bot.services.session_scopes import (
     REDUCED_PREFIX,
@@ -47,11 +38,9 @@ from bot.services.session_scopes import (
     session_only,
     without_offline,
 )
-from bot.services.slack_directory import SlackDirectory, SlackPerson
+from bot.slack.directory import SlackDirectory, SlackPerson
 
 log = logging.getLogger(__name__)
-
-STATE_TTL = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -90,8 +79,6 @@ class LinkOutcome:
 class LinkingService:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
-        keyring: Keyring,
         keycloak: KeycloakClient,
         signer: LinkSigner,
         nonces: NonceStore,
@@ -99,68 +86,31 @@ class LinkingService:
         public_url: str,
         redirect_uri: str,
         directory: SlackDirectory,
-        identities: IdentityResolver | None = None,
+        identities: IdentityResolver,
+        states: OAuthStates,
+        pending: PendingLinks,
+        store: LinkStore,
     ) -> None:
-        self.sessions = sessions
-        self.keyring = keyring
-        self.pending = PendingLinks(sessions, keyring)
+        self.states = states
+        self.pending = pending
+        self.store = store
         self.directory = directory
-        self.identities = identities or IdentityResolver(keycloak)
-        self.credentials = LinkCredentials(keyring)
+        self.identities = identities
         self.keycloak = keycloak
         self.signer = signer
         self.nonces = nonces
         self.public_url = public_url
         self.redirect_uri = redirect_uri
 
-    def _state_context(self, state: OAuthState, purpose: str) -> TokenContext:
-        return TokenContext(
-            team_id=state.team_id,
-            slack_user_id=state.slack_user_id,
-            link_id=0,
-            purpose=f"{purpose}:{state.state}",
-        )
-
     async def begin(
         self, *, team_id: str, slack_user_id: str, channel_id: str | None, response_url: str | None
     ) -> str:
         """A fresh start URL for this user (made when they ask, so never stale)."""
-        state, _ = await self._new_state(team_id, slack_user_id, channel_id, response_url)
+        state, _ = await self.states.new(team_id, slack_user_id, channel_id, response_url)
         token = self.signer.sign(
             {"s": state.state, "t": team_id, "u": slack_user_id}, ttl=int(STATE_TTL.total_seconds())
         )
         return f"{self.public_url}/oauth/astravue/start?{urlencode({'t': token})}"
-
-    async def _new_state(
-        self,
-        team_id: str,
-        slack_user_id: str,
-        channel_id: str | None,
-        response_url: str | None,
-        prefix: str = "",
-    ) -> tuple[OAuthState, str]:
-        verifier, _ = KeycloakClient.new_pkce()
-        now = utcnow()
-        state = OAuthState(
-            state=prefix + secrets.token_urlsafe(32),
-            team_id=team_id,
-            slack_user_id=slack_user_id,
-            channel_id=channel_id,
-            created_at=now,
-            expires_at=now + STATE_TTL,
-            code_verifier_ct="",
-        )
-        state.code_verifier_ct = self.keyring.encrypt(
-            verifier, aad=self._state_context(state, "pkce")
-        )
-        if response_url:
-            state.response_url_ct = self.keyring.encrypt(
-                response_url, aad=self._state_context(state, "response_url")
-            )
-        async with session_scope(self.sessions) as session:
-            await session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
-            session.add(state)
-        return state, verifier
 
     async def authorization_redirect(self, token: str) -> str:
         """Check the signed start URL (once) and give Keycloak's authorize URL."""
@@ -173,14 +123,11 @@ class LinkingService:
             raise LinkError(kind) from None
         if not well_formed_token(claims.get("s")):
             raise LinkError("invalid", "malformed state claim")
-        async with self.sessions() as session:
-            state = await session.get(OAuthState, claims["s"])
+        state = await self.states.get(claims["s"])
         if state is None or state.expires_at <= utcnow():
             raise LinkError("expired")
         try:
-            verifier = self.keyring.decrypt(
-                state.code_verifier_ct, aad=self._state_context(state, "pkce")
-            )
+            verifier = self.states.verifier(state)
         except DecryptionError:
             raise LinkError("invalid", "state cannot be decrypted") from None
         return self.keycloak.authorize_url(
@@ -189,37 +136,6 @@ class LinkingService:
             code_challenge=pkce_challenge(verifier),
         )
 
-    async def _consume_state(self, state_value: str) -> OAuthState:
-        async with session_scope(self.sessions) as session:
-            result = await session.execute(
-                delete(OAuthState)
-                .where(OAuthState.state == state_value)
-                .returning(
-                    OAuthState.state,
-                    OAuthState.team_id,
-                    OAuthState.slack_user_id,
-                    OAuthState.code_verifier_ct,
-                    OAuthState.response_url_ct,
-                    OAuthState.channel_id,
-                    OAuthState.expires_at,
-                )
-            )
-            row = result.one_or_none()
-        if row is None:
-            raise LinkError("used")  # never issued, or already consumed: link nothing
-        state = OAuthState(
-            state=row.state,
-            team_id=row.team_id,
-            slack_user_id=row.slack_user_id,
-            code_verifier_ct=row.code_verifier_ct,
-            response_url_ct=row.response_url_ct,
-            channel_id=row.channel_id,
-            expires_at=row.expires_at,
-        )
-        if _aware(state.expires_at) <= utcnow():
-            raise LinkError("expired")
-        return state
-
     async def complete(
         self, *, state_value: str, code: str | None, error: str | None
     ) -> LinkOutcome:
@@ -227,20 +143,14 @@ class LinkingService:
         Astravue email is the Slack user's, else hold the link for the browser to confirm."""
         if not well_formed_token(state_value):
             raise LinkError("invalid", "malformed state")
-        state = await self._consume_state(state_value)
+        state = await self.states.consume(state_value)
         if offline_refused(error):
             await self._retry_without_offline(state)
         if error or not code:
             raise LinkError("denied", error or "no code")
         try:
-            verifier = self.keyring.decrypt(
-                state.code_verifier_ct, aad=self._state_context(state, "pkce")
-            )
-            response_url = None
-            if state.response_url_ct:
-                response_url = self.keyring.decrypt(
-                    state.response_url_ct, aad=self._state_context(state, "response_url")
-                )
+            verifier = self.states.verifier(state)
+            response_url = self.states.response_url(state)
         except DecryptionError:  # the keys changed while the user was signing in
             raise LinkError("expired", "state cannot be decrypted") from None
         try:
@@ -342,16 +252,10 @@ class LinkingService:
         *,
         limited: bool,
     ) -> LinkOutcome:
-        link_id = await self._store_link(person.team_id, person.user_id, tokens, identity)
-        async with session_scope(self.sessions) as session:
-            await remember(
-                session,
-                person.team_id,
-                person.user_id,
-                session_only=limited,
-                user_source=identity.user_source,
-                org_source=identity.org_source,
-            )
+        link_id = await self.store.store(person.team_id, person.user_id, tokens, identity)
+        await self.store.remember_sources(
+            person.team_id, person.user_id, session_only=limited, identity=identity
+        )
         log.info(
             "linked %s/%s to Astravue user %s (org %s)",
             person.team_id,
@@ -381,12 +285,8 @@ class LinkingService:
         (only once, and only if it was asked for)."""
         if not may_retry(self.keycloak.scopes, state.state):
             return
-        response_url = None
-        if state.response_url_ct:
-            response_url = self.keyring.decrypt(
-                state.response_url_ct, aad=self._state_context(state, "response_url")
-            )
-        retry, verifier = await self._new_state(
+        response_url = self.states.response_url(state)
+        retry, verifier = await self.states.new(
             state.team_id, state.slack_user_id, state.channel_id, response_url, REDUCED_PREFIX
         )
         log.info(
@@ -403,60 +303,11 @@ class LinkingService:
             )
         )
 
-    async def _store_link(
-        self, team_id: str, slack_user_id: str, tokens: TokenSet, identity: Identity
-    ) -> int:
-        now = utcnow()
-        async with session_scope(self.sessions) as session:
-            link = await link_for(session, team_id, slack_user_id)
-            if link is None:
-                link = AstravueLink(team_id=team_id, slack_user_id=slack_user_id)
-                session.add(link)
-            # Another Astravue user takes their own organisation (or none: they are asked);
-            # the same user keeps the one they set by hand when the token names none.
-            if identity.org_id is not None or link.astravue_user_id != identity.astravue_user_id:
-                link.org_id = identity.org_id
-            link.status = LinkStatus.ACTIVE
-            link.astravue_user_id = identity.astravue_user_id
-            link.astravue_email = identity.email
-            link.astravue_name = identity.name
-            link.refresh_failures = 0
-            link.refresh_backoff_until = None
-            link.relink_reason = None
-            link.relink_notified_at = None
-            await session.flush()  # the id is part of the ciphertexts' associated data
-            if tokens.refresh_token:
-                link.refresh_token_ct = self.credentials.seal(link, REFRESH, tokens.refresh_token)
-            link.access_token_ct = self.credentials.seal(link, ACCESS, tokens.access_token)
-            link.access_expires_at = now + timedelta(seconds=tokens.expires_in)
-            link.refreshed_at = now
-            poll = await session.get(PollState, link.id)
-            if poll is None:
-                session.add(PollState(link_id=link.id, next_poll_at=now, initialized=False))
-            else:  # a re-link: take up polling again, recording what is there as seen
-                poll.next_poll_at = now
-                poll.initialized = False
-                poll.failures = 0
-                poll.last_error = None
-            return link.id
-
     async def disconnect(self, *, team_id: str, slack_user_id: str) -> bool:
         """Revoke at Keycloak, delete the ciphertexts; False if there was nothing to do."""
-        async with session_scope(self.sessions) as session:
-            link = await link_for(session, team_id, slack_user_id)
-            if link is None or link.status == LinkStatus.DISCONNECTED:
-                return False
-            refresh_token = None
-            if link.refresh_token_ct:
-                try:
-                    refresh_token = self.credentials.open(link, REFRESH, link.refresh_token_ct)
-                except DecryptionError:
-                    log.warning("link %s: token undecryptable at disconnect; deleting it", link.id)
-            link.status = LinkStatus.DISCONNECTED
-            link.refresh_token_ct = None
-            link.access_token_ct = None
-            link.access_expires_at = None
-            await session.execute(delete(PollState).where(PollState.link_id == link.id))
+        ended, refresh_token = await self.store.end(team_id, slack_user_id)
+        if not ended:
+            return False
         if refresh_token:
             try:
                 await self.keycloak.revoke(refresh_token)
@@ -470,20 +321,7 @@ class LinkingService:
         self, *, team_id: str, slack_user_id: str, org_id: int, astravue_user_id: int | None = None
     ) -> None:
         """The organisation the user chose (and, if found there, their Astravue user id)."""
-        async with session_scope(self.sessions) as session:
-            link = await link_for(session, team_id, slack_user_id)
-            if link is None:
-                raise LinkError("invalid", "not linked")
-            link.org_id = org_id
-            if astravue_user_id is not None:
-                link.astravue_user_id = astravue_user_id
-            await remember(
-                session,
-                team_id,
-                slack_user_id,
-                org_source="user",
-                **({"user_source": "astravue"} if astravue_user_id else {}),
-            )
+        await self.store.set_org(team_id, slack_user_id, org_id, astravue_user_id)
 
 
 def _fitted(identity: Identity) -> Identity:
@@ -504,9 +342,3 @@ def _identity_of(row: PendingLink) -> Identity:
         user_source=row.user_source,
         org_source=row.org_source,
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,15 +9,16 @@ than guessed. The directory is per process and per organisation, and entries exp
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.models import TaskDto, UserDto
 from bot.db.models import AstravueLink, LinkStatus
-from bot.services.container import ServiceContainer
+from bot.slack.profiles import Profiles
+from bot.ttl_cache import TTLCache
 
 DIRECTORY_TTL_SECONDS = 3600.0
 
@@ -39,9 +40,10 @@ class Person:
 
 
 class PeopleDirectory:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
-        self._orgs: dict[int, dict[int, tuple[float, Person]]] = {}
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], profiles: Profiles) -> None:
+        self.sessions = sessions
+        self.profiles = profiles
+        self._orgs: dict[int, TTLCache[int, Person]] = {}
 
     def observe(self, org_id: int, tasks: Iterable[TaskDto]) -> None:
         """Remember the people named on these tasks."""
@@ -53,15 +55,12 @@ class PeopleDirectory:
         if user is None or user.user_id is None or not (user.first_name or user.email):
             return  # a bare id says nothing about who it is
         person = Person(user.user_id, user.display_name, user.email)
-        self._orgs.setdefault(org_id, {})[user.user_id] = (
-            time.monotonic() + DIRECTORY_TTL_SECONDS,
-            person,
-        )
+        directory = self._orgs.setdefault(org_id, TTLCache(DIRECTORY_TTL_SECONDS))
+        directory.put(user.user_id, person)
 
     def known(self, org_id: int) -> list[Person]:
-        now = time.monotonic()
-        entries = self._orgs.get(org_id, {})
-        return [person for expires, person in entries.values() if expires > now]
+        directory = self._orgs.get(org_id)
+        return directory.values() if directory is not None else []
 
     def by_name(self, org_id: int, word: str) -> list[Person]:
         return [p for p in self.known(org_id) if p.matches(word)]
@@ -73,7 +72,7 @@ class PeopleDirectory:
         self, team_id: str, slack_user_id: str, org_id: int
     ) -> Person | None:
         """The Astravue user behind a Slack user: their own link first, else the same email."""
-        async with self.services.runtime.sessions() as session:
+        async with self.sessions() as session:
             link = (
                 await session.scalars(
                     select(AstravueLink).where(
@@ -92,7 +91,7 @@ class PeopleDirectory:
                 link.astravue_name or link.astravue_email or slack_user_id,
                 link.astravue_email,
             )
-        email = (await self.services.profiles.get(slack_user_id)).email
+        email = (await self.profiles.get(slack_user_id)).email
         if not email:
             return None
         return next(

@@ -1,19 +1,25 @@
-"""The forgotten-timer rescue: a scheduler job that DMs once about a timer left running."""
+"""The forgotten-timer rescue: a scheduler job that DMs once about a timer left running.
+
+It decides here; `bot.outbound.rescue` words and sends the DM."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Protocol
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.astravue.models import TimerData
 from bot.db.models import AstravueLink, LinkStatus, UserSettings
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
-from bot.parsing import parse_clock_time, resolve_zone
+from bot.parsing import first_local_time_after, parse_clock_time
 from bot.parsing.durations import ClockTimeError, format_duration
-from bot.services.container import ServiceContainer, link_info
-from bot.ui.timers import rescue_dm
+from bot.services.links import link_info
+from bot.services.timers import TimerService
+from bot.services.zones import UserZones
 
 log = logging.getLogger(__name__)
 
@@ -34,84 +40,101 @@ def overdue_reason(
         end_time = parse_clock_time(workday_end)
     except ClockTimeError:
         return None
-    local_start = start.astimezone(zone)
-    end = datetime.combine(local_start.date(), end_time, tzinfo=zone)
-    if end <= local_start:
-        end = datetime.combine(local_start.date() + timedelta(days=1), end_time, tzinfo=zone)
-    if now >= end:
+    if now >= first_local_time_after(start, end_time, zone):
         return f"your working day ended at {workday_end}"
     return None
 
 
-async def rescue_forgotten_timers(services: ServiceContainer) -> int:
-    """One pass over connected users; returns how many reminders were sent."""
-    async with services.runtime.sessions() as session:
-        links = [
-            link_info(link)
-            for link in (
-                await session.scalars(
-                    select(AstravueLink).where(
-                        AstravueLink.status == LinkStatus.ACTIVE, AstravueLink.org_id.is_not(None)
+class RescueSender(Protocol):
+    async def send(
+        self, link: LinkInfo, timer: TimerData, zone: tzinfo, now: datetime, why: str
+    ) -> bool:
+        """True once sent; False when nothing may be sent to the user's team."""
+        ...
+
+
+class TimerRescue:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        timers: TimerService,
+        zones: UserZones,
+        sender: RescueSender,
+    ) -> None:
+        self.sessions = sessions
+        self.timers = timers
+        self.zones = zones
+        self.sender = sender
+
+    async def run(self) -> int:
+        """One pass over connected users; returns how many reminders were sent."""
+        async with self.sessions() as session:
+            links = [
+                link_info(link)
+                for link in (
+                    await session.scalars(
+                        select(AstravueLink).where(
+                            AstravueLink.status == LinkStatus.ACTIVE,
+                            AstravueLink.org_id.is_not(None),
+                        )
                     )
+                ).all()
+            ]
+        sent = 0
+        for link in links:
+            try:
+                sent += await self._rescue(link)
+            except Exception as exc:  # one user's failure must not stop the others
+                log.warning(
+                    "timer rescue failed for %s/%s: %s",
+                    link.team_id,
+                    link.slack_user_id,
+                    type(exc).__name__,
                 )
-            ).all()
-        ]
-    sent = 0
-    for link in links:
+        return sent
+
+    async def _claim_reminder(self, link: LinkInfo, tracker_id: int) -> bool:
+        """Mark the reminder for this timer as sent, atomically: with several processes
+        running the job, exactly one of them sends it."""
+        async with session_scope(self.sessions) as session:
+            claimed = await session.execute(
+                update(UserSettings)
+                .where(
+                    UserSettings.team_id == link.team_id,
+                    UserSettings.slack_user_id == link.slack_user_id,
+                    or_(
+                        UserSettings.timer_reminded_id.is_(None),
+                        UserSettings.timer_reminded_id != tracker_id,
+                    ),
+                )
+                .values(timer_reminded_id=tracker_id)
+                .execution_options(synchronize_session=False)
+            )
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+    async def _rescue(self, link: LinkInfo) -> int:
+        timer = await self.timers.running(link)
+        if timer is None or timer.start_time is None:
+            return 0
+        settings = await self.timers.settings(link)
+        if settings.timer_reminded_id == timer.time_tracker_id:
+            return 0
+        zone = await self.zones.zone(link.slack_user_id)
+        now = datetime.now(UTC)
+        why = overdue_reason(
+            timer.start_time, now, settings.timer_limit_minutes, settings.workday_end, zone
+        )
+        if why is None:
+            return 0
+        if not await self._claim_reminder(link, timer.time_tracker_id):
+            return 0  # another process is sending this reminder
         try:
-            sent += await _rescue(services, link)
-        except Exception as exc:  # one user's failure must not stop the others
-            log.warning(
-                "timer rescue failed for %s/%s: %s",
-                link.team_id,
-                link.slack_user_id,
-                type(exc).__name__,
-            )
-    return sent
-
-
-async def _claim_reminder(services: ServiceContainer, link: LinkInfo, tracker_id: int) -> bool:
-    """Mark the reminder for this timer as sent, atomically: with several processes running
-    the job, exactly one of them sends it."""
-    async with session_scope(services.runtime.sessions) as session:
-        claimed = await session.execute(
-            update(UserSettings)
-            .where(
-                UserSettings.team_id == link.team_id,
-                UserSettings.slack_user_id == link.slack_user_id,
-                or_(
-                    UserSettings.timer_reminded_id.is_(None),
-                    UserSettings.timer_reminded_id != tracker_id,
-                ),
-            )
-            .values(timer_reminded_id=tracker_id)
-            .execution_options(synchronize_session=False)
-        )
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
-
-
-async def _rescue(services: ServiceContainer, link: LinkInfo) -> int:
-    timer = await services.timers.running(link)
-    if timer is None or timer.start_time is None:
-        return 0
-    settings = await services.timers.settings(link)
-    if settings.timer_reminded_id == timer.time_tracker_id:
-        return 0
-    zone = resolve_zone((await services.profiles.get(link.slack_user_id)).tz)
-    now = datetime.now(UTC)
-    why = overdue_reason(
-        timer.start_time, now, settings.timer_limit_minutes, settings.workday_end, zone
-    )
-    if why is None:
-        return 0
-    if not await _claim_reminder(services, link, timer.time_tracker_id):
-        return 0  # another process is sending this reminder
-    try:
-        await services.runtime.slack.chat_postMessage(
-            channel=link.slack_user_id, **rescue_dm(timer, zone, now, why)
-        )
-    except Exception:
-        await services.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
-        raise  # not sent: the next pass tries again
-    log.info("reminded %s/%s of a forgotten timer", link.team_id, link.slack_user_id)
-    return 1
+            sent = await self.sender.send(link, timer, zone, now, why)
+        except Exception:
+            await self.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
+            raise  # not sent: the next pass tries again
+        if not sent:  # the team has no installation: skip this user
+            await self.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
+            return 0
+        log.info("reminded %s/%s of a forgotten timer", link.team_id, link.slack_user_id)
+        return 1

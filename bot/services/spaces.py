@@ -18,8 +18,9 @@ from bot.domain.links import LinkInfo
 from bot.domain.projects import ProjectFields
 from bot.domain.tasks import is_done
 from bot.parsing import local_day_bounds, to_utc_due
-from bot.services.container import ServiceContainer
-from bot.services.tasks import ProjectInfo, TaskService, name_matches
+from bot.services.astravue_access import AstravueAccess
+from bot.services.projects import ProjectInfo, name_matches
+from bot.services.tasks import TaskService
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,12 @@ class SpaceLoss:
 
 
 class SpaceService:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
-
-    @property
-    def tasks(self) -> TaskService:
-        return self.services.tasks
+    def __init__(self, astravue: AstravueAccess, tasks: TaskService) -> None:
+        self.astravue = astravue
+        self.tasks = tasks
 
     def client(self, link: LinkInfo) -> AstravueClient:
-        return self.services.astravue(link)
+        return self.astravue(link)
 
     # -- spaces -------------------------------------------------------------------------
 

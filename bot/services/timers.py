@@ -23,6 +23,7 @@ from bot.db.models import UserSettings
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.domain.errors import (
+    AmbiguousProject,
     DateInFuture,
     NoTimerRunning,
     StopTimeOutOfRange,
@@ -32,11 +33,15 @@ from bot.domain.errors import (
 )
 from bot.domain.tasks import TaskRef, TaskTime
 from bot.parsing import local_day_bounds, resolve_zone
+from bot.services.projects import name_matches
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
     from bot.astravue.client import AstravueClient
     from bot.domain.links import LinkInfo
-    from bot.services.container import ServiceContainer
+    from bot.services.astravue_access import AstravueAccess
+    from bot.services.zones import UserZones
 
 # A manual entry on a past day is placed at the start of a usual working day.
 MANUAL_DAY_START = time(9, 0)
@@ -80,17 +85,24 @@ class ProjectSheet:
 
 
 class TimerService:
-    def __init__(self, services: ServiceContainer) -> None:
-        self.services = services
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        astravue: AstravueAccess,
+        zones: UserZones,
+    ) -> None:
+        self.sessions = sessions
+        self.astravue = astravue
+        self.zones = zones
 
     def _client(self, link: LinkInfo) -> AstravueClient:
-        return self.services.astravue(link)
+        return self.astravue(link)
 
     # -- preferences --
 
     async def settings(self, link: LinkInfo) -> UserSettings:
         """The user's settings (a detached copy), created with the defaults on first use."""
-        async with session_scope(self.services.runtime.sessions) as session:
+        async with session_scope(self.sessions) as session:
             return await settings_for(session, link.team_id, link.slack_user_id)
 
     async def stop_billable(self, link: LinkInfo) -> bool:
@@ -98,13 +110,13 @@ class TimerService:
 
     async def remember(self, link: LinkInfo, **values: object) -> None:
         """Save settings fields, e.g. `last_stop_billable=True`."""
-        async with session_scope(self.services.runtime.sessions) as session:
+        async with session_scope(self.sessions) as session:
             row = await settings_for(session, link.team_id, link.slack_user_id)
             for name, value in values.items():
                 setattr(row, name, value)
 
     async def zone_name(self, link: LinkInfo) -> str:
-        return (await self.services.profiles.get(link.slack_user_id)).tz
+        return await self.zones.name(link.slack_user_id)
 
     # -- the running timer --
 
@@ -306,12 +318,16 @@ class TimerService:
     # -- timesheets --
 
     async def find_project(self, link: LinkInfo, text: str) -> ProjectDto:
-        """A project by id or (case-insensitive) name, across the user's spaces."""
-        wanted = text.strip().lstrip("#").lower()
-        for project in await self._projects(link):
-            if wanted in (str(project.project_id), project.project_name.lower()):
-                return project
-        raise UnknownProject(text)
+        """A project by id or name across the user's spaces, named as everywhere else
+        (`name_matches`: an id, an exact name, else the one name containing the word)."""
+        projects = await self._projects(link)
+        ids = name_matches(text, [(p.project_id, p.project_name) for p in projects])
+        found = [p for p in projects if p.project_id in ids]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise UnknownProject(text)
+        raise AmbiguousProject(text, [p.project_name for p in found])
 
     async def project_names(self, link: LinkInfo) -> dict[int | None, str]:
         return {p.project_id: p.project_name for p in await self._projects(link)}

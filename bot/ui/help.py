@@ -57,6 +57,11 @@ def help_message(
             "to the channel. Task ids and Astravue links work alike. "
             "`/astravue help tasks` shows one area."
         ),
+        context(
+            "*In channels:* paste an Astravue link for a preview with buttons; "
+            ":zap: *Create Astravue task* works from the shortcuts menu and the search bar; "
+            "or message me these commands without the slash (`task new Fix login fri`)."
+        ),
     ]
     return message("Astravue commands", blocks)
 

@@ -77,4 +77,5 @@ class Callback(StrEnum):
     PROJECT_FORM = "project.form"
     PROJECT_DELETE = "project.delete"
     MESSAGE_TASK = "create_task_from_message"  # the manifest's message shortcut
+    GLOBAL_TASK = "create_task"  # the manifest's global shortcut (the ⚡ menu, the search bar)
     LOADING = "common.loading"

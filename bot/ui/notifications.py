@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bot.astravue.models import NotificationDto
+from bot.domain.notifications import LIST_LIMIT as LIST_LIMIT
+from bot.domain.notifications import NotificationCard as NotificationCard
 from bot.domain.tasks import TaskRef
 from bot.ui.components import (
     Block,
@@ -28,7 +29,6 @@ from bot.ui.ids import Action, Callback
 
 EVENT_TYPE = "astravue_notification"
 DIGEST_EVENT_TYPE = "astravue_digest"
-LIST_LIMIT = 50  # five checkbox groups of ten (Slack's per-element limit)
 PICK_GROUP = 10
 PICK_BLOCK = "notif_pick_{}"
 DIGEST_LINES = 40
@@ -44,17 +44,6 @@ _ICONS = {
     "comment": ":speech_balloon:",
     "status_change": ":arrows_counterclockwise:",
 }
-
-
-@dataclass(frozen=True)
-class NotificationCard:
-    """A notification with what the DM shows about its task (all optional: fetches fail)."""
-
-    notification: NotificationDto
-    task_title: str | None = None
-    project_name: str | None = None
-    task_ref: TaskRef | None = None
-    url: str | None = None
 
 
 def notification_value(notification_id: int, task_ref: TaskRef | None) -> str:

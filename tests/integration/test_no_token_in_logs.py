@@ -22,8 +22,13 @@ from bot.sandbox.server import BOT_TOKEN, CLIENT_SECRET, Sandbox
 from bot.security.crypto import Keyring
 from bot.security.signing import LinkSigner
 from bot.services.credentials import LinkCredentials
+from bot.services.identity import IdentityResolver
+from bot.services.link_store import LinkStore
 from bot.services.linking import LinkingService
-from bot.services.slack_directory import SlackDirectory
+from bot.services.oauth_states import OAuthStates
+from bot.services.pending_links import PendingLinks
+from bot.slack.directory import SlackDirectory
+from bot.slack.profiles import Profiles
 from tests.integration.conftest import (
     REDIRECT_URI,
     Clock,
@@ -86,17 +91,18 @@ async def test_no_secret_reaches_the_logs(
     pkce = PkceRecorder()
     monkeypatch.setattr(KeycloakClient, "new_pkce", staticmethod(pkce))
     keyring = Keyring.from_spec(key_spec)
+    slack = AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])
     linking = LinkingService(
-        sessions,
-        keyring,
         keycloak,
         LinkSigner.from_keyring(keyring),
         DatabaseNonceStore(sessions),
         public_url="http://127.0.0.1:9",
         redirect_uri=REDIRECT_URI,
-        directory=SlackDirectory(
-            AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.env()["SLACK_API_URL"])
-        ),
+        directory=SlackDirectory(slack, Profiles(slack)),
+        identities=IdentityResolver(keycloak),
+        states=OAuthStates(sessions, keyring),
+        pending=PendingLinks(sessions, keyring),
+        store=LinkStore(sessions, LinkCredentials(keyring)),
     )
     response_url = f"{sandbox.base_url}/slack/respond/opaque-capability-123"
 

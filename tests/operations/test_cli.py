@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.db.session import head_revision
@@ -58,3 +59,22 @@ def test_manifest_socket_mode_variant_has_no_request_urls(
     assert "socket_mode_enabled: true" in socket_mode
     assert "url:" not in socket_mode  # no url, request_url or message_menu_options_url
     assert "slash_commands:" in socket_mode and "interactivity:" in socket_mode
+
+
+def test_manifest_unfurls_the_app_domain_and_has_the_channel_features(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.com")
+    monkeypatch.setenv("ASTRAVUE_APP_URL", "https://work.example.org/astravue")
+    for argv in (["manifest"], ["manifest", "--socket-mode"]):
+        manifest = yaml.safe_load(_out(capsys, argv))
+        assert manifest["features"]["unfurl_domains"] == ["work.example.org"]
+        scopes = manifest["oauth_config"]["scopes"]["bot"]
+        assert {"links:read", "links:write", "im:history"} <= set(scopes)
+        events = manifest["settings"]["event_subscriptions"]["bot_events"]
+        assert {"link_shared", "message.im"} <= set(events)
+        assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+        assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+        shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+        assert shortcuts["create_task"] == "global"
+        assert shortcuts["create_task_from_message"] == "message"

@@ -36,11 +36,11 @@ from bot.wiring import build_runtime
 
 async def main():
     runtime = build_runtime(load_settings(_env_file=None))
-    service = runtime.services.notifications
-    messenger = service.messenger
+    service = runtime.services.poller
+    messenger = service.outbox.messenger
     messenger.channel_interval, messenger.workspace_interval = 0.02, 0.01  # fast test pacing
     if len(sys.argv) > 1:
-        service.lease = timedelta(seconds=float(sys.argv[1]))
+        service.leases.lease = timedelta(seconds=float(sys.argv[1]))
         messenger.channel_interval, service.dms_per_poll = float(sys.argv[2]), int(sys.argv[3])
     else:
         async with runtime.sessions() as session, session.begin():
@@ -50,7 +50,7 @@ async def main():
     while True:
         async with runtime.sessions() as session, session.begin():
             await session.execute(update(PollState).values(next_poll_at=utcnow()))
-        await runtime.services.notifications.tick()
+        await runtime.services.poller.tick()
         print("tick", flush=True)
 
 asyncio.run(main())
@@ -76,7 +76,7 @@ async def _linked_with_fast_slack(stack: Stack) -> None:
     """Both users linked and past their first poll; Slack rate limits out of the way."""
     for user in USERS.values():
         await connect(stack, user)
-    await stack.runtime.services.notifications.tick()  # first polls, in the test process
+    await stack.runtime.services.poller.tick()  # first polls, in the test process
     stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
     stack.sandbox.slack.workspace_per_minute = stack.sandbox.slack.workspace_burst = 10_000
 

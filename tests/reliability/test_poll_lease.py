@@ -27,7 +27,7 @@ def delivered(stack: Stack) -> list[int]:
 
 async def new_notifications(stack: Stack, count: int) -> list[int]:
     await connect(stack, "U0MARIA")
-    await stack.runtime.services.notifications.tick()  # the first poll: summary only
+    await stack.runtime.services.poller.tick()  # the first poll: summary only
     stack.sandbox.slack.channel_per_second = stack.sandbox.slack.channel_burst = 100
     return [
         stack.sandbox.astravue.add_notification(
@@ -40,7 +40,7 @@ async def new_notifications(stack: Stack, count: int) -> list[int]:
 async def poll_again(stack: Stack) -> None:
     async with stack.runtime.sessions() as session, session.begin():
         await session.execute(update(PollState).values(next_poll_at=utcnow()))
-    assert await stack.runtime.services.notifications.tick() == 1
+    assert await stack.runtime.services.poller.tick() == 1
 
 
 async def pending(stack: Stack) -> list[int]:
@@ -58,9 +58,9 @@ async def pending(stack: Stack) -> list[int]:
 
 async def test_a_poll_sends_at_most_its_cap_and_the_rest_on_the_next_polls(stack: Stack) -> None:
     made = await new_notifications(stack, 7)
-    service = stack.runtime.services.notifications
+    service = stack.runtime.services.poller
     service.dms_per_poll = 3
-    service.messenger.channel_interval = 0.01
+    service.outbox.messenger.channel_interval = 0.01
     sent_after = []
     for _ in range(3):
         await poll_again(stack)
@@ -72,8 +72,8 @@ async def test_a_poll_sends_at_most_its_cap_and_the_rest_on_the_next_polls(stack
 
 async def test_a_poller_whose_lease_was_taken_over_posts_nothing_more(stack: Stack) -> None:
     made = await new_notifications(stack, 4)
-    service = stack.runtime.services.notifications
-    real_sleep = service.messenger.sleep
+    service = stack.runtime.services.poller
+    real_sleep = service.outbox.messenger.sleep
 
     async def taken_over_while_waiting(delay: float) -> None:
         """The pacing wait before the second DM outlasts the lease: another poller claims
@@ -87,9 +87,9 @@ async def test_a_poller_whose_lease_was_taken_over_posts_nothing_more(stack: Sta
                     lease_owner="another-poller", lease_expires_at=utcnow() + timedelta(minutes=5)
                 )
             )
-        service.messenger.sleep = real_sleep
+        service.outbox.messenger.sleep = real_sleep
 
-    service.messenger.sleep = taken_over_while_waiting
+    service.outbox.messenger.sleep = taken_over_while_waiting
     await poll_again(stack)
     assert delivered(stack) == made[:1]
     assert await pending(stack) == made[1:]  # left for the poller that holds the lease

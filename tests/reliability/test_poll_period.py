@@ -34,7 +34,7 @@ async def test_each_user_is_polled_once_per_interval(database_url: str) -> None:
     try:
         for user in USERS:
             await connect(stack, user)
-        service = stack.runtime.services.notifications
+        service = stack.runtime.services.poller
         began: defaultdict[int, list[datetime]] = defaultdict(list)
         poll_link = service.poll_link
         requests = stack.sandbox.astravue.requests

@@ -63,11 +63,12 @@ from bot.wiring import build_runtime
 
 async def main():
     runtime = build_runtime(load_settings(_env_file=None))
-    service = runtime.services.notifications
-    service.messenger.channel_interval, service.messenger.workspace_interval = 0.01, 0.001
+    service = runtime.services.poller
+    messenger = service.outbox.messenger
+    messenger.channel_interval, messenger.workspace_interval = 0.01, 0.001
     if len(sys.argv) > 1:  # lease seconds, seconds between DMs to a channel, DMs per poll
-        service.lease = timedelta(seconds=float(sys.argv[1]))
-        service.messenger.channel_interval = float(sys.argv[2])
+        service.leases.lease = timedelta(seconds=float(sys.argv[1]))
+        service.outbox.messenger.channel_interval = float(sys.argv[2])
         service.dms_per_poll = int(sys.argv[3])
     poll_link = service.poll_link
 

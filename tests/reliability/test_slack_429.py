@@ -17,7 +17,7 @@ MARIA, DEV = 1, 2
 async def test_429_storm_delivers_everything_once_without_early_posts(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
     await connect(stack, "U0DEV")
-    service = stack.runtime.services.notifications
+    service = stack.runtime.services.poller
     await service.tick()  # first polls: summaries
     slack = stack.sandbox.slack
     slack.post_message_429_rate = 0.33

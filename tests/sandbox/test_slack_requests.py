@@ -322,3 +322,57 @@ async def test_sim_requests_with_a_wrong_secret_are_refused(
 
     assert (await sim.command("new")).status_code == 401
     assert fake.calls_to("views.open") == []
+
+
+async def test_sim_submits_every_input_block_with_its_initial_value_as_slack_does(
+    driven: tuple[SlackFake, sr.SlackClientSim, list[dict[str, Any]]],
+) -> None:
+    fake, sim, seen = driven
+    option = {"text": {"type": "plain_text", "text": "High"}, "value": "2"}
+    modal = {
+        **TASK_MODAL,
+        "id": "V0FORM",
+        "blocks": [
+            *TASK_MODAL["blocks"],  # type: ignore[misc]
+            {
+                "type": "input",
+                "block_id": "due",
+                "label": {"type": "plain_text", "text": "Due"},
+                "element": {
+                    "type": "datepicker",
+                    "action_id": "date",
+                    "initial_date": "2026-07-01",
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "priority",
+                "label": {"type": "plain_text", "text": "Priority"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "pick",
+                    "options": [option],
+                    "initial_option": option,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "watchers",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Watchers"},
+                "element": {"type": "multi_users_select", "action_id": "users"},
+            },
+        ],
+    }
+    typed = {"due": {"date": {"type": "datepicker", "selected_date": "2026-07-02"}}}
+
+    assert (await sim.submit(modal, typed)).status_code == 200
+    await fake.wait_for("chat.postMessage", predicate=lambda c: c.ok)
+    assert seen == [
+        {
+            "title": {"value": {"type": "plain_text_input", "value": None}},
+            "due": {"date": {"type": "datepicker", "selected_date": "2026-07-02"}},
+            "priority": {"pick": {"type": "static_select", "selected_option": option}},
+            "watchers": {"users": {"type": "multi_users_select", "selected_users": []}},
+        }
+    ]

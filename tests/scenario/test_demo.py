@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 
+from bot.cli import prepare_database
 from bot.demo.script import run_script, script_lines
 
 SCRIPT = """\
@@ -34,7 +35,9 @@ def _after(transcript: str, step: str) -> str:
 
 async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> None:
     out = io.StringIO()
-    code = await run_script(script_lines(SCRIPT), Console(file=out, width=100))
+    code = await run_script(
+        script_lines(SCRIPT), Console(file=out, width=100), prepare_database=prepare_database
+    )
     transcript = out.getvalue()
     assert code == 0, transcript
     assert "\x1b[" not in transcript  # no colours when the output is not a terminal
@@ -76,6 +79,7 @@ async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> Non
     code = await run_script(
         script_lines("click 3\nsubmit\n/astravue help\nfly away\n"),
         Console(file=out, width=100, no_color=True),
+        prepare_database=prepare_database,
     )
     transcript = out.getvalue()
     assert code == 1

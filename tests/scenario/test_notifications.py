@@ -36,7 +36,7 @@ def payload_of(message: Any) -> dict[str, Any]:
 
 async def linked(stack: Stack, user: str = "U0MARIA") -> None:
     await connect(stack, user)
-    await stack.runtime.services.notifications.tick()  # the first poll: summary only
+    await stack.runtime.services.poller.tick()  # the first poll: summary only
 
 
 async def _due_now(stack: Stack) -> None:
@@ -62,7 +62,7 @@ async def test_first_poll_sends_one_summary_then_new_ones_arrive_once(stack: Sta
     did = stack.sandbox.astravue.simulate_teammate_activity(MARIA, random.Random(3))
     newest = stack.sandbox.astravue.notifications_for(MARIA)[0]
     await _due_now(stack)
-    await stack.runtime.services.notifications.tick()
+    await stack.runtime.services.poller.tick()
     messages = dms(stack)
     assert len(messages) == 2, did
     dm = messages[-1]
@@ -85,7 +85,7 @@ async def test_first_poll_sends_one_summary_then_new_ones_arrive_once(stack: Sta
     assert found[Action.TASK_COMPLETE]["value"] == ref
 
     await _due_now(stack)
-    await stack.runtime.services.notifications.tick()  # polled again: no duplicate
+    await stack.runtime.services.poller.tick()  # polled again: no duplicate
     assert len(dms(stack)) == 2
     assert (await statuses(stack))[newest.notification_id] == DeliveryStatus.SENT
 
@@ -94,7 +94,7 @@ async def _one_new_dm(stack: Stack, **kwargs: Any) -> Any:
     before = len(dms(stack))
     notification = stack.sandbox.astravue.add_notification(MARIA, **kwargs)
     await _due_now(stack)
-    await stack.runtime.services.notifications.tick()
+    await stack.runtime.services.poller.tick()
     assert len(dms(stack)) == before + 1
     return notification, dms(stack)[-1]
 
@@ -154,7 +154,7 @@ async def test_mark_read_delete_and_mute_change_the_sandbox(stack: Stack) -> Non
     )
     own = stack.sandbox.astravue.add_notification(MARIA, "comment", "my own", actor_id=MARIA)
     await _due_now(stack)
-    await stack.runtime.services.notifications.tick()
+    await stack.runtime.services.poller.tick()
     assert len(dms(stack)) == before
     seen = await statuses(stack)
     assert seen[muted.notification_id] == seen[own.notification_id] == DeliveryStatus.SKIPPED
@@ -315,13 +315,13 @@ async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:
             for i in range(3)
         ]
         await _due_now(stack)
-        await stack.runtime.services.notifications.tick()
+        await stack.runtime.services.poller.tick()
         assert len(dms(stack)) == before
         seen = await statuses(stack)
         assert {seen[n.notification_id] for n in held} == {DeliveryStatus.HELD}
     with time_machine.travel(night + timedelta(hours=9), tick=True):  # 08:30 in Madrid
         await _due_now(stack)
-        await stack.runtime.services.notifications.tick()
+        await stack.runtime.services.poller.tick()
         assert len(dms(stack)) == before + 1
         assert "3 Astravue notifications" in dms(stack)[-1].text
         seen = await statuses(stack)
@@ -337,13 +337,13 @@ async def test_relink_dm_once_and_polling_stops(stack: Stack) -> None:
     assert stack.sandbox.keycloak.end_sessions("maria") >= 1
     for _ in range(2):
         await _due_now(stack)
-        await stack.runtime.services.notifications.tick()
+        await stack.runtime.services.poller.tick()
     reconnects = [m for m in dms(stack) if "Reconnect" in text_of(payload_of(m))]
     assert len(reconnects) == 1
     async with stack.runtime.sessions() as session:
         link = (await session.scalars(select(AstravueLink))).one()
     assert link.status == LinkStatus.NEEDS_RELINK and link.relink_notified_at is not None
-    assert await stack.runtime.services.notifications.claim(10) == []
+    assert await stack.runtime.services.poller.leases.claim(10) == []
 
 
 async def test_scheduler_runs_the_tick(stack: Stack) -> None:

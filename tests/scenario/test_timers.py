@@ -12,7 +12,6 @@ from bot.db.session import session_scope
 from bot.domain.tasks import TaskRef
 from bot.sandbox.astravue_state import TimeEntry
 from bot.sandbox.stack import Stack
-from bot.services.rescue import rescue_forgotten_timers
 from bot.ui.ids import Action, Callback
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
 
@@ -307,11 +306,11 @@ async def _remind(stack: Stack, task: TaskRef) -> dict[str, Any]:
     sent_before = len(stack.sandbox.slack.dm_messages("U0MARIA"))
     # Two processes' jobs at once (as with several `serve` processes): one reminder.
     passes = await asyncio.gather(
-        rescue_forgotten_timers(stack.runtime.services),
-        rescue_forgotten_timers(stack.runtime.services),
+        stack.runtime.services.rescue.run(),
+        stack.runtime.services.rescue.run(),
     )
     assert sorted(passes) == [0, 1]
-    assert await rescue_forgotten_timers(stack.runtime.services) == 0  # once per timer
+    assert await stack.runtime.services.rescue.run() == 0  # once per timer
     dms = stack.sandbox.slack.dm_messages("U0MARIA")
     assert len(dms) == sent_before + 1
     return dms[-1].as_slack()
@@ -320,7 +319,7 @@ async def _remind(stack: Stack, task: TaskRef) -> dict[str, Any]:
 async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
     budget = task_ref(stack, "Review Q3 budget")
-    assert await rescue_forgotten_timers(stack.runtime.services) == 0  # nothing running
+    assert await stack.runtime.services.rescue.run() == 0  # nothing running
     dm = await _remind(stack, budget)
     assert "more than 8h" in text_of(dm)
     found = buttons(dm)
@@ -371,7 +370,7 @@ async def test_workday_end_triggers_the_reminder(stack: Stack) -> None:
     timer = running(stack)
     assert timer is not None
     timer.start = datetime.now(UTC) - timedelta(hours=1)
-    assert await rescue_forgotten_timers(stack.runtime.services) == 1
+    assert await stack.runtime.services.rescue.run() == 1
     assert "working day ended" in text_of(stack.sandbox.slack.dm_messages("U0MARIA")[-1].as_slack())
 
 

@@ -23,7 +23,7 @@ INJECTED = re.compile(r"<(?:!channel|!here|@U0DEV|https?://evil)")
 
 async def test_notification_type_and_message_reach_the_dm_escaped(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
-    notifications = stack.runtime.services.notifications
+    notifications = stack.runtime.services.poller
     await notifications.tick()  # the first poll records what is there and sends a summary
     before = len(stack.sandbox.slack.dm_messages("U0MARIA"))
     task = next(

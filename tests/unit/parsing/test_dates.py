@@ -256,3 +256,22 @@ def test_due_date_on_a_day_whose_2359_does_not_exist() -> None:
     due = to_utc_due(date(1975, 4, 12), "Europe/Madrid")
     assert due.astimezone(ZoneInfo("Europe/Madrid")).date() == date(1975, 4, 12)
     assert due == datetime(1975, 4, 12, 21, 59, tzinfo=UTC)
+
+
+def test_first_local_time_after_a_start_is_that_day_or_the_next() -> None:
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from bot.parsing import first_local_time_after
+
+    madrid = ZoneInfo("Europe/Madrid")
+    morning = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 in Madrid
+    assert first_local_time_after(morning, time(18, 0), madrid) == datetime(
+        2026, 3, 2, 18, 0, tzinfo=madrid
+    )
+    evening = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)  # 20:00 in Madrid: past 18:00
+    assert first_local_time_after(evening, time(18, 0), madrid) == datetime(
+        2026, 3, 3, 18, 0, tzinfo=madrid
+    )
+    exactly = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # 18:00 in Madrid: the next one
+    assert first_local_time_after(exactly, time(18, 0), madrid).day == 3

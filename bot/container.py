@@ -1,0 +1,77 @@
+"""What the listeners reach the services through: one object, built by `bot.wiring`.
+
+It builds nothing and decides nothing. Each service it holds got its own dependencies from
+wiring; the few process resources here (settings, the database sessions, the Slack client,
+the lazy-work bookkeeping) are the ones listeners use directly today.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.astravue.auth import KeycloakClient
+from bot.astravue.budget import UserRateBudget
+from bot.astravue.client import AstravueClient
+from bot.config import Settings
+from bot.domain.links import LinkInfo
+from bot.outbound.home import HomeService
+from bot.services.astravue_access import AstravueAccess
+from bot.services.linking import LinkingService
+from bot.services.links import Links, NotConnected, OrgMissing
+from bot.services.notification_poller import NotificationPoller
+from bot.services.notifications import NotificationService
+from bot.services.rescue import TimerRescue
+from bot.services.spaces import SpaceService
+from bot.services.tasks import TaskService
+from bot.services.timers import TimerService
+from bot.services.tokens import TokenManager
+from bot.services.unfurls import UnfurlService
+from bot.services.zones import UserZones
+from bot.slack.profiles import Profiles
+
+__all__ = ["NotConnected", "OrgMissing", "ServiceContainer"]
+
+
+class AckWaiter(Protocol):
+    async def wait_for_acks(self) -> None: ...
+
+
+@dataclass
+class ServiceContainer:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    slack: AsyncWebClient
+    ack_gate: AckWaiter
+    keycloak: KeycloakClient
+    tokens: TokenManager
+    budget: UserRateBudget
+    links: Links
+    astravue_access: AstravueAccess
+    linking: LinkingService
+    profiles: Profiles
+    zones: UserZones
+    home: HomeService
+    timers: TimerService
+    tasks: TaskService
+    spaces: SpaceService
+    notifications: NotificationService
+    poller: NotificationPoller
+    rescue: TimerRescue
+    unfurls: UnfurlService
+    # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
+    lazy_work: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    async def link(self, team_id: str, slack_user_id: str) -> LinkInfo | None:
+        return await self.links.link(team_id, slack_user_id)
+
+    async def active_link(self, team_id: str, slack_user_id: str) -> LinkInfo:
+        return await self.links.active_link(team_id, slack_user_id)
+
+    def astravue(self, link: LinkInfo, *, org_id: int | None = None) -> AstravueClient:
+        """A client acting as this link's Astravue user, in their (or the given) organisation."""
+        return self.astravue_access(link, org_id=org_id)

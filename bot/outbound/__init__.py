@@ -1,0 +1,1 @@
+"""What background jobs send to Slack: DMs, Home publishes, pacing (DESIGN.md Layout)."""

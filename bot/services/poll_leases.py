@@ -1,0 +1,113 @@
+"""Poll leases: which poller polls which link, and until when.
+
+A tick claims due links (`FOR UPDATE SKIP LOCKED` on PostgreSQL) by writing its owner and an
+expiry; every ledger write and every post first renews the lease with a conditional UPDATE,
+which fails once another poller has taken the link over (`LeaseLost`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.base import utcnow
+from bot.db.models import DeliveryStatus, NotificationDelivery, PollState
+from bot.db.polling import Claim, PollTarget, claim_and_read, release_leases
+from bot.db.session import session_scope
+
+MAX_BACKOFF = timedelta(hours=1)
+# A tick also takes links falling due this fraction of an interval after its start: ticks
+# start a little late by varying amounts, and a link must not miss one for being due a few
+# milliseconds after it began.
+EARLY = 0.1
+
+
+class LeaseLost(Exception):
+    """Another poller took the link over (this poll outlasted its lease): post nothing more."""
+
+
+class PollLeases:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, interval_seconds: float
+    ) -> None:
+        self.sessions = sessions
+        self.interval = timedelta(seconds=interval_seconds)
+        self.lease = max(timedelta(minutes=5), self.interval * 5)
+        self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    async def claim(
+        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+    ) -> list[int]:
+        """Lease up to `limit` active links due by `due_by` (now), atomically."""
+        return (await self.claim_and_read(limit, due_by=due_by, due_again=due_again))[0]
+
+    async def claim_and_read(
+        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+    ) -> tuple[list[int], dict[int, PollTarget]]:
+        """Lease up to `limit` active links due by `due_by` (now) and read what their polls
+        need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
+        now = utcnow()
+        due_again = due_again or now + self.interval
+        # The lease lasts until shortly before the link is due again (a writing poll renews it).
+        lease = max(due_again - self.interval * EARLY, now + self.interval * EARLY)
+        return await claim_and_read(
+            self.sessions,
+            Claim(self.owner, limit, now, due_by or now, due_again, min(now + self.lease, lease)),
+        )
+
+    async def release_unchanged(self, link_ids: list[int]) -> None:
+        """Give back the leases of polls that changed nothing, in one statement."""
+        if link_ids:
+            async with session_scope(self.sessions) as session:
+                await release_leases(session, self.owner, link_ids)
+
+    async def release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
+        now = utcnow()
+        async with session_scope(self.sessions) as session:
+            poll = await session.get(PollState, link_id)
+            if poll is None or poll.lease_owner != self.owner:
+                return  # disconnected meanwhile, or the lease was lost
+            poll.lease_owner, poll.lease_expires_at = None, None
+            poll.last_polled_at = now
+            poll.last_error = error[:300] if error else None
+            poll.failures = poll.failures + 1 if error else 0
+            poll.next_poll_at = (
+                now + min(self.interval * 2**poll.failures, MAX_BACKOFF)
+                if error
+                else due_again or now + self.interval
+            )
+
+    async def hold(self, session: Any, link_id: int) -> None:
+        """Renew this poller's lease on the link within `session`'s transaction, or raise
+        LeaseLost. One conditional UPDATE: a concurrent claim waits for it (a row lock on
+        PostgreSQL, the write lock on SQLite) and then finds the lease held."""
+        renewed = await session.execute(
+            update(PollState)
+            .where(PollState.link_id == link_id, PollState.lease_owner == self.owner)
+            .values(lease_expires_at=utcnow() + self.lease)
+        )
+        if not renewed.rowcount:
+            raise LeaseLost(link_id)
+
+    async def renew(self, link_id: int) -> None:
+        async with session_scope(self.sessions) as session:
+            await self.hold(session, link_id)
+
+    async def claim_row(self, link_id: int, notification_id: int) -> None:
+        """Just before a DM goes out: the lease is still ours (renewed) and the row pending."""
+        async with session_scope(self.sessions) as session:
+            await self.hold(session, link_id)
+            status = await session.scalar(
+                select(NotificationDelivery.status).where(
+                    NotificationDelivery.link_id == link_id,
+                    NotificationDelivery.notification_id == notification_id,
+                )
+            )
+        if status != DeliveryStatus.PENDING:
+            raise LeaseLost(link_id)

@@ -1,0 +1,141 @@
+"""Quick capture: a line of text becomes a task draft, with its project and people placed
+(or a question when a word names several), in the user's time zone.
+
+`QuickCapture` is a part of `TaskService` (it reads the tasks in view to know who is who);
+it holds the capture rules only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.astravue.models import TaskDto
+from bot.domain.errors import TitleMissing
+from bot.domain.links import LinkInfo
+from bot.domain.tasks import Pick, TaskDraft
+from bot.parsing import parse_capture, user_today
+from bot.parsing.capture import PersonRef
+from bot.services.people import PeopleDirectory, Person
+from bot.services.projects import ProjectInfo
+from bot.services.zones import UserZones
+
+PICK_CHOICES = 25
+
+
+class QuickCapture:
+    """Needs, from the service it is part of: `people`, `zones`, `tz`, `match_projects` and
+    `all_tasks`."""
+
+    people: PeopleDirectory
+    zones: UserZones
+
+    async def tz(self, link: LinkInfo) -> str:
+        return await self.zones.name(link.slack_user_id)
+
+    async def match_projects(self, link: LinkInfo, word: str) -> list[ProjectInfo]:
+        raise NotImplementedError
+
+    async def all_tasks(self, link: LinkInfo) -> list[TaskDto]:
+        raise NotImplementedError
+
+    async def draft_from_text(
+        self, link: LinkInfo, text: str, *, personal: bool = False
+    ) -> TaskDraft:
+        """Quick capture: parse in the user's time zone, then place projects and people
+        (`personal`: `#words` stay in the title)."""
+        tz = await self.tz(link)
+        parsed = parse_capture(text, today=user_today(tz, datetime.now(UTC)))
+        draft = TaskDraft(
+            title=parsed.title,
+            description=parsed.description,
+            due=parsed.due,
+            start=parsed.start,
+            priority=parsed.priority,
+            tags=parsed.tags,
+        )
+        leftovers: list[str] = []
+        for index, word in enumerate(parsed.project_refs):
+            matches = await self.match_projects(link, word) if index == 0 and not personal else []
+            if len(matches) == 1:
+                draft.space_id, draft.project_id = matches[0].space_id, matches[0].project_id
+                draft.project_name = matches[0].project_name
+            elif matches:
+                draft.picks.append(
+                    Pick(
+                        "project",
+                        f"#{word}",
+                        [(p.label, f"{p.space_id}:{p.project_id}") for p in matches[:PICK_CHOICES]],
+                    )
+                )
+            else:
+                leftovers.append(f"#{word}")
+                if index == 0 and not personal:
+                    draft.notes.append(
+                        f"No project matches #{word}, so it stays in the title "
+                        "and the task is personal."
+                    )
+        for ref in parsed.people_refs:
+            await self._place_person(link, draft, ref, leftovers)
+        if not parsed.people_refs and link.astravue_user_id is not None:
+            draft.owners = [(link.astravue_user_id, link.name or "you")]
+        draft.title = " ".join([draft.title, *leftovers]).strip()
+        if not draft.title:
+            raise TitleMissing()
+        return draft
+
+    async def _place_person(
+        self, link: LinkInfo, draft: TaskDraft, ref: PersonRef, leftovers: list[str]
+    ) -> None:
+        org = link.org_id or 0
+        if ref.kind == "me" and link.astravue_user_id is not None:
+            draft.owners.append((link.astravue_user_id, link.name or "you"))
+            return
+        if ref.kind == "slack":
+            person = await self.person_for_slack(link, ref.value)
+            if person is None:
+                draft.notes.append(
+                    f"<@{ref.value}> can't be mapped to an Astravue user (no "
+                    "connected account or matching email), so not assigned."
+                )
+            else:
+                draft.owners.append((person.user_id, person.name))
+            return
+        if not self.people.known(org):
+            await self.all_tasks(link)  # builds the directory from the tasks in view
+        matches = self.people.by_name(org, ref.value)
+        if len(matches) == 1:
+            draft.owners.append((matches[0].user_id, matches[0].name))
+        elif matches:
+            draft.picks.append(
+                Pick(
+                    "person",
+                    f"@{ref.value}",
+                    [
+                        (f"{p.name} ({p.email or p.user_id})", str(p.user_id))
+                        for p in matches[:PICK_CHOICES]
+                    ],
+                )
+            )
+        else:
+            leftovers.append(f"@{ref.value}")
+            draft.notes.append(
+                f"No Astravue user I know matches @{ref.value}; it stays in the title."
+            )
+
+    async def person_for_slack(self, link: LinkInfo, slack_user_id: str) -> Person | None:
+        org = link.org_id or 0
+        if not self.people.known(org):
+            await self.all_tasks(link)
+        return await self.people.astravue_user_for(link.team_id, slack_user_id, org)
+
+    @staticmethod
+    def apply_pick(draft: TaskDraft, index: int, value: str) -> None:
+        """Take the user's answer to one of the preview's questions."""
+        pick = draft.picks.pop(index)
+        label = dict((v, lbl) for lbl, v in pick.choices).get(value, value)
+        if pick.kind == "project":
+            space, project = value.split(":")
+            draft.space_id, draft.project_id = int(space), int(project)
+            draft.project_name = label.split(" / ")[-1]
+        else:
+            draft.owners.append((int(value), label.split(" (")[0]))
