@@ -51,12 +51,12 @@ async def test_metrics_move_when_their_events_happen(stack: Stack) -> None:
     await service.tokens.access_token_for(link_id, rejected=token)  # forces a refresh grant
     slack = stack.sandbox.slack
     slack.post_message_429_rate, slack.post_message_retry_after = 1.0, 0
-    await service.notifications.tick()  # first poll: its summary DM meets only 429s
+    await service.poller.tick()  # first poll: its summary DM meets only 429s
     slack.post_message_429_rate = 0.0
     stack.sandbox.astravue.add_notification(1, "comment", "a new comment", actor_id=3)
     async with stack.runtime.sessions() as session, session.begin():
         await session.execute(update(PollState).values(next_poll_at=datetime.now(UTC)))
-    polled = await service.notifications.tick()  # its DM goes
+    polled = await service.poller.tick()  # its DM goes
 
     after = _samples((await _scrape(stack)).text)
     assert polled == 1
