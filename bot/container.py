@@ -21,13 +21,18 @@ from bot.config import Settings
 from bot.domain.links import LinkInfo
 from bot.outbound.home import HomeService
 from bot.services.astravue_access import AstravueAccess
+from bot.services.event_dedupe import EventDedupe
+from bot.services.link_health import LinkHealth
 from bot.services.linking import LinkingService
 from bot.services.links import Links, NotConnected, OrgMissing
+from bot.services.notification_inbox import NotificationInbox
 from bot.services.notification_poller import NotificationPoller
 from bot.services.notifications import NotificationService
+from bot.services.org_membership import OrgMembership
 from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
+from bot.services.team_links import TeamLinks
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -63,6 +68,11 @@ class ServiceContainer:
     poller: NotificationPoller
     rescue: TimerRescue
     unfurls: UnfurlService
+    dedupe: EventDedupe
+    team_links: TeamLinks
+    link_health: LinkHealth
+    inbox: NotificationInbox
+    orgs: OrgMembership
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(default_factory=set)
 

@@ -34,13 +34,17 @@ from bot.security.signing import LinkSigner
 from bot.services.astravue_access import AstravueAccess
 from bot.services.credentials import LinkCredentials
 from bot.services.drafts import TaskDrafts
+from bot.services.event_dedupe import EventDedupe
 from bot.services.identity import IdentityResolver
+from bot.services.link_health import LinkHealth
 from bot.services.link_store import LinkStore
 from bot.services.linking import LinkingService
 from bot.services.links import Links
+from bot.services.notification_inbox import NotificationInbox
 from bot.services.notification_poller import NotificationPoller
 from bot.services.notifications import NotificationService
 from bot.services.oauth_states import OAuthStates
+from bot.services.org_membership import OrgMembership
 from bot.services.pending_links import PendingLinks
 from bot.services.people import PeopleDirectory
 from bot.services.poll_leases import PollLeases
@@ -49,6 +53,7 @@ from bot.services.relink import RelinkNotifier
 from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
+from bot.services.team_links import TeamLinks
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -222,5 +227,10 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         poller=poller,
         rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
+        dedupe=EventDedupe(sessions),
+        team_links=TeamLinks(sessions, linking),
+        link_health=LinkHealth(sessions),
+        inbox=NotificationInbox(astravue),
+        orgs=OrgMembership(astravue),
         lazy_work=runtime.lazy_work,
     )

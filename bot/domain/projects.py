@@ -1,4 +1,4 @@
-"""A project as a form edits it."""
+"""A space and a project as their forms edit them."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ class ProjectFields:
     start: date | None = None
     end: date | None = None
     budget: float | None = None
+
+
+@dataclass(frozen=True)
+class SpaceFields:
+    """A space form's values."""
+
+    name: str
+    description: str | None = None
+    color: str | None = None

@@ -2,92 +2,101 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
 
-from bot.astravue.errors import AstravueError, Forbidden, ReauthorizationRequired
-from bot.container import ServiceContainer
-from bot.db.models import LinkStatus, PollState
-from bot.listeners.registration import ack_only, on_action, on_view, view_value
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.astravue.errors import AstravueError, ReauthorizationRequired
+from bot.db.models import LinkStatus
+from bot.listeners.payloads import view_value
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
-from bot.services.identity import find_in_astravue, recorded
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
 
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    @registry.handler("connect")
-    async def connect(inv: Invocation, _r: Resolution) -> None:
+async def connect(inv: Invocation, _r: Resolution) -> None:
+    await inv.connect_prompt()
+
+
+async def disconnect(inv: Invocation, _r: Resolution) -> None:
+    link = await inv.services.link(inv.team_id, inv.user_id)
+    if link is None or link.status == LinkStatus.DISCONNECTED:
+        await inv.reply(ui.disconnected(False))
+        return
+    await inv.reply(ui.disconnect_confirm())
+
+
+async def disconnect_confirmed(inv: Invocation) -> None:
+    was_linked = await inv.services.linking.disconnect(
+        team_id=inv.team_id, slack_user_id=inv.user_id
+    )
+    await inv.reply(ui.disconnected(was_linked), replace=True)
+
+
+async def dismiss(inv: Invocation) -> None:
+    if inv.respond is not None and inv.context.response_url and inv.may_replace:
+        await inv.respond(delete_original=True)
+
+
+async def whoami(inv: Invocation, _r: Resolution) -> None:
+    link = await inv.services.link(inv.team_id, inv.user_id)
+    if link is None or link.status != LinkStatus.ACTIVE:
         await inv.connect_prompt()
+        return
+    await inv.reply(
+        ui.whoami(link.name, link.email, link.org_id, link.status.value, link.astravue_user_id)
+    )
 
-    @registry.handler("disconnect")
-    async def disconnect(inv: Invocation, _r: Resolution) -> None:
-        link = await services.link(inv.team_id, inv.user_id)
-        if link is None or link.status == LinkStatus.DISCONNECTED:
-            await inv.reply(ui.disconnected(False))
-            return
-        await inv.reply(ui.disconnect_confirm())
 
-    async def disconnect_confirmed(inv: Invocation) -> None:
-        was_linked = await services.linking.disconnect(
-            team_id=inv.team_id, slack_user_id=inv.user_id
-        )
-        await inv.reply(ui.disconnected(was_linked), replace=True)
+async def doctor(inv: Invocation, _r: Resolution) -> None:
+    await inv.reply(ui.doctor(await _doctor_checks(inv)))
 
-    async def dismiss(inv: Invocation) -> None:
-        if inv.respond is not None and inv.context.response_url and inv.may_replace:
-            await inv.respond(delete_original=True)
 
-    @registry.handler("whoami")
-    async def whoami(inv: Invocation, _r: Resolution) -> None:
-        link = await services.link(inv.team_id, inv.user_id)
-        if link is None or link.status != LinkStatus.ACTIVE:
-            await inv.connect_prompt()
-            return
-        await inv.reply(
-            ui.whoami(link.name, link.email, link.org_id, link.status.value, link.astravue_user_id)
-        )
-
-    @registry.handler("doctor")
-    async def doctor(inv: Invocation, _r: Resolution) -> None:
-        await inv.reply(ui.doctor(await _doctor_checks(services, inv)))
-
-    @registry.handler("org")
-    async def org(inv: Invocation, resolution: Resolution) -> None:
-        link = await inv.link()
-        if not resolution.args:
-            await _open_org_modal(inv, link.org_id)
-            return
-        try:
-            org_id = int(resolution.args.split(" ")[0].lstrip("#"))
-        except ValueError:
-            raise UserFacingError(
-                "An organisation id is a number, e.g. `/astravue org 1`."
-            ) from None
-        await _save_org(services, inv, org_id)
-
-    async def set_org_button(inv: Invocation) -> None:
-        link = await inv.link()
+async def org(inv: Invocation, resolution: Resolution) -> None:
+    link = await inv.link()
+    if not resolution.args:
         await _open_org_modal(inv, link.org_id)
+        return
+    try:
+        org_id = int(resolution.args.split(" ")[0].lstrip("#"))
+    except ValueError:
+        raise UserFacingError("An organisation id is a number, e.g. `/astravue org 1`.") from None
+    await _save_org(inv, org_id)
 
-    async def set_org_submitted(inv: Invocation) -> None:
-        value = view_value(inv.body["view"], ui.ORG_BLOCK, ui.ORG_INPUT)
-        await _save_org(services, inv, int(value))
 
-    def validate_org(view: dict) -> dict[str, str]:  # type: ignore[type-arg]
-        value = view_value(view, ui.ORG_BLOCK, ui.ORG_INPUT)
-        if value is None or not str(value).isdecimal() or int(value) < 1:
-            return {ui.ORG_BLOCK: "Enter your organisation's number, e.g. 1."}
-        return {}
+async def set_org_button(inv: Invocation) -> None:
+    link = await inv.link()
+    await _open_org_modal(inv, link.org_id)
 
-    app.action(Action.CONNECT)(ack_only)  # a URL button: Slack still tells us it was clicked
-    app.action(Action.OPEN_URL)(ack_only)
-    on_action(app, services, Action.DISCONNECT_CONFIRM, disconnect_confirmed, needs_link=False)
-    on_action(app, services, Action.DISMISS, dismiss, needs_link=False)
-    on_action(app, services, Action.SET_ORG, set_org_button)
-    on_view(app, services, Callback.SET_ORG, set_org_submitted, validate=validate_org)
+
+async def set_org_submitted(inv: Invocation) -> None:
+    await _save_org(inv, int(inv.payload.value(ui.ORG_BLOCK, ui.ORG_INPUT)))
+
+
+def validate_org(view: dict[str, Any]) -> dict[str, str]:
+    value = view_value(view, ui.ORG_BLOCK, ui.ORG_INPUT)
+    if value is None or not str(value).isdecimal() or int(value) < 1:
+        return {ui.ORG_BLOCK: "Enter your organisation's number, e.g. 1."}
+    return {}
+
+
+FEATURE = Feature(
+    commands={
+        "connect": connect,
+        "disconnect": disconnect,
+        "whoami": whoami,
+        "doctor": doctor,
+        "org": org,
+    },
+    # A URL button: Slack still tells us it was clicked.
+    acks_only=(Action.CONNECT, Action.OPEN_URL),
+    actions_unlinked={Action.DISCONNECT_CONFIRM: disconnect_confirmed, Action.DISMISS: dismiss},
+    actions={Action.SET_ORG: set_org_button},
+    views=(View(Callback.SET_ORG, set_org_submitted, validate_org),),
+)
 
 
 async def _open_org_modal(inv: Invocation, current: int | None) -> None:
@@ -96,27 +105,27 @@ async def _open_org_modal(inv: Invocation, current: int | None) -> None:
     await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.org_modal(current))
 
 
-async def _save_org(services: ServiceContainer, inv: Invocation, org_id: int) -> None:
+async def _save_org(inv: Invocation, org_id: int) -> None:
     """Check with Astravue that the user belongs to that organisation, then keep it."""
+    services = inv.services
     link = await inv.link()
-    client = services.astravue(link, org_id=org_id)
-    try:
-        await client.spaces.list()
-    except Forbidden:
+    check = await services.orgs.check(link, org_id)
+    if not check.member:
         raise UserFacingError(
             f"Astravue says you aren't a member of organisation {org_id}. "
             "Check the number and try again."
-        ) from None
-    user_id = None
-    if link.astravue_user_id is None and link.email:  # no claim said who they are
-        user_id = (await find_in_astravue(client, link.email)).astravue_user_id
+        )
     await services.linking.set_org(
-        team_id=inv.team_id, slack_user_id=inv.user_id, org_id=org_id, astravue_user_id=user_id
+        team_id=inv.team_id,
+        slack_user_id=inv.user_id,
+        org_id=org_id,
+        astravue_user_id=check.astravue_user_id,
     )
     await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
 
 
-async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui.Check]:
+async def _doctor_checks(inv: Invocation) -> list[ui.Check]:
+    services = inv.services
     link = await services.link(inv.team_id, inv.user_id)
     checks: list[ui.Check] = []
     if link is None or link.status != LinkStatus.ACTIVE:
@@ -141,7 +150,7 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
     checks += ui.identity_checks(
         link.astravue_user_id,
         link.org_id,
-        await recorded(services.sessions, inv.team_id, inv.user_id),
+        await services.link_health.identity_sources(inv.team_id, inv.user_id),
     )
     try:
         opened = await inv.client.conversations_open(users=inv.user_id)
@@ -157,8 +166,7 @@ async def _doctor_checks(services: ServiceContainer, inv: Invocation) -> list[ui
                 "open the app's Messages tab, or ask an admin to allow DMs",
             )
         )
-    async with services.sessions() as session:
-        poll = await session.get(PollState, link.id)
+    poll = await services.link_health.poll(link.id)
     if poll is None:
         checks.append(
             ui.Check("Notifications", False, "not being polled", "run `/astravue connect` again")

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import ServiceContainer
+from bot.listeners.payloads import Payload
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
 from bot.ui.help import help_message, unknown_command
@@ -43,7 +44,7 @@ async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resol
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def ack_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
-        resolution = registry.resolve(body.get("text") or "")
+        resolution = registry.resolve(Payload(body).text)
         answer = local_answer(registry, resolution)
         if answer is not None:
             await ack(**answer, response_type="ephemeral")
@@ -51,7 +52,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await ack()
 
     async def run_command(inv: Invocation) -> None:
-        resolution = registry.resolve(inv.body.get("text") or "")
+        resolution = registry.resolve(inv.payload.text)
         if local_answer(registry, resolution) is not None:
             return  # answered in the ack
         await dispatch(registry, inv, resolution)

@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.container import ServiceContainer
 from bot.listeners.commands import dispatch, local_answer
 from bot.listeners.events import ack_event
+from bot.listeners.payloads import Payload
 from bot.listeners.router import CommandRegistry
 from bot.listeners.safe_lazy import Invocation, report_failure, safe_lazy
 from bot.ui.direct_messages import needs_a_form
@@ -58,12 +59,12 @@ class DirectMessage(Invocation):
 
 
 async def in_a_dm(body: dict[str, Any]) -> bool:
-    return (body.get("event") or {}).get("channel_type") == "im"
+    return Payload(body).event.get("channel_type") == "im"
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
     async def direct_message(inv: Invocation) -> None:
-        text = command_text(inv.body.get("event") or {}, inv.context.bot_user_id)
+        text = command_text(inv.payload.event, inv.context.bot_user_id)
         if text is None:
             return
         dm = DirectMessage(**{f.name: getattr(inv, f.name) for f in fields(inv)})

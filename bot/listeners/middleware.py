@@ -14,15 +14,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.container import ServiceContainer
-from bot.services import once
+from bot.listeners.payloads import Payload
 
 log = logging.getLogger(__name__)
-
-
-async def first_delivery(services: ServiceContainer, event_id: str) -> bool:
-    """True the first time an event id is seen, in any process (old ids are pruned by the
-    scheduler, bot.scheduler.prune_expired)."""
-    return await once.claim(services.sessions, event_id)
 
 
 def register(app: AsyncApp, services: ServiceContainer) -> None:
@@ -30,8 +24,8 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
     async def dedupe_events(
         body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await first_delivery(services, str(event_id)):
+        event_id = Payload(body).event_id
+        if event_id and not await services.dedupe.first_delivery(event_id):
             log.info(
                 "event %s already handled (retry %s); skipped", event_id, context.get("retry_num")
             )

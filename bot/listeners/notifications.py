@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
-from bot.listeners.registration import ack_only, on_action, on_view, view_value
-from bot.listeners.router import CommandRegistry, Resolution
+from bot.listeners.modals import open_loaded
+from bot.listeners.payloads import view_value
+from bot.listeners.registration import Feature, View
+from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
@@ -21,124 +21,116 @@ from bot.ui.ids import Action, Callback
 ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
 
 
-def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
-    notifications = services.notifications
+async def list_view(
+    services: ServiceContainer, link: LinkInfo, only_unread: bool, note: str | None = None
+) -> dict[str, Any]:
+    found = await services.notifications.listing(link, only_unread=only_unread)
+    return ui.list_modal(found, only_unread=only_unread, note=note)
 
-    async def list_view(
-        link: LinkInfo, only_unread: bool, note: str | None = None
-    ) -> dict[str, Any]:
-        found = await notifications.listing(link, only_unread=only_unread)
-        return ui.list_modal(found, only_unread=only_unread, note=note)
 
-    @registry.handler("notifications")
-    async def list_command(inv: Invocation, resolution: Resolution) -> None:
-        word = resolution.args.split(" ")[0].lower() if resolution.args else "unread"
-        if word not in ("unread", "all"):
-            raise UserFacingError(
-                "Use `/astravue notifications unread` or `/astravue notifications all`."
-            )
-        link = await inv.link()
-        await _modal(inv, lambda: list_view(link, word == "unread"))
-
-    async def list_button(inv: Invocation) -> None:
-        link = await inv.link()
-        await _modal(inv, lambda: list_view(link, True))
-
-    async def act_on_list(inv: Invocation) -> None:
-        view = inv.body["view"]
-        action = inv.body["actions"][0]["action_id"]
-        only_unread = view.get("private_metadata") != "all"
-        link = await inv.link()
-        client = services.astravue(link)
-        picked = _picked(view)
-        if action == Action.NOTIF_MARK_ALL:
-            done = await client.notifications.mark_read(mark_all=True)
-            note = f":white_check_mark: Marked {done.updated_count or 0} as read."
-        elif not picked:
-            note = ":point_up: Tick some notifications first."
-        elif action == Action.NOTIF_MARK_SELECTED:
-            done = await client.notifications.mark_read(notification_ids=picked)
-            note = f":white_check_mark: Marked {done.updated_count or 0} as read."
-        else:
-            removed = await client.notifications.delete(notification_ids=picked)
-            note = f":wastebasket: Deleted {removed.deleted_count or 0}."
-        await inv.client.views_update(
-            view_id=view["id"], view=await list_view(link, only_unread, note)
+async def list_command(inv: Invocation, resolution: Resolution) -> None:
+    word = resolution.args.split(" ")[0].lower() if resolution.args else "unread"
+    if word not in ("unread", "all"):
+        raise UserFacingError(
+            "Use `/astravue notifications unread` or `/astravue notifications all`."
         )
+    link = await inv.link()
+    await _modal(inv, lambda: list_view(inv.services, link, word == "unread"))
 
-    async def mark_read(inv: Invocation) -> None:
-        link = await inv.link()
-        notification_id, _ = _parse(inv.body["actions"][0].get("value") or "")
-        await services.astravue(link).notifications.mark_read(notification_ids=[notification_id])
+
+async def list_button(inv: Invocation) -> None:
+    link = await inv.link()
+    await _modal(inv, lambda: list_view(inv.services, link, True))
+
+
+async def act_on_list(inv: Invocation) -> None:
+    payload = inv.payload
+    view, action = payload.view, payload.action_id
+    only_unread = payload.private_metadata != "all"
+    link = await inv.link()
+    inbox = inv.services.inbox
+    picked = _picked(view)
+    if action == Action.NOTIF_MARK_ALL:
+        note = f":white_check_mark: Marked {await inbox.mark_all_read(link)} as read."
+    elif not picked:
+        note = ":point_up: Tick some notifications first."
+    elif action == Action.NOTIF_MARK_SELECTED:
+        note = f":white_check_mark: Marked {await inbox.mark_read(link, picked)} as read."
+    else:
+        note = f":wastebasket: Deleted {await inbox.delete(link, picked)}."
+    await inv.client.views_update(
+        view_id=view["id"], view=await list_view(inv.services, link, only_unread, note)
+    )
+
+
+async def mark_read(inv: Invocation) -> None:
+    link = await inv.link()
+    notification_id, _ = _parse(inv.payload.action_value)
+    await inv.services.inbox.mark_read(link, [notification_id])
+    card = await inv.services.notifications.card(link, notification_id)
+    await _update_dm(inv, ui.notification_dm(card, state="read"))
+
+
+async def overflow(inv: Invocation) -> None:
+    notifications = inv.services.notifications
+    link = await inv.link()
+    what, _, value = inv.payload.selected_value.partition(":")
+    notification_id, ref = _parse(value)
+    if what == ui.OVERFLOW_DELETE:
+        await inv.services.inbox.delete(link, [notification_id])
         card = await notifications.card(link, notification_id)
-        await _update_dm(inv, ui.notification_dm(card, state="read"))
+        await _update_dm(inv, ui.notification_dm(card, state="deleted"))
+    elif what == ui.OVERFLOW_MUTE and ref is not None:
+        await notifications.mute_task(inv.team_id, inv.user_id, ref.task_id)
+        await inv.reply(
+            {
+                "text": ":mute: Muted: no more notifications about this task. "
+                "Change it in `/astravue settings`."
+            }
+        )
+    elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
+        await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
+        await inv.reply(
+            {"text": ":inbox_tray: This project's notifications will now come in a digest."}
+        )
+    else:
+        raise UserFacingError("That choice is no longer available on this message.")
 
-    async def overflow(inv: Invocation) -> None:
-        link = await inv.link()
-        choice = (inv.body["actions"][0].get("selected_option") or {}).get("value") or ""
-        what, _, value = choice.partition(":")
-        notification_id, ref = _parse(value)
-        if what == ui.OVERFLOW_DELETE:
-            await services.astravue(link).notifications.delete(notification_ids=[notification_id])
-            card = await notifications.card(link, notification_id)
-            await _update_dm(inv, ui.notification_dm(card, state="deleted"))
-        elif what == ui.OVERFLOW_MUTE and ref is not None:
-            await notifications.mute_task(inv.team_id, inv.user_id, ref.task_id)
-            await inv.reply(
-                {
-                    "text": ":mute: Muted: no more notifications about this task. "
-                    "Change it in `/astravue settings`."
-                }
-            )
-        elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
-            await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
-            await inv.reply(
-                {"text": ":inbox_tray: This project's notifications will now come in a digest."}
-            )
-        else:
-            raise UserFacingError("That choice is no longer available on this message.")
 
-    async def settings_view(inv: Invocation) -> dict[str, Any]:
-        prefs = await notifications.prefs(inv.team_id, inv.user_id)
-        return settings_ui.settings_modal(prefs, await services.zones.name(inv.user_id))
+async def settings_view(inv: Invocation) -> dict[str, Any]:
+    prefs = await inv.services.notifications.prefs(inv.team_id, inv.user_id)
+    return settings_ui.settings_modal(prefs, await inv.services.zones.name(inv.user_id))
 
-    @registry.handler("settings")
-    async def settings_command(inv: Invocation, _r: Resolution) -> None:
-        await _modal(inv, lambda: settings_view(inv))
 
-    async def settings_button(inv: Invocation) -> None:
-        await _modal(inv, lambda: settings_view(inv))
+async def settings_command(inv: Invocation, _r: Resolution) -> None:
+    await _modal(inv, lambda: settings_view(inv))
 
-    async def settings_saved(inv: Invocation) -> None:
-        prefs = read_settings(inv.body["view"])
-        await notifications.save_prefs(inv.team_id, inv.user_id, prefs)
-        await inv.reply(settings_ui.saved_message(prefs))
-        await services.home.publish(inv.client, inv.team_id, inv.user_id)
 
-    async def list_closed(inv: Invocation) -> None:
-        del inv  # "Done" only closes the modal
+async def settings_button(inv: Invocation) -> None:
+    await _modal(inv, lambda: settings_view(inv))
 
-    async def home_section(link: LinkInfo) -> list[dict[str, Any]]:
-        return settings_ui.home_section(await notifications.prefs(link.team_id, link.slack_user_id))
 
-    app.action(Action.NOTIF_SELECT)(ack_only)
-    on_action(app, services, Action.NOTIF_LIST, list_button)
-    for action in (Action.NOTIF_MARK_SELECTED, Action.NOTIF_MARK_ALL, Action.NOTIF_DELETE_SELECTED):
-        on_action(app, services, action, act_on_list)
-    on_action(app, services, Action.NOTIF_MARK_READ, mark_read)
-    on_action(app, services, Action.NOTIF_OVERFLOW, overflow)
-    on_action(app, services, Action.HOME_SETTINGS, settings_button)
-    on_view(app, services, Callback.NOTIF_SETTINGS, settings_saved, validate=validate_settings)
-    on_view(app, services, Callback.NOTIF_LIST, list_closed)
-    services.home.add_section("notifications", home_section)
+async def settings_saved(inv: Invocation) -> None:
+    prefs = read_settings(inv.payload.view)
+    await inv.services.notifications.save_prefs(inv.team_id, inv.user_id, prefs)
+    await inv.reply(settings_ui.saved_message(prefs))
+    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+
+
+async def list_closed(inv: Invocation) -> None:
+    del inv  # "Done" only closes the modal
+
+
+async def home_section(services: ServiceContainer, link: LinkInfo) -> list[dict[str, Any]]:
+    prefs = await services.notifications.prefs(link.team_id, link.slack_user_id)
+    return settings_ui.home_section(prefs)
 
 
 async def _modal(inv: Invocation, build: ViewBuilder) -> None:
-    """A loading view first (the trigger_id lives 3 s), then the real one."""
-    if not inv.trigger_id:
-        raise UserFacingError("Run the command again to open the window.")
-    opened = await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.loading_modal())
-    await inv.client.views_update(view_id=opened["view"]["id"], view=await build())
+    """A loading view first (the trigger_id lives 3 s), then the real one or the failure."""
+    await open_loaded(
+        inv, ui.loading_modal(), build, no_trigger="Run the command again to open the window."
+    )
 
 
 async def _update_dm(inv: Invocation, payload: dict[str, Any]) -> None:
@@ -147,7 +139,7 @@ async def _update_dm(inv: Invocation, payload: dict[str, Any]) -> None:
     if (inv.respond is not None and inv.context.response_url) or not inv.may_replace:
         await inv.reply(payload, replace=True)
         return
-    container = inv.body.get("container") or {}
+    container = inv.payload.container
     channel, ts = container.get("channel_id") or inv.channel_id, container.get("message_ts")
     if not channel or not ts:  # no message to replace (a malformed click): answer alone
         await inv.tell_privately(payload, channel)
@@ -221,3 +213,23 @@ def validate_settings(view: dict[str, Any]) -> dict[str, str]:
         )
         return {missing: "Set both the start and the end of quiet hours, or neither."}
     return {}
+
+
+FEATURE = Feature(
+    commands={"notifications": list_command, "settings": settings_command},
+    acks_only=(Action.NOTIF_SELECT,),
+    actions={
+        Action.NOTIF_LIST: list_button,
+        Action.NOTIF_MARK_SELECTED: act_on_list,
+        Action.NOTIF_MARK_ALL: act_on_list,
+        Action.NOTIF_DELETE_SELECTED: act_on_list,
+        Action.NOTIF_MARK_READ: mark_read,
+        Action.NOTIF_OVERFLOW: overflow,
+        Action.HOME_SETTINGS: settings_button,
+    },
+    views=(
+        View(Callback.NOTIF_SETTINGS, settings_saved, validate_settings),
+        View(Callback.NOTIF_LIST, list_closed),
+    ),
+    home_sections=(("notifications", home_section),),
+)

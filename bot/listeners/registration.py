@@ -1,21 +1,89 @@
-"""Registering actions and views the same way everywhere: ack at once, work lazily."""
+"""Registering a feature the same way everywhere: ack at once, work lazily.
+
+Each feature module declares a `FEATURE` table of its top-level handler functions (commands,
+actions, view submissions, options, shortcuts, App Home sections); `register_feature` hands
+the table to Bolt, the command registry and the Home service.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.container import ServiceContainer
+from bot.domain.links import LinkInfo
+from bot.listeners.payloads import Payload
+from bot.listeners.router import CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, LazyHandler, safe_lazy
 
 Ack = Callable[..., Awaitable[None]]
+CommandHandler = Callable[[Invocation, Resolution], Awaitable[None]]
+Validator = Callable[[dict[str, Any]], dict[str, str]]
+# Options are answered inside the ack (3 s): the handler returns the ack's arguments.
+OptionsHandler = Callable[[ServiceContainer, Payload, AsyncBoltContext], Awaitable[dict[str, Any]]]
+HomeSection = Callable[[ServiceContainer, LinkInfo], Awaitable[list[dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class View:
+    """A view submission: `validate(view)` runs in the ack (no I/O) and returns field errors
+    keyed by block id, shown inline; otherwise the modal closes and `handler` runs lazily."""
+
+    callback_id: str
+    handler: LazyHandler
+    validate: Validator | None = None
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one feature module registers."""
+
+    commands: Mapping[str, CommandHandler] = field(default_factory=dict)
+    actions: Mapping[str, LazyHandler] = field(default_factory=dict)
+    actions_unlinked: Mapping[str, LazyHandler] = field(default_factory=dict)
+    acks_only: tuple[str, ...] = ()  # actions acked and nothing more (URL buttons, checkboxes)
+    views: tuple[View, ...] = ()
+    options: Mapping[str, OptionsHandler] = field(default_factory=dict)
+    shortcuts: Mapping[str, LazyHandler] = field(default_factory=dict)
+    home_sections: tuple[tuple[str, HomeSection], ...] = ()
+
+
+def register_feature(
+    app: AsyncApp, services: ServiceContainer, registry: CommandRegistry, feature: Feature
+) -> None:
+    for path, command in feature.commands.items():
+        registry.handler(path)(command)
+    for action_id in feature.acks_only:
+        app.action(action_id)(ack_only)
+    for action_id, handler in feature.actions.items():
+        on_action(app, services, action_id, handler)
+    for action_id, handler in feature.actions_unlinked.items():
+        on_action(app, services, action_id, handler, needs_link=False)
+    for view in feature.views:
+        on_view(app, services, view.callback_id, view.handler, validate=view.validate)
+    for action_id, options in feature.options.items():
+        app.options(action_id)(_answer_options(services, options))
+    for callback_id, handler in feature.shortcuts.items():
+        app.shortcut(callback_id)(ack=ack_only, lazy=[safe_lazy(services, handler)])
+    for name, section in feature.home_sections:
+        services.home.add_section(name, partial(section, services))
 
 
 async def ack_only(ack: Ack) -> None:
     await ack()
+
+
+def _answer_options(services: ServiceContainer, options: OptionsHandler) -> Callable[..., Any]:
+    async def answer(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack(**await options(services, Payload(body), context))
+
+    answer.__name__ = f"options_{getattr(options, '__name__', 'handler')}"
+    return answer
 
 
 def requiring_link(handler: LazyHandler) -> LazyHandler:
@@ -49,72 +117,20 @@ def on_view(
     callback_id: str,
     handler: LazyHandler,
     *,
-    validate: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+    validate: Validator | None = None,
     needs_link: bool = True,
 ) -> None:
-    """A view submission: `validate(view)` runs in the ack (no I/O) and returns field errors
-    keyed by block id, shown inline; otherwise the modal closes and `handler` runs lazily."""
-
-    async def ack_view(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        errors = validate(body["view"]) if validate else {}
+    async def ack_view(ack: Ack, body: dict[str, Any]) -> None:
+        errors = validate(Payload(body).view) if validate else {}
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
             await ack()
 
     async def run(inv: Invocation) -> None:
-        if validate is None or not validate(inv.body["view"]):  # Bolt runs lazies after any ack
+        if validate is None or not validate(inv.payload.view):  # Bolt runs lazies after any ack
             await handler(inv)
 
     run.__name__ = handler.__name__
     lazy = requiring_link(run) if needs_link else run
     app.view(callback_id)(ack=ack_view, lazy=[safe_lazy(services, lazy)])
-
-
-# Element type -> (key of the submitted value in view state, key of the initial value in
-# the element); any other element (text, number) uses "value" and "initial_value".
-_VALUE_KEYS = {
-    "static_select": ("selected_option", "initial_option"),
-    "external_select": ("selected_option", "initial_option"),
-    "radio_buttons": ("selected_option", "initial_option"),
-    "multi_static_select": ("selected_options", "initial_options"),
-    "multi_external_select": ("selected_options", "initial_options"),
-    "checkboxes": ("selected_options", "initial_options"),
-    "users_select": ("selected_user", "initial_user"),
-    "multi_users_select": ("selected_users", "initial_users"),
-    "datepicker": ("selected_date", "initial_date"),
-    "timepicker": ("selected_time", "initial_time"),
-}
-
-
-def _element_value(element: dict[str, Any], *, initial: bool) -> Any:
-    keys = _VALUE_KEYS.get(element.get("type") or "", ("value", "initial_value"))
-    raw = element.get(keys[initial])
-    if keys[0] == "selected_option":
-        return raw.get("value") if raw else None
-    if keys[0] == "selected_options":
-        return [o.get("value") for o in raw or []]
-    if keys[0] == "selected_users":
-        return raw or []
-    return raw
-
-
-def view_value(view: dict[str, Any], block_id: str, action_id: str) -> Any:
-    """The submitted value of one input, whatever its element type."""
-    element = (((view.get("state") or {}).get("values") or {}).get(block_id) or {}).get(action_id)
-    return _element_value(element, initial=False) if element else None
-
-
-def view_initial(view: dict[str, Any], block_id: str) -> Any:
-    """What an input showed when the form opened, in `view_value`'s terms."""
-    block: dict[str, Any] = next(
-        (b for b in view.get("blocks") or [] if b.get("block_id") == block_id), {}
-    )
-    return _element_value(block.get("element") or {}, initial=True)
-
-
-def edited(view: dict[str, Any], block_id: str, action_id: str) -> bool:
-    """Whether the user changed this input. An edit form changes only these fields: one the
-    user left alone keeps its stored value, even where the form shows it rounded (a day
-    for an instant, minutes for seconds, the start of a long text)."""
-    return (view_value(view, block_id, action_id) or None) != (view_initial(view, block_id) or None)

@@ -25,6 +25,7 @@ from bot.db.models import LinkStatus
 from bot.domain.errors import DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
+from bot.listeners.payloads import Payload
 from bot.ui import account as account_ui
 from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
 
@@ -43,13 +44,13 @@ class Invocation:
     respond: AsyncRespond | None
 
     @property
+    def payload(self) -> Payload:
+        """Typed access to the request body."""
+        return Payload(self.body)
+
+    @property
     def team_id(self) -> str:
-        return str(
-            self.context.team_id
-            or self.body.get("team_id")
-            or (self.body.get("team") or {}).get("id")
-            or ""
-        )
+        return str(self.context.team_id or self.payload.team_id or "")
 
     @property
     def user_id(self) -> str:
@@ -61,17 +62,18 @@ class Invocation:
 
     @property
     def trigger_id(self) -> str | None:
-        return self.body.get("trigger_id")
+        return self.payload.trigger_id
 
     @property
     def ids(self) -> str:
         """For log lines: team, user and the action, callback or command."""
+        payload = self.payload
         what = (
-            self.body.get("command")
-            or (self.body.get("view") or {}).get("callback_id")
-            or ",".join(a.get("action_id", "") for a in self.body.get("actions") or [])
-            or self.body.get("callback_id")
-            or (self.body.get("event") or {}).get("type")
+            payload.command
+            or payload.view.get("callback_id")
+            or ",".join(payload.action_ids)
+            or payload.callback_id
+            or payload.event.get("type")
         )
         return f"team={self.team_id} user={self.user_id} what={what}"
 

@@ -45,13 +45,13 @@ def register(app: AsyncApp, services: ServiceContainer) -> None:
     unfurls = services.unfurls
 
     async def link_shared(inv: Invocation) -> None:
-        event = inv.body.get("event") or {}
+        event = inv.payload.event
         sharer = str(event.get("user") or "")
         urls = shared_urls(event)
         if not sharer or not urls:
             return
         plan = await unfurls.plan(inv.team_id, sharer, urls)
-        where = f"team={inv.team_id} user={sharer} event={inv.body.get('event_id')}"
+        where = f"team={inv.team_id} user={sharer} event={inv.payload.event_id}"
         target = unfurl_target(event)
         try:
             if plan.needs_connect:

@@ -15,7 +15,7 @@ from bot.astravue.client import AstravueClient
 from bot.astravue.models import ProjectDto, ProjectRequest, SpaceDto, SpaceRequest, TaskDto
 from bot.astravue.updates import ProjectChanges, SpaceChanges
 from bot.domain.links import LinkInfo
-from bot.domain.projects import ProjectFields
+from bot.domain.projects import ProjectFields, SpaceFields
 from bot.domain.tasks import is_done
 from bot.parsing import local_day_bounds, to_utc_due
 from bot.services.astravue_access import AstravueAccess
@@ -80,16 +80,17 @@ class SpaceService:
     async def space(self, link: LinkInfo, space_id: int) -> SpaceDto:
         return await self.client(link).spaces.get(space_id=space_id)
 
-    async def create_space(self, link: LinkInfo, body: SpaceRequest) -> SpaceDto:
+    async def create_space(self, link: LinkInfo, form: SpaceFields) -> SpaceDto:
+        body = SpaceRequest(space_name=form.name, description=form.description, color=form.color)
         return await self.client(link).spaces.create(body=body)
 
     async def update_space(
-        self, link: LinkInfo, space_id: int, form: SpaceRequest, changed: Collection[str]
+        self, link: LinkInfo, space_id: int, form: SpaceFields, changed: Collection[str]
     ) -> SpaceDto:
         """Only the form's `changed` inputs (name, description, color); an emptied description
         is cleared on purpose."""
         wanted: dict[str, Any] = {
-            "name": ("space_name", form.space_name),
+            "name": ("space_name", form.name),
             "description": ("description", form.description),
             "color": ("color", form.color),
         }

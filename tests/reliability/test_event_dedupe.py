@@ -23,11 +23,10 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.sandbox.slack_requests import event_callback
 from bot.sandbox.stack import Stack
-from tests.scenario.conftest import connect, eventually
+from tests.scenario.conftest import connect, drain_lazy_work, eventually
 
 RETRY_REASON = "http_timeout"
 ACK_BUDGET = 1.0  # seconds; the target is < 300 ms, Slack's own limit is 3 s
-SETTLE = 0.3  # seconds to let any wrongly repeated lazy work show up
 
 # One delivery: (stack, event, event_id, retry_num or None) -> (status, seconds to the answer)
 Deliver = Callable[[Stack, dict[str, Any], str, int | None], Awaitable[tuple[int, float]]]
@@ -99,7 +98,7 @@ async def test_app_home_opened_four_times_publishes_once(stack: Stack, transport
     }
     await deliver_four_times(stack, transport, event, f"EvHome{transport}")
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
-    await asyncio.sleep(SETTLE)
+    await drain_lazy_work(stack)  # any wrongly repeated lazy work has run by now
     assert len(stack.sandbox.slack.calls_to("views.publish")) == 1
 
 
@@ -117,7 +116,7 @@ async def test_a_socket_mode_retry_of_an_http_delivery_is_skipped(stack: Stack) 
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
     status, _ = await deliver_socket(stack, event, "EvMixed", 1)
     assert status == 200
-    await asyncio.sleep(SETTLE)
+    await drain_lazy_work(stack)  # any wrongly repeated lazy work has run by now
     assert len(stack.sandbox.slack.calls_to("views.publish")) == 1
 
 
@@ -133,5 +132,5 @@ async def test_app_uninstalled_four_times_revokes_each_link_once(
         stack, transport, {"type": "app_uninstalled"}, f"EvUninstall{transport}"
     )
     await eventually(lambda: stack.sandbox.keycloak.revoke_requests >= before + len(linked))
-    await asyncio.sleep(SETTLE)
+    await drain_lazy_work(stack)  # any wrongly repeated lazy work has run by now
     assert stack.sandbox.keycloak.revoke_requests == before + len(linked)

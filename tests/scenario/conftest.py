@@ -62,6 +62,20 @@ async def eventually(check: Callable[[], Any], within: float = 5.0) -> Any:
         await asyncio.sleep(0.02)
 
 
+async def drain_lazy_work(stack: Stack) -> None:
+    """Run every lazy listener the requests so far started to its end, so that "nothing
+    more happened" is checked after the work that could make it happen, not after a guessed
+    delay. Bolt starts a lazy listener as a task that registers itself in
+    `Runtime.lazy_work` on its first step: one turn of the loop lets the ones just
+    scheduled do so (no time passes)."""
+    runtime = stack.runtime
+    while True:
+        await asyncio.sleep(0)  # one turn of the event loop, not a wait
+        if all(task.done() for task in runtime.lazy_work):
+            return
+        await runtime.finish_lazy_work()
+
+
 def buttons(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every button or overflow of a message or view, by action id."""
     found: dict[str, dict[str, Any]] = {}

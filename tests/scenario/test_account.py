@@ -161,3 +161,13 @@ async def test_help_and_unknown_words_answer_in_the_ack(stack: Stack) -> None:
     response = await maria.command("conect")
     body = response.json()
     assert "Did you mean" in text_of(body) and "/astravue connect" in text_of(body)
+
+
+async def test_an_organisation_the_user_is_not_in_is_refused_and_not_kept(stack: Stack) -> None:
+    await connect(stack, "U0SAM")
+    before = len(stack.sandbox.slack.responses)
+    await stack.user("U0SAM").command("org 999")
+    answer = await last_response(stack, "U0SAM", before)
+    assert "aren't a member of organisation 999" in text_of(answer)
+    link = await _link(stack, "U0SAM")
+    assert link is not None and link.org_id is None

@@ -11,7 +11,7 @@ import pytest
 from bot.sandbox.server import SIGNING_SECRET
 from bot.sandbox.slack_requests import event_callback, sign, slash_command
 from bot.sandbox.stack import Stack
-from tests.scenario.conftest import eventually
+from tests.scenario.conftest import drain_lazy_work, eventually
 
 
 def _command_body() -> bytes:
@@ -57,7 +57,7 @@ async def test_bad_signatures_and_timestamps_get_401(stack: Stack, case: str) ->
     async with httpx.AsyncClient() as http:
         response = await http.post(stack.app_url + "/slack/events", content=body, headers=headers)
     assert response.status_code == 401
-    await asyncio.sleep(0.1)
+    await drain_lazy_work(stack)
     assert len(stack.sandbox.slack.calls) == calls_before  # no listener ran
 
 
@@ -92,7 +92,7 @@ async def test_a_retried_event_is_applied_once(stack: Stack) -> None:
     )
     assert first.status_code == 200 and all(r.status_code == 200 for r in retries)
     await eventually(lambda: stack.sandbox.slack.calls_to("views.publish"))
-    await asyncio.sleep(0.3)
+    await drain_lazy_work(stack)  # a retry's lazy work, had it started, has run by now
     assert len(stack.sandbox.slack.calls_to("views.publish")) == 1
 
 

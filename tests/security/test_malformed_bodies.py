@@ -4,7 +4,6 @@ HTTP to the running app."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import urlencode
 
@@ -106,5 +105,5 @@ async def test_a_signed_malformed_body_gets_400_not_500(stack: Stack, case: str)
         response = await http.post(stack.app_url + "/slack/events", content=body, headers=headers)
     assert response.status_code == 400, response.text
     assert response.json()["error"].startswith("malformed request: ")
-    await asyncio.sleep(0.1)
+    await scenario.drain_lazy_work(stack)
     assert len(stack.sandbox.slack.calls) == calls_before  # no listener ran

@@ -4,7 +4,6 @@ finishes; the user is answered another way (an ephemeral message or a DM)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -76,7 +75,7 @@ async def test_a_foreign_response_url_is_never_requested(
         await eventually(
             lambda: requested or any("Connected" in text_of(p) for p in _to_maria(stack))
         )
-        await asyncio.sleep(0.2)
+        await scenario.drain_lazy_work(stack)  # the connect flow's work has all run
     finally:
         await elsewhere.stop()
     assert requested == []  # nor did the confirmation, at the end of the connect flow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.listeners.registration import edited, view_initial
+from bot.listeners.payloads import edited, view_initial
 
 
 def view(blocks: dict[str, dict[str, Any]], state: dict[str, dict[str, Any]]) -> dict[str, Any]:
