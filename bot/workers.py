@@ -46,6 +46,9 @@ WORKERS_HELP = (
 
 
 def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, where the OS reports one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
 
 

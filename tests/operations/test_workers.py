@@ -89,6 +89,13 @@ def test_workers_share_the_port_and_one_is_started_again(tmp_path: Path, databas
     with serving([sys.executable, "-m", "bot"], cwd=tmp_path, env=env, options=options) as served:
         assert served.ready_status == 200
         port = int(served.url.rsplit(":", 1)[1])
+        log = tmp_path / f"serve-{port}.log"  # what serving() writes the output to
+
+        def started(worker: int) -> int:
+            return log.read_text(encoding="utf-8").count(f"(worker {worker}")
+
+        # Every worker past its start-up (its line is logged once it serves).
+        _until(lambda: all(started(w + 1) for w in range(WORKERS)))
         first = _until(lambda: w if len(w := _workers(served.pid, port)) == WORKERS else None)
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(_get, [f"{served.url}/healthz"] * 40))
@@ -102,6 +109,7 @@ def test_workers_share_the_port_and_one_is_started_again(tmp_path: Path, databas
             )
         )
         assert len(again & first) == WORKERS - 1
+        _until(lambda: sum(started(w + 1) for w in range(WORKERS)) == WORKERS + 1)
         assert _until(lambda: _get(f"{served.url}/readyz") == 200)
     output = served.output
     assert f"with {WORKERS} worker processes" in output, output
