@@ -230,8 +230,20 @@ async def running_sandbox(slack_users: Sequence[str] = ()) -> AsyncIterator[Sand
         await server.stop()
 
 
+def bench_team_ids(count: int) -> list[str]:
+    """Team ids of the benchmark's installed workspaces (distributed mode): T0W0000, ..."""
+    return [f"T0W{i:04d}" for i in range(count)]
+
+
+def bench_bot_token(team_id: str) -> str:
+    return f"xoxb-bench-{team_id}"
+
+
 def _serve_sandbox(
-    slack_users: int, astravue_latency: float, env_out: multiprocessing.Queue[dict[str, str]]
+    slack_users: int,
+    astravue_latency: float,
+    env_out: multiprocessing.Queue[dict[str, str]],
+    workspaces: int = 0,
 ) -> None:
     """Child process body: serve a sandbox until terminated."""
     logging.disable(logging.WARNING)
@@ -239,6 +251,8 @@ def _serve_sandbox(
     async def serve() -> None:
         sandbox = build_sandbox()
         add_slack_users(sandbox, bench_user_ids(slack_users))
+        for team_id in bench_team_ids(workspaces):
+            sandbox.slack_oauth.add_static_token(bench_bot_token(team_id), team_id)
         sandbox.astravue_faults.latency = astravue_latency
         server = LoopbackServer(sandbox.app())
         sandbox.set_base_url(await server.start())
@@ -250,13 +264,18 @@ def _serve_sandbox(
 
 
 @contextmanager
-def sandbox_process(slack_users: int, astravue_latency: float = 0.0) -> Iterator[dict[str, str]]:
+def sandbox_process(
+    slack_users: int, astravue_latency: float = 0.0, *, workspaces: int = 0
+) -> Iterator[dict[str, str]]:
     """A sandbox in a child process, so this process's CPU time and memory are the app's alone.
-    Yields the settings pointing at it."""
+    Yields the settings pointing at it. `workspaces`: that many installed teams whose bot
+    tokens (`bench_bot_token`) its Slack fake accepts."""
     context = multiprocessing.get_context("spawn")
     env_out: multiprocessing.Queue[dict[str, str]] = context.Queue()
     child = context.Process(
-        target=_serve_sandbox, args=(slack_users, astravue_latency, env_out), daemon=True
+        target=_serve_sandbox,
+        args=(slack_users, astravue_latency, env_out, workspaces),
+        daemon=True,
     )
     child.start()
     try:
@@ -331,11 +350,15 @@ async def password_grant(http: httpx.AsyncClient, auth_url: str, username: str) 
 
 
 async def seed_links(
-    runtime: Runtime, slack_user_ids: Sequence[str], *, last_seen_id: int | None = None
+    runtime: Runtime,
+    slack_user_ids: Sequence[str],
+    *,
+    last_seen_id: int | None = None,
+    team_ids: Sequence[str] = (TEAM_ID,),
 ) -> list[int]:
     """Insert active links (with PollState due now) for these Slack users, as if each had
     connected: real sandbox tokens, sealed as the app seals them. Astravue identities cycle
-    through `IDENTITIES`. Returns the link ids."""
+    through `IDENTITIES`, Slack teams through `team_ids`. Returns the link ids."""
     auth_url = runtime.settings.astravue_auth_url
     limit = asyncio.Semaphore(GRANT_CONCURRENCY)
     async with httpx.AsyncClient(timeout=30) as http:
@@ -353,7 +376,7 @@ async def seed_links(
             now = utcnow()
             links = [
                 AstravueLink(
-                    team_id=TEAM_ID,
+                    team_id=team_ids[i % len(team_ids)],
                     slack_user_id=slack_user_ids[i],
                     status=LinkStatus.ACTIVE,
                     org_id=ORG_ID,

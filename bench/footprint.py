@@ -7,7 +7,12 @@ refreshes every link at the sandbox Keycloak, as an hour of real polling would ~
 The sandbox runs in a child process with no added latency, so the figures are this process's
 alone. Links are written as in `bench.poll_cycle`.
 
-    .venv/bin/python -m bench.footprint [--users N] [--quick]
+With `--workspaces W` the app runs in distributed mode: W installed workspaces (bot tokens
+sealed in the database, as an OAuth install stores them), the users spread evenly over them,
+and each tick also resolves every workspace's Web API client (as the rescue pass and Home
+publishes do), through the installations store and the bounded client cache.
+
+    .venv/bin/python -m bench.footprint [--users N] [--workspaces W] [--quick]
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import time_machine
 
 from bench.common import (
     app_settings,
+    bench_bot_token,
+    bench_team_ids,
     bench_user_ids,
     failed_polls,
     machine_facts,
@@ -36,6 +43,7 @@ from bench.common import (
 )
 from bench.poll_cycle import newest_seed_notification
 from bot.db.base import utcnow
+from bot.sandbox.slack import TEAM_ID
 from bot.wiring import Runtime, build_runtime
 
 STEP = timedelta(minutes=15)
@@ -62,15 +70,48 @@ def sample(label: str, polled: int, runtime: Runtime) -> Sample:
     return Sample(label, polled, rss_mb(), open_sockets(), db_connections(runtime))
 
 
+DISTRIBUTED = {"slack_bot_token": None, "slack_client_id": "1.2", "slack_client_secret": "b"}
+
+
+async def install_workspaces(runtime: Runtime, teams: list[str]) -> None:
+    """Store the installations as an OAuth install does (bot tokens sealed)."""
+    from slack_sdk.oauth.installation_store import Installation
+
+    for team_id in teams:
+        assert runtime.distribution is not None
+        await runtime.distribution.store.save(
+            Installation(
+                user_id="U0ADMIN",
+                team_id=team_id,
+                team_name=team_id,
+                bot_token=bench_bot_token(team_id),
+                bot_user_id="U0BOT",
+                bot_scopes="chat:write",
+            )
+        )
+
+
 async def measure(
-    database_url: str, sandbox_env: dict[str, str], users: int
+    database_url: str, sandbox_env: dict[str, str], users: int, workspaces: int = 0
 ) -> tuple[list[Sample], int]:
     # Polled links are due again one step later, and a tick is one pass over them.
     runtime = build_runtime(
-        app_settings(sandbox_env, database_url, notify_poll_seconds=int(STEP.total_seconds()))
+        app_settings(
+            sandbox_env,
+            database_url,
+            notify_poll_seconds=int(STEP.total_seconds()),
+            **(DISTRIBUTED if workspaces else {}),
+        )
     )
+    teams = bench_team_ids(workspaces)
     try:
-        await seed_links(runtime, bench_user_ids(users), last_seen_id=newest_seed_notification())
+        await install_workspaces(runtime, teams)
+        await seed_links(
+            runtime,
+            bench_user_ids(users),
+            last_seen_id=newest_seed_notification(),
+            team_ids=teams or (TEAM_ID,),
+        )
         samples = [sample("before polling", 0, runtime)]
         service = runtime.services.poller
         with time_machine.travel(utcnow(), tick=True) as clock:
@@ -78,6 +119,8 @@ async def measure(
                 if step:
                     clock.shift(STEP)
                 polled = await service.tick()
+                for team_id in teams:  # every workspace's client, as rescue and Home do
+                    await runtime.team_clients.for_team(team_id)
                 samples.append(
                     sample(
                         f"tick at +{int((STEP * step).total_seconds() // 60)} min", polled, runtime
@@ -88,9 +131,10 @@ async def measure(
         await runtime.close()
 
 
-def report(samples: list[Sample], users: int, failures: int) -> None:
+def report(samples: list[Sample], users: int, failures: int, workspaces: int = 0) -> None:
+    spread = f" over {workspaces} installed workspaces" if workspaces else ""
     print_table(
-        f"Footprint with {users} linked users over a simulated hour ({machine_facts()})",
+        f"Footprint with {users} linked users{spread} over a simulated hour ({machine_facts()})",
         ["moment", "polled", "RSS", "sockets", "DB connections"],
         [[s.label, s.polled, f"{s.rss:.0f} MB", s.sockets, s.db_connections] for s in samples],
     )
@@ -114,11 +158,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=2000,
         help="linked users (default 2000; 10000 is the issue's figure, ~15 min)",
     )
+    parse.add_argument(
+        "--workspaces",
+        type=int,
+        default=0,
+        help="distributed mode with this many installed workspaces (issue 15: 1000)",
+    )
     args = parse.parse_args(argv)
     users = 50 if args.quick else args.users
-    with quiet_logging(), sandbox_process(users) as sandbox_env, temp_database() as database_url:
-        samples, failures = asyncio.run(measure(database_url, sandbox_env, users))
-    report(samples, users, failures)
+    workspaces = min(args.workspaces, 5) if args.quick else args.workspaces
+    with (
+        quiet_logging(),
+        sandbox_process(users, workspaces=workspaces) as sandbox_env,
+        temp_database() as database_url,
+    ):
+        samples, failures = asyncio.run(measure(database_url, sandbox_env, users, workspaces))
+    report(samples, users, failures, workspaces)
     return 0
 
 

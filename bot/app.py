@@ -32,6 +32,8 @@ def build_app(runtime: Runtime) -> AsyncApp:
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret,
         client=runtime.slack,
+        # Distributed mode: each team's installation authorizes its requests.
+        authorize=runtime.distribution.clients.bolt_authorize() if runtime.distribution else None,  # type: ignore[arg-type]
         process_before_response=False,  # long-lived process: ack first, lazy work after
         raise_error_for_unhandled_request=False,
         logger=_bolt_logger(),
@@ -48,5 +50,9 @@ def build_app(runtime: Runtime) -> AsyncApp:
             exc_info=error,
         )
 
+    if runtime.distribution is not None:
+        from bot.slack.middleware import register_acting_team
+
+        register_acting_team(app)
     register_listeners(app, runtime.services)
     return app

@@ -8,7 +8,7 @@ import logging
 import socket
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.serving import prepare_database
@@ -16,6 +16,8 @@ from bot.workers import WORKERS_HELP, Entry, default_workers, serve_workers, wor
 
 if TYPE_CHECKING:
     from bot.astravue.probe import ProbeReport
+    from bot.demo.stack import Scheduler  # what serve and the demo do with the jobs: shut down
+    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.cli")
 
@@ -31,6 +33,7 @@ def _settings(**overrides: object) -> Settings:
         settings.slack_signing_secret,
         settings.astravue_client_secret,
         settings.slack_bot_token,
+        settings.slack_client_secret,
         settings.slack_app_token,
         settings.metrics_token,
     ):
@@ -70,8 +73,6 @@ async def _serve(
     checks = asyncio.create_task(warn)
     try:
         if settings.scheduler_enabled:
-            from bot.scheduler import start_scheduler
-
             scheduler = start_scheduler(runtime)
         if socket_mode and bolt is not None:
             from bot.socket import run_socket_mode
@@ -137,6 +138,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from bot.db.session import create_engine, create_sessionmaker
     from bot.services.credentials import LinkCredentials
     from bot.services.keys import rewrap_all
+    from bot.slack.rekey import rewrap_installations
+    from bot.slack.sealing import InstallationSeals
     from bot.wiring import resolve_keyring
 
     settings = _settings()
@@ -144,11 +147,12 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     async def run() -> tuple[int, int]:
         engine = create_engine(settings.database_url)
         try:
-            return await rewrap_all(
-                create_sessionmaker(engine),
-                LinkCredentials(resolve_keyring(settings)),
-                batch=args.batch,
-            )
+            keyring, sessions = resolve_keyring(settings), create_sessionmaker(engine)
+            links = await rewrap_all(sessions, LinkCredentials(keyring), batch=args.batch)
+            bots = await rewrap_installations(
+                sessions, InstallationSeals(keyring), batch=args.batch
+            )  # Slack installations' bot tokens (distributed mode)
+            return links[0] + bots[0], links[1] + bots[1]
         finally:
             await engine.dispose()
 
@@ -369,16 +373,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     probe.set_defaults(func=cmd_api_probe)
 
-    _add_optional_commands(sub)
-    return parser
-
-
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from bot.demo.cli import add_demo_command
+    from bot.demo.cli import add_demo_command  # the CLI alone imports the fakes and the demo
     from bot.sandbox.cli import add_sandbox_commands
 
     add_sandbox_commands(sub)
-    add_demo_command(sub, prepare_database)
+    add_demo_command(sub, prepare_database, start_scheduler)
+    return parser
+
+
+def start_scheduler(runtime: Runtime) -> Scheduler:  # the jobs of serve and the demo
+    from bot.scheduler import start_scheduler as start  # on use: it loads apscheduler
+
+    return cast("Scheduler", start(runtime))  # apscheduler is untyped
 
 
 def main(argv: Sequence[str] | None = None) -> int:

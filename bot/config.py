@@ -22,6 +22,7 @@ EXPECTED = {
     "ASTRAVUE_AUTH_URL": "an http(s) URL of the Keycloak realm",
     "ASTRAVUE_APP_URL": "an http(s) URL",
     "PUBLIC_URL": "an http(s) URL where this app is reachable",
+    "SLACK_OAUTH_AUTHORIZE_URL": "an http(s) URL (Slack's is https://slack.com/oauth/v2/authorize)",
     "DATABASE_URL": "sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db",
     "TOKEN_ENCRYPTION_KEYS": "kid:base64key[,kid:base64key...] "
     "(make one with `astravue-bot keys new`)",
@@ -50,6 +51,10 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Both set: distributed mode (workspaces install through /slack/install; no bot token).
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_oauth_authorize_url: str = "https://slack.com/oauth/v2/authorize"
     # response_urls the app may follow besides Slack's own (bot.security.response_urls)
     slack_response_url_prefixes: str | None = None
     astravue_api_url: str = "https://api.astravue.com"
@@ -95,7 +100,13 @@ class Settings(BaseSettings):
                 _check_url(prefix.strip())
         return value or None
 
-    @field_validator("astravue_api_url", "astravue_auth_url", "astravue_app_url", "public_url")
+    @field_validator(
+        "astravue_api_url",
+        "astravue_auth_url",
+        "astravue_app_url",
+        "public_url",
+        "slack_oauth_authorize_url",
+    )
     @classmethod
     def _urls(cls, value: str) -> str:
         return _check_url(value).rstrip("/")
@@ -140,8 +151,18 @@ class Settings(BaseSettings):
         return None if path in ("", ":memory:") else Path(path)
 
     @property
+    def distributed(self) -> bool:
+        """Workspaces install the app through Slack OAuth; SLACK_BOT_TOKEN is not used."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def slack_configured(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_signing_secret)
+        token = self.distributed or bool(self.slack_bot_token)
+        return bool(token and self.slack_signing_secret)
+
+    @property
+    def slack_redirect_uri(self) -> str:
+        return f"{self.public_url}/slack/oauth_redirect"
 
     @property
     def astravue_oauth_configured(self) -> bool:
@@ -153,7 +174,7 @@ class Settings(BaseSettings):
 
     def missing_slack_settings(self) -> list[str]:
         missing = []
-        if not self.slack_bot_token:
+        if not self.slack_bot_token and not self.distributed:
             missing.append("SLACK_BOT_TOKEN")
         if not self.slack_signing_secret:
             missing.append("SLACK_SIGNING_SECRET")

@@ -12,8 +12,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 
 from bot.db.base import utcnow
-from bot.db.models import OAuthState, ProcessedEvent, UsedNonce
+from bot.db.models import OAuthState, ProcessedEvent, SlackOAuthState, UsedNonce
 from bot.db.session import session_scope
+from bot.outbound.feed_poster import feed_poller
+from bot.slack.lifecycle import purge_uninstalled
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,7 +31,8 @@ EVENT_MEMORY = timedelta(hours=25)
 
 
 async def prune_expired(sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Delete expired OAuth states and nonces, and event ids past Slack's retry window."""
+    """Delete expired OAuth states and nonces, event ids past Slack's retry window, and the
+    links of workspaces uninstalled for 30 days."""
     now = utcnow()
     async with session_scope(sessions) as session:
         removed = 0
@@ -37,9 +40,11 @@ async def prune_expired(sessions: async_sessionmaker[AsyncSession]) -> int:
             delete(OAuthState).where(OAuthState.expires_at < now),
             delete(UsedNonce).where(UsedNonce.expires_at < now),
             delete(ProcessedEvent).where(ProcessedEvent.received_at < now - EVENT_MEMORY),
+            delete(SlackOAuthState).where(SlackOAuthState.expires_at < now),
         ):
             removed += (await session.execute(statement)).rowcount or 0  # type: ignore[attr-defined]
-    return removed
+    # Links of workspaces uninstalled for 30 days go (a reinstall before that restores them).
+    return removed + await purge_uninstalled(sessions)
 
 
 def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
@@ -52,6 +57,19 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         "interval",
         seconds=interval,
         id="notifications.tick",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=interval,
+        next_run_time=utcnow(),
+    )
+    scheduler.add_job(  # project feeds: read on the notification poll's interval
+        feed_poller(
+            runtime.services,
+            runtime.distribution.paced_clients if runtime.distribution else None,
+        ).tick,
+        "interval",
+        seconds=interval,
+        id="feeds.tick",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=interval,

@@ -34,6 +34,16 @@ def configuration_warnings(settings: Settings, *, socket_mode: bool = False) -> 
                 f"PUBLIC_URL is {settings.public_url}: Slack only sends requests to "
                 "https:// addresses; set PUBLIC_URL to the HTTPS address"
             )
+    if settings.distributed and settings.slack_bot_token:
+        warnings.append(
+            "SLACK_BOT_TOKEN is set but not used: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+            "each workspace installs the app at /slack/install and brings its own token"
+        )
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        warnings.append(
+            "only one of SLACK_CLIENT_ID and SLACK_CLIENT_SECRET is set: set both to let "
+            "workspaces install the app (distributed mode), or neither"
+        )
     if settings.slack_configured and not settings.astravue_oauth_configured:
         warnings.append(
             "Slack is configured but ASTRAVUE_CLIENT_ID is not: nobody can connect "

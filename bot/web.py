@@ -19,6 +19,7 @@ from bot import log_context, metrics, metrics_gauges
 from bot.config import Settings, load_settings
 from bot.listeners import oauth
 from bot.listeners.request_body import read_slack_body
+from bot.slack.web_routes import install_routes
 from bot.wiring import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,9 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     async def setup_page(_request: Request) -> Response:
-        return HTMLResponse(render_setup_page(rt().settings))
+        distribution = rt().distribution
+        installed = await distribution.store.count_active() if distribution else None
+        return HTMLResponse(render_setup_page(rt().settings, installed=installed))
 
     async def metrics_endpoint(request: Request) -> Response:
         return await metrics_gauges.metrics_response(
@@ -110,6 +113,7 @@ def create_app(
         Route("/oauth/astravue/start", oauth_start, methods=["GET"]),
         Route("/oauth/astravue/callback", oauth_callback, methods=["GET"]),
         Route(oauth.CONFIRM_PATH, oauth_confirm, methods=["POST"]),
+        *install_routes(lambda: rt().distribution),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.app_state = state
@@ -128,13 +132,15 @@ def build_bolt(runtime: Runtime) -> AsyncApp | None:
     return build_app(runtime)
 
 
-def render_setup_page(settings: Settings) -> str:
-    """A page telling whoever deploys this what is configured and what to do next."""
+def render_setup_page(settings: Settings, *, installed: int | None = None) -> str:
+    """A page telling whoever deploys this what is configured and what to do next;
+    `installed`: the installed workspaces' count (distributed mode)."""
     rows = [
         (
             "Slack credentials",
             settings.slack_configured,
-            "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from your Slack app",
+            "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace) or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (distributed) from your Slack app",
         ),
         (
             "Astravue OAuth client",
@@ -163,10 +169,23 @@ def render_setup_page(settings: Settings) -> str:
 <h1>Astravue for Slack</h1>
 <p>This deployment's configuration:</p>
 <ul>{"".join(items)}</ul>
+{distribution_section(settings, installed)}
 <h2>What to do next, in this order</h2>
 <ol>{"".join(f"<li>{step}</li>" for step in setup_steps(settings))}</ol>
 <p>Health: <a href="/healthz">/healthz</a> &middot; readiness: <a href="/readyz">/readyz</a></p>
 </body></html>"""
+
+
+def distribution_section(settings: Settings, installed: int | None) -> str:
+    if not settings.distributed:
+        return ""
+    count = installed or 0
+    return (
+        "<h2>Distributed mode</h2><p>Workspaces install the app themselves: "
+        '<a href="/slack/install"><b>Add to Slack</b></a> '
+        f"(<code>{html.escape(settings.public_url)}/slack/install</code>). Installed in "
+        f"<b>{count}</b> workspace{'' if count == 1 else 's'} (or organisations).</p>"
+    )
 
 
 def setup_steps(settings: Settings) -> list[str]:

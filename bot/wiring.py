@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -58,9 +58,12 @@ from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
 from bot.services.zones import UserZones
-from bot.slack.clients import SingleWorkspaceClients
+from bot.slack.clients import SingleWorkspaceClients, TeamClients
 from bot.slack.directory import SlackDirectory
 from bot.slack.profiles import Profiles
+
+if TYPE_CHECKING:
+    from bot.slack.distribution import Distribution
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,9 @@ class Runtime:
     keyring: Keyring
     http: httpx.AsyncClient
     slack: AsyncWebClient
+    # Who speaks for each team: the one bot token, or each installation's (distributed mode).
+    team_clients: TeamClients
+    distribution: Distribution | None = None
     services: ServiceContainer = field(init=False)
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
@@ -136,13 +142,23 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    keyring = resolve_keyring(settings)
+    distribution = None
+    if settings.distributed:  # SLACK_BOT_TOKEN is not used: every team has its own token
+        from bot.slack.distribution import build_distribution
+
+        distribution = build_distribution(settings, sessions, keyring)
+    slack = distribution.routed if distribution else create_slack_client(settings)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=create_sessionmaker(engine),
-        keyring=resolve_keyring(settings),
+        sessions=sessions,
+        keyring=keyring,
         http=httpx.AsyncClient(timeout=ASTRAVUE_TIMEOUT, limits=ASTRAVUE_LIMITS),
-        slack=create_slack_client(settings),
+        slack=slack,
+        team_clients=distribution.clients if distribution else SingleWorkspaceClients(slack),
+        distribution=distribution,
     )
     runtime.services = build_services(runtime)
     return runtime
@@ -151,8 +167,12 @@ def build_runtime(settings: Settings) -> Runtime:
 def build_services(runtime: Runtime) -> ServiceContainer:
     settings, sessions = runtime.settings, runtime.sessions
     # Outside a request, Slack is reached per team; single-workspace mode has one client.
-    clients = SingleWorkspaceClients(runtime.slack)
-    paced_clients = SingleWorkspaceClients(create_slack_client(settings, retry_rate_limits=False))
+    clients: TeamClients = runtime.team_clients
+    paced_clients: TeamClients = (
+        runtime.distribution.paced_clients
+        if runtime.distribution
+        else SingleWorkspaceClients(create_slack_client(settings, retry_rate_limits=False))
+    )
 
     keycloak = KeycloakClient(
         runtime.http,
@@ -228,7 +248,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         dedupe=EventDedupe(sessions),
-        team_links=TeamLinks(sessions, linking),
+        team_links=TeamLinks(sessions, linking, distributed=runtime.distribution is not None),
         link_health=LinkHealth(sessions),
         inbox=NotificationInbox(astravue),
         orgs=OrgMembership(astravue),

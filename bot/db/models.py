@@ -211,3 +211,42 @@ class ChannelDefault(Base):
     space_id: Mapped[int | None] = mapped_column(BigInteger)
     project_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SlackInstallation(Base):
+    """One Slack workspace (or Enterprise Grid organisation) that installed the app through
+    OAuth. `enterprise_id`/`team_id` are "" when absent (an org-wide install has no team), so
+    the pair is unique. Tokens are sealed (bot.slack.sealing), bound to this row and its ids."""
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    enterprise_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))
+    team_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    bot_id: Mapped[str | None] = mapped_column(String(32))
+    bot_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_scopes: Mapped[str | None] = mapped_column(Text)
+    installer_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_token_ct: Mapped[str | None] = mapped_column(Text)  # None once uninstalled
+    bot_refresh_token_ct: Mapped[str | None] = mapped_column(Text)  # token rotation only
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SlackOAuthState(Base):
+    """A pending "Add to Slack": the SHA-256 of the state; consumed once, expires."""
+
+    __tablename__ = "slack_oauth_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+from bot.db import feed_models as feed_models  # noqa: E402  (registers the feed tables)

@@ -6,16 +6,19 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.demo.stack import PrepareDatabase
+if TYPE_CHECKING:  # the demo's modules load the whole app: only `demo` itself imports them
+    from bot.demo.stack import PrepareDatabase, StartScheduler
 
 
 def add_demo_command(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     prepare_database: PrepareDatabase,
+    start_scheduler: StartScheduler,
 ) -> None:
-    """The `demo` sub-command; `prepare_database` is what `serve` runs on its database first
-    (the CLI passes it: the demo stands outside the product and never reaches the database)."""
+    """The `demo` sub-command. `prepare_database` and `start_scheduler` are what `serve` runs
+    (the CLI passes them: the demo stands outside the product and reaches neither itself)."""
     demo = sub.add_parser(
         "demo",
         help="try the app in a terminal Slack simulator (no Slack needed)",
@@ -37,7 +40,16 @@ def add_demo_command(
         help="run these inputs (one per line) instead of reading the keyboard",
     )
     demo.add_argument("--seed", type=int, default=7, help="seed of the teammate's changes")
-    demo.set_defaults(func=cmd_demo, prepare_database=prepare_database)
+    demo.add_argument(
+        "--workspaces",
+        type=int,
+        choices=[1, 2],
+        help="walk through distributed mode: this many workspaces install the app with Add "
+        "to Slack, a person in each connects and gets a DM with their workspace's token",
+    )
+    demo.set_defaults(
+        func=cmd_demo, prepare_database=prepare_database, start_scheduler=start_scheduler
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -46,13 +58,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.logging import setup_logging
 
     setup_logging("WARNING")  # the app's info logs would bury the simulated Slack screen
+    if args.workspaces:
+        from bot.demo.workspaces import run_workspaces
+
+        return asyncio.run(
+            run_workspaces(Console(), args.workspaces, args.seed, args.prepare_database)
+        )
     if args.script is None:
-        from bot.demo import run_interactive
+        from bot.demo.interactive import run_interactive
 
         return asyncio.run(
             run_interactive(
                 Console(),
                 prepare_database=args.prepare_database,
+                start_scheduler=args.start_scheduler,
                 user_id=args.user,
                 seed=args.seed,
             )

@@ -16,7 +16,6 @@ from bot.demo.surfaces import COMMAND_CHANNEL, DemoInputError, Surface, pick
 from bot.sandbox.slack_requests import block_action
 from bot.sandbox.slack_requests.view_state import STATE_KEYS
 from bot.sandbox.stack import SLACK_USERNAMES
-from bot.ui.ids import Action
 
 
 class Conversation(Screen):
@@ -73,7 +72,7 @@ class Conversation(Screen):
             (
                 c.element.get("url")
                 for _, c in self._controls.values()
-                if c.element.get("action_id") == Action.CONNECT
+                if self._is_connect(c.element)
             ),
             None,
         )

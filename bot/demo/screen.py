@@ -190,6 +190,12 @@ class Screen:
 
     # ---- lookups ------------------------------------------------------------------------
 
+    def _is_connect(self, element: dict[str, Any]) -> bool:
+        """A Connect (or Reconnect) button: a link to the web app's sign-in start."""
+        return str(element.get("url") or "").startswith(
+            f"{self.stack.app_url}/oauth/astravue/start?"
+        )
+
     def _control(self, arg: str) -> tuple[Surface, Control]:
         if arg.isdecimal():
             if int(arg) not in self._controls:

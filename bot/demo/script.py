@@ -31,7 +31,7 @@ async def run_script(
     """Run each input as the demo user typed it; 0 when every step worked, else 1.
 
     `prepare_database` migrates the demo's database (the CLI passes what `serve` runs)."""
-    async with running_stack(poll_notifications=False, prepare_database=prepare_database) as stack:
+    async with running_stack(prepare_database=prepare_database) as stack:
         session = DemoSession(stack, console, user_id=user_id, seed=seed)
         for line in lines:
             console.print(Text(f"{user_id} > {line}", style="bold"))

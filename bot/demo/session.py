@@ -17,7 +17,7 @@ from rich.text import Text
 
 from bot.demo.conversation import Conversation
 from bot.demo.render import InputField, plain_text
-from bot.demo.stack import NOTIFY_POLL_SECONDS, notifications_available, scheduler_available
+from bot.demo.stack import NOTIFY_POLL_SECONDS
 from bot.demo.surfaces import (
     COMMAND_CHANNEL,
     CONNECT_WORDS,
@@ -28,7 +28,6 @@ from bot.demo.surfaces import (
     has_value,
 )
 from bot.sandbox.stack import Stack
-from bot.ui.ids import Action
 
 
 class DemoSession(Conversation):
@@ -133,7 +132,7 @@ class DemoSession(Conversation):
                     style="dim",
                 )
             )
-        if element.get("url") and element.get("action_id") == Action.CONNECT:
+        if self._is_connect(element):
             await self._act(surface, control, {})
             await self._follow_connect(str(element["url"]))
             return
@@ -215,17 +214,9 @@ class DemoSession(Conversation):
             raise DemoInputError(f"{email} has no Astravue account, so no teammate can ping you")
         happened = state.simulate_teammate_activity(target.user_id, self.rng)
         self.console.print(Text(f"↯ Meanwhile in Astravue: {happened}", style="magenta"))
-        if not notifications_available():
-            self.console.print(
-                Text(
-                    "(notifications are not available in this build yet: the "
-                    "notification poller is missing)",
-                    style="dim",
-                )
-            )
-        elif self.tick_notifications:
+        if self.tick_notifications:
             await self._poll_notifications()
-        elif scheduler_available():
+        else:
             self.console.print(
                 Text(
                     f"(the poller checks every {NOTIFY_POLL_SECONDS} s; press "

@@ -10,6 +10,7 @@ class LinkStatus(enum.StrEnum):
     ACTIVE = "active"
     NEEDS_RELINK = "needs_relink"
     DISCONNECTED = "disconnected"
+    SUSPENDED = "suspended"  # its Slack workspace uninstalled the app; a reinstall restores it
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ def _features() -> list[Feature]:
     """Each feature module's table of top-level handlers (`FEATURE`), in registration order."""
     from bot.listeners import (
         account,
+        feeds,
         notifications,
         space_forms,
         spaces,
@@ -55,4 +56,5 @@ def _features() -> list[Feature]:
         spaces.FEATURE,
         space_forms.FEATURE,
         notifications.FEATURE,
+        feeds.FEATURE,
     ]

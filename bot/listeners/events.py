@@ -23,13 +23,17 @@ async def home_opened(inv: Invocation) -> None:
 async def tokens_revoked(inv: Invocation) -> None:
     tokens = inv.payload.event.get("tokens") or {}
     if tokens.get("bot"):
-        await inv.services.team_links.disconnect_team(inv.team_id, "bot token revoked")
+        await inv.services.team_links.end_team(
+            inv.team_id, inv.context.enterprise_id, "bot token revoked"
+        )
     for user_id in tokens.get("oauth") or []:
         await inv.services.linking.disconnect(team_id=inv.team_id, slack_user_id=user_id)
 
 
 async def app_uninstalled(inv: Invocation) -> None:
-    await inv.services.team_links.disconnect_team(inv.team_id, "app uninstalled")
+    await inv.services.team_links.end_team(
+        inv.team_id, inv.context.enterprise_id, "app uninstalled"
+    )
 
 
 EVENTS: dict[str, LazyHandler] = {

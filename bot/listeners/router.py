@@ -206,7 +206,31 @@ GRAMMAR: tuple[CommandSpec, ...] = (
         "Spaces and projects",
         ("rm", "remove"),
     ),
+    # Project feeds (bot.listeners.feeds).
+    CommandSpec(
+        "feed",
+        "feed <project> [#channel] [--digest 09:00|--no-digest]",
+        "Post a project's task changes (and a daily due digest) to a channel",
+        "Spaces and projects",
+        ("follow", "subscribe"),
+    ),
+    CommandSpec(
+        "feeds",
+        "feeds",
+        "This channel's project feeds, to remove",
+        "Spaces and projects",
+        needs_link=False,
+    ),
+    CommandSpec(
+        "unfeed",
+        "unfeed <project>",
+        "Stop a project's feed in this channel",
+        "Spaces and projects",
+        ("unfollow", "unsubscribe"),
+        needs_link=False,
+    ),
 )
+
 
 HELP_TOPICS = {
     "account": "Account",

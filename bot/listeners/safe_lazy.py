@@ -50,7 +50,9 @@ class Invocation:
 
     @property
     def team_id(self) -> str:
-        return str(self.context.team_id or self.payload.team_id or "")
+        # An org-wide install keys links by the enterprise id (bot.slack.team_clients).
+        team = self.context.get("link_team_id") or self.context.team_id or self.payload.team_id
+        return str(team or "")
 
     @property
     def user_id(self) -> str:

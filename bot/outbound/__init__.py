@@ -1,1 +1,2 @@
-"""What background jobs send to Slack: DMs, Home publishes, pacing (DESIGN.md Layout)."""
+"""What background jobs send to Slack: DMs, Home publishes, channel feed posts, pacing
+(DESIGN.md Layout)."""

@@ -28,6 +28,9 @@ from bot.sandbox.keycloak import REALM_PATH, KeycloakFake, KeycloakSettings
 from bot.sandbox.seed import build_seed_state
 from bot.sandbox.slack import SlackFake
 from bot.sandbox.slack.methods.unfurls import UnfurlLedger
+from bot.sandbox.slack_oauth import AUTHORIZE_PATH, SlackOAuthFake
+from bot.sandbox.slack_oauth import CLIENT_ID as SLACK_CLIENT_ID
+from bot.sandbox.slack_oauth import CLIENT_SECRET as SLACK_CLIENT_SECRET
 
 CLIENT_ID = "astravue-slack"
 CLIENT_SECRET = "sandbox-secret"
@@ -45,9 +48,11 @@ class Sandbox:
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     base_url: str = ""
     unfurls: UnfurlLedger = field(init=False)  # shared links and chat.unfurl (issue 16)
+    slack_oauth: SlackOAuthFake = field(init=False)  # installs into several workspaces
 
     def __post_init__(self) -> None:
         self.unfurls = UnfurlLedger.of(self.slack)
+        self.slack_oauth = SlackOAuthFake(self.slack)
 
     @property
     def faults(self) -> dict[str, Faults]:
@@ -71,6 +76,15 @@ class Sandbox:
             "ASTRAVUE_CLIENT_SECRET": CLIENT_SECRET,
         }
 
+    def distributed_env(self) -> dict[str, str]:
+        """The settings of distributed mode: workspaces install through the OAuth fake."""
+        env = {key: value for key, value in self.env().items() if key != "SLACK_BOT_TOKEN"}
+        return env | {
+            "SLACK_CLIENT_ID": SLACK_CLIENT_ID,
+            "SLACK_CLIENT_SECRET": SLACK_CLIENT_SECRET,
+            "SLACK_OAUTH_AUTHORIZE_URL": f"{self.base_url}{AUTHORIZE_PATH}",
+        }
+
     def set_base_url(self, base_url: str) -> None:
         self.base_url = base_url
         self.slack.public_base = f"{base_url}/slack"
@@ -79,6 +93,7 @@ class Sandbox:
         return Starlette(
             routes=[
                 Mount(REALM_PATH, app=self.keycloak.app),
+                *self.slack_oauth.routes(),  # before /slack: oauth.v2.access takes no bot token
                 Mount("/slack", app=self.slack.app),
                 Route("/_sandbox/faults/{target}", self._set_faults, methods=["GET", "POST"]),
                 Route("/_sandbox/teammate", self._teammate, methods=["POST"]),

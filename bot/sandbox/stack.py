@@ -80,17 +80,20 @@ async def start_stack(
     database_url: str,
     *,
     dialect: Dialect | None = None,
+    distributed: bool = False,
     prepare_database: Callable[[Settings], Awaitable[None]] | None = None,
     **overrides: Any,
 ) -> Stack:
     """Start the sandbox (speaking `dialect`, default: from the environment), then the app
     (HTTP mode) pointed at it. The database must be migrated, or `prepare_database` (what
-    `astravue-bot serve` runs first) migrates it."""
+    `astravue-bot serve` runs first) migrates it. `distributed`: the app runs in distributed
+    mode (no bot token; workspaces install through the sandbox's Slack OAuth)."""
     sandbox = build_sandbox(dialect=dialect)
     sandbox_server = LoopbackServer(sandbox.app())
     sandbox.set_base_url(await sandbox_server.start())
     app_port = free_port()
-    values: dict[str, Any] = {key.lower(): value for key, value in sandbox.env().items()}
+    env = sandbox.distributed_env() if distributed else sandbox.env()
+    values: dict[str, Any] = {key.lower(): value for key, value in env.items()}
     values.update(
         public_url=f"http://127.0.0.1:{app_port}",
         database_url=database_url,

@@ -56,6 +56,7 @@ from bot.services.notification_rules import Rules, in_quiet_hours, prefs_of
 from bot.services.poll_leases import EARLY, LeaseLost, PollLeases
 from bot.services.zones import UserZones
 from bot.slack.clients import TeamNotInstalled
+from bot.slack.team_clients import acting_for
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class NotificationPoller:
                 row = await settings_for(session, info.team_id, info.slack_user_id)
         prefs, muted = prefs_of(row), frozenset(row.muted_task_ids)
         digest_projects = frozenset(row.digest_project_ids)
+        acting_for(info.team_id)  # distributed mode: users.info with this team's token
         zone = await self.zones.zone(info.slack_user_id)
         rules = Rules(
             prefs,

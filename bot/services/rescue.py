@@ -20,6 +20,7 @@ from bot.parsing.durations import ClockTimeError, format_duration
 from bot.services.links import link_info
 from bot.services.timers import TimerService
 from bot.services.zones import UserZones
+from bot.slack.team_clients import acting_for
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class TimerRescue:
         settings = await self.timers.settings(link)
         if settings.timer_reminded_id == timer.time_tracker_id:
             return 0
+        acting_for(link.team_id)  # distributed mode: users.info with this team's token
         zone = await self.zones.zone(link.slack_user_id)
         now = datetime.now(UTC)
         why = overdue_reason(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.profiles import Profiles
+from bot.slack.team_clients import acting_for
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class SlackDirectory:
         self._workspaces: dict[str, str] = {}
 
     async def person(self, team_id: str, user_id: str) -> SlackPerson:
+        acting_for(team_id)  # distributed mode: users.info and auth.test with this team's token
         try:
             profile = await self.profiles.get(user_id, fresh=True)
             name, email = profile.name, profile.email

@@ -20,7 +20,11 @@ EXPECTED_TABLES = {
     "notification_deliveries",
     "processed_events",
     "channel_defaults",
+    "slack_installations",
+    "slack_oauth_states",
     "pending_links",
+    "feed_subscriptions",
+    "feed_posts",
 }
 
 

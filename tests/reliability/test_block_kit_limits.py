@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from bot.astravue.models import (
     TimesheetSummary,
     TimeTrackerDto,
 )
+from bot.domain.feed_changes import Digest, FeedChange, FeedTask, NotSubscribed, TooManyFeeds
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.projects import ProjectFields
 from bot.domain.tasks import Pick, TaskDraft, TaskRef
@@ -47,6 +48,7 @@ from bot.ui import (
     account,
     components,
     errors,
+    feeds,
     help,
     home,
     home_sections,
@@ -612,6 +614,76 @@ CASES: dict[str, Case] = {
     "timers.kept": Case(lambda: timers.kept(LONG)),
     "timers.loading": Case(lambda: timers.loading(LONG)),
 }
+
+
+def _feed_tasks(first: int = 0) -> list[FeedTask]:
+    return [
+        FeedTask(
+            task_id=n,
+            title=f"F{n:03d} {LONG[:200]}",
+            owner_ids=(1,),
+            owner_names=(LONG[:80],),
+            due="2026-12-01T10:00:00+00:00",
+            by=LONG[:80],
+        )
+        for n in range(first, first + MANY)
+    ]
+
+
+def _feed_change(kind: str) -> dict[str, object]:
+    task = FeedTask(task_id=1, title=LONG, owner_names=(LONG,), due="2026-12-01T10:00:00+00:00")
+    change = FeedChange(kind, task, f"{kind}:1:1", previous_due=None, added_owners=(LONG,))
+    return {"kind": "change", "project": LONG, "change": change.to_json(), "zone": "UTC"}
+
+
+def _feed_infos() -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(
+            id=n,
+            project_name=LONG,
+            subscriber_id="U0MARIA",
+            digest_time="09:00",
+            paused_at=None if n % 2 else "paused",
+        )
+        for n in range(25)
+    ]
+
+
+_PAUSED = {"kind": "paused", "reason": "removed", "feeds": [{"project": LONG, "channel": "C1"}]}
+CASES.update(
+    {
+        **{
+            f"feeds.change_post[{kind}]": Case(
+                lambda kind=kind: feeds.change_post(_feed_change(kind), APP_URL)  # type: ignore[misc]
+            )
+            for kind in ("created", "completed", "reopened", "assigned", "due_changed")
+        },
+        "feeds.digest_post": Case(
+            lambda: feeds.digest_post(
+                {
+                    "project": LONG,
+                    "zone": "UTC",
+                    "digest": Digest("2026-12-03", _feed_tasks(), _feed_tasks(MANY)).to_json(),
+                },
+                APP_URL,
+            ),
+            listed=2 * MANY,
+            marker="F",
+        ),
+        "feeds.paused_dm": Case(lambda: feeds.paused_dm(_PAUSED)),
+        "feeds.render": Case(lambda: feeds.render(_PAUSED, APP_URL)),
+        "feeds.subscribed": Case(lambda: feeds.subscribed(LONG, "C1", "09:00", True)),
+        "feeds.announcement": Case(lambda: feeds.announcement("U0MARIA", LONG, None)),
+        "feeds.not_in_channel": Case(lambda: feeds.not_in_channel("C1")),
+        "feeds.channel_by_name": Case(lambda: feeds.channel_by_name(LONG)),
+        "feeds.feed_list": Case(lambda: feeds.feed_list("C1", _feed_infos())),
+        "feeds.removed": Case(lambda: feeds.removed(LONG, "C1")),
+        "feeds.already_removed": Case(feeds.already_removed),
+        "feeds.usage": Case(lambda: feeds.usage(LONG)),
+        "feeds.error[not subscribed]": Case(lambda: feeds.error(NotSubscribed(LONG))),
+        "feeds.error[too many]": Case(lambda: feeds.error(TooManyFeeds(25))),
+    }
+)
 
 # Public functions returning a piece of a payload (an element, a text object, one block),
 # checked inside the surfaces above that use them, or returning no Block Kit at all.
