@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import platform
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -154,12 +155,35 @@ def open_sockets() -> int:
 
 
 @contextmanager
-def temp_database() -> Iterator[str]:
-    """A migrated SQLite database in a temporary directory, removed afterwards."""
+def temp_database(postgres: str | None = None) -> Iterator[str]:
+    """A migrated SQLite database in a temporary directory, removed afterwards; with
+    `postgres` (a server URL, `postgresql+asyncpg://user@host:5432/postgres`), a new
+    PostgreSQL database on that server instead, dropped afterwards."""
+    if postgres:
+        name = f"astravue_bench_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_postgres_admin(postgres, f'CREATE DATABASE "{name}"'))
+        try:
+            url = postgres.rsplit("/", 1)[0] + "/" + name
+            upgrade(url)
+            yield url
+        finally:
+            asyncio.run(_postgres_admin(postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
     with tempfile.TemporaryDirectory(prefix="astravue-bench-") as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
         upgrade(url)
         yield url
+
+
+async def _postgres_admin(server_url: str, sql: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql(sql)
+    finally:
+        await engine.dispose()
 
 
 def app_values(sandbox_env: dict[str, str], database_url: str, **overrides: Any) -> dict[str, Any]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.serving import prepare_database
+from bot.workers import WORKERS_HELP, Entry, default_workers, serve_workers, worker_count
 
 if TYPE_CHECKING:
     from bot.astravue.probe import ProbeReport
@@ -42,34 +45,23 @@ def _settings(**overrides: object) -> Settings:
 # serve -----------------------------------------------------------------------------------------
 
 
-async def prepare_database(settings: Settings) -> None:
-    """SQLite (embedded default) migrates itself; any other database must be migrated first."""
-    from bot.db.session import create_engine, current_revision, head_revision, upgrade
-
-    if settings.is_sqlite:
-        await asyncio.to_thread(upgrade, settings.database_url)
-        return
-    engine = create_engine(settings.database_url, pool_size=1)
-    try:
-        current = await current_revision(engine)
-    finally:
-        await engine.dispose()
-    if current != head_revision():
-        raise ConfigError(
-            f"the database schema is at {current or 'nothing'}, the code needs {head_revision()}: "
-            "run `astravue-bot migrate` first."
-        )
-
-
-async def _serve(settings: Settings, *, socket_mode: bool) -> None:
+async def _serve(
+    settings: Settings,
+    *,
+    socket_mode: bool,
+    listener: socket.socket | None = None,
+    worker: int | None = None,
+) -> None:
+    """One serving process, or worker `worker` of `serve --workers N` on the parent's socket."""
     import uvicorn
 
     from bot.startup_checks import bind_port, warn_at_start
     from bot.web import build_bolt, create_app
     from bot.wiring import build_runtime
 
-    listener = bind_port(settings.port)  # first: a taken port is one line, before any work
-    await prepare_database(settings)
+    if listener is None:
+        listener = bind_port(settings.port)  # first: a taken port is one line, before any work
+        await prepare_database(settings)
     runtime = build_runtime(settings)
     bolt = build_bolt(runtime)
     app = create_app(settings, runtime=runtime, bolt=bolt)
@@ -77,7 +69,8 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
     server = uvicorn.Server(config)
     scheduler = None
     tasks = [asyncio.create_task(server.serve(sockets=[listener]))]
-    checks = asyncio.create_task(warn_at_start(settings, socket_mode=socket_mode))
+    warn = warn_at_start(settings, socket_mode=socket_mode) if not worker else asyncio.sleep(0)
+    checks = asyncio.create_task(warn)
     try:
         if settings.scheduler_enabled:
             scheduler = start_scheduler(runtime)
@@ -85,7 +78,8 @@ async def _serve(settings: Settings, *, socket_mode: bool) -> None:
             from bot.socket import run_socket_mode
 
             tasks.append(asyncio.create_task(run_socket_mode(bolt, settings)))
-        log.info("serving on port %s%s", settings.port, " with Socket Mode" if socket_mode else "")
+        role = "" if worker is None else f" (worker {worker + 1}{', poller' if scheduler else ''})"
+        log.info("serving on port %s%s%s", settings.port, " with Socket Mode" * socket_mode, role)
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()
@@ -106,6 +100,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(
             "--socket-mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)."
         )
+    if (workers := args.workers or default_workers()) > 1:
+        entry = Entry(_settings, _serve, prepare_database)
+        return serve_workers(entry, workers, settings, overrides, args.socket_mode)
     asyncio.run(_serve(settings, socket_mode=args.socket_mode))
     return 0
 
@@ -300,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="receive Slack requests over Socket Mode (needs SLACK_APP_TOKEN)",
     )
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    serve.add_argument("--workers", type=worker_count, metavar="N", help=WORKERS_HELP)
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser(

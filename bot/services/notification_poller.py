@@ -19,7 +19,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -34,6 +34,7 @@ from bot.db.models import (
     NotificationDelivery,
     PollState,
 )
+from bot.db.polling import PollTarget, read_targets
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
@@ -52,7 +53,7 @@ from bot.services.notification_cards import CardBuilder
 from bot.services.notification_feed import fetch_new
 from bot.services.notification_outbox import NotificationOutbox
 from bot.services.notification_rules import Rules, in_quiet_hours, prefs_of
-from bot.services.poll_leases import LeaseLost, PollLeases
+from bot.services.poll_leases import EARLY, LeaseLost, PollLeases
 from bot.services.zones import UserZones
 from bot.slack.clients import TeamNotInstalled
 from bot.slack.team_clients import acting_for
@@ -63,10 +64,6 @@ BATCH = 50
 CONCURRENCY = 20  # polls in flight per process; the HTTP pool holds 100
 PAGE_SIZE = 50
 MAX_PAGES = 5
-# A tick also takes links falling due this fraction of an interval after its start: ticks
-# start a little late by varying amounts, and a link must not miss one for being due a few
-# milliseconds after it began.
-EARLY = 0.1
 # At Slack's 1 DM per second per channel, 20 take 20 s; with the workspace budget (4/s)
 # shared by CONCURRENCY polls, at most about 100 s: well within the 5-minute minimum lease.
 DMS_PER_POLL = 20
@@ -93,6 +90,8 @@ class NotificationPoller:
         self.interval = timedelta(seconds=interval_seconds)
         self.leases = leases
         self.dms_per_poll = DMS_PER_POLL
+        self._targets: dict[int, PollTarget] = {}  # claimed, read, not yet polled
+        self._unchanged: list[int] = []  # polled, nothing changed, lease not yet given back
 
     # ---- the tick ------------------------------------------------------------------------
 
@@ -120,7 +119,10 @@ class NotificationPoller:
         workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
         try:
             while True:
-                claimed = await self.leases.claim(BATCH, due_by=started + self.interval * EARLY)
+                claimed, targets = await self.leases.claim_and_read(
+                    BATCH, due_by=started + self.interval * EARLY, due_again=due_again
+                )
+                self._targets.update(targets)
                 for link_id in claimed:
                     await queue.put(link_id)
                 if len(claimed) < BATCH:
@@ -129,14 +131,22 @@ class NotificationPoller:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
+            self._targets.clear()  # any claimed but not polled (a cancelled tick) lapse
+            await self._release_unchanged()
         return polled
 
     async def poll_link(self, link_id: int, due_again: datetime | None = None) -> None:
         """One user's poll, due again at `due_again` (one interval from now by default); its
         failure backs that user off and touches no one else."""
         error: str | None = None
+        target = self._targets.pop(link_id, None)
         try:
-            await self._poll(link_id)
+            if target is None:  # not claimed by a tick (a direct call)
+                async with self.sessions() as session:
+                    target = (await read_targets(session, [link_id])).get(link_id)
+            if target is not None and target.link.status == LinkStatus.ACTIVE:
+                with self.astravue.tokens.reading(target.link):  # its token: from this row
+                    await self._poll(target)
         except LeaseLost:
             log.info("notifications: link %s was taken over by another poller", link_id)
         except TeamNotInstalled as exc:
@@ -149,36 +159,26 @@ class NotificationPoller:
                 error,
                 exc_info=not isinstance(exc, AstravueError),
             )
-        await self.leases.release(link_id, error, due_again)
+        if error is not None or target is None or target.had_failed:
+            await self.leases.release(link_id, error, due_again)
+            return
+        # Nothing changed: the claim set the next poll; the lease goes back with a batch.
+        self._unchanged.append(link_id)
+        if len(self._unchanged) >= BATCH or due_again is None:
+            await self._release_unchanged()
+
+    async def _release_unchanged(self) -> None:
+        ids, self._unchanged = self._unchanged, []
+        await self.leases.release_unchanged(ids)
 
     # ---- one link ------------------------------------------------------------------------
 
-    async def _poll(self, link_id: int) -> None:
-        async with session_scope(self.sessions) as session:
-            link = await session.get(AstravueLink, link_id)
-            poll = await session.get(PollState, link_id)
-            if link is None or poll is None or link.status != LinkStatus.ACTIVE:
-                return
-            info = link_info(link)
-            row = await settings_for(session, link.team_id, link.slack_user_id)
-            prefs, muted, digest_projects = (
-                prefs_of(row),
-                frozenset(row.muted_task_ids),
-                frozenset(row.digest_project_ids),
-            )
-            cursor, initialized, channel = poll.last_seen_id, poll.initialized, link.dm_channel_id
-            # Rows left pending (a crash) or held (a digest): none in the usual poll, which
-            # then skips the reconcile, delivery and digest queries below.
-            unfinished = await session.scalar(
-                select(
-                    exists().where(
-                        NotificationDelivery.link_id == link_id,
-                        NotificationDelivery.status.in_(
-                            (DeliveryStatus.PENDING, DeliveryStatus.HELD)
-                        ),
-                    )
-                )
-            )
+    async def _poll(self, target: PollTarget) -> None:
+        info = link_info(target.link)
+        cursor, initialized, channel = target.cursor, target.initialized, target.link.dm_channel_id
+        # Rows left pending (a crash) or held (a digest): none in the usual poll, which then
+        # skips the reconcile, delivery and digest queries below.
+        unfinished = target.unfinished
         client = self.astravue(info)
         channel = channel or await self._open_dm(info)
         if unfinished:
@@ -189,6 +189,12 @@ class NotificationPoller:
             return
         if not (fresh or unfinished):
             return
+        row = target.settings
+        if row is None:
+            async with session_scope(self.sessions) as session:
+                row = await settings_for(session, info.team_id, info.slack_user_id)
+        prefs, muted = prefs_of(row), frozenset(row.muted_task_ids)
+        digest_projects = frozenset(row.digest_project_ids)
         acting_for(info.team_id)  # distributed mode: users.info with this team's token
         zone = await self.zones.zone(info.slack_user_id)
         rules = Rules(

@@ -13,15 +13,19 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.base import utcnow
-from bot.db.locks import for_update
-from bot.db.models import AstravueLink, DeliveryStatus, LinkStatus, NotificationDelivery, PollState
+from bot.db.models import DeliveryStatus, NotificationDelivery, PollState
+from bot.db.polling import Claim, PollTarget, claim_and_read, release_leases
 from bot.db.session import session_scope
 
 MAX_BACKOFF = timedelta(hours=1)
+# A tick also takes links falling due this fraction of an interval after its start: ticks
+# start a little late by varying amounts, and a link must not miss one for being due a few
+# milliseconds after it began.
+EARLY = 0.1
 
 
 class LeaseLost(Exception):
@@ -37,32 +41,31 @@ class PollLeases:
         self.lease = max(timedelta(minutes=5), self.interval * 5)
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
-        """Take a lease on up to `limit` active links due by `due_by` (now), atomically."""
+    async def claim(
+        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+    ) -> list[int]:
+        """Lease up to `limit` active links due by `due_by` (now), atomically."""
+        return (await self.claim_and_read(limit, due_by=due_by, due_again=due_again))[0]
+
+    async def claim_and_read(
+        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+    ) -> tuple[list[int], dict[int, PollTarget]]:
+        """Lease up to `limit` active links due by `due_by` (now) and read what their polls
+        need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
         now = utcnow()
-        async with session_scope(self.sessions) as session:
-            free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < now)
-            due = for_update(
-                select(PollState.link_id)
-                .where(
-                    PollState.next_poll_at <= (due_by or now),
-                    free,
-                    PollState.link_id.in_(
-                        select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
-                    ),
-                )
-                .order_by(PollState.next_poll_at)
-                .limit(limit),
-                session,
-                skip_locked=True,
-            )
-            claimed = await session.scalars(
-                update(PollState)
-                .where(PollState.link_id.in_(due.scalar_subquery()), free)
-                .values(lease_owner=self.owner, lease_expires_at=now + self.lease)
-                .returning(PollState.link_id)
-            )
-            return list(claimed.all())
+        due_again = due_again or now + self.interval
+        # The lease lasts until shortly before the link is due again (a writing poll renews it).
+        lease = max(due_again - self.interval * EARLY, now + self.interval * EARLY)
+        return await claim_and_read(
+            self.sessions,
+            Claim(self.owner, limit, now, due_by or now, due_again, min(now + self.lease, lease)),
+        )
+
+    async def release_unchanged(self, link_ids: list[int]) -> None:
+        """Give back the leases of polls that changed nothing, in one statement."""
+        if link_ids:
+            async with session_scope(self.sessions) as session:
+                await release_leases(session, self.owner, link_ids)
 
     async def release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
         now = utcnow()

@@ -5,13 +5,20 @@ so two refreshes of one user must never race: an asyncio lock per link in
 this process, and `SELECT ... FOR UPDATE` on the link row across processes (PostgreSQL), held
 through the token POST and the commit. After taking the lock the row is read again, so a
 refresh another process just did is used instead of repeated.
+
+In memory: each link's access token, decrypted once and kept with the ciphertext it came
+from, until shortly before it expires; a row whose ciphertext differs (refreshed or relinked
+elsewhere) is decrypted again. Whoever just read the link row (the poller's batch read) lends
+it with `reading(row)`, so the token is taken from it without reading the row again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from weakref import WeakValueDictionary
 
@@ -41,6 +48,12 @@ MAX_BACKOFF = timedelta(minutes=5)
 RelinkCallback = Callable[[int], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class _Opened:
+    ciphertext: str
+    token: str
+
+
 class AuthUnavailable(AstravueConnectionError):
     """Keycloak is down or misconfigured; the stored token is kept for a later try."""
 
@@ -64,6 +77,19 @@ class TokenManager:
         self.clock = clock
         self.on_needs_relink = on_needs_relink
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        self._opened: dict[int, _Opened] = {}  # link id -> its access token, decrypted
+        self._rows: dict[int, AstravueLink] = {}  # rows lent by `reading`
+
+    @contextmanager
+    def reading(self, link: AstravueLink) -> Iterator[None]:
+        """Within the block, `access_token_for(link.id)` trusts `link`, a row its caller has
+        just read, instead of reading it again (a refresh or a rejected token still does)."""
+        self._rows[link.id] = link
+        try:
+            yield
+        finally:
+            if self._rows.get(link.id) is link:
+                del self._rows[link.id]
 
     def _lock(self, link_id: int) -> asyncio.Lock:
         lock = self._locks.get(link_id)
@@ -77,20 +103,26 @@ class TokenManager:
         if not link.access_token_ct or not link.access_expires_at:
             return None
         if link.access_expires_at - REFRESH_MARGIN <= self.clock():
+            self._opened.pop(link.id, None)
             return None
-        token = self.credentials.open(link, ACCESS, link.access_token_ct)
-        return None if token == rejected else token
+        opened = self._opened.get(link.id)
+        if opened is None or opened.ciphertext != link.access_token_ct:
+            token = self.credentials.open(link, ACCESS, link.access_token_ct)
+            opened = self._opened[link.id] = _Opened(link.access_token_ct, token)
+        return None if opened.token == rejected else opened.token
 
     async def access_token_for(self, link_id: int, *, rejected: str | None = None) -> str:
         """A valid access token, refreshing if needed; `rejected` is one Astravue refused."""
-        async with self.sessions() as session:
-            link = await session.get(AstravueLink, link_id)
-            self._check_active(link)
-            assert link is not None
-            try:
-                token = self._usable(link, rejected)
-            except DecryptionError:
-                token = None  # the refresh path below marks the link if that fails too
+        link = self._rows.get(link_id) if rejected is None else None
+        if link is None:
+            async with self.sessions() as session:
+                link = await session.get(AstravueLink, link_id)
+        self._check_active(link)
+        assert link is not None
+        try:
+            token = self._usable(link, rejected)
+        except DecryptionError:
+            token = None  # the refresh path below marks the link if that fails too
         if token:
             return token
         async with self._lock(link_id):
@@ -103,6 +135,8 @@ class TokenManager:
 
     async def _refresh(self, link_id: int, rejected: str | None) -> str:
         # Failures that change the row (relink, backoff) are committed before they are raised.
+        self._rows.pop(link_id, None)  # a lent row is stale once a refresh starts
+        self._opened.pop(link_id, None)
         failure: Exception | None = None
         token: str | None = None
         async with session_scope(self.sessions) as session:
@@ -161,6 +195,7 @@ class TokenManager:
         if tokens.refresh_token:
             link.refresh_token_ct = self.credentials.seal(link, REFRESH, tokens.refresh_token)
         link.access_token_ct = self.credentials.seal(link, ACCESS, tokens.access_token)
+        self._opened[link.id] = _Opened(link.access_token_ct, tokens.access_token)
         link.access_expires_at = now + timedelta(seconds=tokens.expires_in)
         link.refreshed_at = now
         link.refresh_failures = 0

@@ -1,0 +1,146 @@
+"""The poller's queries: claim a batch of due links and read everything their polls need, in
+one transaction per batch, so a steady-state poll (nothing new) reads and writes nothing more.
+
+A claim sets the lease, the next poll time and `last_polled_at` at once, so a poll that finds
+nothing new has nothing of its own to write: its lease is given back with others' in one
+statement per batch (`release_leases`). A lease lasts until shortly before the link is due
+again, so the links of a process that died are polled on time by the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.locks import for_update
+from bot.db.models import (
+    AstravueLink,
+    DeliveryStatus,
+    LinkStatus,
+    NotificationDelivery,
+    PollState,
+    UserSettings,
+)
+from bot.db.session import session_scope
+
+
+@dataclass(frozen=True)
+class PollTarget:
+    """One claimed link as its poll needs it (rows detached from their session)."""
+
+    link: AstravueLink
+    cursor: int | None
+    initialized: bool
+    failures: int
+    last_error: str | None
+    settings: UserSettings | None  # None until the user's settings row exists
+    unfinished: bool  # pending (a crash) or held (a digest) deliveries exist
+
+    @property
+    def had_failed(self) -> bool:
+        return bool(self.failures or self.last_error)
+
+
+@dataclass(frozen=True)
+class Claim:
+    owner: str
+    limit: int
+    now: datetime
+    due_by: datetime
+    due_again: datetime
+    leased_until: datetime
+
+
+async def claim_and_read(
+    sessions: async_sessionmaker[AsyncSession], claim: Claim
+) -> tuple[list[int], dict[int, PollTarget]]:
+    """In one transaction: lease up to `claim.limit` active links due by `claim.due_by`,
+    schedule their next poll, and read them."""
+    async with session_scope(sessions) as session:
+        claimed = await claim_due(session, claim)
+        return claimed, await read_targets(session, claimed)
+
+
+async def claim_due(session: AsyncSession, claim: Claim) -> list[int]:
+    free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < claim.now)
+    due = for_update(
+        select(PollState.link_id)
+        .where(
+            PollState.next_poll_at <= claim.due_by,
+            free,
+            PollState.link_id.in_(
+                select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
+            ),
+        )
+        .order_by(PollState.next_poll_at)
+        .limit(claim.limit),
+        session,
+        skip_locked=True,
+    )
+    claimed = await session.scalars(
+        update(PollState)
+        .where(PollState.link_id.in_(due.scalar_subquery()), free)
+        .values(
+            lease_owner=claim.owner,
+            lease_expires_at=claim.leased_until,
+            next_poll_at=claim.due_again,
+            last_polled_at=claim.now,
+        )
+        .returning(PollState.link_id)
+    )
+    return list(claimed.all())
+
+
+async def read_targets(session: AsyncSession, link_ids: list[int]) -> dict[int, PollTarget]:
+    """The links, their poll state and settings, and which have unfinished deliveries."""
+    if not link_ids:
+        return {}
+    rows = await session.execute(
+        select(AstravueLink, PollState, UserSettings)
+        .join(PollState, PollState.link_id == AstravueLink.id)
+        .outerjoin(
+            UserSettings,
+            and_(
+                UserSettings.team_id == AstravueLink.team_id,
+                UserSettings.slack_user_id == AstravueLink.slack_user_id,
+            ),
+        )
+        .where(AstravueLink.id.in_(link_ids))
+    )
+    unfinished = set(
+        (
+            await session.scalars(
+                select(NotificationDelivery.link_id)
+                .where(
+                    NotificationDelivery.link_id.in_(link_ids),
+                    NotificationDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.HELD)),
+                )
+                .distinct()
+            )
+        ).all()
+    )
+    return {
+        link.id: PollTarget(
+            link,
+            poll.last_seen_id,
+            poll.initialized,
+            poll.failures,
+            poll.last_error,
+            settings,
+            link.id in unfinished,
+        )
+        for link, poll, settings in rows
+    }
+
+
+async def release_leases(session: AsyncSession, owner: str, link_ids: list[int]) -> None:
+    """Give back `owner`'s leases on links whose polls changed nothing (one statement)."""
+    if link_ids:
+        await session.execute(
+            update(PollState)
+            .where(PollState.link_id.in_(link_ids), PollState.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+        )
