@@ -352,6 +352,7 @@ async def test_scheduler_runs_the_tick(stack: Stack) -> None:
     try:
         assert {job.id for job in scheduler.get_jobs()} == {
             "notifications.tick",
+            "feeds.tick",
             "timers.rescue",
             "prune",
         }
