@@ -8,7 +8,10 @@ subscriber's link (real sandbox tokens, sealed as the app seals them). A first t
 every feed's snapshot (and posts nothing, as a first read does); the measured tick is the
 next one, the steady state: every project read, nothing changed, nothing posted.
 
-    .venv/bin/python -m bench.feed_cycle [--feeds N ...] [--quick]
+    .venv/bin/python -m bench.feed_cycle [--feeds N ...] [--quick] [--profile FILE.txt]
+
+--profile writes a pyinstrument profile of the measured tick (pyinstrument is not a
+dependency: install it in your own virtualenv).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from bench.common import (
     app_settings,
@@ -56,6 +60,7 @@ class CycleResult:
     cpu: float
     failures: int
     posts: int
+    statements: int
 
     @property
     def bound(self) -> float:
@@ -101,7 +106,9 @@ async def counts(runtime: object) -> tuple[int, int]:
         return int(failed or 0), int(posts or 0)
 
 
-async def measure(database_url: str, sandbox_env: dict[str, str], feeds: int) -> CycleResult:
+async def measure(
+    database_url: str, sandbox_env: dict[str, str], feeds: int, profile: str | None = None
+) -> CycleResult:
     runtime = build_runtime(app_settings(sandbox_env, database_url, notify_poll_seconds=86400))
     try:
         user_ids = bench_user_ids(feeds)
@@ -113,20 +120,51 @@ async def measure(database_url: str, sandbox_env: dict[str, str], feeds: int) ->
         first = time.perf_counter() - started
         async with session_scope(runtime.sessions) as session:
             await session.execute(update(FeedSubscription).values(next_poll_at=utcnow()))
+        statements = 0
+
+        def count(*_args: object) -> None:
+            nonlocal statements
+            statements += 1
+
+        event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+        profiler = _profiler() if profile else None
         cpu_started, started = time.process_time(), time.perf_counter()
         polled = await poller.tick()
         cycle, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        if profiler is not None and profile:
+            profiler.stop()
+            Path(profile).write_text(profiler.output_text(unicode=False, color=False))  # noqa: ASYNC240
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", count)
         failures, posts = await counts(runtime)
-        return CycleResult(feeds, polled, first, cycle, cpu, failures, posts)
+        return CycleResult(feeds, polled, first, cycle, cpu, failures, posts, statements)
     finally:
         await runtime.close()
+
+
+def _profiler():  # type: ignore[no-untyped-def]
+    from pyinstrument import Profiler
+
+    profiler = Profiler(async_mode="enabled")
+    profiler.start()
+    return profiler
 
 
 def report(results: list[CycleResult]) -> None:
     print_table(
         f"Project feed cycle, Astravue latency {ms(LATENCY)}, concurrency "
         f"{CONCURRENCY} ({machine_facts()})",
-        ["feeds", "polled", "failed", "posts", "first", "cycle", "bound", "ratio", "CPU/feed"],
+        [
+            "feeds",
+            "polled",
+            "failed",
+            "posts",
+            "first",
+            "cycle",
+            "bound",
+            "ratio",
+            "CPU/feed",
+            "SQL/feed",
+        ],
         [
             [
                 r.feeds,
@@ -138,6 +176,7 @@ def report(results: list[CycleResult]) -> None:
                 f"{r.bound:.1f} s",
                 f"{r.ratio:.2f}",
                 ms(r.cpu / max(r.polled, 1)),
+                f"{r.statements / max(r.polled, 1):.2f}",
             ]
             for r in results
         ],
@@ -156,13 +195,14 @@ def report(results: list[CycleResult]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parse = parser(__doc__.splitlines()[0])
     parse.add_argument("--feeds", type=int, nargs="+", help="cycle sizes (default 1000)")
+    parse.add_argument("--profile", help="write a pyinstrument profile of the measured tick")
     args = parse.parse_args(argv)
     sizes = (50,) if args.quick else tuple(args.feeds or DEFAULT_FEEDS)
     results = []
     with quiet_logging(), sandbox_process(max(sizes), LATENCY) as sandbox_env:
         for feeds in sizes:
             with temp_database() as database_url:
-                results.append(asyncio.run(measure(database_url, sandbox_env, feeds)))
+                results.append(asyncio.run(measure(database_url, sandbox_env, feeds, args.profile)))
     report(results)
     return 0
 

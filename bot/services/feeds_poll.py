@@ -21,15 +21,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.base import utcnow
 from bot.db.feed_models import FeedSubscription
-from bot.db.locks import for_update
+from bot.db.feed_polling import FeedClaim, FeedTarget, claim_and_read, read_targets
 from bot.db.models import LinkStatus
-from bot.db.repositories import link_for
 from bot.db.session import session_scope
 from bot.domain.feed_changes import (
     diff,
@@ -82,7 +81,7 @@ class FeedPoller:
         """Poll every subscription due when the tick began, once; returns how many."""
         started = utcnow()
         due_again = started + self.interval
-        queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=BATCH)
+        queue: asyncio.Queue[FeedTarget | None] = asyncio.Queue(maxsize=BATCH)
         polled = 0
         # Successful polls are released together: one commit per batch, not per feed (on
         # SQLite every commit waits for the one write lock).
@@ -90,9 +89,9 @@ class FeedPoller:
 
         async def worker() -> None:
             nonlocal polled
-            while (feed_id := await queue.get()) is not None:
-                if await self.poll(feed_id, due_again, defer_release=True):
-                    done.append(feed_id)
+            while (target := await queue.get()) is not None:
+                if await self.poll(target.row.id, due_again, defer_release=True, target=target):
+                    done.append(target.row.id)
                 polled += 1
                 if len(done) >= BATCH:
                     batch = done[:]
@@ -102,9 +101,12 @@ class FeedPoller:
         workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
         try:
             while True:
-                claimed = await self.claim(BATCH, due_by=started + self.interval * EARLY)
+                claimed, targets = await self.claim_and_read(
+                    BATCH, due_by=started + self.interval * EARLY
+                )
                 for feed_id in claimed:
-                    await queue.put(feed_id)
+                    if (target := targets.get(feed_id)) is not None:
+                        await queue.put(target)
                 if len(claimed) < BATCH:
                     break
         finally:
@@ -116,36 +118,31 @@ class FeedPoller:
 
     async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
         """A lease on up to `limit` due subscriptions (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+        return (await self.claim_and_read(limit, due_by=due_by))[0]
+
+    async def claim_and_read(
+        self, limit: int, *, due_by: datetime | None = None
+    ) -> tuple[list[int], dict[int, FeedTarget]]:
+        """Lease up to `limit` due subscriptions and read what their polls need, in one
+        transaction (bot.db.feed_polling)."""
         now = utcnow()
-        async with session_scope(self.sessions) as session:
-            free = or_(
-                FeedSubscription.lease_expires_at.is_(None),
-                FeedSubscription.lease_expires_at < now,
-            )
-            due = for_update(
-                select(FeedSubscription.id)
-                .where(FeedSubscription.next_poll_at <= (due_by or now), free)
-                .order_by(FeedSubscription.next_poll_at)
-                .limit(limit),
-                session,
-                skip_locked=True,
-            )
-            claimed = await session.scalars(
-                update(FeedSubscription)
-                .where(FeedSubscription.id.in_(due.scalar_subquery()), free)
-                .values(lease_owner=self.owner, lease_expires_at=now + self.ledger.lease)
-                .returning(FeedSubscription.id)
-            )
-            return list(claimed.all())
+        claim = FeedClaim(self.owner, limit, now, due_by or now, now + self.ledger.lease)
+        return await claim_and_read(self.sessions, claim)
 
     async def poll(
-        self, feed_id: int, due_again: datetime | None = None, *, defer_release: bool = False
+        self,
+        feed_id: int,
+        due_again: datetime | None = None,
+        *,
+        defer_release: bool = False,
+        target: FeedTarget | None = None,
     ) -> bool:
         """One subscription's poll; a failure backs it off and touches no other. With
-        `defer_release`, a successful poll keeps its lease for `_release_all` (True)."""
+        `defer_release`, a successful poll keeps its lease for `_release_all` (True).
+        `target` is what `claim_and_read` read for it (read again when not given)."""
         error: str | None = None
         try:
-            await self._poll(feed_id)
+            await self._poll(feed_id, target)
         except LeaseLost:
             log.info("feeds: subscription %s was taken over or removed", feed_id)
         except Exception as exc:  # one feed's failure must never stop the tick
@@ -200,17 +197,17 @@ class FeedPoller:
 
     # ---- one subscription ----------------------------------------------------------------
 
-    async def _poll(self, feed_id: int) -> None:
-        async with self.sessions() as session:
-            row = await session.get(FeedSubscription, feed_id)
-            if row is None or row.lease_owner != self.owner:
-                return
-            feed = feed_info(row)
-            before, initialized = snapshot_from_json(row.snapshot), row.initialized
-            digest_time, zone, last_day = row.digest_time, row.zone, row.last_digest_day
-            unfinished = bool(await self.ledger.pending(session, feed_id, limit=1))
-            found = await link_for(session, feed.team_id, feed.subscriber_id)
-            link = link_info(found) if found is not None else None
+    async def _poll(self, feed_id: int, target: FeedTarget | None = None) -> None:
+        if target is None:
+            async with self.sessions() as session:
+                target = (await read_targets(session, [feed_id], self.owner)).get(feed_id)
+            if target is None:
+                return  # removed, or no longer ours
+        row, unfinished = target.row, target.unfinished
+        feed = feed_info(row)
+        initialized = row.initialized
+        digest_time, zone, last_day = row.digest_time, row.zone, row.last_digest_day
+        link = link_info(target.link) if target.link is not None else None
         if unfinished:
             await self._reconcile(feed_id, feed.team_id)
         if link is None or link.status != LinkStatus.ACTIVE:
@@ -220,14 +217,16 @@ class FeedPoller:
             return
         if feed.paused_at is not None:
             await self._resume(feed_id)
+        assert target.link is not None
         try:
             client = self.astravue(link)
-            tasks = [
-                feed_task(task)
-                async for task in client.project_tasks.iter(
-                    space_id=feed.space_id, project_id=feed.project_id, size=PAGE_SIZE
-                )
-            ]
+            with self.astravue.tokens.reading(target.link):
+                tasks = [
+                    feed_task(task)
+                    async for task in client.project_tasks.iter(
+                        space_id=feed.space_id, project_id=feed.project_id, size=PAGE_SIZE
+                    )
+                ]
         except ReauthorizationRequired:
             await self._pause(feed_id, feed.team_id, feed.subscriber_id, False)
             await self._deliver(feed_id, feed.team_id)
@@ -237,6 +236,7 @@ class FeedPoller:
         if not initialized:
             await self._record(feed_id, [], after, first_digest_day(digest_time, zone, now))
             return
+        before = snapshot_from_json(row.snapshot)
         changes, stored = diff(before, after)
         posts = [
             (
