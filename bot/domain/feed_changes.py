@@ -68,6 +68,28 @@ def snapshot_from_json(data: dict[str, Any] | None) -> Snapshot:
     return {int(key): FeedTask.from_json(value) for key, value in (data or {}).items()}
 
 
+def unchanged(stored: dict[str, Any] | None, after: Snapshot) -> bool:
+    """Whether a read (`after`) found exactly what the stored snapshot (its JSON) holds, field
+    for field (revisions aside): then `diff` would find no change and store the same snapshot,
+    and a steady-state poll skips it. Compares the JSON as it is, without building tasks; any
+    doubt (a missing or differently typed field) answers False, and `diff` decides."""
+    if stored is None or len(stored) != len(after):
+        return False
+    for task_id, task in after.items():
+        data = stored.get(str(task_id))
+        if (
+            data is None
+            or data.get("title") != task.title
+            or data.get("done") is not task.done
+            or data.get("due") != task.due
+            or data.get("by") != task.by
+            or data.get("owner_ids") != list(task.owner_ids)
+            or data.get("owner_names") != list(task.owner_names)
+        ):
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class FeedChange:
     kind: str  # one of KINDS

@@ -37,6 +37,7 @@ from bot.domain.feed_changes import (
     first_digest_day,
     snapshot_from_json,
     snapshot_to_json,
+    unchanged,
 )
 from bot.services.astravue_access import AstravueAccess
 from bot.services.feeds import feed_info, feed_task
@@ -236,8 +237,10 @@ class FeedPoller:
         if not initialized:
             await self._record(feed_id, [], after, first_digest_day(digest_time, zone, now))
             return
-        before = snapshot_from_json(row.snapshot)
-        changes, stored = diff(before, after)
+        # The steady state: the read matches the stored snapshot, so nothing to diff or store.
+        same = unchanged(row.snapshot, after)
+        before = {} if same else snapshot_from_json(row.snapshot)
+        changes, stored = ([], None) if same else diff(before, after)
         posts = [
             (
                 change.key,
@@ -248,6 +251,8 @@ class FeedPoller:
         ]
         day = digest_day(digest_time, zone, now, last_day)
         if day is not None:
+            if stored is None:
+                stored = snapshot_from_json(row.snapshot)
             digest = digest_of(stored, day, zone)
             if digest.overdue or digest.today:
                 posts.append(
@@ -257,7 +262,9 @@ class FeedPoller:
                         post_payload("digest", feed, digest=digest.to_json(), zone=zone),
                     )
                 )
-        if posts or stored != before or (day or last_day) != last_day:
+        if posts or (not same and stored != before) or (day or last_day) != last_day:
+            if stored is None:
+                stored = snapshot_from_json(row.snapshot)
             await self._record(feed_id, posts, stored, day or last_day)
         if posts or unfinished:
             await self._deliver(feed_id, feed.team_id)

@@ -3,6 +3,7 @@ a day at the subscriber's local time."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.domain.feed_changes import (
@@ -15,6 +16,7 @@ from bot.domain.feed_changes import (
     parse_clock,
     snapshot_from_json,
     snapshot_to_json,
+    unchanged,
 )
 
 
@@ -119,3 +121,26 @@ def test_clock_parsing() -> None:
     assert parse_clock("23:59") == "23:59"
     assert parse_clock("24:00") is None
     assert parse_clock("noon") is None
+
+
+def test_unchanged_answers_whether_a_read_matches_the_stored_snapshot() -> None:
+    stored_tasks = {
+        1: FeedTask(1, "Write copy", owner_ids=(7,), owner_names=("Maria",), due=None, rev=3),
+        2: FeedTask(2, "Ship", done=True, due="2026-12-01T09:00:00+00:00", by="Ann"),
+    }
+    stored = snapshot_to_json(stored_tasks)
+    read = {task_id: replace(task, rev=0) for task_id, task in stored_tasks.items()}
+    assert unchanged(stored, read)
+    _, kept = diff(snapshot_from_json(stored), read)
+    assert kept == snapshot_from_json(stored)  # what diff would store: the same
+    for changed in (
+        {**read, 2: replace(read[2], done=False)},
+        {**read, 1: replace(read[1], title="Write the copy")},
+        {**read, 1: replace(read[1], owner_ids=(7, 8), owner_names=("Maria", "Li"))},
+        {**read, 2: replace(read[2], due=None)},
+        {**read, 2: replace(read[2], by="Li")},
+        {1: read[1]},
+        {**read, 3: FeedTask(3, "New")},
+    ):
+        assert not unchanged(stored, changed)
+    assert not unchanged(None, read) and unchanged({}, {})
