@@ -24,6 +24,11 @@ teammate
 /astravue notifications
 fill notif_pick_0 1
 click Mark selected read
+# in the channel: a shared link unfurls, and a followed project posts its changes
+share Update pricing page copy
+click Complete
+/astravue feed Website
+complete Fix login redirect loop
 """
 
 
@@ -33,7 +38,7 @@ def _after(transcript: str, step: str) -> str:
     return rest.split("U0MARIA > ", 1)[0]
 
 
-async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> None:
+async def test_scripted_demo_covers_connect_task_timer_notifications_unfurl_and_feed() -> None:
     out = io.StringIO()
     code = await run_script(
         script_lines(SCRIPT), Console(file=out, width=100), prepare_database=prepare_database
@@ -72,6 +77,21 @@ async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> No
     assert "Modal: Notifications" in listed and task_title in listed
     marked = _after(transcript, "click Mark selected read")
     assert "Modal (updated): Notifications" in marked and "Marked 1 as read" in marked
+
+    shared = _after(transcript, "share Update pricing page copy")
+    assert "#general · maria: http" in shared and "/tasks/" in shared
+    preview = shared.split("Astravue preview of", 1)[1]
+    assert "Update pricing page copy" in preview and "To Do" in preview
+    assert "( Complete )" in preview and "( Start timer )" in preview
+    completed = _after(transcript, "click Complete")
+    assert "Completed." in completed and "Done" in completed
+
+    subscribed = _after(transcript, "/astravue feed Website")
+    assert "now follows Website" in subscribed
+    assert "was completed" not in subscribed  # the first read only records what is there
+    feed = _after(transcript, "complete Fix login redirect loop")
+    assert "Meanwhile in Astravue:" in feed and "#general · Astravue" in feed
+    assert "Fix login redirect loop was completed by" in feed.split("#general · Astravue", 1)[1]
 
 
 async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> None:
