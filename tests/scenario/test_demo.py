@@ -97,7 +97,7 @@ async def test_scripted_demo_covers_connect_task_timer_notifications_unfurl_and_
 async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> None:
     out = io.StringIO()
     code = await run_script(
-        script_lines("click 3\nsubmit\n/astravue help\nfly away\n"),
+        script_lines("click 3\nsubmit\n/astravue help\nfly away\nshare No such task\n"),
         Console(file=out, width=100, no_color=True),
         prepare_database=prepare_database,
     )
@@ -106,5 +106,6 @@ async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> Non
     assert "! there is no [3] on screen" in transcript
     assert "! no modal is open" in transcript
     assert "! I don't understand 'fly'" in transcript
+    assert "! no task titled 'No such task' in Astravue" in transcript
     assert "Astravue for Slack" in transcript  # the steps in between still ran
-    assert "3 step(s) did not work." in transcript
+    assert "4 step(s) did not work." in transcript
