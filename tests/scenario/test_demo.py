@@ -87,7 +87,7 @@ async def test_scripted_demo_covers_connect_task_timer_notifications_unfurl_and_
     assert "Completed." in completed and "Done" in completed
 
     subscribed = _after(transcript, "/astravue feed Website")
-    assert "now follows Website" in subscribed
+    assert "#general now follows Website" in subscribed
     assert "was completed" not in subscribed  # the first read only records what is there
     feed = _after(transcript, "complete Fix login redirect loop")
     assert "Meanwhile in Astravue:" in feed and "#general · Astravue" in feed
