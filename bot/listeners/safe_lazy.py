@@ -22,10 +22,11 @@ from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
-from bot.domain.errors import DomainError
+from bot.domain.errors import AmbiguousTask, DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
 from bot.listeners.payloads import Payload
+from bot.listeners.task_choices import choices_message
 from bot.ui import account as account_ui
 from bot.ui import shared as shared_ui
 from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
@@ -190,6 +191,8 @@ async def report_failure(inv: Invocation, exc: Exception) -> None:
             await inv.connect_prompt()
         elif isinstance(exc, OrgMissing):
             await inv.reply(account_ui.org_prompt())
+        elif isinstance(exc, AmbiguousTask):
+            await inv.reply(choices_message(inv.body, exc))
         else:
             await inv.reply(error_message(exc))
     except Exception:  # telling the user failed too; the log already has the cause

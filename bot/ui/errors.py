@@ -73,7 +73,7 @@ def _domain_words(error: domain.DomainError) -> str:
             )
         case domain.AmbiguousTask(words=words, candidates=candidates):
             names = "; ".join(f"#{i} {escape(title[:60])}" for i, title in candidates[:5])
-            return f"Several tasks match “{escape(words[:100])}”: {names}. Use the id."
+            return f"Several tasks match “{escape(words[:100])}”: {names}."
         case domain.NoProjectMatches(words=words):
             return f"No project matches “{escape(words[:80])}”. `/astravue projects` lists them."
         case domain.AmbiguousProject(words=words, candidates=candidates):
