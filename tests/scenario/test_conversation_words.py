@@ -23,7 +23,7 @@ def choices(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def click_choice(stack: Stack, answer: dict[str, Any], title: str) -> None:
-    line, choice = next((k, v) for k, v in choices(answer).items() if title in k)
+    choice = next(v for k, v in choices(answer).items() if title in k)
     before = len(stack.sandbox.slack.responses)
     await stack.user("U0MARIA").click(choice["action_id"], choice["value"], message=answer)
     await last_response(stack, "U0MARIA", before)
