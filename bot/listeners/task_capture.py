@@ -80,7 +80,8 @@ async def picked(inv: Invocation) -> None:
 async def edit_draft(inv: Invocation) -> None:
     link, token = await inv.link(), inv.payload.action_value
     draft = await inv.services.tasks.load_draft(link, token)
-    await open_form(inv, link, draft, {"tok": token, "c": inv.channel_id})
+    meta = {"tok": token, "c": inv.channel_id, **({"s": 1} if draft.share else {})}
+    await open_form(inv, link, draft, meta)
 
 
 FEATURE = Feature(

@@ -8,9 +8,11 @@ from typing import Any
 
 from bot.sandbox.seed import MARIA
 from bot.sandbox.stack import Stack
-from bot.ui.ids import Action
+from bot.ui.ids import Action, Callback
 from bot.ui.shared import NAVIGATION
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
+from tests.scenario.test_safe_writes import as_slack_sends
+from tests.scenario.test_spaces import modal_with
 from tests.scenario.test_tasks import _task_titled
 
 CHANNEL = "C0GENERAL"
@@ -86,3 +88,20 @@ async def test_a_shared_draft_stays_private_and_the_created_task_is_shared(
     )
     assert "Created" in text_of(mine[-1].payload)  # her own copy keeps its controls
     assert _acting_controls(mine[-1].payload)
+
+
+async def test_a_shared_draft_edited_in_the_form_shares_the_created_task(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    maria = stack.user("U0MARIA")
+    before = len(stack.sandbox.slack.responses)
+    await maria.command("task new Draft the roadmap --share", channel_id=CHANNEL)
+    preview = await last_response(stack, "U0MARIA", before)
+    edit = buttons(preview)[Action.TASK_CREATE_EDIT]
+    await maria.click(Action.TASK_CREATE_EDIT, edit["value"], message=preview)
+    form = await modal_with(stack, "U0MARIA", Callback.TASK_CREATE)
+    assert not [m for m in stack.sandbox.slack.messages_in(CHANNEL) if "roadmap" in m.text]
+
+    await maria.submit(form, as_slack_sends(form, {"title": {"value": "Draft the Q3 roadmap"}}))
+    shared = await _in_channel(stack, "Draft the Q3 roadmap")
+    assert _acting_controls(shared) == [] and "Shared by <@U0MARIA>" in text_of(shared)
+    assert _task_titled(stack, "Draft the Q3 roadmap") is not None
