@@ -95,10 +95,12 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Style:
-    """How to draw: `emoji` turns `:shortcodes:` into emoji; `names` maps user ids to names."""
+    """How to draw: `emoji` turns `:shortcodes:` into emoji; `names` maps user ids to names,
+    `channels` channel ids to names."""
 
     emoji: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
+    channels: Mapping[str, str] = field(default_factory=dict)
 
 
 def plain_text(obj: Any) -> str:
@@ -161,7 +163,7 @@ def _link(inner: str, style: Style) -> str:
     if target.startswith("@"):
         return "@" + style.names.get(target[1:], label or target[1:])
     if target.startswith("#"):
-        return "#" + (label or target[1:])
+        return "#" + (label or style.channels.get(target[1:], target[1:]))
     if target.startswith("!"):
         return "@" + (label or target[1:].split("^")[0])
     return _decode(label, style) if label else target

@@ -46,7 +46,11 @@ class Screen:
         self.rng = random.Random(seed)
         self.tick_notifications = tick_notifications  # scripted: poll right after `teammate`
         self.ask = ask  # interactive: prompts for `fill` without arguments
-        self.style = Style(emoji=True, names={u.id: u.name for u in self.fake.users.values()})
+        self.style = Style(
+            emoji=True,
+            names={u.id: u.name for u in self.fake.users.values()},
+            channels={COMMAND_CHANNEL: channel_name(COMMAND_CHANNEL)},
+        )
         self.problems = 0
         self.lock = asyncio.Lock()
         self._seen: dict[tuple[str, ...], str] = {}

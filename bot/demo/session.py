@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from rich.console import Console
 from rich.text import Text
 
-from bot.demo.conversation import Conversation
+from bot.demo.channel import InChannel
 from bot.demo.render import InputField, plain_text
 from bot.demo.stack import NOTIFY_POLL_SECONDS
 from bot.demo.surfaces import (
@@ -30,7 +30,7 @@ from bot.demo.surfaces import (
 from bot.sandbox.stack import Stack
 
 
-class DemoSession(Conversation):
+class DemoSession(InChannel):
     """Plays one Slack user; `handle(line)` runs one input and prints what the user now sees."""
 
     def __init__(
@@ -59,6 +59,8 @@ class DemoSession(Conversation):
             "close": self._close,
             "home": self._home,
             "teammate": self._teammate,
+            "share": self._share,
+            "complete": self._complete,
             "wait": self._wait,
             "help": self._help,
         }
@@ -110,7 +112,12 @@ class DemoSession(Conversation):
                     ephemeral=True,
                 )
             )
-        if text.strip().split(" ")[0].lower() in CONNECT_WORDS:
+        word = text.strip().split(" ")[0].lower()
+        if word == "feed":
+            await self.settle()
+            # A new feed's first read records what is there (and posts nothing).
+            await self.stack.runtime.services.feed_poller.tick()
+        if word in CONNECT_WORDS:
             await self.settle()
             self.show_new()
             await self._follow_connect()

@@ -16,7 +16,8 @@ COMMAND_CHANNEL = "C0GENERAL"
 CONNECT_WORDS = frozenset({"connect", "login", "signin", "link"})
 INPUTS_HELP = (
     "Inputs: /astravue <command> · click <n|label> · select <n> <option|value> · "
-    "fill <field> <value> · submit · close · home · teammate · wait <seconds> · "
+    "fill <field> <value> · submit · close · home · teammate · share <task title|link> · "
+    "complete <task title> · wait <seconds> · "
     "Enter (show what is new) · quit"
 )
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.outbound.history import posts_by_metadata
 from bot.outbound.messenger import Messenger
 from bot.services.feeds_ledger import EVENT_TYPE
 from bot.slack.clients import TeamClients
@@ -16,9 +17,6 @@ from bot.ui import feeds as ui
 
 if TYPE_CHECKING:
     pass
-
-
-HISTORY_PAGES = 5
 
 
 class FeedPoster:
@@ -47,30 +45,13 @@ class FeedPoster:
     async def posted(
         self, team_id: str, channel: str, subscription_id: int, oldest: datetime
     ) -> dict[str, str]:
-        slack = await self.clients.for_team(team_id)
-        found: dict[str, str] = {}
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            reply = await slack.conversations_history(
-                channel=channel,
-                oldest=f"{oldest.timestamp():.6f}",
-                limit=200,
-                include_all_metadata=True,
-                cursor=cursor,
-            )
-            for msg in reply.get("messages") or []:
-                meta = msg.get("metadata") or {}
-                body = meta.get("event_payload") or {}
-                if (
-                    meta.get("event_type") == EVENT_TYPE
-                    and body.get("subscription_id") == subscription_id
-                    and "change_key" in body
-                ):
-                    found[str(body["change_key"])] = str(msg["ts"])
-            cursor = (reply.get("response_metadata") or {}).get("next_cursor")
-            if not reply.get("has_more") or not cursor:
-                break
-        return found
+        def key_of(body: dict[str, Any]) -> str | None:
+            if body.get("subscription_id") != subscription_id or "change_key" not in body:
+                return None
+            return str(body["change_key"])
+
+        client = await self.clients.for_team(team_id)
+        return await posts_by_metadata(client, channel, oldest, EVENT_TYPE, key_of)
 
     async def open_dm(self, team_id: str, user_id: str) -> str:
         opened = await (await self.clients.for_team(team_id)).conversations_open(users=user_id)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.astravue.models import NotificationDto
 from bot.domain.notifications import NotificationCard
+from bot.outbound.history import posts_by_metadata
 from bot.outbound.messenger import Messenger
 from bot.slack.clients import TeamClients
 from bot.ui import notifications as ui
-
-HISTORY_PAGES = 5
 
 BeforeSend = Callable[[], Awaitable[None]]
 
@@ -87,30 +87,15 @@ class NotificationOutbox:
         self, team_id: str, channel: str, link_id: int, oldest: datetime
     ) -> dict[int, str]:
         """notification id -> ts of our DMs in the channel since `oldest`."""
+
+        def key_of(body: dict[str, Any]) -> str | None:
+            if body.get("link_id") != link_id or "notification_id" not in body:
+                return None
+            return str(body["notification_id"])
+
         client = await self.clients.for_team(team_id)
-        posted: dict[int, str] = {}
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            reply = await client.conversations_history(
-                channel=channel,
-                oldest=f"{oldest.timestamp():.6f}",
-                limit=200,
-                include_all_metadata=True,
-                cursor=cursor,
-            )
-            for msg in reply.get("messages") or []:
-                meta = msg.get("metadata") or {}
-                body = meta.get("event_payload") or {}
-                if (
-                    meta.get("event_type") == ui.EVENT_TYPE
-                    and body.get("link_id") == link_id
-                    and "notification_id" in body
-                ):
-                    posted[int(body["notification_id"])] = str(msg["ts"])
-            cursor = (reply.get("response_metadata") or {}).get("next_cursor")
-            if not reply.get("has_more") or not cursor:
-                break
-        return posted
+        found = await posts_by_metadata(client, channel, oldest, ui.EVENT_TYPE, key_of)
+        return {int(key): ts for key, ts in found.items()}
 
     async def posted_digests(
         self, team_id: str, channel: str, link_id: int, oldest: datetime

@@ -24,6 +24,11 @@ teammate
 /astravue notifications
 fill notif_pick_0 1
 click Mark selected read
+# in the channel: a shared link unfurls, and a followed project posts its changes
+share Update pricing page copy
+click Complete
+/astravue feed Website
+complete Fix login redirect loop
 """
 
 
@@ -33,7 +38,7 @@ def _after(transcript: str, step: str) -> str:
     return rest.split("U0MARIA > ", 1)[0]
 
 
-async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> None:
+async def test_scripted_demo_covers_connect_task_timer_notifications_unfurl_and_feed() -> None:
     out = io.StringIO()
     code = await run_script(
         script_lines(SCRIPT), Console(file=out, width=100), prepare_database=prepare_database
@@ -73,11 +78,26 @@ async def test_scripted_demo_covers_connect_task_timer_and_notifications() -> No
     marked = _after(transcript, "click Mark selected read")
     assert "Modal (updated): Notifications" in marked and "Marked 1 as read" in marked
 
+    shared = _after(transcript, "share Update pricing page copy")
+    assert "#general · maria: http" in shared and "/tasks/" in shared
+    preview = shared.split("Astravue preview of", 1)[1]
+    assert "Update pricing page copy" in preview and "To Do" in preview
+    assert "( Complete )" in preview and "( Start timer )" in preview
+    completed = _after(transcript, "click Complete")
+    assert "Completed." in completed and "Done" in completed
+
+    subscribed = _after(transcript, "/astravue feed Website")
+    assert "#general now follows Website" in subscribed
+    assert "was completed" not in subscribed  # the first read only records what is there
+    feed = _after(transcript, "complete Fix login redirect loop")
+    assert "Meanwhile in Astravue:" in feed and "#general · Astravue" in feed
+    assert "Fix login redirect loop was completed by" in feed.split("#general · Astravue", 1)[1]
+
 
 async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> None:
     out = io.StringIO()
     code = await run_script(
-        script_lines("click 3\nsubmit\n/astravue help\nfly away\n"),
+        script_lines("click 3\nsubmit\n/astravue help\nfly away\nshare No such task\n"),
         Console(file=out, width=100, no_color=True),
         prepare_database=prepare_database,
     )
@@ -86,5 +106,6 @@ async def test_a_step_that_cannot_be_done_is_reported_and_fails_the_run() -> Non
     assert "! there is no [3] on screen" in transcript
     assert "! no modal is open" in transcript
     assert "! I don't understand 'fly'" in transcript
+    assert "! no task titled 'No such task' in Astravue" in transcript
     assert "Astravue for Slack" in transcript  # the steps in between still ran
-    assert "3 step(s) did not work." in transcript
+    assert "4 step(s) did not work." in transcript

@@ -187,3 +187,9 @@ def test_text_only_message_and_mrkdwn_links() -> None:
         "italic",
     }
     assert mrkdwn(":bell: hi", Style(emoji=True)).plain == "🔔 hi"
+
+
+def test_channel_mentions_show_the_channel_name_as_slack_does() -> None:
+    style = Style(channels={"C0GENERAL": "general"})
+    assert mrkdwn("<#C0GENERAL> follows it", style).plain == "#general follows it"
+    assert mrkdwn("<#C0OTHER|random> and <#C0UNKNOWN>", style).plain == "#random and #C0UNKNOWN"
