@@ -32,6 +32,12 @@ class AmbiguousTask(DomainError):
 
 
 @dataclass(eq=False)
+class TaskMatchedByWords(AmbiguousTask):
+    """A write found one task by words of its title, not by its id, link or exact title:
+    it is asked about before anything is written (issue 19 point 5)."""
+
+
+@dataclass(eq=False)
 class NoProjectMatches(DomainError):
     words: str
 

@@ -146,6 +146,7 @@ class TaskDraft:
     notes: list[str] = field(default_factory=list)
     picks: list[Pick] = field(default_factory=list)
     permalink: str | None = None
+    share: bool = False  # `--share`: the created task, not the draft, goes to the channel
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -12,6 +12,7 @@ from bot.container import ServiceContainer
 from bot.domain.tasks import TaskRef
 from bot.listeners import audience
 from bot.listeners.safe_lazy import Invocation
+from bot.ui import shared as shared_ui
 from bot.ui import tasks as task_ui
 from bot.ui.errors import UserFacingError
 
@@ -74,3 +75,16 @@ async def announce(inv: Invocation, meta: dict[str, Any], payload: dict[str, Any
             log.info("%s: thread reply refused (%s); telling the user privately", inv.ids, error)
             payload = task_ui.thread_refused(payload, str(channel), error)
     await inv.tell_privately(payload, channel)
+
+
+async def share_in_channel(inv: Invocation, channel: str, payload: dict[str, Any]) -> None:
+    """A result the user asked to `--share`, posted in `channel` as the compact shared card
+    (bot.ui.shared); a channel Slack refuses costs only the shared copy."""
+    try:
+        await inv.client.chat_postMessage(
+            channel=channel,
+            metadata=audience.shared_by(inv.user_id),
+            **shared_ui.for_channel(payload, inv.user_id),
+        )
+    except SlackApiError as exc:
+        log.info("%s: sharing refused (%s)", inv.ids, exc.response.get("error"))

@@ -22,11 +22,13 @@ from bot import metrics
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
-from bot.domain.errors import DomainError
+from bot.domain.errors import AmbiguousTask, DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
 from bot.listeners.payloads import Payload
+from bot.listeners.task_choices import choices_message
 from bot.ui import account as account_ui
+from bot.ui import shared as shared_ui
 from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
 
 log = logging.getLogger(__name__)
@@ -97,7 +99,8 @@ class Invocation:
         """Answer the user: through the response_url when there is one, else ephemerally in
         the channel, else as a DM (App Home clicks have neither). `replace` rewrites the
         clicked message only when `may_replace`; otherwise the answer is the user's alone.
-        A shared message records its author, so only they can rewrite it later."""
+        A shared message records its author, so only they can rewrite it later, and carries
+        no control that acts for them (bot.ui.shared)."""
         if replace and not self.may_replace:
             log.info(
                 "%s: not rewriting a message someone else shared; answering privately", self.ids
@@ -105,6 +108,8 @@ class Invocation:
             replace = share = False
         if self.respond is not None and self.context.response_url:
             author = self.user_id if share else audience.author_of(self.body) if replace else None
+            if share:
+                payload = shared_ui.for_channel(payload, self.user_id)
             await self.respond(
                 **payload,
                 replace_original=replace,
@@ -186,6 +191,8 @@ async def report_failure(inv: Invocation, exc: Exception) -> None:
             await inv.connect_prompt()
         elif isinstance(exc, OrgMissing):
             await inv.reply(account_ui.org_prompt())
+        elif isinstance(exc, AmbiguousTask):
+            await inv.reply(choices_message(inv.body, exc))
         else:
             await inv.reply(error_message(exc))
     except Exception:  # telling the user failed too; the log already has the cause

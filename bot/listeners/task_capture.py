@@ -11,6 +11,7 @@ from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_form
 from bot.parsing.picks import read_pick
 from bot.services.tasks import TaskService
+from bot.ui import shared as shared_ui
 from bot.ui import tasks as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action
@@ -24,8 +25,11 @@ async def preview(inv: Invocation, resolution: Resolution, *, personal: bool) ->
     tasks = inv.services.tasks
     link = await inv.link()
     draft = await tasks.draft_from_text(link, resolution.args, personal=personal)
+    if resolution.share:  # the draft stays private; the created task is what is shared
+        draft.share = True
+        draft.notes.append(shared_ui.DRAFT_NOTE)
     token = await tasks.save_draft(link, draft)
-    await inv.reply(ui.capture_preview(draft, token), share=resolution.share)
+    await inv.reply(ui.capture_preview(draft, token))
 
 
 async def task_new(inv: Invocation, resolution: Resolution) -> None:
@@ -49,10 +53,10 @@ async def create_confirmed(inv: Invocation) -> None:
         await tasks.remember_channel_project(
             inv.team_id, inv.channel_id, draft.space_id, draft.project_id
         )
-    await inv.reply(
-        ui.task_message(task, app_url=app_url(inv), note=":white_check_mark: Created."),
-        replace=True,
-    )
+    card = ui.task_message(task, app_url=app_url(inv), note=":white_check_mark: Created.")
+    await inv.reply(card, replace=True)
+    if draft.share:
+        await inv.reply(card, share=True)
 
 
 async def create_cancelled(inv: Invocation) -> None:
@@ -76,7 +80,8 @@ async def picked(inv: Invocation) -> None:
 async def edit_draft(inv: Invocation) -> None:
     link, token = await inv.link(), inv.payload.action_value
     draft = await inv.services.tasks.load_draft(link, token)
-    await open_form(inv, link, draft, {"tok": token, "c": inv.channel_id})
+    meta = {"tok": token, "c": inv.channel_id, **({"s": 1} if draft.share else {})}
+    await open_form(inv, link, draft, meta)
 
 
 FEATURE = Feature(

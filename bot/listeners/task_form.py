@@ -18,7 +18,7 @@ from bot.domain.tasks import TaskDraft, TaskRef
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import Payload, edited, view_value
 from bot.listeners.registration import Feature, View
-from bot.listeners.replies import announce, app_url, clicked_ref, forbidden
+from bot.listeners.replies import announce, app_url, clicked_ref, forbidden, share_in_channel
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.parsing.picks import project_ids
@@ -178,7 +178,10 @@ async def form_submitted(inv: Invocation) -> None:
         raise
     await after_create(inv, link, draft, meta)
     note = ":white_check_mark: Created." + _unmapped_note(unmapped)
-    await announce(inv, meta, ui.task_message(task, app_url=app_url(inv), note=note))
+    card = ui.task_message(task, app_url=app_url(inv), note=note)
+    await announce(inv, meta, card)
+    if meta.get("s") and meta.get("c"):  # `--share`: the created task, never the draft
+        await share_in_channel(inv, str(meta["c"]), card)
 
 
 async def after_create(

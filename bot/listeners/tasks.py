@@ -122,7 +122,7 @@ async def search(inv: Invocation, resolution: Resolution) -> None:
 async def done(inv: Invocation, resolution: Resolution) -> None:
     tasks = inv.services.tasks
     link = await inv.link()
-    ref, _ = await tasks.find(link, resolution.args)
+    ref, _ = await tasks.find(link, resolution.args, write=True)
     task, logged = await tasks.complete(link, ref)
     await inv.reply(
         ui.task_message(task, app_url=app_url(inv), note=ui.completed_note(logged)),
@@ -141,7 +141,7 @@ async def assign(inv: Invocation, resolution: Resolution) -> None:
     if not who:
         raise UserFacingError("Assign to whom? e.g. `/astravue task assign 42 @dev`.")
     link = await inv.link()
-    ref, _ = await tasks.find(link, locator)
+    ref, _ = await tasks.find(link, locator, write=True)
     scratch = await tasks.draft_from_text(link, f"x {who}", personal=True)
     if scratch.picks or not scratch.owners:
         raise UserFacingError(
@@ -163,7 +163,7 @@ async def due(inv: Invocation, resolution: Resolution) -> None:
             f"“{escape(when[:60])}” isn't a date I know. Try today, "
             "tomorrow, fri, next week or 2025-06-30."
         )
-    ref, _ = await tasks.find(link, locator)
+    ref, _ = await tasks.find(link, locator, write=True)
     task = await tasks.set_due(link, ref, day)
     await inv.reply(ui.task_message(task, app_url=app_url(inv), note=":date: Due date set."))
 

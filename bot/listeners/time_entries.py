@@ -55,7 +55,7 @@ async def log_command(inv: Invocation, resolution: Resolution) -> None:
     except ParseError as exc:  # blames the part at fault: duration, task (MissingTask), date
         await inv.reply(ui.bad_amount(exc.message, getattr(exc, "part", "duration")))
         return
-    ref, task = await inv.services.tasks.find(link, parsed.task)
+    ref, task = await inv.services.tasks.find(link, parsed.task, write=True)
     billable = await timers.stop_billable(link)
     entry = await _log(inv, link, ref, parsed.amount, parsed.day, billable, parsed.note)
     await inv.reply(ui.logged(entry, task.task_title, zone), share=resolution.share)

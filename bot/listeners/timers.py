@@ -192,7 +192,7 @@ async def start_command(inv: Invocation, resolution: Resolution) -> None:
     if not resolution.args:
         await show_modal(inv, ui.pick_modal("start"))
         return
-    ref, _task = await inv.services.tasks.find(await inv.link(), resolution.args)
+    ref, _task = await inv.services.tasks.find(await inv.link(), resolution.args, write=True)
     await start(inv, ref)
 
 
@@ -200,7 +200,7 @@ async def switch_command(inv: Invocation, resolution: Resolution) -> None:
     if not resolution.args:
         await show_modal(inv, ui.pick_modal("switch"))
         return
-    ref, _task = await inv.services.tasks.find(await inv.link(), resolution.args)
+    ref, _task = await inv.services.tasks.find(await inv.link(), resolution.args, write=True)
     await switch(inv, ref)
 
 

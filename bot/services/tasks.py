@@ -24,6 +24,7 @@ from bot.domain.calendar import day_to_wire, wire_to_day
 from bot.domain.errors import (
     AmbiguousTask,
     NoTaskMatches,
+    TaskMatchedByWords,
     TaskNotFound,
     TaskNotGiven,
 )
@@ -165,8 +166,11 @@ class TaskService(QuickCapture):
                 return task_ref(task), task
         raise TaskNotFound(locator)
 
-    async def find(self, link: LinkInfo, text_or_id: str) -> tuple[TaskRef, TaskDto]:
-        """A task by id, URL or (unambiguous) words of its title."""
+    async def find(
+        self, link: LinkInfo, text_or_id: str, *, write: bool = False
+    ) -> tuple[TaskRef, TaskDto]:
+        """A task by id, URL or (unambiguous) words of its title. For a `write`, words that
+        are not the exact title raise TaskMatchedByWords, so the user confirms first."""
         text = text_or_id.strip()
         if not text:
             raise TaskNotGiven()
@@ -176,6 +180,8 @@ class TaskService(QuickCapture):
         matches = await self.search(link, text)
         exact = [t for t in matches if t.task_title.lower() == text.lower()]
         chosen = exact if len(exact) == 1 else matches
+        if len(chosen) == 1 and write and chosen is not exact:
+            raise TaskMatchedByWords(text, [(chosen[0].task_id, chosen[0].task_title)])
         if len(chosen) == 1:
             return task_ref(chosen[0]), chosen[0]
         if not chosen:

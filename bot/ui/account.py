@@ -17,6 +17,7 @@ from bot.ui.components import (
     section,
 )
 from bot.ui.ids import Action, Callback
+from bot.ui.words import plural
 
 ORG_BLOCK = "org"
 ORG_INPUT = "org_id"
@@ -218,7 +219,7 @@ def doctor(checks: list[Check]) -> dict[str, Any]:
             line += f"\n      _Fix:_ {check.fix}"
         lines.append(line)
     failing = sum(not c.ok for c in checks)
-    summary = "Everything looks good." if not failing else f"{failing} thing(s) to fix."
+    summary = "Everything looks good." if not failing else f"{plural(failing, 'thing')} to fix."
     return message(
         f"Astravue doctor: {summary}",
         [section("*Astravue doctor*\n" + "\n".join(lines)), context(summary)],

@@ -71,9 +71,14 @@ def _domain_words(error: domain.DomainError) -> str:
                 f"No task matches “{escape(words[:100])}”. Try its id or "
                 "`/astravue task search <words>`."
             )
+        case domain.TaskMatchedByWords(words=words, candidates=[(task_id, title), *_]):
+            return (
+                f"“{escape(words[:100])}” is not a task's id or whole title; it matches "
+                f"#{task_id} {escape(title[:60])}. Nothing was done yet."
+            )
         case domain.AmbiguousTask(words=words, candidates=candidates):
             names = "; ".join(f"#{i} {escape(title[:60])}" for i, title in candidates[:5])
-            return f"Several tasks match “{escape(words[:100])}”: {names}. Use the id."
+            return f"Several tasks match “{escape(words[:100])}”: {names}."
         case domain.NoProjectMatches(words=words):
             return f"No project matches “{escape(words[:80])}”. `/astravue projects` lists them."
         case domain.AmbiguousProject(words=words, candidates=candidates):

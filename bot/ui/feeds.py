@@ -25,6 +25,7 @@ from bot.ui.components import (
     section,
     truncate_escaped,
 )
+from bot.ui.words import plural
 
 REMOVE_ACTION = "feeds.remove"
 DIGEST_LINES = 15
@@ -240,7 +241,7 @@ def feed_list(channel_id: str, feeds: list[Any]) -> dict[str, Any]:
                 ),
             )
         )
-    return message(f"{len(feeds)} project feed(s)", blocks)
+    return message(plural(len(feeds), "project feed"), blocks)
 
 
 def removed(project: str, channel_id: str) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.domain.notifications import NotificationPrefs
+from bot.parsing.durations import duration_in_words
 from bot.ui.components import (
     Block,
     actions,
@@ -213,7 +215,7 @@ def _summary(prefs: NotificationPrefs) -> str:
         else "no quiet hours"
     )
     timer = (
-        f"Timer reminder after {_hours(prefs.timer_limit_minutes)} h"
+        f"Timer reminder after {duration_in_words(timedelta(minutes=prefs.timer_limit_minutes))}"
         if prefs.timer_limit_minutes
         else "No timer-length reminder"
     )

@@ -31,6 +31,7 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action
+from bot.ui.words import plural
 
 PRIORITY_ICONS = {
     "Critical": ":red_circle:",
@@ -347,7 +348,7 @@ def task_list_message(
         *note,
         *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value),
     ]
-    return message(f"{title}: {len(tasks)} tasks", blocks)
+    return message(f"{title}: {plural(len(tasks), 'task')}", blocks)
 
 
 CUT_SHORT = (
@@ -384,7 +385,7 @@ def agenda_message(groups: dict[str, list[TaskDto]], *, app_url: str) -> dict[st
         divider(),
         context("`/astravue task list` for everything, `/astravue todo` to add a personal task."),
     ]
-    return message(f"Your agenda: {count} open tasks", blocks)
+    return message(f"Your agenda: {plural(count, 'open task')}", blocks)
 
 
 def search_results(query: str, tasks: list[TaskDto], *, app_url: str) -> dict[str, Any]:

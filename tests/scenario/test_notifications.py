@@ -270,7 +270,7 @@ async def test_timer_reminder_settings(stack: Stack) -> None:
         ),
     )
     await eventually(
-        lambda: any("Timer reminder after 7.5 h, and at 18:00" in m.text for m in dms(stack))
+        lambda: any("Timer reminder after 7 h 30 min, and at 18:00" in m.text for m in dms(stack))
     )
     link = await stack.runtime.services.active_link("T0ACME", "U0MARIA")
     settings = await stack.runtime.services.timers.settings(link)

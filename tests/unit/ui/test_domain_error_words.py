@@ -15,6 +15,7 @@ SAMPLES: list[domain.DomainError] = [
     domain.TaskNotFound(42),
     domain.NoTaskMatches("fix login"),
     domain.AmbiguousTask("fix", [(1, "Fix login"), (2, "Fix logout")]),
+    domain.TaskMatchedByWords("login", [(1, "Fix login")]),
     domain.NoProjectMatches("web"),
     domain.AmbiguousProject("web", ["Web / Site", "Web / Shop"]),
     domain.UnknownProject("Website"),

@@ -1,0 +1,41 @@
+"""A task named by words that matched several tasks, or matched one for a write: the answer
+offers each candidate as a button that runs the user's own command aimed at that task."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.domain.errors import AmbiguousTask, TaskMatchedByWords
+from bot.listeners.payloads import Payload
+from bot.listeners.router import normalise
+from bot.parsing.task_words import with_task_id
+from bot.ui.ids import Action
+from bot.ui.task_choices import task_choices
+
+_DM_PREFIX = re.compile(r"^\s*(?:<@\w+>\s*)?(?:/astravue\s+)?", re.IGNORECASE)
+
+
+def command_text(body: dict[str, Any]) -> str | None:
+    """The `/astravue` text this request ran: typed, clicked ([Run it] or a choice) or sent
+    in the app's DM; None for a button or a form, which name their task by id."""
+    payload = Payload(body)
+    if payload.command:
+        return normalise(payload.text)
+    for action in body.get("actions") or []:
+        if str(action.get("action_id") or "").startswith(Action.RUN_COMMAND):
+            return normalise(str(action.get("value") or ""))
+    event = payload.event
+    if event.get("type") == "message" and event.get("text"):
+        return normalise(_DM_PREFIX.sub("", str(event["text"])))
+    return None
+
+
+def choices_message(body: dict[str, Any], error: AmbiguousTask) -> dict[str, Any]:
+    text = command_text(body)
+    commands = [
+        with_task_id(text, error.words, task_id) if text else None
+        for task_id, _ in error.candidates
+    ]
+    by_words = isinstance(error, TaskMatchedByWords)
+    return task_choices(error.words, error.candidates, commands, by_words=by_words)
