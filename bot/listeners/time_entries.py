@@ -25,6 +25,7 @@ from bot.listeners.timers import (
 from bot.parsing import ParseError, parse_clock_time
 from bot.parsing.log_args import PERIODS, Amount, period, read_amount, read_log_args
 from bot.services.form_changes import EntryEdit, entry_changes
+from bot.ui import time_sheets
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
@@ -127,11 +128,11 @@ async def time_command(inv: Invocation, resolution: Resolution) -> None:
         _, task = await inv.services.tasks.find(link, word)
         entries, _ = await timers.on_task(link, task.task_id)
         label = f"on #{task.task_id} “{escape(truncate(task.task_title, 80))}”"
-        await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
+        await inv.reply(time_sheets.entries_list(entries, zone, label), share=resolution.share)
         return
     first, last, label = period_of(word.lower(), datetime.now(zone).date(), "today")
     entries = await timers.entries(link, first, last)
-    await inv.reply(ui.entries_list(entries, zone, label), share=resolution.share)
+    await inv.reply(time_sheets.entries_list(entries, zone, label), share=resolution.share)
 
 
 async def edit_clicked(inv: Invocation) -> None:
@@ -206,7 +207,7 @@ async def timesheet_command(inv: Invocation, resolution: Resolution) -> None:
         project = await timers.find_project(link, " ".join(words))
         sheet = await timers.project_sheet(link, project, first, last)
         await inv.reply(
-            ui.project_sheet(
+            time_sheets.project_sheet(
                 sheet.project.project_name,
                 sheet.summary,
                 sheet.report,
@@ -219,10 +220,10 @@ async def timesheet_command(inv: Invocation, resolution: Resolution) -> None:
     try:
         report = await timers.global_sheet(link, first, last)
     except Forbidden:
-        await inv.reply(ui.forbidden_global())
+        await inv.reply(time_sheets.forbidden_global())
         return
     names = await timers.project_names(link)
-    await inv.reply(ui.global_sheet(report, names, label), share=resolution.share)
+    await inv.reply(time_sheets.global_sheet(report, names, label), share=resolution.share)
 
 
 FEATURE = Feature(

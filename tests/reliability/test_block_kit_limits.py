@@ -57,9 +57,12 @@ from bot.ui import (
     modal_states,
     notification_settings,
     notifications,
+    shared,
     spaces,
+    task_choices,
     task_forms,
     tasks,
+    time_sheets,
     timers,
     unfurls,
 )
@@ -624,22 +627,22 @@ CASES: dict[str, Case] = {
     "timers.pick_modal": Case(lambda: timers.pick_modal("switch")),
     "timers.log_modal": Case(lambda: timers.log_modal(date(2025, 3, 4), False)),
     "timers.edit_modal": Case(lambda: timers.edit_modal(make_entry(0), ZONE)),
-    "timers.entries_list": Case(
-        lambda: timers.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+    "time_sheets.entries_list": Case(
+        lambda: time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
         listed=MANY,
         marker="E",
     ),
-    "timers.project_sheet": Case(
-        lambda: timers.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)
+    "time_sheets.project_sheet": Case(
+        lambda: time_sheets.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)
     ),
-    "timers.global_sheet": Case(
-        lambda: timers.global_sheet(
+    "time_sheets.global_sheet": Case(
+        lambda: time_sheets.global_sheet(
             make_report(), {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)}, LONG
         ),
         listed=MANY,
         marker="G",
     ),
-    "timers.forbidden_global": Case(timers.forbidden_global),
+    "time_sheets.forbidden_global": Case(time_sheets.forbidden_global),
     "timers.rescue_dm": Case(lambda: timers.rescue_dm(make_timer(), ZONE, NOW, LONG)),
     "timers.kept": Case(lambda: timers.kept(LONG)),
     "timers.loading": Case(lambda: timers.loading(LONG)),
@@ -744,6 +747,26 @@ CASES.update(
         "direct_messages.needs_a_form": Case(lambda: direct_messages.needs_a_form(LONG)),
         "modal_states.failed": Case(lambda: modal_states.failed("Tasks", ValueError(LONG))),
         "modal_states.needs_setup": Case(lambda: modal_states.needs_setup("Tasks")),
+    }
+)
+
+# What a channel sees of a shared reply, and the "which task?" question.
+CASES.update(
+    {
+        "shared.for_channel": Case(
+            lambda: shared.for_channel(
+                time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+                "U0MARIA",
+            )
+        ),
+        "task_choices.task_choices[many]": Case(
+            lambda: task_choices.task_choices(
+                LONG, [(i, LONG) for i in range(MANY)], [f"log 30m {i}" for i in range(MANY)]
+            )
+        ),
+        "task_choices.task_choices[by words]": Case(
+            lambda: task_choices.task_choices(LONG, [(7, LONG)], [None], by_words=True)
+        ),
     }
 )
 
