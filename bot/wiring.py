@@ -203,7 +203,9 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         keycloak,
         on_needs_relink=RelinkNotifier(sessions, linking, RelinkSender(clients)),
     )
-    budget = UserRateBudget()
+    budget = UserRateBudget(
+        settings.astravue_user_rate_limit, settings.astravue_user_rate_window_seconds
+    )
     astravue = AstravueAccess(
         runtime.http, api_url=settings.astravue_api_url, tokens=tokens, budget=budget
     )

@@ -3,6 +3,9 @@
 A sliding window of request start times per user. Waiting here is cheaper than a 429, which
 Astravue answers with a minute-long penalty. Memory stays bounded: a user holds at most
 `limit` timestamps, and users idle for a whole window are forgotten.
+
+A request about to wait first tells the observer in `WAIT_OBSERVER`, if the caller set one:
+a Slack request sets it to say "this will arrive in ~N s" at once instead of going silent.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+
+WaitObserver = Callable[[float], Awaitable[None]]
+#: Called with the seconds a request will wait, before it waits (per asyncio context).
+WAIT_OBSERVER: ContextVar[WaitObserver | None] = ContextVar("budget_wait_observer", default=None)
 
 
 class UserRateBudget:
@@ -51,7 +59,11 @@ class UserRateBudget:
             if len(starts) < self._limit:
                 starts.append(now)
                 return
-            await self._sleep(starts[0] + self._window - now)
+            wait = starts[0] + self._window - now
+            observer = WAIT_OBSERVER.get()
+            if observer is not None:
+                await observer(wait)
+            await self._sleep(wait)
 
     def _prune(self, starts: deque[float], now: float) -> None:
         while starts and starts[0] <= now - self._window:

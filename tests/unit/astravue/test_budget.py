@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.astravue.budget import UserRateBudget
+from bot.astravue.budget import WAIT_OBSERVER, UserRateBudget
 
 from .conftest import FakeClock
 
@@ -57,3 +57,22 @@ async def test_concurrent_waiters_do_not_overrun_the_limit() -> None:
     await asyncio.gather(*(one() for _ in range(6)))
     started.sort()
     assert started[3] - started[0] >= 0.19  # the 4th had to wait for the 1st to age out
+
+
+async def test_a_wait_is_announced_to_the_observer_first(
+    budget: UserRateBudget, clock: FakeClock
+) -> None:
+    told: list[tuple[float, int]] = []
+
+    async def observer(seconds: float) -> None:
+        told.append((seconds, len(clock.sleeps)))
+
+    await use(budget, "U1", 100)
+    token = WAIT_OBSERVER.set(observer)
+    try:
+        await use(budget, "U1", 1)
+    finally:
+        WAIT_OBSERVER.reset(token)
+    assert told == [(60.0, 0)]  # told the wait before sleeping it
+    await use(budget, "U1", 100)  # no observer set: waits without telling anyone
+    assert len(told) == 1
