@@ -210,6 +210,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         runtime.http, api_url=settings.astravue_api_url, tokens=tokens, budget=budget
     )
     links = Links(sessions)
+    home = HomeService(links, linking)
     profiles = Profiles(runtime.slack)
     zones = UserZones(profiles)
     timers = TimerService(sessions, astravue, zones)
@@ -221,6 +222,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         ProjectCatalogue(astravue),
         TaskDrafts(sessions),
         app_url=settings.astravue_app_url,
+        on_task_written=home.forget,
     )
     poller = NotificationPoller(
         sessions,
@@ -250,7 +252,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         linking=linking,
         profiles=profiles,
         zones=zones,
-        home=HomeService(links, linking),
+        home=home,
         timers=timers,
         tasks=tasks,
         spaces=SpaceService(astravue, tasks),

@@ -92,6 +92,11 @@ class HomeService:
         finally:
             del self._pending[key]
 
+    def forget(self, link: LinkInfo) -> None:
+        """A write elsewhere (e.g. a task changed): the next redraw reads every section."""
+        for name, _provider in self.providers:
+            self._drawn.discard((link.team_id, link.slack_user_id, name))
+
     async def view_for(
         self, team_id: str, user_id: str, *, reread: set[str] | None = None
     ) -> dict[str, Any]:

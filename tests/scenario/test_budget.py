@@ -98,3 +98,14 @@ async def test_a_burst_of_logs_is_each_answered_once_busy_notice_first(
 
     notes = [entry.notes for entry in entries_of(stack, passport)[logged_before:]]
     assert sorted(notes) == sorted(f"burst-{n}" for n in range(BURST))  # none lost, none twice
+
+
+async def test_a_task_changed_meanwhile_is_read_again_in_the_next_redraw(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    passport, review = task_ref(stack, "Renew passport"), task_ref(stack, "Review Q3 budget")
+    await open_home(stack, "U0MARIA", "Review Q3 budget")
+    assert "Completed" in text_of(await run(stack, f"task done {review.task_id}"))
+    await run(stack, f"log 15m {passport.task_id}")
+    await eventually(
+        lambda: "Review Q3 budget" not in text_of(stack.sandbox.slack.home_view("U0MARIA") or {})
+    )
