@@ -5,8 +5,10 @@ total), against the user's request budget. So it is drawn fresh when the user op
 and after our own writes only while it is likely on screen: Slack has no "closed" event, so
 that is the `OPEN_WINDOW` after the last open, or a click made in the Home itself; otherwise
 the next open draws it. A redraw after a write re-reads only the sections that write changed
-and reuses the others drawn in the last `SECTION_TTL`; redraws asked for while one runs are
-folded into one more.
+and reuses the others drawn in the last `SECTION_TTL` (a task write forgets them all);
+redraws asked for while one runs are folded into one more. Both are per process: with
+several, a write handled by one that did not see the open leaves the Home as it is until
+the next open, or a click in it.
 """
 
 from __future__ import annotations
