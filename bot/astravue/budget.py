@@ -38,6 +38,7 @@ class UserRateBudget:
         self._clock = clock
         self._sleep = sleep
         self._starts: dict[str, deque[float]] = {}
+        self._waiting: dict[str, int] = {}  # requests of each user waiting for a slot
         self._last_sweep = clock()
 
     @property
@@ -59,11 +60,22 @@ class UserRateBudget:
             if len(starts) < self._limit:
                 starts.append(now)
                 return
-            wait = starts[0] + self._window - now
             observer = WAIT_OBSERVER.get()
             if observer is not None:
-                await observer(wait)
-            await self._sleep(wait)
+                await observer(self._estimate(starts, self._waiting.get(user_key, 0), now))
+            self._waiting[user_key] = self._waiting.get(user_key, 0) + 1
+            try:
+                await self._sleep(starts[0] + self._window - now)
+            finally:
+                self._waiting[user_key] -= 1
+                if not self._waiting[user_key]:
+                    del self._waiting[user_key]
+
+    def _estimate(self, starts: deque[float], ahead: int, now: float) -> float:
+        """Seconds until a request behind `ahead` waiting ones may start: the slot of the
+        request that started `ahead` places after the oldest frees, one window per lap."""
+        laps, index = divmod(ahead, len(starts))
+        return starts[index] + self._window * (laps + 1) - now
 
     def _prune(self, starts: deque[float], now: float) -> None:
         while starts and starts[0] <= now - self._window:
