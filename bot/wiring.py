@@ -203,11 +203,14 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         keycloak,
         on_needs_relink=RelinkNotifier(sessions, linking, RelinkSender(clients)),
     )
-    budget = UserRateBudget()
+    budget = UserRateBudget(
+        settings.astravue_user_rate_limit, settings.astravue_user_rate_window_seconds
+    )
     astravue = AstravueAccess(
         runtime.http, api_url=settings.astravue_api_url, tokens=tokens, budget=budget
     )
     links = Links(sessions)
+    home = HomeService(links, linking)
     profiles = Profiles(runtime.slack)
     zones = UserZones(profiles)
     timers = TimerService(sessions, astravue, zones)
@@ -219,6 +222,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         ProjectCatalogue(astravue),
         TaskDrafts(sessions),
         app_url=settings.astravue_app_url,
+        on_task_written=home.forget,
     )
     poller = NotificationPoller(
         sessions,
@@ -248,7 +252,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         linking=linking,
         profiles=profiles,
         zones=zones,
-        home=HomeService(links, linking),
+        home=home,
         timers=timers,
         tasks=tasks,
         spaces=SpaceService(astravue, tasks),

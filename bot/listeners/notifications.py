@@ -20,6 +20,7 @@ from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
 ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
+HOME_SECTION = "notifications"  # the Home's summary of the notification settings
 # What views.update takes again from a view payload (the rest is Slack's own state).
 _VIEW_KEYS = ("type", "title", "submit", "close", "callback_id", "private_metadata")
 
@@ -156,7 +157,9 @@ async def settings_saved(inv: Invocation) -> None:
     prefs = read_settings(inv.payload.view)
     await inv.services.notifications.save_prefs(inv.team_id, inv.user_id, prefs)
     await inv.reply(settings_ui.saved_message(prefs))
-    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+    await inv.services.home.refresh(
+        inv.client, inv.team_id, inv.user_id, (HOME_SECTION,), from_home=inv.from_home
+    )
 
 
 async def list_closed(inv: Invocation) -> None:
@@ -275,5 +278,5 @@ FEATURE = Feature(
         View(Callback.NOTIF_SETTINGS, settings_saved, validate_settings),
         View(Callback.NOTIF_LIST, list_closed),
     ),
-    home_sections=(("notifications", home_section),),
+    home_sections=((HOME_SECTION, home_section),),
 )

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
+from bot.astravue.budget import WAIT_OBSERVER
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
@@ -29,7 +31,13 @@ from bot.listeners.payloads import Payload
 from bot.listeners.task_choices import choices_message
 from bot.ui import account as account_ui
 from bot.ui import shared as shared_ui
-from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
+from bot.ui.errors import (
+    UserFacingError,
+    busy_notice,
+    connect_prompt,
+    describe,
+    error_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,8 @@ class Invocation:
     body: dict[str, Any]
     context: AsyncBoltContext
     respond: AsyncRespond | None
+    answered: bool = False  # a reply went out
+    told_busy: bool = False  # the "will arrive in ~N s" notice went out
 
     @property
     def payload(self) -> Payload:
@@ -89,6 +99,11 @@ class Invocation:
         return link is not None and link.status == LinkStatus.ACTIVE
 
     @property
+    def from_home(self) -> bool:
+        """Made in the App Home tab, which is then on screen."""
+        return self.payload.view.get("type") == "home"
+
+    @property
     def may_replace(self) -> bool:
         """The clicked message may be rewritten for this user (bot.listeners.audience)."""
         return audience.may_replace(self.body, self.user_id)
@@ -101,6 +116,19 @@ class Invocation:
         clicked message only when `may_replace`; otherwise the answer is the user's alone.
         A shared message records its author, so only they can rewrite it later, and carries
         no control that acts for them (bot.ui.shared)."""
+        self.answered = True
+        await self._answer(payload, replace=replace, share=share)
+
+    async def tell_busy(self, seconds: float) -> None:
+        """The user's Astravue budget makes this request wait `seconds`: say so at once (once),
+        unless the answer already went out or nobody waits for one (an event)."""
+        if self.answered or self.told_busy or self.payload.event:
+            return
+        self.told_busy = True
+        log.info("%s: waiting %.1f s for the Astravue budget; told the user", self.ids, seconds)
+        await self._answer(busy_notice(seconds), replace=False, share=False)
+
+    async def _answer(self, payload: dict[str, Any], *, replace: bool, share: bool) -> None:
         if replace and not self.may_replace:
             log.info(
                 "%s: not rewriting a message someone else shared; answering privately", self.ids
@@ -162,17 +190,26 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
         task = asyncio.current_task()
         in_flight = services.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
+        waits_told = WAIT_OBSERVER.set(partial(_tell_busy, inv))
         try:
             await services.ack_gate.wait_for_acks()
             await metrics.timed_lazy(handler, inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
         finally:
+            WAIT_OBSERVER.reset(waits_told)
             in_flight.discard(task)
 
     run.__name__ = f"lazy_{handler.__name__}"
     run.__qualname__ = run.__name__
     return run
+
+
+async def _tell_busy(inv: Invocation, seconds: float) -> None:
+    try:
+        await inv.tell_busy(seconds)
+    except Exception:  # the answer itself still follows; a lost notice is only logged
+        log.exception("%s: could not tell the user to wait", inv.ids)
 
 
 async def report_failure(inv: Invocation, exc: Exception) -> None:

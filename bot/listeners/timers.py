@@ -36,8 +36,14 @@ async def zone_of(inv: Invocation) -> tzinfo:
     return await inv.services.zones.zone(inv.user_id)
 
 
+TIMER_SECTION = "your timer"  # the running timer and today's total
+
+
 async def refresh_home(inv: Invocation) -> None:
-    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+    """After a timer or time write: redraw the Home's timer section, if the Home is open."""
+    await inv.services.home.refresh(
+        inv.client, inv.team_id, inv.user_id, (TIMER_SECTION,), from_home=inv.from_home
+    )
 
 
 async def show_modal(inv: Invocation, view: dict[str, Any]) -> dict[str, Any]:
@@ -272,5 +278,5 @@ FEATURE = Feature(
     ),
     options={Action.SELECT_TASK: task_options},
     # "My tasks" (with Start buttons) is the tasks feature's own section.
-    home_sections=(("your timer", timer_section),),
+    home_sections=((TIMER_SECTION, timer_section),),
 )

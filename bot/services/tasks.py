@@ -8,6 +8,7 @@ projects; locations found are kept in a small per-process cache, so the scan hap
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -74,6 +75,7 @@ class TaskService(QuickCapture):
         drafts: TaskDrafts,
         *,
         app_url: str,
+        on_task_written: Callable[[LinkInfo], None] = lambda link: None,
     ) -> None:
         self.astravue = astravue
         self.zones = zones
@@ -82,6 +84,7 @@ class TaskService(QuickCapture):
         self.projects = projects
         self.drafts = drafts
         self.app_url = app_url
+        self.on_task_written = on_task_written  # e.g. what the App Home drew is now old
         self._locations: OrderedDict[tuple[int, int], TaskRef] = OrderedDict()
         self._statuses: dict[tuple[int, int | None], dict[str, str]] = {}
         # Drafts and channel defaults, under the names the listeners use.
@@ -205,7 +208,9 @@ class TaskService(QuickCapture):
 
     async def update(self, link: LinkInfo, ref: TaskRef, changes: TaskChanges) -> TaskDto:
         """Change these fields only: the client reads the task and sends all of it."""
-        return self._seen(link, [await change_task(self.client(link), ref, changes)])[0]
+        task = await change_task(self.client(link), ref, changes)
+        self.on_task_written(link)
+        return self._seen(link, [task])[0]
 
     async def complete(self, link: LinkInfo, ref: TaskRef) -> tuple[TaskDto, timedelta | None]:
         """Set the status whose category is done (a status named Done if none is known).
@@ -224,6 +229,7 @@ class TaskService(QuickCapture):
 
     async def delete(self, link: LinkInfo, ref: TaskRef) -> None:
         await delete_task(self.client(link), ref)
+        self.on_task_written(link)
         self._locations.pop((link.org_id or 0, ref.task_id), None)
 
     # -- lists --------------------------------------------------------------------------
@@ -343,6 +349,7 @@ class TaskService(QuickCapture):
             tags=draft.tags or None,
         )
         task = await create_task(self.client(link), body, draft.space_id, draft.project_id)
+        self.on_task_written(link)
         return self._seen(link, [task])[0]
 
 

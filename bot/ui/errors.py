@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -194,6 +195,13 @@ def error_message(error: BaseException, *, connect_url: str | None = None) -> di
             actions(button("Reconnect Astravue", Action.CONNECT, url=connect_url, style="primary"))
         )
     return message(text, blocks)
+
+
+def busy_notice(seconds: float) -> dict[str, Any]:
+    """Said at once when the user's Astravue request budget makes an answer wait; the answer
+    follows by itself. The wait is rounded up to 5 s: an estimate, not a promise."""
+    text = f"Astravue is busy for you, this will arrive in ~{max(5, math.ceil(seconds / 5) * 5)} s."
+    return message(text, [context(f":hourglass_flowing_sand: {text}")])
 
 
 def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, Any]:

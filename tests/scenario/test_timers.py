@@ -128,8 +128,13 @@ async def test_start_busy_switch_stop_with_billable_and_note(stack: Stack) -> No
     dm = await eventually(lambda: stack.sandbox.slack.dm_messages("U0MARIA"))
     assert "logged" in text_of(dm[-1].as_slack()) and "&lt;draft&gt;" in str(dm[-1].as_slack())
 
-    # Quick stop keeps the last choice (non-billable) without asking.
+    # Quick stop keeps the last choice (non-billable) without asking; the open Home follows.
     await press(stack, Action.TIMER_START, budget.encode())
+    await stack.user("U0MARIA").event(
+        {"type": "app_home_opened", "user": "U0MARIA", "tab": "home", "channel": "D0MARIA"}
+    )
+    home = await eventually(lambda: stack.sandbox.slack.home_view("U0MARIA"))
+    assert "No timer running" not in text_of(home)
     done = await press(stack, Action.TIMER_QUICK_STOP, budget.encode())
     assert "non-billable" in text_of(done)
     assert running(stack) is None and entries_of(stack, budget)[-1].billable is False
