@@ -57,6 +57,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -250,6 +251,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         zones=zones,
         home=HomeService(links, linking),
         timers=timers,
+        timer_cards=TimerCards(sessions, runtime.keyring),
         tasks=tasks,
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
