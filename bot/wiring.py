@@ -212,6 +212,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
     profiles = Profiles(runtime.slack)
     zones = UserZones(profiles)
     timers = TimerService(sessions, astravue, zones)
+    timer_cards = TimerCards(sessions, runtime.keyring)
     tasks = TaskService(
         astravue,
         zones,
@@ -251,14 +252,14 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         zones=zones,
         home=HomeService(links, linking),
         timers=timers,
-        timer_cards=TimerCards(sessions, runtime.keyring),
+        timer_cards=timer_cards,
         tasks=tasks,
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
         feeds=FeedSubscriptions(sessions, tasks, zones),
         feed_poller=feed_poller,
-        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
+        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients), timer_cards),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         dedupe=EventDedupe(sessions),
         team_links=TeamLinks(sessions, linking, distributed=runtime.distribution is not None),

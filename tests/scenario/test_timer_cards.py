@@ -12,6 +12,7 @@ from tests.scenario.conftest import buttons, connect, drain_lazy_work, eventuall
 from tests.scenario.test_home import open_home
 from tests.scenario.test_timers import (
     MADRID,
+    _remind,
     entries_of,
     new_modal,
     run,
@@ -107,9 +108,7 @@ async def test_add_note_then_undo_restores_the_timer_from_its_start(stack: Stack
     assert entry.entry_id not in [e.entry_id for e in entries_of(stack, budget)]
     text = text_of(stop_card.as_slack())
     assert "Undone" in text and "Running since" in text
-    await eventually(
-        lambda: "Running since" in text_of(stack.sandbox.slack.home_view(MARIA) or {})
-    )
+    await eventually(lambda: "Running since" in text_of(stack.sandbox.slack.home_view(MARIA) or {}))
 
     # A second Undo of the same stop finds nothing to take back, and says so.
     before = len(stack.sandbox.slack.responses)
@@ -167,3 +166,16 @@ async def test_switch_rewrites_the_card_of_the_timer_it_stopped(stack: Stack) ->
     await run(stack, f"timer switch {passport.task_id}")
     text = text_of(first.as_slack())
     assert "Stopped *Review Q3 budget*" in text and "*Renew passport*" in text
+
+
+async def test_the_forgotten_timer_dm_follows_a_stop_from_the_command(stack: Stack) -> None:
+    await connect(stack, MARIA)
+    budget = task_ref(stack, "Review Q3 budget")
+    reminder = await _remind(stack, budget)
+    assert "Still working?" in text_of(reminder)
+    await run(stack, "timer stop")
+    assert running(stack) is None
+    dm = stack.sandbox.slack.find_message(reminder["ts"])
+    assert dm is not None
+    assert "Stopped *Review Q3 budget* · *9h*" in text_of(dm.as_slack())
+    assert "Still working?" not in text_of(dm.as_slack())
