@@ -141,7 +141,9 @@ async def stop_submitted(inv: Invocation) -> None:
 
 async def quick_stop(inv: Invocation) -> None:
     """Stops at once, with the last billable choice: Add note and Undo follow."""
-    result = await inv.services.timers.stop(await inv.link())
+    value = inv.payload.action_value  # a card's Stop names its task; the command does not
+    task_id = _ref(value).task_id if value else None
+    result = await inv.services.timers.stop(await inv.link(), task_id=task_id)
     await answer_stopped(inv, result, replace=_in_message(inv))
 
 

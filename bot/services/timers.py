@@ -162,12 +162,14 @@ class TimerService:
         billable: bool | None = None,
         notes: str | None = None,
         tracker_id: int | None = None,
+        task_id: int | None = None,
     ) -> Stopped:
         """Stop the running timer; `billable=None` keeps the user's last choice. With
-        `tracker_id`, only that timer (a stale button must not stop a newer one)."""
+        `tracker_id` or `task_id`, only that timer (a stale button must not stop a newer one)."""
         current = await self._require_running(link)
-        if tracker_id is not None and current.time_tracker_id != tracker_id:
-            raise TimerAlreadyStopped(tracker_id)
+        stale_tracker = tracker_id is not None and current.time_tracker_id != tracker_id
+        if stale_tracker or (task_id is not None and current.task_id != task_id):
+            raise TimerAlreadyStopped(tracker_id or current.time_tracker_id)
         if billable is None:
             billable = await self.stop_billable(link)
         return await self._stop(link, current, billable, notes)

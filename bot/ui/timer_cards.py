@@ -158,20 +158,15 @@ def stopped(title: str, ref: TaskRef, entry: TimeTrackerDto) -> dict[str, Any]:
 
 
 def note_input(initial: str | None = None, *, optional: bool = True) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": NOTE_INPUT,
-        "multiline": True,
-        "max_length": NOTE_MAX,
-    }
-    if initial:
-        element["initial_value"] = initial[:NOTE_MAX]
+    """The Note field of the stop, edit and note forms (500 characters, several lines)."""
+    prefilled = {"initial_value": initial[:NOTE_MAX]} if initial else {}
+    element = {"type": "plain_text_input", "action_id": NOTE_INPUT, "multiline": True}
     return {
         "type": "input",
         "block_id": NOTE_BLOCK,
         "optional": optional,
         "label": plain("Note"),
-        "element": element,
+        "element": {**element, "max_length": NOTE_MAX, **prefilled},
     }
 
 

@@ -15,6 +15,7 @@ from tests.scenario.test_timers import (
     _remind,
     entries_of,
     new_modal,
+    press,
     run,
     running,
     task_ref,
@@ -179,3 +180,12 @@ async def test_the_forgotten_timer_dm_follows_a_stop_from_the_command(stack: Sta
     assert dm is not None
     assert "Stopped *Review Q3 budget* · *9h*" in text_of(dm.as_slack())
     assert "Still working?" not in text_of(dm.as_slack())
+
+
+async def test_a_stale_stop_button_leaves_a_newer_timer_running(stack: Stack) -> None:
+    await connect(stack, MARIA)
+    budget, passport = task_ref(stack, "Review Q3 budget"), task_ref(stack, "Renew passport")
+    await run(stack, f"timer start {passport.task_id}")
+    answer = await press(stack, Action.TIMER_QUICK_STOP, budget.encode())  # an old card
+    assert "already stopped" in text_of(answer)
+    assert running(stack).task_id == passport.task_id  # type: ignore[union-attr]
