@@ -185,7 +185,7 @@ def _stop_value(value: str) -> tuple[int, TaskRef, str]:
 
 async def note_clicked(inv: Invocation) -> None:
     value = inv.payload.action_value
-    _entry_id, _ref, title = _stop_value(value)
+    title = _stop_value(value)[2]
     await show_modal(inv, cards.note_modal(value, title))
 
 
