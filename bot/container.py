@@ -35,6 +35,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -64,6 +65,7 @@ class ServiceContainer:
     zones: UserZones
     home: HomeService
     timers: TimerService
+    timer_cards: TimerCards
     tasks: TaskService
     spaces: SpaceService
     notifications: NotificationService

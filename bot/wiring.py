@@ -57,6 +57,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -214,6 +215,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
     profiles = Profiles(runtime.slack)
     zones = UserZones(profiles)
     timers = TimerService(sessions, astravue, zones)
+    timer_cards = TimerCards(sessions, runtime.keyring)
     tasks = TaskService(
         astravue,
         zones,
@@ -254,13 +256,14 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         zones=zones,
         home=home,
         timers=timers,
+        timer_cards=timer_cards,
         tasks=tasks,
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
         feeds=FeedSubscriptions(sessions, tasks, zones),
         feed_poller=feed_poller,
-        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
+        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients), timer_cards),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         dedupe=EventDedupe(sessions),
         team_links=TeamLinks(sessions, linking, distributed=runtime.distribution is not None),

@@ -110,14 +110,14 @@ class Invocation:
 
     async def reply(
         self, payload: dict[str, Any], *, replace: bool = False, share: bool = False
-    ) -> None:
+    ) -> tuple[str, str] | None:
         """Answer the user: through the response_url when there is one, else ephemerally in
         the channel, else as a DM (App Home clicks have neither). `replace` rewrites the
         clicked message only when `may_replace`; otherwise the answer is the user's alone.
         A shared message records its author, so only they can rewrite it later, and carries
-        no control that acts for them (bot.ui.shared)."""
+        no control that acts for them (bot.ui.shared). Returns `tell_privately`'s answer."""
         self.answered = True
-        await self._answer(payload, replace=replace, share=share)
+        return await self._answer(payload, replace=replace, share=share)
 
     async def tell_busy(self, seconds: float) -> None:
         """The user's Astravue budget makes this request wait `seconds`: say so at once (once),
@@ -128,7 +128,9 @@ class Invocation:
         log.info("%s: waiting %.1f s for the Astravue budget; told the user", self.ids, seconds)
         await self._answer(busy_notice(seconds), replace=False, share=False)
 
-    async def _answer(self, payload: dict[str, Any], *, replace: bool, share: bool) -> None:
+    async def _answer(
+        self, payload: dict[str, Any], *, replace: bool, share: bool
+    ) -> tuple[str, str] | None:
         if replace and not self.may_replace:
             log.info(
                 "%s: not rewriting a message someone else shared; answering privately", self.ids
@@ -144,19 +146,24 @@ class Invocation:
                 response_type="in_channel" if share else "ephemeral",
                 metadata=audience.shared_by(author) if author else None,
             )
-            return
-        await self.tell_privately(payload, self.channel_id)
+            return None
+        return await self.tell_privately(payload, self.channel_id)
 
-    async def tell_privately(self, payload: dict[str, Any], channel: str | None) -> None:
+    async def tell_privately(
+        self, payload: dict[str, Any], channel: str | None
+    ) -> tuple[str, str] | None:
         """Ephemerally in `channel`; as a DM when there is none, it is a DM, or Slack refuses
-        (e.g. the app is not in that channel)."""
+        (e.g. the app is not in that channel). A DM's (channel, ts) is returned: unlike an
+        ephemeral message, it can be edited later."""
         if channel and not channel.startswith("D"):
             try:
                 await self.client.chat_postEphemeral(channel=channel, user=self.user_id, **payload)
-                return
+                return None
             except SlackApiError as exc:
                 log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
-        await self.client.chat_postMessage(channel=self.user_id, **payload)
+        posted = await self.client.chat_postMessage(channel=self.user_id, **payload)
+        dm, ts = posted.get("channel"), posted.get("ts")
+        return (str(dm), str(ts)) if dm and ts else None
 
     async def connect_prompt(self) -> None:
         """The connect button, to this user alone. The response_url is kept (to say

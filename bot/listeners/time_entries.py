@@ -26,6 +26,7 @@ from bot.parsing import ParseError, parse_clock_time
 from bot.parsing.log_args import PERIODS, Amount, period, read_amount, read_log_args
 from bot.services.form_changes import EntryEdit, entry_changes
 from bot.ui import time_sheets
+from bot.ui import timer_cards as cards
 from bot.ui import timers as ui
 from bot.ui.components import escape, truncate
 from bot.ui.errors import UserFacingError
@@ -110,7 +111,7 @@ async def log_submitted(inv: Invocation) -> None:
         amount,
         date.fromisoformat(day_text) if day_text else None,
         payload.value(ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-        payload.value(ui.NOTE_BLOCK, ui.NOTE_INPUT),
+        payload.value(cards.NOTE_BLOCK, cards.NOTE_INPUT),
     )
     await inv.reply(ui.logged(entry, choice[1], await zone_of(inv)))
     await refresh_home(inv)
@@ -176,8 +177,8 @@ async def edit_submitted(inv: Invocation) -> None:
             if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT)
             else None,
             billable=billable if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) else None,
-            notes=str(view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or "")
-            if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT)
+            notes=str(view_value(view, cards.NOTE_BLOCK, cards.NOTE_INPUT) or "")
+            if edited(view, cards.NOTE_BLOCK, cards.NOTE_INPUT)
             else None,
         )
     )

@@ -8,7 +8,7 @@ from bot.astravue.models import TimerData
 from bot.parsing.durations import format_duration
 from bot.ui.components import Block, actions, button, context, header, section
 from bot.ui.ids import Action
-from bot.ui.timers import running_lines, timer_buttons
+from bot.ui.timer_cards import running_lines, timer_buttons
 
 
 def timer_section(

@@ -63,6 +63,7 @@ from bot.ui import (
     task_forms,
     tasks,
     time_sheets,
+    timer_cards,
     timers,
     unfurls,
 )
@@ -611,13 +612,19 @@ CASES: dict[str, Case] = {
     ),
     "tasks.search_results[none]": Case(lambda: tasks.search_results(LONG, [], app_url=APP_URL)),
     # timers
-    "timers.status[running]": Case(lambda: timers.status(make_timer(), ZONE, NOW)),
-    "timers.status[idle]": Case(lambda: timers.status(None, ZONE, NOW)),
-    "timers.started": Case(
-        lambda: timers.started(make_timer(), ZONE, NOW, stopped=(make_timer(), make_entry(0)))
+    "timer_cards.status[running]": Case(lambda: timer_cards.status(make_timer(), ZONE, NOW)),
+    "timer_cards.status[idle]": Case(lambda: timer_cards.status(None, ZONE, NOW)),
+    "timer_cards.started": Case(
+        lambda: timer_cards.started(make_timer(), ZONE, NOW, stopped=(LONG, make_entry(0)))
     ),
-    "timers.busy": Case(lambda: timers.busy(make_timer(), TaskRef(1, 2, 3), ZONE, NOW)),
-    "timers.stopped": Case(lambda: timers.stopped(make_timer(), make_entry(0))),
+    "timer_cards.undone": Case(lambda: timer_cards.undone(make_timer(), ZONE, NOW)),
+    "timer_cards.busy": Case(
+        lambda: timer_cards.busy(make_timer(), TaskRef(1, 2, 3), LONG, ZONE, NOW)
+    ),
+    "timer_cards.stopped": Case(lambda: timer_cards.stopped(LONG, TaskRef(1, 2, 3), make_entry(0))),
+    "timer_cards.note_modal": Case(
+        lambda: timer_cards.note_modal(timer_cards.stop_value(LONG, TaskRef(1, 2, 3), 7), LONG)
+    ),
     "timers.logged": Case(lambda: timers.logged(make_entry(0), LONG, ZONE)),
     "timers.bad_amount": Case(lambda: timers.bad_amount(MRKDWN)),
     "timers.stop_modal": Case(lambda: timers.stop_modal(make_timer(), True, ZONE, NOW)),
@@ -789,7 +796,8 @@ PIECES = {
     "task_forms.static_select",
     "task_forms.date_picker",
     "tasks.task_actions",
-    "timers.timer_buttons",
+    "timer_cards.timer_buttons",
+    "timer_cards.note_input",  # covered by note_modal
     "timers.task_option",
     "notification_settings.muted_blocks",  # covered by settings_modal[muted]
 }

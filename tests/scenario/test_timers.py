@@ -13,7 +13,14 @@ from bot.domain.tasks import TaskRef
 from bot.sandbox.astravue_state import TimeEntry
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
-from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
+from tests.scenario.conftest import (
+    buttons,
+    connect,
+    drain_lazy_work,
+    eventually,
+    last_response,
+    text_of,
+)
 
 MARIA = 1
 MADRID = ZoneInfo("Europe/Madrid")
@@ -69,12 +76,14 @@ async def press(
     await stack.user(user).click(
         action_id, value, message=message or card(action_id, value), channel_id="C0GENERAL"
     )
+    await drain_lazy_work(stack)  # the answer is the last post: earlier cards are rewritten first
     return await last_response(stack, user, before)
 
 
 async def run(stack: Stack, text: str, user: str = "U0MARIA") -> dict[str, Any]:
     before = len(stack.sandbox.slack.responses)
     await stack.user(user).command(text)
+    await drain_lazy_work(stack)
     return await last_response(stack, user, before)
 
 
@@ -105,28 +114,34 @@ async def test_start_busy_switch_stop_with_billable_and_note(stack: Stack) -> No
     assert "already running" in text_of(busy)
     switch = buttons(busy)[Action.TIMER_SWITCH]
     assert switch["value"] == pricing.encode()
+    assert switch["text"]["text"] == "Switch to Update pricing page copy"
     switched = await press(stack, Action.TIMER_SWITCH, switch["value"], message=busy)
     assert "Stopped *Review Q3 budget*" in text_of(switched)
     now_running = running(stack)
     assert now_running is not None and now_running.task_id == pricing.task_id
     assert [e.running for e in entries_of(stack, budget)][-1] is False
 
-    status = text_of(await run(stack, "timer"))
-    assert "Update pricing page copy" in status and "started" in status
+    card = await run(stack, "timer")
+    assert "Update pricing page copy" in text_of(card) and "Running since <!date^" in text_of(card)
 
+    # "Stop & edit…" asks for billable and a note before stopping.
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").command("timer stop")
+    edit = buttons(card)[Action.TIMER_STOP]
+    assert edit["text"]["text"] == "Stop & edit…"
+    await stack.user("U0MARIA").click(Action.TIMER_STOP, edit["value"], message=card)
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_STOP
     await stack.user("U0MARIA").submit(
         modal,
         {"billable": {"billable": radio("no")}, "note": {"note": text_input("Pricing <draft>")}},
     )
-    await eventually(lambda: running(stack) is None)
+    await drain_lazy_work(stack)
+    assert running(stack) is None
     stopped = entries_of(stack, pricing)[-1]
     assert stopped.billable is False and stopped.notes == "Pricing <draft>"
     dm = await eventually(lambda: stack.sandbox.slack.dm_messages("U0MARIA"))
-    assert "logged" in text_of(dm[-1].as_slack()) and "&lt;draft&gt;" in str(dm[-1].as_slack())
+    assert "Stopped *Update pricing page copy*" in text_of(dm[-1].as_slack())
+    assert "&lt;draft&gt;" in str(dm[-1].as_slack())
 
     # Quick stop keeps the last choice (non-billable) without asking; the open Home follows.
     await press(stack, Action.TIMER_START, budget.encode())
@@ -328,7 +343,7 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     dm = await _remind(stack, budget)
     assert "more than 8h" in text_of(dm)
     found = buttons(dm)
-    assert {Action.TIMER_STOP, Action.TIMER_STOP_AT, Action.TIMER_KEEP} <= set(found)
+    assert {Action.TIMER_QUICK_STOP, Action.TIMER_STOP_AT, Action.TIMER_KEEP} <= set(found)
 
     kept = await press(stack, Action.TIMER_KEEP, found[Action.TIMER_KEEP]["value"], message=dm)
     assert "keeps running" in text_of(kept) and running(stack) is not None
@@ -354,14 +369,14 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     assert [e for e in entries_of(stack, budget) if e.entry_type == "TIMER"] == []
 
     dm = await _remind(stack, budget)  # a new timer is a new reminder
-    opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(
-        Action.TIMER_STOP, buttons(dm)[Action.TIMER_STOP]["value"], message=dm
-    )
-    modal = await new_modal(stack, opened)
-    assert modal["callback_id"] == Callback.TIMER_STOP
-    await stack.user("U0MARIA").submit(modal, {"billable": {"billable": radio("yes")}})
-    await eventually(lambda: running(stack) is None)
+    stop_now = buttons(dm)[Action.TIMER_QUICK_STOP]
+    assert stop_now["text"]["text"] == "Stop now"
+    await stack.user("U0MARIA").click(Action.TIMER_QUICK_STOP, stop_now["value"], message=dm)
+    await drain_lazy_work(stack)
+    assert running(stack) is None
+    reminder = stack.sandbox.slack.find_message(dm["ts"])
+    assert reminder is not None  # the reminder itself now says it stopped
+    assert "Stopped *Review Q3 budget*" in text_of(reminder.as_slack())
     assert entries_of(stack, budget)[-1].billable is True
 
 
