@@ -35,6 +35,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -65,6 +66,7 @@ class ServiceContainer:
     home: HomeService
     timers: TimerService
     tasks: TaskService
+    time_views: TimeViews
     spaces: SpaceService
     notifications: NotificationService
     poller: NotificationPoller

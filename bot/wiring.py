@@ -57,6 +57,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -251,6 +252,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         home=HomeService(links, linking),
         timers=timers,
         tasks=tasks,
+        time_views=TimeViews(astravue, timers, tasks, app_url=settings.astravue_app_url),
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
