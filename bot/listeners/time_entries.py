@@ -105,10 +105,6 @@ async def log_submitted(inv: Invocation) -> None:
 # -- entries --------------------------------------------------------------------------------
 
 
-async def edit_clicked(inv: Invocation) -> None:
-    await open_edit(inv, as_int(inv.payload.action_value) or 0)
-
-
 async def open_edit(inv: Invocation, entry_id: int) -> None:
     link, zone = await inv.link(), await zone_of(inv)
 
@@ -170,7 +166,6 @@ async def delete_clicked(inv: Invocation) -> None:
 FEATURE = Feature(
     commands={"log": log_command},
     actions={
-        Action.TIME_EDIT: edit_clicked,
         Action.TIME_DELETE: delete_clicked,
         Action.HOME_LOG_TIME: home_log_time,
     },

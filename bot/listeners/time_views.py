@@ -23,13 +23,14 @@ from bot.ui.ids import Action
 STALE_BUTTON = "That button is out of date: run the command again."
 
 
-def _period(word: str, today_kind: PeriodKind, today: datetime) -> Period:
-    kind = PERIOD_WORDS.get(word.lower()) if word else today_kind
+def _period(word: str, default: PeriodKind, now: datetime) -> Period:
+    """The period containing `now` that `word` names (`default` when nothing was typed)."""
+    kind = PERIOD_WORDS.get(word.lower()) if word else default
     if kind is None:
         raise UserFacingError(
             f"`{escape(word[:20])}` isn't a period I know: use `today`, `week` or `month`."
         )
-    return Period.containing(kind, today.date())
+    return Period.containing(kind, now.date())
 
 
 async def time_command(inv: Invocation, resolution: Resolution) -> None:

@@ -1,4 +1,4 @@
-"""`/astravue log` and `/astravue time` arguments: an amount, a task, a day, a note, a period.
+"""`/astravue log` arguments: an amount, a task, a day, a note.
 
 `/astravue log <duration|range> <task> [on <date>] [note]`.
 

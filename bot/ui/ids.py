@@ -33,7 +33,6 @@ class Action(StrEnum):
     TIMER_SWITCH = "timer.switch"
     TIMER_KEEP = "timer.keep"
     TIMER_STOP_AT = "timer.stop_at"
-    TIME_EDIT = "time.edit"
     TIME_DELETE = "time.delete"
     TIME_ENTRY_MENU = "time.entry_menu"  # an entry's overflow: `edit|<id>` or `delete|<id>`
     # Previous / Next: the period to show (`week:2026-11-30`); a sheet adds `|<project id>`

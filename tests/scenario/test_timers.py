@@ -72,6 +72,17 @@ async def press(
     return await last_response(stack, user, before)
 
 
+async def pick_in_menu(stack: Stack, listing: dict[str, Any], value: str) -> None:
+    """Choose `value` in an entry's overflow menu of `listing`."""
+    await stack.user("U0MARIA").click(
+        Action.TIME_ENTRY_MENU,
+        message=listing,
+        channel_id="C0GENERAL",
+        selected_option={"value": value},
+        action_type="overflow",
+    )
+
+
 async def run(stack: Stack, text: str, user: str = "U0MARIA") -> dict[str, Any]:
     before = len(stack.sandbox.slack.responses)
     await stack.user(user).command(text)
@@ -258,13 +269,7 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     assert edit == f"edit|{entry.entry_id}"
 
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(
-        Action.TIME_ENTRY_MENU,
-        message=listing,
-        channel_id="C0GENERAL",
-        selected_option={"value": edit},
-        action_type="overflow",
-    )
+    await pick_in_menu(stack, listing, edit)
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIME_EDIT
@@ -284,13 +289,7 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     assert entry.start.astimezone(MADRID).strftime("%H:%M") == "08:15"
 
     before = len(stack.sandbox.slack.responses)
-    await stack.user("U0MARIA").click(
-        Action.TIME_ENTRY_MENU,
-        message=listing,
-        channel_id="C0GENERAL",
-        selected_option={"value": delete},
-        action_type="overflow",
-    )
+    await pick_in_menu(stack, listing, delete)
     prompt = await last_response(stack, "U0MARIA", before)
     assert entries_of(stack, passport) != []  # asked first
     confirm = buttons(prompt)[Action.TIME_DELETE]
