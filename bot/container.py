@@ -35,6 +35,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
 from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
@@ -67,6 +68,7 @@ class ServiceContainer:
     timers: TimerService
     timer_cards: TimerCards
     tasks: TaskService
+    time_views: TimeViews
     spaces: SpaceService
     notifications: NotificationService
     poller: NotificationPoller

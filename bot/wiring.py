@@ -57,6 +57,7 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
 from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
@@ -258,6 +259,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         timers=timers,
         timer_cards=timer_cards,
         tasks=tasks,
+        time_views=TimeViews(astravue, timers, tasks, app_url=settings.astravue_app_url),
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,

@@ -42,6 +42,7 @@ def _features() -> list[Feature]:
         task_form,
         tasks,
         time_entries,
+        time_views,
         timers,
     )
 
@@ -50,6 +51,7 @@ def _features() -> list[Feature]:
         account.FEATURE,
         timers.FEATURE,
         time_entries.FEATURE,
+        time_views.FEATURE,
         tasks.FEATURE,
         task_capture.FEATURE,
         task_form.FEATURE,

@@ -1,4 +1,4 @@
-"""`/astravue log` and `/astravue time` arguments: an amount, a task, a day, a note, a period.
+"""`/astravue log` arguments: an amount, a task, a day, a note.
 
 `/astravue log <duration|range> <task> [on <date>] [note]`.
 
@@ -20,8 +20,6 @@ from bot.parsing.durations import ParseError, parse_duration, parse_time_range
 
 Amount = timedelta | tuple[time, time]
 Part = Literal["duration", "task", "date"]
-PERIODS = ("today", "week", "month")
-
 DATE_FORMS: Final = "`yesterday`, `mon`, `2 days ago`, `1 dec` or `2026-12-01`"
 _HOUR_WORDS: Final = frozenset({"h", "hr", "hrs", "hour", "hours"})
 _MINUTE_WORDS: Final = frozenset({"m", "min", "mins", "minute", "minutes"})
@@ -193,16 +191,3 @@ def _date_error(word: str) -> LogArgsError:
     return LogArgsError(
         f"I couldn't read `{shown.replace('>', '&gt;')}` as a date. Try {DATE_FORMS}.", "date"
     )
-
-
-def period(word: str, today: date, default: str) -> tuple[date, date, str] | None:
-    """today, week (since Monday) or month (since the 1st), up to today, with its label;
-    None for any other word."""
-    word = word or default
-    if word == "today":
-        return today, today, "today"
-    if word == "week":
-        return today - timedelta(days=today.weekday()), today, "this week"
-    if word == "month":
-        return today.replace(day=1), today, "this month"
-    return None

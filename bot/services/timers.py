@@ -14,8 +14,6 @@ from bot.astravue.models import (
     ProjectDto,
     TimerData,
     TimerRequest,
-    TimesheetReport,
-    TimesheetSummary,
     TimeTrackerDto,
 )
 from bot.astravue.updates import TimerChanges, timer_update
@@ -75,13 +73,6 @@ def time_on_task(entries: list[TimeTrackerDto], since: datetime, until: datetime
 
     today = [e for e in entries if e.start_time is not None and since <= e.start_time < until]
     return TaskTime(today=spent(today), total=spent(entries))
-
-
-@dataclass(frozen=True)
-class ProjectSheet:
-    project: ProjectDto
-    report: TimesheetReport
-    summary: TimesheetSummary
 
 
 class TimerService:
@@ -372,23 +363,6 @@ class TimerService:
             for space in await client.spaces.list()
             async for project in client.projects.iter(space_id=space.space_id)
         ]
-
-    async def project_sheet(
-        self, link: LinkInfo, project: ProjectDto, first: date, last: date
-    ) -> ProjectSheet:
-        client = self._client(link)
-        report = await client.timesheets.project(
-            project_id=project.project_id, start_date=first, end_date=last
-        )
-        summary = await client.timesheets.project_summary(
-            project_id=project.project_id, start_date=first, end_date=last
-        )
-        return ProjectSheet(project, report, summary)
-
-    async def global_sheet(self, link: LinkInfo, first: date, last: date) -> TimesheetReport:
-        return await self._client(link).timesheets.global_(
-            start_date=first, end_date=last, group_by="project"
-        )
 
 
 def _check_not_future(day: date, zone: str) -> None:

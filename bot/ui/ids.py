@@ -35,8 +35,13 @@ class Action(StrEnum):
     TIMER_STOP_AT = "timer.stop_at"
     TIMER_NOTE = "timer.note"
     TIMER_UNDO = "timer.undo"
-    TIME_EDIT = "time.edit"
     TIME_DELETE = "time.delete"
+    TIME_ENTRY_MENU = "time.entry_menu"  # an entry's overflow: `edit|<id>` or `delete|<id>`
+    # Previous / Next: the period to show (`week:2026-11-30`); a sheet adds `|<project id>`
+    TIME_PREVIOUS = "time.previous"
+    TIME_NEXT = "time.next"
+    SHEET_PREVIOUS = "timesheet.previous"
+    SHEET_NEXT = "timesheet.next"
     HOME_NEW_TASK = "home.new_task"
     HOME_LOG_TIME = "home.log_time"
     HOME_SETTINGS = "home.settings"

@@ -34,14 +34,13 @@ from bot.astravue.models import (
     TaskCommentDto,
     TaskDto,
     TimerData,
-    TimesheetReport,
-    TimesheetSummary,
     TimeTrackerDto,
 )
 from bot.domain.feed_changes import Digest, FeedChange, FeedTask, NotSubscribed, TooManyFeeds
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.projects import ProjectFields
 from bot.domain.tasks import Pick, TaskDraft, TaskRef
+from bot.domain.time_views import EntryNames, Period, TaskName
 from bot.domain.unfurls import ProjectPreview, SpacePreview, TaskPreview
 from bot.listeners.router import AREAS, GRAMMAR
 from bot.sandbox.blockkit import validate_message, validate_view
@@ -208,14 +207,17 @@ def make_timer() -> TimerData:
     )
 
 
-def make_report() -> TimesheetReport:
-    return TimesheetReport.model_validate(
-        {
-            "totalDuration": 10**9,
-            "billableDuration": 6 * 10**8,
-            "nonBillableDuration": 4 * 10**8,
-            "entries": [make_entry(i).model_dump(by_alias=True) for i in range(MANY)],
-        }
+def spread_entries() -> list[TimeTrackerDto]:
+    """MANY entries, oldest first, four a day over fifty days."""
+    return [
+        make_entry(i).model_copy(update={"start_time": NOW - timedelta(hours=6 * (MANY - i))})
+        for i in range(MANY)
+    ]
+
+
+def entry_names() -> EntryNames:
+    return EntryNames(
+        tasks={10_000 + i: TaskName(LONG, f"{APP_URL}/tasks/{10_000 + i}") for i in range(MANY)}
     )
 
 
@@ -635,16 +637,40 @@ CASES: dict[str, Case] = {
     "timers.log_modal": Case(lambda: timers.log_modal(date(2025, 3, 4), False)),
     "timers.edit_modal": Case(lambda: timers.edit_modal(make_entry(0), ZONE)),
     "time_sheets.entries_list": Case(
-        lambda: time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+        lambda: time_sheets.entries_list(
+            spread_entries(),
+            entry_names(),
+            ZONE,
+            NOW.date(),
+            Period.containing("month", NOW.date()),
+        ),
         listed=MANY,
         marker="E",
     ),
+    "time_sheets.entries_list[one day]": Case(
+        lambda: time_sheets.entries_list(
+            [make_entry(i) for i in range(MANY)], entry_names(), ZONE, NOW.date(), task_title=LONG
+        ),
+        listed=MANY,
+        marker="E",
+    ),
+    "time_sheets.delete_prompt": Case(lambda: time_sheets.delete_prompt(7000)),
     "time_sheets.project_sheet": Case(
-        lambda: time_sheets.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)
+        lambda: time_sheets.project_sheet(
+            3000,
+            LONG,
+            Period.containing("week", NOW.date()),
+            spread_entries(),
+            EntryNames(members={3000 + i: LONG for i in range(MANY)}),
+            ZONE,
+        )
     ),
     "time_sheets.global_sheet": Case(
         lambda: time_sheets.global_sheet(
-            make_report(), {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)}, LONG
+            Period.containing("month", NOW.date()),
+            spread_entries(),
+            {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)},
+            ZONE,
         ),
         listed=MANY,
         marker="G",
@@ -762,7 +788,9 @@ CASES.update(
     {
         "shared.for_channel": Case(
             lambda: shared.for_channel(
-                time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+                time_sheets.entries_list(
+                    spread_entries(), entry_names(), ZONE, NOW.date(), task_title=LONG
+                ),
                 "U0MARIA",
             )
         ),

@@ -80,6 +80,17 @@ async def press(
     return await last_response(stack, user, before)
 
 
+async def pick_in_menu(stack: Stack, listing: dict[str, Any], value: str) -> None:
+    """Choose `value` in an entry's overflow menu of `listing`."""
+    await stack.user("U0MARIA").click(
+        Action.TIME_ENTRY_MENU,
+        message=listing,
+        channel_id="C0GENERAL",
+        selected_option={"value": value},
+        action_type="overflow",
+    )
+
+
 async def run(stack: Stack, text: str, user: str = "U0MARIA") -> dict[str, Any]:
     before = len(stack.sandbox.slack.responses)
     await stack.user(user).command(text)
@@ -271,15 +282,14 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     passport = task_ref(stack, "Renew passport")
     await run(stack, f"log 08:00-09:00 {passport.task_id}")
     listing = await run(stack, "time today")
-    assert "Total *1h*" in text_of(listing)
+    assert "Total *1h*" in text_of(listing) and "Renew passport" in text_of(listing)
     entry = entries_of(stack, passport)[0]
-    edit = buttons(listing)[Action.TIME_EDIT]
-    assert edit["value"] == str(entry.entry_id)
+    menu = buttons(listing)[Action.TIME_ENTRY_MENU]
+    edit, delete = (option["value"] for option in menu["options"])
+    assert edit == f"edit|{entry.entry_id}"
 
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(
-        Action.TIME_EDIT, edit["value"], message=listing, channel_id="C0GENERAL"
-    )
+    await pick_in_menu(stack, listing, edit)
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIME_EDIT
@@ -298,7 +308,12 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     assert entry.end - entry.start == timedelta(minutes=90)  # type: ignore[operator]
     assert entry.start.astimezone(MADRID).strftime("%H:%M") == "08:15"
 
-    deleted = await press(stack, Action.TIME_DELETE, str(entry.entry_id), message=listing)
+    before = len(stack.sandbox.slack.responses)
+    await pick_in_menu(stack, listing, delete)
+    prompt = await last_response(stack, "U0MARIA", before)
+    assert entries_of(stack, passport) != []  # asked first
+    confirm = buttons(prompt)[Action.TIME_DELETE]
+    deleted = await press(stack, Action.TIME_DELETE, confirm["value"], message=prompt)
     assert "deleted" in text_of(deleted)
     assert entries_of(stack, passport) == []
 
