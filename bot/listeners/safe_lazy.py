@@ -130,18 +130,20 @@ class Invocation:
                 log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
         await self.client.chat_postMessage(channel=self.user_id, **payload)
 
-    async def connect_prompt(self) -> None:
-        """The connect button, to this user alone. The response_url is kept (to say
-        "Connected" in place of the prompt) only where what it replaces is theirs alone: a
-        click in a shared message would otherwise turn it into "Connected as ..."."""
+    async def connect_prompt(self, resume: str | None = None) -> None:
+        """The connect button, to this user alone; `resume` (the command that asked for it)
+        runs once they are connected. The response_url is kept (to say "Connected" in place
+        of the prompt) only where what it replaces is theirs alone: a click in a shared
+        message would otherwise turn it into "Connected as ..."."""
         keep = audience.only_clicker_sees(self.body)
         url = await self.services.linking.begin(
             team_id=self.team_id,
             slack_user_id=self.user_id,
             channel_id=self.channel_id,
             response_url=self.context.response_url if keep else None,
+            command=resume,
         )
-        await self.reply(connect_prompt(url))
+        await self.reply(connect_prompt(url, resume=resume))
 
 
 LazyHandler = Callable[[Invocation], Awaitable[None]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.ui.components import (
     plain,
     section,
 )
+from bot.ui.errors import command_words
 from bot.ui.ids import Action, Callback
 from bot.ui.words import plural
 
@@ -45,21 +47,26 @@ def _account(name: str | None, email: str | None, fallback: str) -> str:
 
 
 def connected(
-    name: str | None, email: str | None, org_id: int | None, *, session_only: bool = False
+    name: str | None,
+    email: str | None,
+    org_id: int | None,
+    *,
+    session_only: bool = False,
+    resume: str | None = None,
+    channel_id: str | None = None,
 ) -> dict[str, Any]:
+    """`resume`: the command that asked for the connection; it runs now, or once the
+    organisation is set when Astravue did not say which it is."""
     lines = [f":white_check_mark: Connected as {_account(name, email, 'your Astravue account')}."]
     if session_only:
         lines.append(f":hourglass: {SESSION_ONLY}")
     blocks = [section("\n".join(lines))]
     if org_id is None:
-        blocks += org_prompt()["blocks"]
+        blocks += org_prompt(resume=resume, channel_id=channel_id)["blocks"]
+    elif resume:
+        blocks.append(context(f"Organisation {org_id}. Running {command_words(resume)} now…"))
     else:
-        blocks.append(
-            context(
-                f"Organisation {org_id}. Now run your command again, or try "
-                "`/astravue my` for your agenda."
-            )
-        )
+        blocks.append(context(f"Organisation {org_id}. Try `/astravue my` for your agenda."))
     return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
 
 
@@ -91,21 +98,48 @@ def link_cancelled(name: str | None, email: str | None) -> dict[str, Any]:
     )
 
 
-def org_prompt() -> dict[str, Any]:
-    return message(
-        "Tell me which Astravue organisation you work in",
-        [
-            section(
-                ":office: Astravue didn't tell me which organisation you work in. Set it once "
-                "(you find the number in Astravue's address bar or your admin knows it); "
-                "you can change it later with `/astravue org`."
-            ),
-            actions(button("Set organisation", Action.SET_ORG, "set", style="primary")),
-        ],
-    )
+def org_prompt(resume: str | None = None, channel_id: str | None = None) -> dict[str, Any]:
+    """`resume`: the command that needs it, run once it is set (carried by the button, then
+    the form, with the channel to answer in)."""
+    blocks = [
+        section(
+            ":office: Astravue didn't tell me which organisation you work in. Set it once "
+            "(you find the number in Astravue's address bar or your admin knows it); "
+            "you can change it later with `/astravue org`."
+        ),
+        actions(
+            button(
+                "Set organisation",
+                Action.SET_ORG,
+                org_pending(resume, channel_id) if resume else "set",
+                style="primary",
+            )
+        ),
+    ]
+    if resume:
+        blocks.append(context(f"Then I'll run {command_words(resume)} for you."))
+    return message("Tell me which Astravue organisation you work in", blocks)
 
 
-def org_modal(current: int | None) -> dict[str, Any]:
+def org_pending(resume: str, channel_id: str | None) -> str:
+    """The command waiting for the organisation, and where it was typed (button value, then
+    the form's private_metadata)."""
+    return json.dumps({"run": resume, "channel": channel_id})
+
+
+def read_org_pending(value: str | None) -> tuple[str, str | None] | None:
+    """(command, channel) from `org_pending`, None for anything else."""
+    try:
+        found = json.loads(value or "")
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("run"), str):
+        return None
+    channel = found.get("channel")
+    return found["run"], channel if isinstance(channel, str) else None
+
+
+def org_modal(current: int | None, pending: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "number_input",
         "is_decimal_allowed": False,
@@ -128,6 +162,7 @@ def org_modal(current: int | None) -> dict[str, Any]:
         ],
         callback_id=Callback.SET_ORG,
         submit="Save",
+        private_metadata=pending or "",
     )
 
 
