@@ -47,8 +47,11 @@ async def whoami(inv: Invocation, _r: Resolution) -> None:
     if link is None or link.status != LinkStatus.ACTIVE:
         await inv.connect_prompt()
         return
+    org_name = await inv.services.link_health.org_name(inv.team_id, inv.user_id, link.org_id)
     await inv.reply(
-        ui.whoami(link.name, link.email, link.org_id, link.status.value, link.astravue_user_id)
+        ui.whoami(
+            link.name, link.email, link.org_id, link.status.value, link.astravue_user_id, org_name
+        )
     )
 
 
@@ -109,7 +112,10 @@ FEATURE = Feature(
 async def _open_org_modal(inv: Invocation, current: int | None, pending: str | None = None) -> None:
     if not inv.trigger_id:
         raise UserFacingError("Run `/astravue org <id>` to set your organisation.")
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.org_modal(current, pending))
+    org_name = await inv.services.link_health.org_name(inv.team_id, inv.user_id, current)
+    await inv.client.views_open(
+        trigger_id=inv.trigger_id, view=ui.org_modal(current, pending, org_name)
+    )
 
 
 async def _save_org(inv: Invocation, org_id: int) -> None:
@@ -128,7 +134,9 @@ async def _save_org(inv: Invocation, org_id: int) -> None:
         org_id=org_id,
         astravue_user_id=check.astravue_user_id,
     )
-    await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
+    org_name = await services.link_health.org_name(inv.team_id, inv.user_id, org_id)
+    org = ui.org_words(org_id, org_name)
+    await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org}."})
 
 
 async def _doctor_checks(inv: Invocation) -> list[ui.Check]:

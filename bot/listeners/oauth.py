@@ -147,6 +147,7 @@ async def _connected(services: ServiceContainer, outcome: LinkOutcome) -> Respon
             outcome.name,
             outcome.email,
             outcome.org_id,
+            org_name=outcome.identity.org_name,
             session_only=outcome.session_only,
             resume=outcome.command,
             channel_id=outcome.channel_id,

@@ -348,6 +348,7 @@ def _fitted(identity: Identity) -> Identity:
         identity,
         name=fit_name(identity.name, NAME_CHARS),
         email=fit_email(identity.email, EMAIL_CHARS),
+        org_name=fit_name(identity.org_name, NAME_CHARS),
     )
 
 

@@ -46,11 +46,17 @@ def _account(name: str | None, email: str | None, fallback: str) -> str:
     return who + (f" ({escape(email)})" if email and name else "")
 
 
+def org_words(org_id: int, org_name: str | None) -> str:
+    """An organisation by its name where known (with its id, which `/astravue org` takes)."""
+    return f"*{escape(org_name)}* ({org_id})" if org_name else str(org_id)
+
+
 def connected(
     name: str | None,
     email: str | None,
     org_id: int | None,
     *,
+    org_name: str | None = None,
     session_only: bool = False,
     resume: str | None = None,
     channel_id: str | None = None,
@@ -64,9 +70,11 @@ def connected(
     if org_id is None:
         blocks += org_prompt(resume=resume, channel_id=channel_id)["blocks"]
     elif resume:
-        blocks.append(context(f"Organisation {org_id}. Running {command_words(resume)} now…"))
+        org = org_words(org_id, org_name)
+        blocks.append(context(f"Organisation {org}. Running {command_words(resume)} now…"))
     else:
-        blocks.append(context(f"Organisation {org_id}. Try `/astravue my` for your agenda."))
+        org = org_words(org_id, org_name)
+        blocks.append(context(f"Organisation {org}. Try `/astravue my` for your agenda."))
     return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
 
 
@@ -139,7 +147,9 @@ def read_org_pending(value: str | None) -> tuple[str, str | None] | None:
     return found["run"], channel if isinstance(channel, str) else None
 
 
-def org_modal(current: int | None, pending: str | None = None) -> dict[str, Any]:
+def org_modal(
+    current: int | None, pending: str | None = None, current_name: str | None = None
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "number_input",
         "is_decimal_allowed": False,
@@ -157,7 +167,11 @@ def org_modal(current: int | None, pending: str | None = None) -> dict[str, Any]
                 "block_id": ORG_BLOCK,
                 "label": plain("Organisation id"),
                 "element": element,
-                "hint": plain("The number of your Astravue organisation (tenant)."),
+                "hint": plain(
+                    f"Now: {current_name} ({current})."
+                    if current_name and current is not None
+                    else "The number of your Astravue organisation (tenant)."
+                ),
             },
         ],
         callback_id=Callback.SET_ORG,
@@ -167,12 +181,18 @@ def org_modal(current: int | None, pending: str | None = None) -> dict[str, Any]
 
 
 def whoami(
-    name: str | None, email: str | None, org_id: int | None, status: str, user_id: int | None
+    name: str | None,
+    email: str | None,
+    org_id: int | None,
+    status: str,
+    user_id: int | None,
+    org_name: str | None = None,
 ) -> dict[str, Any]:
+    org = org_words(org_id, org_name) if org_id is not None else "not set"
     fields = [
         f"*Astravue user*\n{escape(name or '-')}",
         f"*Email*\n{escape(email or '-')}",
-        f"*Organisation*\n{org_id if org_id is not None else 'not set'}",
+        f"*Organisation*\n{org}",
         f"*Status*\n{status.replace('_', ' ')}",
     ]
     blocks = [section("Your Astravue connection", fields=fields)]

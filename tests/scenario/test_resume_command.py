@@ -51,9 +51,13 @@ async def test_connect_runs_the_command_that_asked_for_it(stack: Stack) -> None:
     )
     said = "\n".join(text_of(p) for p in _responses(stack, "U0DEV", before))
     assert "Connected as" in said and "Running `/astravue task list` now" in said
+    assert "Organisation *Acme* (1)" in said  # the name sign-in gave, not only the id
     assert len(listed) == 1  # run once, not again
     async with stack.runtime.sessions() as session:
         assert (await session.scalars(select(OAuthState))).all() == []  # gone with its state
+    before = len(stack.sandbox.slack.responses)
+    await dev.command("whoami")
+    assert "*Acme* (1)" in text_of(await last_response(stack, "U0DEV", before))
 
 
 async def test_the_organisation_prompt_runs_the_command_once_it_is_set(stack: Stack) -> None:
