@@ -44,6 +44,16 @@ def _option(dm: dict[str, Any], what: str) -> dict[str, Any]:
     return next(o for o in menu["options"] if o["value"].startswith(what + ":"))
 
 
+async def _choose(stack: Stack, dm: dict[str, Any], what: str, outcome: str) -> Any:
+    """Pick `what` in the DM's menu; the DM as it reads once it says `outcome`."""
+    await stack.user("U0MARIA").click(
+        Action.NOTIF_OVERFLOW, message=dm, selected_option=_option(dm, what), action_type="overflow"
+    )
+    return await eventually(
+        lambda: outcome in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    )
+
+
 async def test_a_mention_quotes_three_lines_and_opens_at_the_comment(stack: Stack) -> None:
     await linked(stack)
     task, comment = await _mention_dm(stack)
@@ -78,34 +88,18 @@ async def test_a_mention_quotes_three_lines_and_opens_at_the_comment(stack: Stac
 async def test_complete_and_start_timer_keep_the_dm_with_their_result(stack: Stack) -> None:
     await linked(stack)
     task, _ = await _mention_dm(stack, "@maria short one")
-    maria = stack.user("U0MARIA")
     dm, ts = payload_of(dms(stack)[-1]), dms(stack)[-1].ts
     assert Action.NOTIF_MORE not in buttons(dm)  # nothing more to show
 
-    await maria.click(
-        Action.NOTIF_OVERFLOW,
-        message=dm,
-        selected_option=_option(dm, OVERFLOW_TIMER),
-        action_type="overflow",
-    )
-    after_timer = await eventually(
-        lambda: "Timer running since" in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
-    )
+    after_timer = await _choose(stack, dm, OVERFLOW_TIMER, "Timer running since")
     running = [t for t in stack.sandbox.astravue.entries.values() if t.user_id == MARIA]
     assert [t.task_id for t in running if t.end is None] == [task.task_id]
     assert after_timer.ts == ts
     assert "short one" in text_of(payload_of(after_timer))  # the quote is still there
     assert Action.NOTIF_OVERFLOW in buttons(payload_of(after_timer))
 
-    dm = payload_of(after_timer)
-    await maria.click(
-        Action.NOTIF_OVERFLOW,
-        message=dm,
-        selected_option=_option(dm, OVERFLOW_COMPLETE),
-        action_type="overflow",
-    )
-    after_complete = await eventually(
-        lambda: "You completed the task" in text_of(payload_of(dms(stack)[-1])) and dms(stack)[-1]
+    after_complete = await _choose(
+        stack, payload_of(after_timer), OVERFLOW_COMPLETE, "You completed the task"
     )
     assert after_complete.ts == ts
     assert "its timer was running" in text_of(payload_of(after_complete))
