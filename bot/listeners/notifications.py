@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
+from bot.domain.tasks import TaskRef
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
+from bot.listeners.timers import refresh_home
 from bot.services import mutes
+from bot.services.timers import TimerBusy
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
+from bot.ui import timer_cards
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
@@ -91,8 +96,60 @@ async def overflow(inv: Invocation) -> None:
     elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
         await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
         await inv.reply(settings_ui.digest_only(ref.project_id))
+    elif what == ui.OVERFLOW_COMPLETE and ref is not None:
+        _, logged = await inv.services.tasks.complete(link, ref)
+        await _after_action(inv, link, notification_id, ui.completed(logged))
+    elif what == ui.OVERFLOW_TIMER and ref is not None:
+        await _start_timer(inv, link, notification_id, ref)
     else:
         raise UserFacingError("That choice is no longer available on this message.")
+
+
+async def _start_timer(inv: Invocation, link: LinkInfo, notification_id: int, ref: TaskRef) -> None:
+    """Start the timer from the DM's menu; another one running is answered with Switch
+    (the DM stays as it was)."""
+    try:
+        timer = await inv.services.timers.start(link, ref)
+    except TimerBusy as busy:
+        zone = await inv.services.zones.zone(inv.user_id)
+        title = (await inv.services.tasks.get(link, ref)).task_title
+        await inv.reply(timer_cards.busy(busy.running, ref, title, zone, datetime.now(UTC)))
+        return
+    await _after_action(inv, link, notification_id, ui.timer_started(timer.start_time))
+
+
+async def _after_action(
+    inv: Invocation, link: LinkInfo, notification_id: int, outcome: str
+) -> None:
+    """The DM stays, with what was done under it; the Home tab shows the change too."""
+    card = await inv.services.notifications.card(link, notification_id)
+    state = "read" if card.notification.read or not _offers(inv, Action.NOTIF_MARK_READ) else None
+    await _update_dm(inv, ui.notification_dm(card, state=state, outcome=outcome))
+    await refresh_home(inv)
+
+
+async def show_more(inv: Invocation) -> None:
+    """ "Show more": the whole comment, the rest of the DM as it is shown."""
+    link = await inv.link()
+    notification_id, _ = _parse(inv.payload.action_value)
+    card = await inv.services.notifications.card(link, notification_id)
+    state = None if _offers(inv, Action.NOTIF_MARK_READ) else "read"
+    expanded = ui.notification_dm(card, state=state, expanded=True)
+    shown = (inv.body.get("message") or {}).get("blocks") or []
+    if shown and shown[0].get("type") == "section":  # keep what actions wrote under it
+        expanded["blocks"] = [expanded["blocks"][0], *shown[1:]]
+    await _update_dm(inv, expanded)
+
+
+def _offers(inv: Invocation, action_id: str) -> bool:
+    """Whether the clicked message shows a control with this action id."""
+    blocks = (inv.body.get("message") or {}).get("blocks") or []
+    return any(
+        element.get("action_id") == action_id
+        for block in blocks
+        for element in block.get("elements") or []
+        if isinstance(element, dict)
+    )
 
 
 async def settings_view(inv: Invocation) -> dict[str, Any]:
@@ -271,6 +328,7 @@ FEATURE = Feature(
         Action.NOTIF_MARK_READ: mark_read,
         Action.NOTIF_OVERFLOW: overflow,
         Action.NOTIF_UNMUTE: unmute_dm,
+        Action.NOTIF_MORE: show_more,
         Action.SETTINGS_UNMUTE: unmute_in_settings,
         Action.HOME_SETTINGS: settings_button,
     },

@@ -165,18 +165,20 @@ class Invocation:
         dm, ts = posted.get("channel"), posted.get("ts")
         return (str(dm), str(ts)) if dm and ts else None
 
-    async def connect_prompt(self) -> None:
-        """The connect button, to this user alone. The response_url is kept (to say
-        "Connected" in place of the prompt) only where what it replaces is theirs alone: a
-        click in a shared message would otherwise turn it into "Connected as ..."."""
+    async def connect_prompt(self, resume: str | None = None) -> None:
+        """The connect button, to this user alone; `resume` (the command that asked for it)
+        runs once they are connected. The response_url is kept (to say "Connected" in place
+        of the prompt) only where what it replaces is theirs alone: a click in a shared
+        message would otherwise turn it into "Connected as ..."."""
         keep = audience.only_clicker_sees(self.body)
         url = await self.services.linking.begin(
             team_id=self.team_id,
             slack_user_id=self.user_id,
             channel_id=self.channel_id,
             response_url=self.context.response_url if keep else None,
+            command=resume,
         )
-        await self.reply(connect_prompt(url))
+        await self.reply(connect_prompt(url, resume=resume))
 
 
 LazyHandler = Callable[[Invocation], Awaitable[None]]

@@ -22,7 +22,7 @@ from bot.astravue.errors import (
     UnexpectedResponse,
 )
 from bot.domain import errors as domain
-from bot.ui.components import actions, button, context, escape, message, section
+from bot.ui.components import actions, button, context, escape, message, section, truncate_escaped
 from bot.ui.ids import Action
 
 NOT_CONNECTED = "You haven't connected your Astravue account yet."
@@ -204,8 +204,11 @@ def busy_notice(seconds: float) -> dict[str, Any]:
     return message(text, [context(f":hourglass_flowing_sand: {text}")])
 
 
-def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, Any]:
-    """What an unlinked user sees, whatever they tried: a way forward, not an error."""
+def connect_prompt(
+    connect_url: str, *, retry_hint: bool = True, resume: str | None = None
+) -> dict[str, Any]:
+    """What an unlinked user sees, whatever they tried: a way forward, not an error;
+    `resume`: the command that runs by itself once they are connected."""
     lines = [
         f":link: {NOT_CONNECTED} Connect it once; every action then runs as you, with "
         "your own Astravue permissions."
@@ -214,6 +217,14 @@ def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, An
         section("\n".join(lines)),
         actions(button("Connect Astravue", Action.CONNECT, url=connect_url, style="primary")),
     ]
-    if retry_hint:
+    if resume:
+        blocks.append(context(f"Once connected, I'll run {command_words(resume)} for you."))
+    elif retry_hint:
         blocks.append(context("Once connected, run your command again."))
     return message(NOT_CONNECTED, blocks)
+
+
+def command_words(command: str) -> str:
+    """`/astravue <command>` as inline code, escaped and cut to fit a line."""
+    words = truncate_escaped(command, 200).replace("`", "'")
+    return f"`/astravue {words}`"

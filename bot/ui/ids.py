@@ -48,6 +48,7 @@ class Action(StrEnum):
 
     NOTIF_MARK_READ = "notif.mark_read"
     NOTIF_OVERFLOW = "notif.overflow"
+    NOTIF_MORE = "notif.more"  # the whole comment a DM quotes: `<notification>|<task ref>`
     NOTIF_UNMUTE = "notif.unmute"  # a muted DM's Unmute: `<notification>|<task ref>`
     SETTINGS_UNMUTE = "settings.unmute"  # settings: `t:<task id>` or `p:<project id>`
     NOTIF_LIST = "notif.list"
