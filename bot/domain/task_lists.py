@@ -37,8 +37,10 @@ class ListSource:
 
     def encode(self, *extra: str) -> str:
         """`extra` parts first, then the list: compact JSON, so any words survive."""
-        parts = [*extra, self.kind, self.page, self.focus, self.args[:ARGS_KEPT]]
-        return json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+        args = self.args[:ARGS_KEPT]
+        while len(_dumped(args)) > ARGS_KEPT + 20:  # quotes and control characters escaped
+            args = args[:-1]
+        return _dumped([*extra, self.kind, self.page, self.focus, args])
 
     @classmethod
     def decode(cls, value: str, extras: int = 0) -> tuple[ListSource, list[str]]:
@@ -55,6 +57,10 @@ class ListSource:
         if not all(isinstance(p, str) for p in (*extra, focus, args)):
             raise ValueError("not a task list")
         return cls(kind, args, page, focus), extra
+
+
+def _dumped(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

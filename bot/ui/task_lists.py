@@ -82,9 +82,7 @@ def _page_of(
         blocks += task_row(task, app_url=app_url, block_id=source.encode(str(index)))
     remaining = len(tasks) - start - len(shown)
     if remaining > 0:
-        more = f"Show {min(remaining, page_size)} more" + (
-            f" (of {remaining})" if remaining > page_size else ""
-        )
+        more = f"…and {remaining} more" + (f": next {page_size}" if remaining > page_size else "")
         blocks.append(
             actions(button(more, Action.TASK_PAGE, source.at_page(source.page + 1).encode()))
         )
@@ -176,7 +174,7 @@ def agenda_blocks(
         for index, task in enumerate(tasks[:AGENDA_PER_SECTION]):
             blocks += task_row(task, app_url=app_url, block_id=source.encode(f"{key}{index}"))
         if len(tasks) > AGENDA_PER_SECTION:
-            more = f"Show all {len(tasks)} ({len(tasks) - AGENDA_PER_SECTION} more)"
+            more = f"…and {len(tasks) - AGENDA_PER_SECTION} more"
             blocks.append(actions(button(more, Action.TASK_PAGE, source.focused(key).encode())))
     if not blocks:
         blocks.append(
