@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.domain.task_lists import ListSource
 from bot.domain.tasks import TaskDraft, TaskRef, parse_task_locator, task_url
 from bot.parsing import parse_capture
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import task_forms
-from bot.domain.task_lists import ListSource
 from bot.ui.task_lists import task_list_message
 from bot.ui.tasks import (
     capture_preview,
