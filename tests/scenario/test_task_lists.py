@@ -12,7 +12,7 @@ from bot.domain.tasks import TaskRef
 from bot.sandbox.astravue_state import utc_now
 from bot.sandbox.seed import MARIA
 from bot.sandbox.stack import Stack
-from bot.ui.ids import Action
+from bot.ui.ids import Action, Callback
 from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
 from tests.scenario.test_home import open_home
 
@@ -56,11 +56,11 @@ async def command(stack: Stack, text: str) -> dict[str, Any]:
     return await last_response(stack, "U0MARIA", before)
 
 
-async def choose(stack: Stack, listing: dict[str, Any], title: str, verb: str) -> dict[str, Any]:
-    """Pick `verb` in the menu of the row titled `title`; the response that follows."""
+async def choose_without_reply(
+    stack: Stack, listing: dict[str, Any], title: str, verb: str
+) -> None:
     row = next(b for b in listing["blocks"] if b.get("accessory") and title in b["text"]["text"])
     option = next(o for o in row["accessory"]["options"] if o["value"].startswith(f"{verb}|"))
-    before = len(stack.sandbox.slack.responses)
     await stack.user("U0MARIA").click(
         Action.TASK_ROW,
         message=listing,
@@ -68,6 +68,12 @@ async def choose(stack: Stack, listing: dict[str, Any], title: str, verb: str) -
         action_type="overflow",
         selected_option={"value": option["value"]},
     )
+
+
+async def choose(stack: Stack, listing: dict[str, Any], title: str, verb: str) -> dict[str, Any]:
+    """Pick `verb` in the menu of the row titled `title`; the response that follows."""
+    before = len(stack.sandbox.slack.responses)
+    await choose_without_reply(stack, listing, title, verb)
     return await last_response(stack, "U0MARIA", before)
 
 
@@ -197,3 +203,21 @@ async def test_home_complete_republishes_the_tasks_with_undo(stack: Stack) -> No
     )
     assert "Due today" in text_of(back)
     assert stack.sandbox.astravue.status_of(stack.sandbox.astravue.tasks[ids[1]]).name == "To Do"
+
+
+async def test_start_timer_and_edit_from_the_menu(stack: Stack) -> None:
+    await connect(stack, "U0MARIA")
+    ids = seed_agenda(stack, 0, 1, 1)
+    listing = await command(stack, "task list")
+    started = await choose(stack, listing, "Agenda task 1", "start")
+    timer = stack.sandbox.astravue.running_timer(MARIA)
+    assert timer is not None and timer.task_id == ids[1]
+    assert "Agenda task 1" in text_of(started) and not replaced(stack)  # the list stays
+
+    opened = len(stack.sandbox.slack.calls_to("views.open"))
+    await choose_without_reply(stack, listing, "Agenda task 0", "edit")
+    await eventually(lambda: stack.sandbox.slack.calls_to("views.open")[opened:])
+    form = await eventually(  # the loading view, then the form filled from the task
+        lambda: [v for v in stack.sandbox.slack.open_views("U0MARIA") if "Agenda task 0" in str(v)]
+    )
+    assert form[-1]["callback_id"] == Callback.TASK_EDIT
