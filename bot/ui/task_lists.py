@@ -74,7 +74,7 @@ def task_row(task: TaskDto, *, app_url: str, block_id: str) -> list[Block]:
 def _page_of(
     tasks: list[TaskDto], *, app_url: str, source: ListSource, page_size: int
 ) -> list[Block]:
-    """The rows of `source`'s page, then Previous and "Show N more" buttons."""
+    """The rows of `source`'s page, then "…and N more" (the next page) and Previous."""
     start = source.page * page_size
     shown = tasks[start : start + page_size]
     blocks: list[Block] = []
@@ -93,7 +93,7 @@ def _page_of(
     return blocks
 
 
-def last_page(count: int, page_size: int = PAGE_SIZE) -> int:
+def _last_page(count: int, page_size: int = PAGE_SIZE) -> int:
     return max((count + page_size - 1) // page_size - 1, 0)
 
 
@@ -115,8 +115,8 @@ def task_list_message(
     if not tasks:
         blocks = [*(note or []), section(f"*{escape(title)}*\n{escape(empty)}"), *warning]
         return message(empty, blocks)
-    source = source.at_page(min(source.page, last_page(len(tasks))))
-    pages = last_page(len(tasks)) + 1
+    source = source.at_page(min(source.page, _last_page(len(tasks))))
+    pages = _last_page(len(tasks)) + 1
     blocks = [
         *(note or []),
         header(title),
@@ -159,7 +159,7 @@ def agenda_blocks(
     labels = dict(AGENDA_SECTIONS)
     if source.focus in labels:
         tasks = groups.get(source.focus) or []
-        source = source.at_page(min(source.page, last_page(len(tasks))))
+        source = source.at_page(min(source.page, _last_page(len(tasks))))
         return [
             section(f"*{labels[source.focus]}* ({len(tasks)})"),
             *_page_of(tasks, app_url=app_url, source=source, page_size=PAGE_SIZE),
