@@ -1,5 +1,13 @@
 """Task lists end to end: one section and one menu per task, in the agenda, `task list` and
-the App Home; a menu's action redraws the same list in place, with Undo where it can."""
+the App Home; a menu's action redraws the same list in place, with Undo where it can.
+
+Measured with `weigh` (blocks, controls) for Maria's agenda (`/astravue my`) and App Home:
+
+| tasks | agenda before | agenda after | App Home before | App Home after |
+| ----- | ------------- | ------------ | --------------- | -------------- |
+| 6     | 18, 30        | 18, 6        | 28, 34          | 29, 10         |
+| 12    | 30, 60        | 30, 12       | 40, 64          | 41, 16         |
+"""
 
 from __future__ import annotations
 
