@@ -30,6 +30,7 @@ from bot.domain.errors import (
     TaskNotGiven,
 )
 from bot.domain.links import LinkInfo
+from bot.domain.task_lists import Completed
 from bot.domain.tasks import (
     DONE_CATEGORY,
     TaskDraft,
@@ -220,6 +221,16 @@ class TaskService(QuickCapture):
         logged = await self.timers.stop_if_running_on(link, ref)
         changes: TaskChanges = {"status": self.done_status(link, ref.project_id), "completion": 100}
         return await self.update(link, ref, changes), logged
+
+    async def complete_undoably(self, link: LinkInfo, ref: TaskRef) -> Completed:
+        """Complete, remembering the status and completion before, for Undo."""
+        before = await self.get(link, ref)
+        task, logged = await self.complete(link, ref)
+        return Completed(task, logged, before.status_name, before.completion)
+
+    async def reopen(self, link: LinkInfo, ref: TaskRef, status: str, completion: int) -> TaskDto:
+        """Undo a completion: the status and completion the task had before."""
+        return await self.update(link, ref, {"status": status, "completion": completion})
 
     async def assign(self, link: LinkInfo, ref: TaskRef, owner_ids: list[int]) -> TaskDto:
         return await self.update(link, ref, {"owners": owner_ids})

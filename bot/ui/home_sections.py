@@ -18,7 +18,7 @@ def timer_section(
     if timer is None:
         blocks.append(
             section(
-                ":zzz: No timer running. Press *Start timer* on a task below, "
+                ":zzz: No timer running. Choose *Start timer* in a task's menu below, "
                 "or run `/astravue timer start <task>`."
             )
         )

@@ -23,7 +23,10 @@ class Action(StrEnum):
     TASK_COMPLETE = "task.complete"
     TASK_EDIT = "task.edit"
     TASK_OVERFLOW = "task.overflow"
-    TASK_PAGE = "task.page"
+    TASK_PAGE = "task.page"  # shows a list (bot.domain.task_lists): a page, a group, back
+    TASK_ROW = "task.row"  # a list row's overflow: `<verb>|<task ref>`; the block id names the list
+    TASK_UNDO_COMPLETE = "task.undo_complete"
+    TASK_LIST_DELETE = "task.list_delete"  # Delete confirmed in a list
     TASK_DELETE_CONFIRM = "task.delete_confirm"
     TASK_REFRESH = "task.refresh"  # re-show a card (e.g. "Keep it" after Delete…)
 

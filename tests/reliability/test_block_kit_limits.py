@@ -39,6 +39,7 @@ from bot.astravue.models import (
 from bot.domain.feed_changes import Digest, FeedChange, FeedTask, NotSubscribed, TooManyFeeds
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.projects import ProjectFields
+from bot.domain.task_lists import Completed, ListSource
 from bot.domain.tasks import Pick, TaskDraft, TaskRef
 from bot.domain.time_views import EntryNames, Period, TaskName
 from bot.domain.unfurls import ProjectPreview, SpacePreview, TaskPreview
@@ -60,6 +61,7 @@ from bot.ui import (
     spaces,
     task_choices,
     task_forms,
+    task_lists,
     tasks,
     time_sheets,
     timer_cards,
@@ -261,11 +263,16 @@ def home_sections_input() -> list[list[dict[str, Any]]]:
     many = make_tasks()
     return [
         home_sections.timer_section(make_timer(), timedelta(hours=30), ZONE, NOW),
-        tasks.agenda_blocks({"overdue": many, "today": many, "upcoming": many}, app_url=APP_URL),
+        task_lists.home_tasks(
+            {"overdue": many, "today": many, "upcoming": many},
+            app_url=APP_URL,
+            source=ListSource("my"),
+            note=task_lists.completed_row(completed(), app_url=APP_URL, source=ListSource("my")),
+        ),
         notification_settings.home_section(
             NotificationPrefs(quiet_start="22:00", quiet_end="07:00")
         ),
-        tasks.task_list_blocks(many, app_url=APP_URL, page_value="list"),
+        task_lists.agenda_blocks({"overdue": many}, app_url=APP_URL, source=FOCUSED),
     ]
 
 
@@ -281,6 +288,14 @@ class Case:
     listed: int = 0
     marker: str = ""
     surface: str = ""  # "" for a full payload, else "message" or "home" for list[Block]
+
+
+LIST = ListSource("list", LONG)
+FOCUSED = ListSource("my", focus="overdue")
+
+
+def completed() -> Completed:
+    return Completed(make_task(1), timedelta(hours=1), LONG, 40)
 
 
 def _agenda() -> dict[str, list[TaskDto]]:
@@ -580,39 +595,85 @@ CASES: dict[str, Case] = {
     "tasks.delete_confirmation": Case(
         lambda: tasks.delete_confirmation(make_task(1), app_url=APP_URL)
     ),
-    "tasks.task_list_blocks": Case(
-        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page_value=LONG),
-        listed=MANY,
-        marker="T",
+    "task_lists.task_row": Case(
+        lambda: task_lists.task_row(make_task(1), app_url=APP_URL, block_id=LIST.encode("0")),
         surface="message",
     ),
-    "tasks.task_list_message[first page]": Case(
-        lambda: tasks.task_list_message(make_tasks(), app_url=APP_URL, title=LONG, page_value="v"),
+    "task_lists.task_list_message[first page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(),
+            app_url=APP_URL,
+            title=LONG,
+            source=LIST,
+            note=[components.section(MRKDWN)],
+        ),
         listed=MANY,
         marker="T",
     ),
-    "tasks.task_list_blocks[middle page]": Case(
-        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page=3, page_value=LONG),
-        surface="message",
-    ),
-    "tasks.task_list_message[last page]": Case(
-        lambda: tasks.task_list_message(
-            make_tasks(), app_url=APP_URL, title=LONG, page=999, page_value="v"
+    "task_lists.task_list_message[middle page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(), app_url=APP_URL, title=LONG, source=LIST.at_page(3), cut_short=True
         )
     ),
-    "tasks.agenda_blocks": Case(
-        lambda: tasks.agenda_blocks(_agenda(), app_url=APP_URL),
+    "task_lists.task_list_message[last page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(), app_url=APP_URL, title=LONG, source=LIST.at_page(999)
+        )
+    ),
+    "task_lists.task_list_message[none]": Case(
+        lambda: task_lists.task_list_message([], app_url=APP_URL, title=LONG, source=LIST)
+    ),
+    "task_lists.agenda_blocks": Case(
+        lambda: task_lists.agenda_blocks(_agenda(), app_url=APP_URL, source=ListSource("my")),
         listed=3 * MANY,
         marker="T",
         surface="message",
     ),
-    "tasks.agenda_message": Case(
-        lambda: tasks.agenda_message(_agenda(), app_url=APP_URL), listed=3 * MANY, marker="T"
+    "task_lists.agenda_blocks[one group]": Case(
+        lambda: task_lists.agenda_blocks(_agenda(), app_url=APP_URL, source=FOCUSED),
+        listed=MANY,
+        marker="T",
+        surface="message",
     ),
-    "tasks.search_results": Case(
-        lambda: tasks.search_results(LONG, make_tasks(), app_url=APP_URL), listed=MANY, marker="T"
+    "task_lists.agenda_message": Case(
+        lambda: task_lists.agenda_message(
+            _agenda(),
+            app_url=APP_URL,
+            source=ListSource("my", LONG),
+            note=task_lists.delete_step(make_task(999), app_url=APP_URL, source=LIST),
+        ),
+        listed=3 * MANY + 1,  # and the task Delete… asks about
+        marker="T",
     ),
-    "tasks.search_results[none]": Case(lambda: tasks.search_results(LONG, [], app_url=APP_URL)),
+    "task_lists.agenda_message[empty]": Case(
+        lambda: task_lists.agenda_message({}, app_url=APP_URL, source=ListSource("my"))
+    ),
+    "task_lists.home_tasks": Case(
+        lambda: task_lists.home_tasks(_agenda(), app_url=APP_URL, source=ListSource("my")),
+        surface="home",
+    ),
+    "task_lists.search_results": Case(
+        lambda: task_lists.search_results(
+            LONG, make_tasks(), app_url=APP_URL, source=ListSource("search", LONG)
+        ),
+        listed=MANY,
+        marker="T",
+    ),
+    "task_lists.search_results[none]": Case(
+        lambda: task_lists.search_results(LONG, [], app_url=APP_URL, source=LIST)
+    ),
+    "task_lists.completed_row": Case(
+        lambda: task_lists.completed_row(completed(), app_url=APP_URL, source=LIST),
+        surface="message",
+    ),
+    "task_lists.reopened_row": Case(
+        lambda: task_lists.reopened_row(make_task(1), app_url=APP_URL), surface="message"
+    ),
+    "task_lists.delete_step": Case(
+        lambda: task_lists.delete_step(make_task(1), app_url=APP_URL, source=LIST),
+        surface="message",
+    ),
+    "task_lists.deleted_row": Case(lambda: task_lists.deleted_row(LONG), surface="message"),
     # timers
     "timer_cards.status[running]": Case(lambda: timer_cards.status(make_timer(), ZONE, NOW)),
     "timer_cards.status[idle]": Case(lambda: timer_cards.status(None, ZONE, NOW)),

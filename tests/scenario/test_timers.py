@@ -431,7 +431,8 @@ async def test_home_new_task_button_opens_the_create_form(stack: Stack) -> None:
         {"type": "app_home_opened", "user": "U0MARIA", "tab": "home", "channel": "D0MARIA"}
     )
     home = await eventually(lambda: stack.sandbox.slack.home_view("U0MARIA"))
-    assert {"home.new_task", "home.log_time", "timer.start"} <= set(buttons(home))
+    # Start timer now sits in each task's menu (task.row)
+    assert {"home.new_task", "home.log_time", "task.row"} <= set(buttons(home))
     opened = len(stack.sandbox.slack.calls_to("views.open"))
     await stack.user("U0MARIA").click("home.new_task", "new", view={"id": "home", **home})
     await new_modal(stack, opened)  # a loading view first, then the form replaces it
