@@ -157,7 +157,11 @@ async def due(inv: Invocation, resolution: Resolution) -> None:
     tasks = inv.services.tasks
     locator, when = _split(resolution.args)
     link = await inv.link()
-    day = parse_date(when, today=user_today(await tasks.tz(link), datetime.now(UTC)))
+    day = parse_date(
+        when,
+        today=user_today(await tasks.tz(link), datetime.now(UTC)),
+        day_first=await inv.services.zones.day_first(inv.user_id),
+    )
     if day is None:
         raise UserFacingError(
             f"“{escape(when[:60])}” isn't a date I know. Try today, "

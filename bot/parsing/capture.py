@@ -82,8 +82,9 @@ def normalise(text: str) -> str:
     return _LONE_DASH.sub(DESCRIPTION_SEPARATOR, text.translate(_QUOTES))
 
 
-def parse_capture(text: str, *, today: date) -> CaptureDraft:
-    """Read a quick-capture line; never raises, never loses a token (see the module doc)."""
+def parse_capture(text: str, *, today: date, day_first: bool = False) -> CaptureDraft:
+    """Read a quick-capture line; never raises, never loses a token (see the module doc).
+    `day_first` orders numeric dates ("31/12"), from the user's locale."""
     normalised = normalise(text)
     matches = list(_TOKEN.finditer(normalised))
     tokens = [match[0] for match in matches]
@@ -94,7 +95,7 @@ def parse_capture(text: str, *, today: date) -> CaptureDraft:
     if separator < len(tokens):
         description = normalised[matches[separator].end() :].strip() or None
 
-    scan = _Scan(tokens, list(range(separator)))
+    scan = _Scan(tokens, list(range(separator)), day_first)
     projects, people, tags = scan.take_markers()
     priority = scan.take_last_priority()
     start = scan.take_labelled_date(_START_LABELS, today)
@@ -116,9 +117,10 @@ def parse_capture(text: str, *, today: date) -> CaptureDraft:
 class _Scan:
     """Token indices not yet placed in a field; each `take_*` removes the ones it uses."""
 
-    def __init__(self, tokens: list[str], remaining: list[int]) -> None:
+    def __init__(self, tokens: list[str], remaining: list[int], day_first: bool) -> None:
         self.tokens = tokens
         self.remaining = remaining
+        self.day_first = day_first
 
     def take_markers(self) -> tuple[list[str], list[PersonRef], list[str]]:
         projects: list[str] = []
@@ -169,7 +171,7 @@ class _Scan:
         return None
 
     def take_any_date(self, today: date) -> date | None:
-        found = find_date(self.words(), today=today)
+        found = find_date(self.words(), today=today, day_first=self.day_first)
         if found is None:
             return None
         when, start, length = found
@@ -187,7 +189,7 @@ class _Scan:
             words = lead + following[:extra]
             if not words or len(words) > MAX_DATE_WORDS:
                 continue
-            when = parse_date(" ".join(words), today=today)
+            when = parse_date(" ".join(words), today=today, day_first=self.day_first)
             if when is not None:
                 del self.remaining[position : position + 1 + extra]
                 return when

@@ -41,10 +41,14 @@ class QuickCapture:
     async def draft_from_text(
         self, link: LinkInfo, text: str, *, personal: bool = False
     ) -> TaskDraft:
-        """Quick capture: parse in the user's time zone, then place projects and people
-        (`personal`: `#words` stay in the title)."""
+        """Quick capture: parse in the user's time zone and date order, then place projects and
+        people (`personal`: `#words` stay in the title)."""
         tz = await self.tz(link)
-        parsed = parse_capture(text, today=user_today(tz, datetime.now(UTC)))
+        parsed = parse_capture(
+            text,
+            today=user_today(tz, datetime.now(UTC)),
+            day_first=await self.zones.day_first(link.slack_user_id),
+        )
         draft = TaskDraft(
             title=parsed.title,
             description=parsed.description,
