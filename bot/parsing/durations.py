@@ -78,17 +78,6 @@ def format_duration(duration: timedelta) -> str:
     return f"{hours}h" if hours else f"{minutes}m"
 
 
-def duration_in_words(duration: timedelta) -> str:
-    """For sentences and settings: "1 min", "45 min", "1 h", "2 h 30 min" (rounded to the
-    nearest minute, never "0.0166667 h")."""
-    total = max(0, round(duration.total_seconds() / 60))
-    hours, minutes = divmod(total, _MINUTES_PER_HOUR)
-    parts = [f"{hours} h"] if hours else []
-    if minutes or not hours:
-        parts.append(f"{minutes} min")
-    return " ".join(parts)
-
-
 def parse_clock_time(text: str) -> time:
     """A time of day such as "17:30", "5:30pm", "5pm" or "17h30", or ClockTimeError."""
     parsed = _clock(_clean(text))

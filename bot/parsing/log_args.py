@@ -162,9 +162,7 @@ def _unit(word: str) -> str | None:
     return None
 
 
-def _leading_date(
-    words: list[str], today: date, day_first: bool
-) -> tuple[date | None, list[str]]:
+def _leading_date(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date right after the task (`on` optional), and the words after it (the note)."""
     dated = words[1:] if words and words[0].lower() == "on" else words
     for length in (3, 2, 1):
@@ -179,9 +177,7 @@ def _leading_date(
     return None, words
 
 
-def _date_among(
-    words: list[str], today: date, day_first: bool
-) -> tuple[date | None, list[str]]:
+def _date_among(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date anywhere in a title's words (`on` before it dropped); an `on <x>` at the end
     where x was typed as a date but is not one blames the date."""
     found = find_date(words, today=today, direction="past", day_first=day_first)

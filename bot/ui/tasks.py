@@ -5,7 +5,7 @@ Task URLs are defined once, in `bot.domain.tasks.task_url`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
@@ -49,10 +49,6 @@ OVERFLOW_DELETE = "delete"
 # --- the quick-capture draft ------------------------------------------------------------
 
 
-def _day(day: date) -> str:
-    return show_day(day)
-
-
 def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     """The ephemeral "here is what I understood" with Create, Edit in modal and Cancel."""
     where = (
@@ -64,11 +60,12 @@ def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     fields = [
         f"*Where*\n{where}",
         f"*Owners*\n{truncate(owners, 1000)}",
-        f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
+        f"*Due*\n{show_day(draft.due) if draft.due else 'no date'}",
         f"*Priority*\n{escape(draft.priority or 'default')}",
+        f"*Status*\n{escape(draft.status or 'default')}",
     ]
     if draft.start:
-        fields.append(f"*Start*\n{_day(draft.start)}")
+        fields.append(f"*Start*\n{show_day(draft.start)}")
     if draft.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in draft.tags), 1000))
     blocks: list[Block] = [
@@ -360,16 +357,20 @@ CUT_SHORT = (
 AGENDA_SECTIONS = (
     ("overdue", ":rotating_light: Overdue"),
     ("today", ":date: Due today"),
+    ("week", ":calendar: Due in the next 7 days"),
     ("upcoming", ":calendar: Upcoming"),
 )
 AGENDA_PER_SECTION = 5
 
 
 def agenda_blocks(groups: dict[str, list[TaskDto]], *, app_url: str) -> list[Block]:
-    """Overdue, due today and upcoming, each capped with "and N more"."""
+    """Overdue, due today and upcoming (or due in the next 7 days), each capped with "and N
+    more"; a section the agenda does not hold is left out."""
     blocks: list[Block] = []
     for key, label in AGENDA_SECTIONS:
-        tasks = groups.get(key) or []
+        if key not in groups:
+            continue
+        tasks = groups[key]
         blocks.append(section(f"*{label}* ({len(tasks)})"))
         if not tasks:
             blocks.append(context("Nothing."))

@@ -23,6 +23,7 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action, Callback
+from bot.ui.words import clock, day_and_clock, local_day
 
 BILLABLE_BLOCK, BILLABLE_INPUT = "billable", "billable"
 NOTE_BLOCK, NOTE_INPUT = "note", "note"
@@ -41,10 +42,6 @@ def title_of(timer: TimerData) -> str:
     return timer.task_title or f"task {timer.task_id}"
 
 
-def clock(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M") if moment else "?"
-
-
 def elapsed(timer: TimerData, now: datetime) -> timedelta:
     if timer.start_time is not None:
         return max(now - timer.start_time, timedelta(0))
@@ -61,8 +58,7 @@ def timer_buttons(timer: TimerData) -> Block:
 
 
 def running_lines(timer: TimerData, zone: tzinfo, now: datetime) -> str:
-    started = timer.start_time.astimezone(zone) if timer.start_time else None
-    when = started.strftime("%a %d %b %H:%M") if started else "?"
+    when = day_and_clock(timer.start_time, zone)
     return (
         f":stopwatch: *{truncate_escaped(title_of(timer), 200)}*\n"
         f"Running for *{format_duration(elapsed(timer, now))}* · started {when}"
@@ -251,7 +247,7 @@ def stop_at_modal(timer: TimerData, zone: tzinfo, now: datetime, suggested: time
             STOP_AT_BLOCK,
             STOP_AT_INPUT,
             "Stopped working at",
-            suggested.strftime("%H:%M"),
+            f"{suggested:%H:%M}",  # a timepicker's value, not words
         ),
         context("The timer stops, and its time is logged from its start to this time."),
     ]
@@ -332,7 +328,7 @@ def edit_modal(entry: TimeTrackerDto, zone: tzinfo) -> dict[str, Any]:
 
 def when(entry: TimeTrackerDto, zone: tzinfo) -> str:
     """ "Tue 03 Mar 09:00 to 10:30" in the reader's zone."""
-    day = entry.start_time.astimezone(zone).strftime("%a %d %b") if entry.start_time else ""
+    day = local_day(entry.start_time, zone) if entry.start_time else ""
     return f"{day} {clock(entry.start_time, zone)} to {clock(entry.end_time, zone)}"
 
 

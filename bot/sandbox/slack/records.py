@@ -80,7 +80,9 @@ class SlackUser:
 
 
 SEED_USERS = (
-    SlackUser("U0MARIA", "maria", "Maria Lopez", "maria@acme.test", "Europe/Madrid", locale="es-ES"),
+    SlackUser(
+        "U0MARIA", "maria", "Maria Lopez", "maria@acme.test", "Europe/Madrid", locale="es-ES"
+    ),
     SlackUser("U0DEV", "dev", "Dev Patel", "dev@acme.test", "America/New_York"),
     SlackUser("U0SAM", "sam", "Sam Kim", "sam@acme.test", "Asia/Tokyo", locale="ja-JP"),
     SlackUser("U0GINA", "gina", "Gina Guest", "gina@acme.test", "UTC", locale="en-GB"),
