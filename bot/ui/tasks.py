@@ -339,8 +339,7 @@ def task_list_message(
     blocks = [
         header(title),
         context(
-            f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
-            + (f" · page {page + 1} of {pages}" if pages > 1 else "")
+            plural(len(tasks), "task") + (f" · page {page + 1} of {pages}" if pages > 1 else "")
         ),
         *note,
         *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value),
