@@ -5,7 +5,9 @@ project field)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
@@ -14,6 +16,7 @@ from tests.scenario.conftest import buttons, drain_lazy_work, eventually, last_r
 from tests.scenario.test_conversation import _connect_in_acme, _field
 from tests.scenario.test_spaces import modal_with
 from tests.scenario.test_tasks import _task_titled
+from tests.scenario.test_timers import entries_of, run, task_ref
 
 
 async def _preview(stack: Stack, user: str, line: str) -> dict[str, Any]:
@@ -35,6 +38,19 @@ async def test_typed_dates_follow_each_users_slack_locale(stack: Stack) -> None:
     # an ambiguous date follows the locale: 4 May for Maria, 5 April for Dev
     assert " 4 May" in _field(await _preview(stack, "U0MARIA", "Plan 04/05"), "Due")
     assert " 5 Apr" in _field(await _preview(stack, "U0DEV", "Plan 04/05"), "Due")
+
+    # `log` reads a typed day in the same order: a recent day that reads two ways ("2/12"),
+    # written the British way
+    offline = task_ref(stack, "Offline mode for task list")
+    madrid = ZoneInfo("Europe/Madrid")
+    day = datetime.now(madrid).date() - timedelta(days=1)
+    while day.day > 12 or day.day == day.month:
+        day -= timedelta(days=1)
+    before = len(entries_of(stack, offline))
+    answer = await run(stack, f"log 30m {offline.task_id} on {day.day}/{day.month} notes")
+    assert "Logged" in text_of(answer), text_of(answer)
+    entry = entries_of(stack, offline)[before]
+    assert entry.start.astimezone(madrid).date() == day
 
 
 async def test_the_preview_shows_real_defaults_and_notes_unused_words_and_a_past_due_date(
