@@ -78,6 +78,23 @@ def format_duration(duration: timedelta) -> str:
     return f"{hours}h" if hours else f"{minutes}m"
 
 
+def duration_in_words(duration: timedelta) -> str:
+    """ "1 minute", "45 minutes", "1 hour", "2 hours 30 minutes" (to the nearest minute,
+    never "0.0166667 h"); bot.ui.words is where messages take it from."""
+    total = max(0, round(duration.total_seconds() / 60))
+    hours, minutes = divmod(total, _MINUTES_PER_HOUR)
+    parts = [plural(hours, "hour")] if hours else []
+    if minutes or not hours:
+        parts.append(plural(minutes, "minute"))
+    return " ".join(parts)
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`count` and the noun in the right number ("1 task", "3 tasks", never "task(s)");
+    `many` when adding "s" is wrong."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
 def parse_clock_time(text: str) -> time:
     """A time of day such as "17:30", "5:30pm", "5pm" or "17h30", or ClockTimeError."""
     parsed = _clock(_clean(text))

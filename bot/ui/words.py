@@ -3,7 +3,8 @@
 - counted nouns: "1 task", "3 tasks", never "task(s)" (`plural`);
 - durations in sentences and settings: "1 minute", "7 hours 30 minutes" (`duration_in_words`);
   compact durations in lists and totals: "1h 30m", the form `log` reads back
-  (`format_duration`, beside its parser);
+  (`format_duration`); both live beside their parser, where services (the timer rescue's
+  reason) reach them too;
 - calendar dates (due, start): "Fri 4 Dec", the same day for every reader (`show_day`,
   `show_wire_day`, beside the calendar rules);
 - moments in the reader's zone: "09:14" (`clock`), "Fri 4 Dec" (`local_day`),
@@ -13,10 +14,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from bot.domain.calendar import show_day, show_wire_day
-from bot.parsing.durations import format_duration
+from bot.parsing.durations import duration_in_words, format_duration, plural
 
 __all__ = [
     "clock",
@@ -29,24 +30,7 @@ __all__ = [
     "show_wire_day",
 ]
 
-_MINUTES_PER_HOUR = 60
 UNKNOWN = "?"
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """`count` and the noun in the right number; `many` when adding "s" is wrong."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
-
-
-def duration_in_words(duration: timedelta) -> str:
-    """ "1 minute", "45 minutes", "1 hour", "2 hours 30 minutes" (to the nearest minute,
-    never "0.0166667 h")."""
-    total = max(0, round(duration.total_seconds() / 60))
-    hours, minutes = divmod(total, _MINUTES_PER_HOUR)
-    parts = [plural(hours, "hour")] if hours else []
-    if minutes or not hours:
-        parts.append(plural(minutes, "minute"))
-    return " ".join(parts)
 
 
 def clock(moment: datetime | None, zone: tzinfo = UTC) -> str:
