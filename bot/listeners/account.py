@@ -16,6 +16,7 @@ from bot.listeners.safe_lazy import Invocation
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
+from bot.ui.words import day_and_clock
 
 
 async def connect(inv: Invocation, _r: Resolution) -> None:
@@ -188,7 +189,7 @@ async def _doctor_checks(inv: Invocation) -> list[ui.Check]:
         )
     else:
         last = poll.last_delivery_at or poll.last_polled_at
-        detail = "last delivery " + last.strftime("%Y-%m-%d %H:%M UTC") if last else "no poll yet"
+        detail = f"last delivery {day_and_clock(last)} UTC" if last else "no poll yet"
         if poll.last_error:
             checks.append(
                 ui.Check(

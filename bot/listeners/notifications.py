@@ -16,6 +16,7 @@ from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.timers import refresh_home
+from bot.parsing import DurationError, parse_duration
 from bot.services import mutes
 from bot.services.timers import TimerBusy
 from bot.ui import notification_settings as settings_ui
@@ -288,26 +289,31 @@ def read_settings(view: dict[str, Any]) -> NotificationPrefs:
     )
 
 
-def _minutes(hours: Any) -> int:
-    """The reminder limit typed in hours; -1 when it is not a number from 0 to 24. A form
-    without the field (opened before it existed) keeps the default."""
-    if hours is None:
+def _minutes(typed: Any) -> int:
+    """The reminder limit typed as a duration ("7h 30m", "90m") or a bare number of hours (the
+    field's unit before); 0 is off; -1 when it is neither or over 24 hours. A form without the
+    field (opened before it existed) keeps the default."""
+    if typed is None:
         return NotificationPrefs.timer_limit_minutes
+    text = str(typed).strip()
     try:
-        value = float(str(hours))
+        hours = float(text)
     except ValueError:
+        try:
+            return int(parse_duration(text).total_seconds()) // 60
+        except DurationError:
+            return -1
+    if not 0 <= hours <= settings_ui.MAX_TIMER_HOURS:  # also rejects nan
         return -1
-    if not 0 <= value <= settings_ui.MAX_TIMER_HOURS:  # also rejects nan
-        return -1
-    return round(value * 60)
+    return round(hours * 60)
 
 
 def validate_settings(view: dict[str, Any]) -> dict[str, str]:
     prefs = read_settings(view)
     if prefs.timer_limit_minutes < 0:
         return {
-            settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, "
-            "e.g. 8 or 7.5 (0 turns the reminder off)."
+            settings_ui.TIMER_LIMIT_BLOCK: "Give a duration up to 24 hours, "
+            "e.g. 8h, 7h 30m or 90m (0 turns the reminder off)."
         }
     if bool(prefs.quiet_start) != bool(prefs.quiet_end):
         missing = (

@@ -99,11 +99,14 @@ async def due(inv: Invocation, resolution: Resolution) -> None:
     tasks = inv.services.tasks
     locator, when = _split(resolution.args)
     link = await inv.link()
-    day = parse_date(when, today=user_today(await tasks.tz(link), datetime.now(UTC)))
+    day_first = await inv.services.zones.day_first(inv.user_id)
+    today = user_today(await tasks.tz(link), datetime.now(UTC))
+    day = parse_date(when, today=today, day_first=day_first)
     if day is None:
+        numeric = "31/12" if day_first else "12/31"  # in the order of the user's Slack locale
         raise UserFacingError(
             f"“{escape(when[:60])}” isn't a date I know. Try today, "
-            "tomorrow, fri, next week or 2025-06-30."
+            f"tomorrow, fri, next week, {numeric} or 2025-06-30."
         )
     ref, _ = await tasks.find(link, locator, write=True)
     task = await tasks.set_due(link, ref, day)

@@ -39,7 +39,11 @@ async def log_command(inv: Invocation, resolution: Resolution) -> None:
         return
     zone = await zone_of(inv)
     try:
-        parsed = read_log_args(resolution.args, datetime.now(zone).date())
+        parsed = read_log_args(
+            resolution.args,
+            datetime.now(zone).date(),
+            day_first=await inv.services.zones.day_first(inv.user_id),
+        )
     except ParseError as exc:  # blames the part at fault: duration, task (MissingTask), date
         await inv.reply(ui.bad_amount(exc.message, getattr(exc, "part", "duration")))
         return

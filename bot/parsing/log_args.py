@@ -61,10 +61,11 @@ class LogArgs:
     note: str | None
 
 
-def read_log_args(args: str, today: date) -> LogArgs:
+def read_log_args(args: str, today: date, *, day_first: bool = False) -> LogArgs:
     """`<duration|range> <task> [on <date>] [note]`: the task is an id or URL (then a date and
     a note may follow), a "quoted title", or else all the remaining words but a date.
-    Raises `LogArgsError` (or the duration parser's errors, which blame the duration)."""
+    Raises `LogArgsError` (or the duration parser's errors, which blame the duration).
+    `day_first` orders numeric dates ("31/12"), from the user's locale."""
     words = args.split()
     amount, rest = take_amount(words)
     if not rest:
@@ -76,9 +77,9 @@ def read_log_args(args: str, today: date) -> LogArgs:
     elif rest[0].lstrip("#").isdecimal() or rest[0].startswith(("<http", "http")):
         task, rest = rest[0], rest[1:]
     else:
-        day, others = _date_among(rest, today)
+        day, others = _date_among(rest, today, day_first)
         return LogArgs(amount, " ".join(others), day, None)
-    day, note_words = _leading_date(rest, today)
+    day, note_words = _leading_date(rest, today, day_first)
     return LogArgs(amount, task, day, " ".join(note_words) or None)
 
 
@@ -159,12 +160,14 @@ def _unit(word: str) -> str | None:
     return None
 
 
-def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]]:
+def _leading_date(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date right after the task (`on` optional), and the words after it (the note)."""
     dated = words[1:] if words and words[0].lower() == "on" else words
     for length in (3, 2, 1):
         if len(dated) >= length:
-            day = parse_date(" ".join(dated[:length]), today=today, direction="past")
+            day = parse_date(
+                " ".join(dated[:length]), today=today, direction="past", day_first=day_first
+            )
             if day is not None:
                 return day, dated[length:]
     if dated and (dated is not words or _DATE_LIKE.fullmatch(dated[0])):
@@ -172,10 +175,10 @@ def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]
     return None, words
 
 
-def _date_among(words: list[str], today: date) -> tuple[date | None, list[str]]:
+def _date_among(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date anywhere in a title's words (`on` before it dropped); an `on <x>` at the end
     where x was typed as a date but is not one blames the date."""
-    found = find_date(words, today=today, direction="past")
+    found = find_date(words, today=today, direction="past", day_first=day_first)
     if found is None:
         if len(words) >= 2 and words[-2].lower() == "on" and _DATE_LIKE.fullmatch(words[-1]):
             raise _date_error(words[-1])

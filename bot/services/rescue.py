@@ -16,7 +16,7 @@ from bot.db.models import AstravueLink, LinkStatus, UserSettings
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
 from bot.parsing import first_local_time_after, parse_clock_time
-from bot.parsing.durations import ClockTimeError, format_duration
+from bot.parsing.durations import ClockTimeError, duration_in_words
 from bot.services.links import link_info
 from bot.services.timer_cards import CardPlace, TimerCards
 from bot.services.timers import TimerService
@@ -35,7 +35,7 @@ def overdue_reason(
     timer started after hours runs until the next day's end)."""
     limit = timedelta(minutes=limit_minutes)
     if limit_minutes > 0 and now - start >= limit:
-        return f"it has run for more than {format_duration(limit)}"
+        return f"it has run for more than {duration_in_words(limit)}"
     if not workday_end:
         return None
     try:

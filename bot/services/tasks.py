@@ -40,6 +40,7 @@ from bot.domain.tasks import (
     parse_task_locator,
     task_ref,
 )
+from bot.domain.workflow import SeenStatus, workflow_order
 from bot.parsing import user_today
 from bot.services.astravue_access import AstravueAccess
 from bot.services.drafts import TaskDrafts
@@ -50,7 +51,6 @@ from bot.services.task_calls import change_task, create_task, delete_task, get_t
 from bot.services.timers import TimerService
 from bot.services.zones import UserZones
 
-DEFAULT_STATUSES = ("To Do", "In Progress", "In Review", "Done")
 PRIORITIES = ("Low", "Medium", "High", "Critical")
 WINDOWS = ("overdue", "today", "week")
 LOCATION_CACHE = 5000
@@ -87,7 +87,7 @@ class TaskService(QuickCapture):
         self.app_url = app_url
         self.on_task_written = on_task_written  # e.g. what the App Home drew is now old
         self._locations: OrderedDict[tuple[int, int], TaskRef] = OrderedDict()
-        self._statuses: dict[tuple[int, int | None], dict[str, str]] = {}
+        self._statuses: dict[tuple[int, int | None], dict[str, SeenStatus]] = {}
         # Drafts and channel defaults, under the names the listeners use.
         self.save_draft = drafts.save_draft
         self.load_draft = drafts.load_draft
@@ -114,7 +114,9 @@ class TaskService(QuickCapture):
             self._locations.move_to_end((org, task.task_id))
             if task.status and task.status.status_name:
                 names = self._statuses.setdefault((org, task.project_id), {})
-                names[task.status.status_name] = (task.status.status_category or "").lower()
+                names[task.status.status_name] = SeenStatus(
+                    (task.status.status_category or "").lower(), task.status.task_status_id
+                )
         while len(self._locations) > LOCATION_CACHE:
             self._locations.popitem(last=False)
         return tasks
@@ -141,13 +143,13 @@ class TaskService(QuickCapture):
         return tasks
 
     def statuses(self, link: LinkInfo, project_id: int | None) -> list[str]:
-        """The status names seen on this project's tasks, else Astravue's defaults."""
-        seen = self._statuses.get((link.org_id or 0, project_id))
-        return list(seen) if seen else list(DEFAULT_STATUSES)
+        """The status names seen on this project's tasks in workflow order, else Astravue's
+        defaults."""
+        return workflow_order(self._statuses.get((link.org_id or 0, project_id)) or {})
 
     def done_status(self, link: LinkInfo, project_id: int | None) -> str:
         seen = self._statuses.get((link.org_id or 0, project_id)) or {}
-        return next((name for name, cat in seen.items() if cat == DONE_CATEGORY), "Done")
+        return next((name for name, s in seen.items() if s.category == DONE_CATEGORY), "Done")
 
     # -- one task -----------------------------------------------------------------------
 
@@ -270,9 +272,11 @@ class TaskService(QuickCapture):
         tasks = [t for t in tasks if not is_done(t)]
         if window:
             tasks = await self._in_window(link, tasks, window)
-            title += {"overdue": " (overdue)", "today": " (due today)", "week": " (due this week)"}[
-                window
-            ]
+            title += {
+                "overdue": " (overdue)",
+                "today": " (due today)",
+                "week": " (due in the next 7 days)",
+            }[window]
         return title, _by_due(tasks)
 
     async def one_project(self, link: LinkInfo, word: str) -> ProjectInfo:
@@ -316,8 +320,8 @@ class TaskService(QuickCapture):
     async def my_tasks(self, link: LinkInfo, window: str | None = None) -> dict[str, list[TaskDto]]:
         """The agenda: your open tasks by due date, as {"overdue", "today", "upcoming"}.
 
-        `window` ("overdue", "today" or "week") keeps only those; "week" fills "upcoming" with
-        the next seven days only.
+        `window` ("overdue", "today" or "week") keeps only those; "week" gives the next seven
+        days as "week" instead of "upcoming".
         """
         mine = [t for t in self._mine(link, await self.all_tasks(link)) if not is_done(t)]
         groups = self._group(mine, await self.tz(link))
@@ -329,7 +333,8 @@ class TaskService(QuickCapture):
         if window in ("overdue", "today"):
             return {key: agenda[key] if key == window else [] for key in agenda}
         if window == "week":
-            agenda["upcoming"] = groups["week"]
+            del agenda["upcoming"]
+            agenda["week"] = groups["week"]
         return agenda
 
     async def recent_and_assigned(self, link: LinkInfo, query: str = "") -> list[TaskDto]:

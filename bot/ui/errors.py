@@ -24,6 +24,7 @@ from bot.astravue.errors import (
 from bot.domain import errors as domain
 from bot.ui.components import actions, button, context, escape, message, section, truncate_escaped
 from bot.ui.ids import Action
+from bot.ui.words import show_day
 
 NOT_CONNECTED = "You haven't connected your Astravue account yet."
 RECONNECT_NEEDED = "Your Astravue connection stopped working, so I can't act for you."
@@ -110,7 +111,7 @@ def _domain_words(error: domain.DomainError) -> str:
                 "deleted. Run `/astravue time week` to see your entries."
             )
         case domain.DateInFuture(day=day):
-            return f"{day:%a %d %b} is in the future; log time for today or an earlier day."
+            return f"{show_day(day)} is in the future; log time for today or an earlier day."
     return UNEXPECTED.format(kind=type(error).__name__)
 
 

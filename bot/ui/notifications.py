@@ -72,10 +72,7 @@ def _who_what(n: NotificationDto, limit: int = 1500) -> str:
 def _when(n: NotificationDto) -> str:
     if n.create_time is None:
         return ""
-    epoch = int(n.create_time.timestamp())
-    return date_token(
-        epoch, "{date_short_pretty} at {time}", n.create_time.strftime("%Y-%m-%d %H:%M UTC")
-    )
+    return date_token(int(n.create_time.timestamp()), "{date_short_pretty} at {time}")
 
 
 def _about(card: NotificationCard) -> str:

@@ -39,6 +39,7 @@ AGENDA_SECTIONS = (
     ("overdue", ":rotating_light: Overdue"),
     ("today", ":date: Due today"),
     ("upcoming", ":calendar: Upcoming"),
+    ("week", ":calendar: Due in the next 7 days"),  # `my week`: in place of upcoming
 )
 HOME_ANCHOR = "tasks.home"  # the App Home's tasks start at this block and end at a divider
 # A row menu's verbs: `<verb>|<task ref>`.

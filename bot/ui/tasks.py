@@ -5,7 +5,7 @@ Task URLs are defined once, in `bot.domain.tasks.task_url`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
@@ -45,10 +45,6 @@ OVERFLOW_DELETE = "delete"
 # --- the quick-capture draft ------------------------------------------------------------
 
 
-def _day(day: date) -> str:
-    return show_day(day)
-
-
 def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     """The ephemeral "here is what I understood" with Create, Edit in modal and Cancel."""
     where = (
@@ -60,11 +56,12 @@ def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     fields = [
         f"*Where*\n{where}",
         f"*Owners*\n{truncate(owners, 1000)}",
-        f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
+        f"*Due*\n{show_day(draft.due) if draft.due else 'no date'}",
         f"*Priority*\n{escape(draft.priority or 'default')}",
+        f"*Status*\n{escape(draft.status or 'default')}",
     ]
     if draft.start:
-        fields.append(f"*Start*\n{_day(draft.start)}")
+        fields.append(f"*Start*\n{show_day(draft.start)}")
     if draft.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in draft.tags), 1000))
     blocks: list[Block] = [

@@ -27,8 +27,7 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action
-from bot.ui.timers import clock
-from bot.ui.words import plural
+from bot.ui.words import clock, plural
 
 SHEET_LINES = 30
 Day = tuple[date, list[TimeTrackerDto]]

@@ -25,6 +25,7 @@ from bot.ui.components import (
 )
 from bot.ui.ids import Action, Callback
 from bot.ui.timer_cards import note_input, running_lines, title_of
+from bot.ui.words import clock, local_day
 
 BILLABLE_BLOCK, BILLABLE_INPUT = "billable", "billable"
 TASK_BLOCK = "task"
@@ -132,7 +133,7 @@ def stop_at_modal(timer: TimerData, zone: tzinfo, now: datetime, suggested: time
             STOP_AT_BLOCK,
             STOP_AT_INPUT,
             "Stopped working at",
-            suggested.strftime("%H:%M"),
+            f"{suggested:%H:%M}",  # a timepicker's value, not words
         ),
         context("The timer stops, and its time is logged from its start to this time."),
     ]
@@ -211,13 +212,9 @@ def edit_modal(entry: TimeTrackerDto, zone: tzinfo) -> dict[str, Any]:
 # -- lists and sheets --
 
 
-def clock(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M") if moment else "?"
-
-
 def when(entry: TimeTrackerDto, zone: tzinfo) -> str:
     """ "Tue 03 Mar 09:00 to 10:30" in the reader's zone."""
-    day = entry.start_time.astimezone(zone).strftime("%a %d %b") if entry.start_time else ""
+    day = local_day(entry.start_time, zone) if entry.start_time else ""
     return f"{day} {clock(entry.start_time, zone)} to {clock(entry.end_time, zone)}"
 
 

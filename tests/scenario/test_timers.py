@@ -356,7 +356,7 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     budget = task_ref(stack, "Review Q3 budget")
     assert await stack.runtime.services.rescue.run() == 0  # nothing running
     dm = await _remind(stack, budget)
-    assert "more than 8h" in text_of(dm)
+    assert "more than 8 hours" in text_of(dm)
     found = buttons(dm)
     assert {Action.TIMER_QUICK_STOP, Action.TIMER_STOP_AT, Action.TIMER_KEEP} <= set(found)
 
