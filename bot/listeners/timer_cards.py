@@ -25,8 +25,12 @@ def _reply_place(
         return CardPlace(channel=posted[0], ts=posted[1])
     url = inv.context.response_url
     if url and (inv.payload.command or (replace and inv.may_replace)):
-        return CardPlace(response_url=url)
+        return CardPlace(channel=inv.channel_id, response_url=url)
     return None
+
+
+def _shown_in(places: list[CardPlace], channel: str | None) -> bool:
+    return channel is not None and any(place.channel == channel for place in places)
 
 
 async def _rewrite(inv: Invocation, place: CardPlace, payload: dict[str, Any]) -> bool:
@@ -73,10 +77,13 @@ async def answer_with_card(
 ) -> None:
     """Answer with a timer card about `shows`; the cards that showed `replaces` (a timer
     just stopped, switched or restored) say the same from now on. They are rewritten
-    before the answer goes out, so the answer is the last word."""
+    before the answer goes out, so the answer is the last word; one rewritten in this
+    conversation is the answer itself, and a new message would only repeat it."""
     kept = await _rewrite_cards(inv, replaces, payload)
-    posted = await inv.reply(payload, replace=replace, share=share)
-    here = None if share else _reply_place(inv, replace, posted)
+    here = None
+    if replace or share or not _shown_in(kept, inv.channel_id):
+        posted = await inv.reply(payload, replace=replace, share=share)
+        here = None if share else _reply_place(inv, replace, posted)
     places = [*kept, here] if here is not None else kept
     if shows is not None and places:
         await inv.services.timer_cards.remember(inv.team_id, inv.user_id, shows, places)

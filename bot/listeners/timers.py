@@ -333,7 +333,8 @@ def _ref(value: str) -> TaskRef:
 
 
 def _in_message(inv: Invocation) -> bool:
-    return bool(inv.context.response_url)
+    """A click in a message, which its answer may rewrite (a command has no message)."""
+    return bool(inv.context.response_url) and not inv.payload.command
 
 
 def _after(start: datetime, chosen: time, zone: tzinfo) -> datetime:

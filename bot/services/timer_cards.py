@@ -3,7 +3,8 @@ showed it into the stopped state.
 
 A card is reachable later in one of two ways: a message the app posted (channel and ts, e.g.
 a DM), or the response_url that wrote it (an ephemeral reply lives only there, 30 minutes
-and 5 uses). A response_url is a bearer capability, so it is sealed like a token. The places
+and 5 uses), kept with the channel it answered in. A response_url is a bearer capability, so
+it is sealed like a token. The places
 of the user's current timer are kept in their settings row; a new timer starts a new list.
 """
 
@@ -30,7 +31,8 @@ MAX_PLACES = 5  # a few status checks at most; the oldest response_urls expire f
 
 @dataclass(frozen=True)
 class CardPlace:
-    """A message showing a timer: posted (`channel`, `ts`) or behind a `response_url`."""
+    """A message showing a timer: posted (`channel`, `ts`) or behind a `response_url` (with
+    the `channel` it is in, when known)."""
 
     channel: str | None = None
     ts: str | None = None
@@ -58,7 +60,7 @@ class TimerCards:
         it; the most recent `MAX_PLACES` are kept."""
         aad = self._aad(team_id, user_id, tracker_id)
         new = [
-            {"u": self.keyring.encrypt(p.response_url, aad=aad)}
+            {"u": self.keyring.encrypt(p.response_url, aad=aad), "c": p.channel}
             if p.response_url
             else {"c": p.channel, "ts": p.ts}
             for p in places
@@ -88,7 +90,8 @@ class TimerCards:
                 found.append(CardPlace(channel=stored.get("c"), ts=stored.get("ts")))
                 continue
             try:
-                found.append(CardPlace(response_url=self.keyring.decrypt(stored["u"], aad=aad)))
+                url = self.keyring.decrypt(stored["u"], aad=aad)
+                found.append(CardPlace(channel=stored.get("c"), response_url=url))
             except DecryptionError:  # sealed under a key since retired: that card stays as is
                 log.info("a timer card's response_url no longer opens; skipping it")
         return found
