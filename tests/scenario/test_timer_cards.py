@@ -80,6 +80,7 @@ async def test_timer_stop_stops_at_once_and_every_card_follows(stack: Stack) -> 
 
 async def test_add_note_then_undo_restores_the_timer_from_its_start(stack: Stack) -> None:
     await connect(stack, MARIA)
+    await open_home(stack, MARIA, "No timer running")  # on screen: it follows the Undo
     budget = task_ref(stack, "Review Q3 budget")
     await run(stack, f"timer start {budget.task_id}")
     timer = running(stack)
@@ -118,6 +119,49 @@ async def test_add_note_then_undo_restores_the_timer_from_its_start(stack: Stack
     answer = stack.sandbox.slack.responses[before:][-1].payload
     assert "couldn't find that time entry" in text_of(answer)
     assert running(stack) is not None
+
+
+async def test_stop_where_the_timer_started_rewrites_that_card_and_adds_none(
+    stack: Stack,
+) -> None:
+    await connect(stack, MARIA)
+    budget = task_ref(stack, "Review Q3 budget")
+    await run(stack, f"timer start {budget.task_id}")
+    started = last_card(stack)
+    cards_before = len(stack.sandbox.slack.ephemerals_for(MARIA))
+
+    await run(stack, "timer stop")
+    assert running(stack) is None
+    assert len(stack.sandbox.slack.ephemerals_for(MARIA)) == cards_before  # no second card
+    stop_card = started.as_slack()
+    assert "Stopped *Review Q3 budget*" in text_of(stop_card)
+    assert {Action.TIMER_NOTE, Action.TIMER_UNDO} <= set(buttons(stop_card))
+
+    note = buttons(stop_card)[Action.TIMER_NOTE]
+    opened = len(stack.sandbox.slack.calls_to("views.open"))
+    await stack.user(MARIA).click(Action.TIMER_NOTE, note["value"], message=stop_card)
+    modal = await new_modal(stack, opened)
+    await stack.user(MARIA).submit(modal, {"note": {"note": text_input("Sent")}})
+    await drain_lazy_work(stack)
+    shown = [e for e in stack.sandbox.slack.ephemerals_for(MARIA) if "Stopped" in e.text]
+    assert len(shown) == 1 and "Sent" in text_of(shown[0].as_slack())
+
+
+async def test_stop_in_another_channel_rewrites_the_card_and_answers_there(stack: Stack) -> None:
+    await connect(stack, MARIA)
+    budget = task_ref(stack, "Review Q3 budget")
+    await run(stack, f"timer start {budget.task_id}")  # in #general
+    started = last_card(stack)
+
+    before = len(stack.sandbox.slack.ephemerals_for(MARIA))
+    await stack.user(MARIA).command("timer stop", channel_id="C0RANDOM")
+    await drain_lazy_work(stack)
+    assert running(stack) is None
+    assert "Stopped *Review Q3 budget*" in text_of(started.as_slack())
+    [answer] = stack.sandbox.slack.ephemerals_for(MARIA)[before:]
+    assert answer.channel == "C0RANDOM"
+    assert "Stopped *Review Q3 budget*" in text_of(answer.as_slack())
+    assert {Action.TIMER_NOTE, Action.TIMER_UNDO} <= set(buttons(answer.as_slack()))
 
 
 async def test_undo_waits_for_the_timer_that_runs_now(stack: Stack) -> None:
