@@ -27,6 +27,8 @@ EXPECTED = {
     "TOKEN_ENCRYPTION_KEYS": "kid:base64key[,kid:base64key...] "
     "(make one with `astravue-bot keys new`)",
     "NOTIFY_POLL_SECONDS": "a whole number of seconds from 5 to 86400",
+    "ASTRAVUE_USER_RATE_LIMIT": "a whole number of requests from 1 to 10000",
+    "ASTRAVUE_USER_RATE_WINDOW_SECONDS": "a number of seconds above 0, at most 3600",
     "SCHEDULER_ENABLED": "true or false",
     "PORT": "a port number from 1 to 65535",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
@@ -67,6 +69,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_SQLITE_URL
     token_encryption_keys: str | None = None
     notify_poll_seconds: int = Field(default=60, ge=5, le=86400)
+    # Astravue's per-user request budget (bot.astravue.budget): its documented 100 a minute.
+    astravue_user_rate_limit: int = Field(default=100, ge=1, le=10000)
+    astravue_user_rate_window_seconds: float = Field(default=60.0, gt=0, le=3600)
     scheduler_enabled: bool = True
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

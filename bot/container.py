@@ -8,6 +8,7 @@ the lazy-work bookkeeping) are the ones listeners use directly today.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,7 +19,7 @@ from bot.astravue.auth import KeycloakClient
 from bot.astravue.budget import UserRateBudget
 from bot.astravue.client import AstravueClient
 from bot.config import Settings
-from bot.domain.links import LinkInfo
+from bot.domain.links import LinkInfo, ResumedCommand
 from bot.outbound.home import HomeService
 from bot.services.astravue_access import AstravueAccess
 from bot.services.event_dedupe import EventDedupe
@@ -35,6 +36,8 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
+from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -42,6 +45,9 @@ from bot.services.zones import UserZones
 from bot.slack.profiles import Profiles
 
 __all__ = ["NotConnected", "OrgMissing", "ServiceContainer"]
+
+
+CommandRunner = Callable[[ResumedCommand], Coroutine[Any, Any, None]]
 
 
 class AckWaiter(Protocol):
@@ -64,7 +70,9 @@ class ServiceContainer:
     zones: UserZones
     home: HomeService
     timers: TimerService
+    timer_cards: TimerCards
     tasks: TaskService
+    time_views: TimeViews
     spaces: SpaceService
     notifications: NotificationService
     poller: NotificationPoller
@@ -79,6 +87,16 @@ class ServiceContainer:
     orgs: OrgMembership
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Runs a command that waited for connect or the organisation (set by the command listener).
+    resume_command: CommandRunner | None = None
+
+    def resume(self, command: ResumedCommand) -> None:
+        """Run `command` in the background, as a lazy listener would (shutdown waits for it)."""
+        if self.resume_command is None:
+            return
+        task = asyncio.create_task(self.resume_command(command))
+        self.lazy_work.add(task)
+        task.add_done_callback(self.lazy_work.discard)
 
     async def link(self, team_id: str, slack_user_id: str) -> LinkInfo | None:
         return await self.links.link(team_id, slack_user_id)

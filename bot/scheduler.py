@@ -51,10 +51,11 @@ def start_scheduler(runtime: Runtime) -> AsyncIOScheduler:
     interval = runtime.settings.notify_poll_seconds
     scheduler = AsyncIOScheduler(timezone="UTC")
     # coalesce + one instance: a slow tick delays the next rather than stacking up.
+    poller = runtime.services.poller
     scheduler.add_job(
-        runtime.services.poller.tick,
+        poller.tick,
         "interval",
-        seconds=interval,
+        seconds=poller.tick_seconds,
         id="notifications.tick",
         coalesce=True,
         max_instances=1,

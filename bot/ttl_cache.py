@@ -38,6 +38,9 @@ class TTLCache(Generic[K, V]):
             self._entries.clear()
         self._entries[key] = (self.clock() + self.ttl, value)
 
+    def discard(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def values(self) -> list[V]:
         """The live values, oldest first."""
         now = self.clock()

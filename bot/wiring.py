@@ -57,6 +57,8 @@ from bot.services.rescue import TimerRescue
 from bot.services.spaces import SpaceService
 from bot.services.tasks import TaskService
 from bot.services.team_links import TeamLinks
+from bot.services.time_views import TimeViews
+from bot.services.timer_cards import TimerCards
 from bot.services.timers import TimerService
 from bot.services.tokens import TokenManager
 from bot.services.unfurls import UnfurlService
@@ -203,14 +205,18 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         keycloak,
         on_needs_relink=RelinkNotifier(sessions, linking, RelinkSender(clients)),
     )
-    budget = UserRateBudget()
+    budget = UserRateBudget(
+        settings.astravue_user_rate_limit, settings.astravue_user_rate_window_seconds
+    )
     astravue = AstravueAccess(
         runtime.http, api_url=settings.astravue_api_url, tokens=tokens, budget=budget
     )
     links = Links(sessions)
+    home = HomeService(links, linking)
     profiles = Profiles(runtime.slack)
     zones = UserZones(profiles)
     timers = TimerService(sessions, astravue, zones)
+    timer_cards = TimerCards(sessions, runtime.keyring)
     tasks = TaskService(
         astravue,
         zones,
@@ -219,6 +225,7 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         ProjectCatalogue(astravue),
         TaskDrafts(sessions),
         app_url=settings.astravue_app_url,
+        on_task_written=home.forget,
     )
     poller = NotificationPoller(
         sessions,
@@ -248,15 +255,17 @@ def build_services(runtime: Runtime) -> ServiceContainer:
         linking=linking,
         profiles=profiles,
         zones=zones,
-        home=HomeService(links, linking),
+        home=home,
         timers=timers,
+        timer_cards=timer_cards,
         tasks=tasks,
+        time_views=TimeViews(astravue, timers, tasks, app_url=settings.astravue_app_url),
         spaces=SpaceService(astravue, tasks),
         notifications=NotificationService(sessions, astravue, app_url=settings.astravue_app_url),
         poller=poller,
         feeds=FeedSubscriptions(sessions, tasks, zones),
         feed_poller=feed_poller,
-        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients)),
+        rescue=TimerRescue(sessions, timers, zones, RescueSender(clients), timer_cards),
         unfurls=UnfurlService(links, astravue, tasks, app_url=settings.astravue_app_url),
         dedupe=EventDedupe(sessions),
         team_links=TeamLinks(sessions, linking, distributed=runtime.distribution is not None),

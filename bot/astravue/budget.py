@@ -3,6 +3,9 @@
 A sliding window of request start times per user. Waiting here is cheaper than a 429, which
 Astravue answers with a minute-long penalty. Memory stays bounded: a user holds at most
 `limit` timestamps, and users idle for a whole window are forgotten.
+
+A request about to wait first tells the observer in `WAIT_OBSERVER`, if the caller set one:
+a Slack request sets it to say "this will arrive in ~N s" at once instead of going silent.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+
+WaitObserver = Callable[[float], Awaitable[None]]
+#: Called with the seconds a request will wait, before it waits (per asyncio context).
+WAIT_OBSERVER: ContextVar[WaitObserver | None] = ContextVar("budget_wait_observer", default=None)
 
 
 class UserRateBudget:
@@ -30,6 +38,7 @@ class UserRateBudget:
         self._clock = clock
         self._sleep = sleep
         self._starts: dict[str, deque[float]] = {}
+        self._waiting: dict[str, int] = {}  # requests of each user waiting for a slot
         self._last_sweep = clock()
 
     @property
@@ -51,7 +60,22 @@ class UserRateBudget:
             if len(starts) < self._limit:
                 starts.append(now)
                 return
-            await self._sleep(starts[0] + self._window - now)
+            observer = WAIT_OBSERVER.get()
+            if observer is not None:
+                await observer(self._estimate(starts, self._waiting.get(user_key, 0), now))
+            self._waiting[user_key] = self._waiting.get(user_key, 0) + 1
+            try:
+                await self._sleep(starts[0] + self._window - now)
+            finally:
+                self._waiting[user_key] -= 1
+                if not self._waiting[user_key]:
+                    del self._waiting[user_key]
+
+    def _estimate(self, starts: deque[float], ahead: int, now: float) -> float:
+        """Seconds until a request behind `ahead` waiting ones may start: the slot of the
+        request that started `ahead` places after the oldest frees, one window per lap."""
+        laps, index = divmod(ahead, len(starts))
+        return starts[index] + self._window * (laps + 1) - now
 
     def _prune(self, starts: deque[float], now: float) -> None:
         while starts and starts[0] <= now - self._window:

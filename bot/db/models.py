@@ -78,6 +78,7 @@ class OAuthState(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32))
     code_verifier_ct: Mapped[str] = mapped_column(Text)  # encrypted PKCE verifier
     response_url_ct: Mapped[str | None] = mapped_column(Text)  # encrypted: a bearer capability
+    command_ct: Mapped[str | None] = mapped_column(Text)  # encrypted: the command to resume
     channel_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -96,6 +97,7 @@ class PendingLink(Base):
     csrf_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 (hex) of the page's token
     tokens_ct: Mapped[str] = mapped_column(Text)  # encrypted token set, bound to this row
     response_url_ct: Mapped[str | None] = mapped_column(Text)
+    command_ct: Mapped[str | None] = mapped_column(Text)  # encrypted: the command to resume
     astravue_user_id: Mapped[int | None] = mapped_column(BigInteger)
     astravue_email: Mapped[str | None] = mapped_column(String(EMAIL_CHARS))
     astravue_name: Mapped[str | None] = mapped_column(String(NAME_CHARS))

@@ -3,8 +3,8 @@ one transaction per batch, so a steady-state poll (nothing new) reads and writes
 
 A claim sets the lease, the next poll time and `last_polled_at` at once, so a poll that finds
 nothing new has nothing of its own to write: its lease is given back with others' in one
-statement per batch (`release_leases`). A lease lasts until shortly before the link is due
-again, so the links of a process that died are polled on time by the others.
+statement per batch (`release_leases`). A lease that lapsed while still owned was left by a
+poller that died: its link is claimed again at once, due or not.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ScalarSelect, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.locks import for_update
@@ -66,11 +66,11 @@ async def claim_and_read(
 
 async def claim_due(session: AsyncSession, claim: Claim) -> list[int]:
     free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < claim.now)
+    abandoned = and_(PollState.lease_owner.is_not(None), PollState.lease_expires_at < claim.now)
     due = for_update(
         select(PollState.link_id)
         .where(
-            PollState.next_poll_at <= claim.due_by,
-            free,
+            or_(and_(PollState.next_poll_at <= claim.due_by, free), abandoned),
             PollState.link_id.in_(
                 select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
             ),
@@ -141,6 +141,27 @@ async def release_leases(session: AsyncSession, owner: str, link_ids: list[int])
     if link_ids:
         await session.execute(
             update(PollState)
-            .where(PollState.link_id.in_(link_ids), PollState.lease_owner == owner)
+            .where(PollState.link_id.in_(_locked_in_order(session, owner, link_ids)))
             .values(lease_owner=None, lease_expires_at=None)
         )
+
+
+async def renew_leases(session: AsyncSession, owner: str, until: datetime) -> None:
+    """Extend every lease `owner` holds to `until` (one statement)."""
+    await session.execute(
+        update(PollState)
+        .where(PollState.link_id.in_(_locked_in_order(session, owner)))
+        .values(lease_expires_at=until)
+    )
+
+
+def _locked_in_order(
+    session: AsyncSession, owner: str, link_ids: list[int] | None = None
+) -> ScalarSelect[int]:
+    """`owner`'s leased rows (among `link_ids`), locked in link order: a renewal of all of a
+    poller's leases and a batch release of some run at once on PostgreSQL, and two UPDATEs
+    locking overlapping rows in different orders would deadlock."""
+    query = select(PollState.link_id).where(PollState.lease_owner == owner)
+    if link_ids is not None:
+        query = query.where(PollState.link_id.in_(link_ids))
+    return for_update(query.order_by(PollState.link_id), session).scalar_subquery()

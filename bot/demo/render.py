@@ -150,9 +150,20 @@ def mrkdwn(text: str, style: Style, base: str = "") -> Text:
     return out
 
 
+# Slack's names for emoji that rich knows by another.
+SLACK_ALIASES = {
+    ":large_yellow_circle:": ":yellow_circle:",
+    ":large_orange_circle:": ":orange_circle:",
+}
+
+
 def _decode(text: str, style: Style) -> str:
     text = html.unescape(text)
-    return Emoji.replace(text) if style.emoji else text
+    if not style.emoji:
+        return text
+    for slack, rich in SLACK_ALIASES.items():
+        text = text.replace(slack, rich)
+    return Emoji.replace(text)
 
 
 def _link(inner: str, style: Style) -> str:

@@ -8,6 +8,9 @@ The forms are the ones the app's own "Open in Astravue" links use (`task_url` in
     {app}/spaces/{space}/projects/{project}             a project
     {app}/spaces/{space}                                a space
 
+A comment is its task's page with `#comment-{id}` (`comment_url`): the fragment is the
+app's to read, and the page opens at the task even where it is not.
+
 A trailing slash, a query and a fragment are ignored; the scheme may be http or https and
 the host is compared without regard to case. Anything else is not ours: None.
 """
@@ -18,7 +21,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.domain.tasks import TaskRef
+from bot.domain.tasks import TaskRef, task_url
 
 _PATH = re.compile(
     r"/(?:"
@@ -54,6 +57,10 @@ def space_url(app_url: str, space_id: int) -> str:
 
 def project_url(app_url: str, space_id: int, project_id: int) -> str:
     return f"{space_url(app_url, space_id)}/projects/{project_id}"
+
+
+def comment_url(app_url: str, ref: TaskRef, comment_id: int) -> str:
+    return f"{task_url(app_url, ref)}#comment-{comment_id}"
 
 
 def app_host(app_url: str) -> str:

@@ -47,3 +47,14 @@ def show_day(day: date, today: date | None = None) -> str:
 def show_wire_day(moment: datetime | None, empty: str, today: date | None = None) -> str:
     day = wire_to_day(moment)
     return show_day(day, today) if day else empty
+
+
+def show_span(first: date, last: date, today: date | None = None) -> str:
+    """ "30 Nov - 6 Dec" (an en dash), a period's days; a year only where it is not this one."""
+    this_year = (today or date.today()).year
+
+    def short(day: date, year: bool) -> str:
+        return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+    end_year = last.year != this_year
+    return f"{short(first, first.year != last.year or end_year)} \u2013 {short(last, end_year)}"

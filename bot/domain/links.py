@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class LinkStatus(enum.StrEnum):
@@ -25,3 +25,16 @@ class LinkInfo:
     astravue_user_id: int | None
     email: str | None
     name: str | None
+
+
+@dataclass(frozen=True)
+class ResumedCommand:
+    """An `/astravue` command that had to wait for connect or the organisation, to run once
+    they are done: who typed it, where, and where to answer (the response_url while it
+    lives). The text is what the user typed; it never holds a token."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None
+    text: str
+    response_url: str | None = field(default=None, repr=False)  # a bearer capability

@@ -37,3 +37,10 @@ class NotificationCard:
     project_name: str | None = None
     task_ref: TaskRef | None = None
     url: str | None = None
+    comment: str | None = None  # what was said, for mentions, comments and replies
+    comment_url: str | None = None  # the task's page at that comment
+
+    @property
+    def about_a_comment(self) -> bool:
+        """A mention, comment or reply on a task: the DM quotes it and links to it."""
+        return self.comment_url is not None

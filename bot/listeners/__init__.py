@@ -40,8 +40,10 @@ def _features() -> list[Feature]:
         spaces,
         task_capture,
         task_form,
+        task_lists,
         tasks,
         time_entries,
+        time_views,
         timers,
     )
 
@@ -50,6 +52,8 @@ def _features() -> list[Feature]:
         account.FEATURE,
         timers.FEATURE,
         time_entries.FEATURE,
+        time_views.FEATURE,
+        task_lists.FEATURE,
         tasks.FEATURE,
         task_capture.FEATURE,
         task_form.FEATURE,

@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.db.models import LinkStatus
+from bot.domain.links import ResumedCommand
 from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
@@ -15,6 +16,7 @@ from bot.listeners.safe_lazy import Invocation
 from bot.ui import account as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
+from bot.ui.words import day_and_clock
 
 
 async def connect(inv: Invocation, _r: Resolution) -> None:
@@ -46,8 +48,11 @@ async def whoami(inv: Invocation, _r: Resolution) -> None:
     if link is None or link.status != LinkStatus.ACTIVE:
         await inv.connect_prompt()
         return
+    org_name = await inv.services.link_health.org_name(inv.team_id, inv.user_id, link.org_id)
     await inv.reply(
-        ui.whoami(link.name, link.email, link.org_id, link.status.value, link.astravue_user_id)
+        ui.whoami(
+            link.name, link.email, link.org_id, link.status.value, link.astravue_user_id, org_name
+        )
     )
 
 
@@ -69,11 +74,17 @@ async def org(inv: Invocation, resolution: Resolution) -> None:
 
 async def set_org_button(inv: Invocation) -> None:
     link = await inv.link()
-    await _open_org_modal(inv, link.org_id)
+    pending = ui.read_org_pending(inv.payload.action_value)
+    await _open_org_modal(inv, link.org_id, inv.payload.action_value if pending else None)
 
 
 async def set_org_submitted(inv: Invocation) -> None:
+    """Keep the organisation, then run the command that asked for it (if one did)."""
     await _save_org(inv, int(inv.payload.value(ui.ORG_BLOCK, ui.ORG_INPUT)))
+    pending = ui.read_org_pending(inv.payload.private_metadata)
+    if pending is not None:
+        command, channel = pending
+        inv.services.resume(ResumedCommand(inv.team_id, inv.user_id, channel, command))
 
 
 def validate_org(view: dict[str, Any]) -> dict[str, str]:
@@ -99,10 +110,13 @@ FEATURE = Feature(
 )
 
 
-async def _open_org_modal(inv: Invocation, current: int | None) -> None:
+async def _open_org_modal(inv: Invocation, current: int | None, pending: str | None = None) -> None:
     if not inv.trigger_id:
         raise UserFacingError("Run `/astravue org <id>` to set your organisation.")
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=ui.org_modal(current))
+    org_name = await inv.services.link_health.org_name(inv.team_id, inv.user_id, current)
+    await inv.client.views_open(
+        trigger_id=inv.trigger_id, view=ui.org_modal(current, pending, org_name)
+    )
 
 
 async def _save_org(inv: Invocation, org_id: int) -> None:
@@ -121,7 +135,9 @@ async def _save_org(inv: Invocation, org_id: int) -> None:
         org_id=org_id,
         astravue_user_id=check.astravue_user_id,
     )
-    await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org_id}."})
+    org_name = await services.link_health.org_name(inv.team_id, inv.user_id, org_id)
+    org = ui.org_words(org_id, org_name)
+    await inv.reply({"text": f":white_check_mark: You now work in Astravue organisation {org}."})
 
 
 async def _doctor_checks(inv: Invocation) -> list[ui.Check]:
@@ -173,7 +189,7 @@ async def _doctor_checks(inv: Invocation) -> list[ui.Check]:
         )
     else:
         last = poll.last_delivery_at or poll.last_polled_at
-        detail = "last delivery " + last.strftime("%Y-%m-%d %H:%M UTC") if last else "no poll yet"
+        detail = f"last delivery {day_and_clock(last)} UTC" if last else "no poll yet"
         if poll.last_error:
             checks.append(
                 ui.Check(

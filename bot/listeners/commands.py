@@ -9,18 +9,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.container import ServiceContainer
+from bot.container import OrgMissing, ServiceContainer
+from bot.domain.links import ResumedCommand
 from bot.listeners.payloads import Payload
 from bot.listeners.registration import ack_only
 from bot.listeners.router import AREAS, HELP_TOPICS, CommandRegistry, Resolution
 from bot.listeners.safe_lazy import Invocation, safe_lazy
+from bot.ui.account import org_prompt
 from bot.ui.help import help_message, unknown_command, unknown_topic
 from bot.ui.ids import Action
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/astravue"
+MAX_RESUMED = 1900  # fits a button's value (2,000) with its prefix
 
 
 def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str, Any] | None:
@@ -43,14 +48,28 @@ def local_answer(registry: CommandRegistry, resolution: Resolution) -> dict[str,
     return None
 
 
+def command_line(resolution: Resolution) -> str | None:
+    """The command as it can be typed again (to resume it), None if it is too long to keep
+    in a button's value."""
+    assert resolution.spec is not None
+    line = f"{resolution.spec.path} {resolution.args}".strip()
+    line = f"{line} --share" if resolution.share else line
+    return line if len(line) <= MAX_RESUMED else None
+
+
 async def dispatch(registry: CommandRegistry, inv: Invocation, resolution: Resolution) -> None:
-    """Run a command `local_answer` did not answer (the slash command's, or a DM's)."""
+    """Run a command `local_answer` did not answer (the slash command's, or a DM's). One
+    that needs the user connected, or their organisation, asks for it and runs when given."""
     assert resolution.spec is not None
     if resolution.spec.needs_link and not await inv.linked():
-        await inv.connect_prompt()
+        await inv.connect_prompt(resume=command_line(resolution))
         return
     log.info("%s: /astravue %s", inv.ids, resolution.spec.path)
-    await registry.handlers[resolution.spec.path](inv, resolution)
+    try:
+        await registry.handlers[resolution.spec.path](inv, resolution)
+    except OrgMissing:  # raised before any Astravue call: nothing was done yet
+        log.info("%s: organisation not set", inv.ids)
+        await inv.reply(org_prompt(resume=command_line(resolution), channel_id=inv.channel_id))
 
 
 def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistry) -> None:
@@ -78,6 +97,31 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
             await inv.reply(answer, replace=True)
             return
         await dispatch(registry, inv, resolution)
+
+    async def resume(command: ResumedCommand) -> None:
+        """A command that waited for connect or the organisation, run as if typed again;
+        it answers through the response_url while that lives, else privately."""
+        body = {
+            "command": COMMAND,
+            "text": command.text,
+            "team_id": command.team_id,
+            "user_id": command.user_id,
+            "channel_id": command.channel_id,
+        }
+        context = AsyncBoltContext(
+            team_id=command.team_id,
+            link_team_id=command.team_id,
+            user_id=command.user_id,
+            channel_id=command.channel_id,
+            response_url=command.response_url,
+        )
+        respond = AsyncRespond(response_url=command.response_url)
+        log.info("team=%s user=%s: resuming a command", command.team_id, command.user_id)
+        await safe_lazy(services, run_command)(
+            body=body, context=context, client=services.slack, respond=respond
+        )
+
+    services.resume_command = resume
 
     @registry.handler("help")
     async def short_help(inv: Invocation, _r: Resolution) -> None:

@@ -17,7 +17,7 @@ async def ack_event(ack: Callable[[], Awaitable[None]]) -> None:
 async def home_opened(inv: Invocation) -> None:
     if inv.payload.event.get("tab", "home") != "home":
         return
-    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+    await inv.services.home.opened(inv.client, inv.team_id, inv.user_id)
 
 
 async def tokens_revoked(inv: Invocation) -> None:

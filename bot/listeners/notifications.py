@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.notifications import NotificationPrefs
+from bot.domain.tasks import TaskRef
 from bot.listeners.modals import open_loaded
 from bot.listeners.payloads import view_value
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
+from bot.listeners.timers import refresh_home
+from bot.parsing import DurationError, parse_duration
 from bot.services import mutes
+from bot.services.timers import TimerBusy
 from bot.ui import notification_settings as settings_ui
 from bot.ui import notifications as ui
+from bot.ui import timer_cards
 from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
 
 ViewBuilder = Callable[[], Awaitable[dict[str, Any]]]
+HOME_SECTION = "notifications"  # the Home's summary of the notification settings
 # What views.update takes again from a view payload (the rest is Slack's own state).
 _VIEW_KEYS = ("type", "title", "submit", "close", "callback_id", "private_metadata")
 
@@ -90,8 +97,60 @@ async def overflow(inv: Invocation) -> None:
     elif what == ui.OVERFLOW_DIGEST_PROJECT and ref is not None and ref.project_id:
         await notifications.digest_project(inv.team_id, inv.user_id, ref.project_id)
         await inv.reply(settings_ui.digest_only(ref.project_id))
+    elif what == ui.OVERFLOW_COMPLETE and ref is not None:
+        _, logged = await inv.services.tasks.complete(link, ref)
+        await _after_action(inv, link, notification_id, ui.completed(logged))
+    elif what == ui.OVERFLOW_TIMER and ref is not None:
+        await _start_timer(inv, link, notification_id, ref)
     else:
         raise UserFacingError("That choice is no longer available on this message.")
+
+
+async def _start_timer(inv: Invocation, link: LinkInfo, notification_id: int, ref: TaskRef) -> None:
+    """Start the timer from the DM's menu; another one running is answered with Switch
+    (the DM stays as it was)."""
+    try:
+        timer = await inv.services.timers.start(link, ref)
+    except TimerBusy as busy:
+        zone = await inv.services.zones.zone(inv.user_id)
+        title = (await inv.services.tasks.get(link, ref)).task_title
+        await inv.reply(timer_cards.busy(busy.running, ref, title, zone, datetime.now(UTC)))
+        return
+    await _after_action(inv, link, notification_id, ui.timer_started(timer.start_time))
+
+
+async def _after_action(
+    inv: Invocation, link: LinkInfo, notification_id: int, outcome: str
+) -> None:
+    """The DM stays, with what was done under it; the Home tab shows the change too."""
+    card = await inv.services.notifications.card(link, notification_id)
+    state = "read" if card.notification.read or not _offers(inv, Action.NOTIF_MARK_READ) else None
+    await _update_dm(inv, ui.notification_dm(card, state=state, outcome=outcome))
+    await refresh_home(inv)
+
+
+async def show_more(inv: Invocation) -> None:
+    """ "Show more": the whole comment, the rest of the DM as it is shown."""
+    link = await inv.link()
+    notification_id, _ = _parse(inv.payload.action_value)
+    card = await inv.services.notifications.card(link, notification_id)
+    state = None if _offers(inv, Action.NOTIF_MARK_READ) else "read"
+    expanded = ui.notification_dm(card, state=state, expanded=True)
+    shown = (inv.body.get("message") or {}).get("blocks") or []
+    if shown and shown[0].get("type") == "section":  # keep what actions wrote under it
+        expanded["blocks"] = [expanded["blocks"][0], *shown[1:]]
+    await _update_dm(inv, expanded)
+
+
+def _offers(inv: Invocation, action_id: str) -> bool:
+    """Whether the clicked message shows a control with this action id."""
+    blocks = (inv.body.get("message") or {}).get("blocks") or []
+    return any(
+        element.get("action_id") == action_id
+        for block in blocks
+        for element in block.get("elements") or []
+        if isinstance(element, dict)
+    )
 
 
 async def settings_view(inv: Invocation) -> dict[str, Any]:
@@ -156,7 +215,9 @@ async def settings_saved(inv: Invocation) -> None:
     prefs = read_settings(inv.payload.view)
     await inv.services.notifications.save_prefs(inv.team_id, inv.user_id, prefs)
     await inv.reply(settings_ui.saved_message(prefs))
-    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+    await inv.services.home.refresh(
+        inv.client, inv.team_id, inv.user_id, (HOME_SECTION,), from_home=inv.from_home
+    )
 
 
 async def list_closed(inv: Invocation) -> None:
@@ -228,26 +289,31 @@ def read_settings(view: dict[str, Any]) -> NotificationPrefs:
     )
 
 
-def _minutes(hours: Any) -> int:
-    """The reminder limit typed in hours; -1 when it is not a number from 0 to 24. A form
-    without the field (opened before it existed) keeps the default."""
-    if hours is None:
+def _minutes(typed: Any) -> int:
+    """The reminder limit typed as a duration ("7h 30m", "90m") or a bare number of hours (the
+    field's unit before); 0 is off; -1 when it is neither or over 24 hours. A form without the
+    field (opened before it existed) keeps the default."""
+    if typed is None:
         return NotificationPrefs.timer_limit_minutes
+    text = str(typed).strip()
     try:
-        value = float(str(hours))
+        hours = float(text)
     except ValueError:
+        try:
+            return int(parse_duration(text).total_seconds()) // 60
+        except DurationError:
+            return -1
+    if not 0 <= hours <= settings_ui.MAX_TIMER_HOURS:  # also rejects nan
         return -1
-    if not 0 <= value <= settings_ui.MAX_TIMER_HOURS:  # also rejects nan
-        return -1
-    return round(value * 60)
+    return round(hours * 60)
 
 
 def validate_settings(view: dict[str, Any]) -> dict[str, str]:
     prefs = read_settings(view)
     if prefs.timer_limit_minutes < 0:
         return {
-            settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, "
-            "e.g. 8 or 7.5 (0 turns the reminder off)."
+            settings_ui.TIMER_LIMIT_BLOCK: "Give a duration up to 24 hours, "
+            "e.g. 8h, 7h 30m or 90m (0 turns the reminder off)."
         }
     if bool(prefs.quiet_start) != bool(prefs.quiet_end):
         missing = (
@@ -268,6 +334,7 @@ FEATURE = Feature(
         Action.NOTIF_MARK_READ: mark_read,
         Action.NOTIF_OVERFLOW: overflow,
         Action.NOTIF_UNMUTE: unmute_dm,
+        Action.NOTIF_MORE: show_more,
         Action.SETTINGS_UNMUTE: unmute_in_settings,
         Action.HOME_SETTINGS: settings_button,
     },
@@ -275,5 +342,5 @@ FEATURE = Feature(
         View(Callback.NOTIF_SETTINGS, settings_saved, validate_settings),
         View(Callback.NOTIF_LIST, list_closed),
     ),
-    home_sections=(("notifications", home_section),),
+    home_sections=((HOME_SECTION, home_section),),
 )

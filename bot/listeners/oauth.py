@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.astravue.auth import OAuthError
 from bot.astravue.errors import AstravueConnectionError
 from bot.container import ServiceContainer
+from bot.domain.links import ResumedCommand
 from bot.services.link_errors import LinkError
 from bot.services.link_rules import well_formed_token
 from bot.services.linking import LinkOutcome
@@ -137,13 +138,31 @@ async def confirm(request: Request, services: ServiceContainer) -> Response:
 
 
 async def _connected(services: ServiceContainer, outcome: LinkOutcome) -> Response:
+    """Say so in Slack, then run the command that asked for the connection (once the
+    organisation is known: else the organisation prompt carries it)."""
     await tell_in_slack(
         services,
         outcome,
         account_ui.connected(
-            outcome.name, outcome.email, outcome.org_id, session_only=outcome.session_only
+            outcome.name,
+            outcome.email,
+            outcome.org_id,
+            org_name=outcome.identity.org_name,
+            session_only=outcome.session_only,
+            resume=outcome.command,
+            channel_id=outcome.channel_id,
         ),
     )
+    if outcome.command and outcome.org_id is not None:
+        services.resume(
+            ResumedCommand(
+                outcome.team_id,
+                outcome.slack_user_id,
+                outcome.channel_id,
+                outcome.command,
+                outcome.response_url,
+            )
+        )
     return _html(connected_page(_parties(outcome)))
 
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
+from bot.astravue.budget import WAIT_OBSERVER
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
@@ -29,7 +31,13 @@ from bot.listeners.payloads import Payload
 from bot.listeners.task_choices import choices_message
 from bot.ui import account as account_ui
 from bot.ui import shared as shared_ui
-from bot.ui.errors import UserFacingError, connect_prompt, describe, error_message
+from bot.ui.errors import (
+    UserFacingError,
+    busy_notice,
+    connect_prompt,
+    describe,
+    error_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,8 @@ class Invocation:
     body: dict[str, Any]
     context: AsyncBoltContext
     respond: AsyncRespond | None
+    answered: bool = False  # a reply went out
+    told_busy: bool = False  # the "will arrive in ~N s" notice went out
 
     @property
     def payload(self) -> Payload:
@@ -89,18 +99,38 @@ class Invocation:
         return link is not None and link.status == LinkStatus.ACTIVE
 
     @property
+    def from_home(self) -> bool:
+        """Made in the App Home tab, which is then on screen."""
+        return self.payload.view.get("type") == "home"
+
+    @property
     def may_replace(self) -> bool:
         """The clicked message may be rewritten for this user (bot.listeners.audience)."""
         return audience.may_replace(self.body, self.user_id)
 
     async def reply(
         self, payload: dict[str, Any], *, replace: bool = False, share: bool = False
-    ) -> None:
+    ) -> tuple[str, str] | None:
         """Answer the user: through the response_url when there is one, else ephemerally in
         the channel, else as a DM (App Home clicks have neither). `replace` rewrites the
         clicked message only when `may_replace`; otherwise the answer is the user's alone.
         A shared message records its author, so only they can rewrite it later, and carries
-        no control that acts for them (bot.ui.shared)."""
+        no control that acts for them (bot.ui.shared). Returns `tell_privately`'s answer."""
+        self.answered = True
+        return await self._answer(payload, replace=replace, share=share)
+
+    async def tell_busy(self, seconds: float) -> None:
+        """The user's Astravue budget makes this request wait `seconds`: say so at once (once),
+        unless the answer already went out or nobody waits for one (an event)."""
+        if self.answered or self.told_busy or self.payload.event:
+            return
+        self.told_busy = True
+        log.info("%s: waiting %.1f s for the Astravue budget; told the user", self.ids, seconds)
+        await self._answer(busy_notice(seconds), replace=False, share=False)
+
+    async def _answer(
+        self, payload: dict[str, Any], *, replace: bool, share: bool
+    ) -> tuple[str, str] | None:
         if replace and not self.may_replace:
             log.info(
                 "%s: not rewriting a message someone else shared; answering privately", self.ids
@@ -116,32 +146,39 @@ class Invocation:
                 response_type="in_channel" if share else "ephemeral",
                 metadata=audience.shared_by(author) if author else None,
             )
-            return
-        await self.tell_privately(payload, self.channel_id)
+            return None
+        return await self.tell_privately(payload, self.channel_id)
 
-    async def tell_privately(self, payload: dict[str, Any], channel: str | None) -> None:
+    async def tell_privately(
+        self, payload: dict[str, Any], channel: str | None
+    ) -> tuple[str, str] | None:
         """Ephemerally in `channel`; as a DM when there is none, it is a DM, or Slack refuses
-        (e.g. the app is not in that channel)."""
+        (e.g. the app is not in that channel). A DM's (channel, ts) is returned: unlike an
+        ephemeral message, it can be edited later."""
         if channel and not channel.startswith("D"):
             try:
                 await self.client.chat_postEphemeral(channel=channel, user=self.user_id, **payload)
-                return
+                return None
             except SlackApiError as exc:
                 log.info("ephemeral failed (%s); sending a DM", exc.response.get("error"))
-        await self.client.chat_postMessage(channel=self.user_id, **payload)
+        posted = await self.client.chat_postMessage(channel=self.user_id, **payload)
+        dm, ts = posted.get("channel"), posted.get("ts")
+        return (str(dm), str(ts)) if dm and ts else None
 
-    async def connect_prompt(self) -> None:
-        """The connect button, to this user alone. The response_url is kept (to say
-        "Connected" in place of the prompt) only where what it replaces is theirs alone: a
-        click in a shared message would otherwise turn it into "Connected as ..."."""
+    async def connect_prompt(self, resume: str | None = None) -> None:
+        """The connect button, to this user alone; `resume` (the command that asked for it)
+        runs once they are connected. The response_url is kept (to say "Connected" in place
+        of the prompt) only where what it replaces is theirs alone: a click in a shared
+        message would otherwise turn it into "Connected as ..."."""
         keep = audience.only_clicker_sees(self.body)
         url = await self.services.linking.begin(
             team_id=self.team_id,
             slack_user_id=self.user_id,
             channel_id=self.channel_id,
             response_url=self.context.response_url if keep else None,
+            command=resume,
         )
-        await self.reply(connect_prompt(url))
+        await self.reply(connect_prompt(url, resume=resume))
 
 
 LazyHandler = Callable[[Invocation], Awaitable[None]]
@@ -162,17 +199,26 @@ def safe_lazy(services: ServiceContainer, handler: LazyHandler) -> Callable[...,
         task = asyncio.current_task()
         in_flight = services.lazy_work  # shutdown waits for these (Runtime.close)
         in_flight.add(task)  # type: ignore[arg-type]  # always set inside a task
+        waits_told = WAIT_OBSERVER.set(partial(_tell_busy, inv))
         try:
             await services.ack_gate.wait_for_acks()
             await metrics.timed_lazy(handler, inv)
         except Exception as exc:  # the one place lazy errors are caught, logged and explained
             await report_failure(inv, exc)
         finally:
+            WAIT_OBSERVER.reset(waits_told)
             in_flight.discard(task)
 
     run.__name__ = f"lazy_{handler.__name__}"
     run.__qualname__ = run.__name__
     return run
+
+
+async def _tell_busy(inv: Invocation, seconds: float) -> None:
+    try:
+        await inv.tell_busy(seconds)
+    except Exception:  # the answer itself still follows; a lost notice is only logged
+        log.exception("%s: could not tell the user to wait", inv.ids)
 
 
 async def report_failure(inv: Invocation, exc: Exception) -> None:

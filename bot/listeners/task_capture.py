@@ -73,6 +73,7 @@ async def picked(inv: Invocation) -> None:
     if answer.index is None or answer.index >= len(draft.picks):
         raise UserFacingError("That question was already answered. Run the command again.")
     TaskService.apply_pick(draft, answer.index, answer.choice)
+    tasks.apply_defaults(link, draft)  # a chosen project has its own first status
     await tasks.save_draft(link, draft, answer.token)
     await inv.reply(ui.capture_preview(draft, answer.token), replace=True)
 

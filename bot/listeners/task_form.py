@@ -306,6 +306,8 @@ async def project_options(
         found = [p for p in await services.tasks.catalogue(link) if query in p.label.lower()]
         found.sort(key=lambda p: str(p.space_id) != str(space))  # chosen space first
         choices = [(p.label, f"{p.space_id}:{p.project_id}") for p in found]
+        if query in forms.NO_PROJECT[0].lower():
+            choices.insert(0, forms.NO_PROJECT)
     return forms.select_options(choices, "No project matches")
 
 

@@ -1,5 +1,5 @@
-"""Tasks from Slack: lists, the agenda, cards and their buttons, and the one-line commands
-(done, assign, due, delete). Quick capture is `task_capture`; the form is `task_form`."""
+"""Tasks from Slack: cards and their buttons, and the one-line commands (show, done, assign,
+due, delete). Lists are `task_lists`; quick capture is `task_capture`; the form is `task_form`."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.astravue.errors import Forbidden, NotFound
-from bot.astravue.pagination import noting_cut_short
-from bot.container import ServiceContainer
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.registration import Feature
-from bot.listeners.replies import app_url, app_url_of, clicked_ref, forbidden
+from bot.listeners.replies import app_url, clicked_ref, forbidden
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_edit
 from bot.parsing import parse_date, user_today
-from bot.services.tasks import WINDOWS
 from bot.ui import tasks as ui
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError
@@ -46,52 +43,6 @@ async def on_card(inv: Invocation, what: str, work: CardWork, value: str | None 
 # -- lists and single tasks -----------------------------------------------------------------
 
 
-def list_args(args: str) -> tuple[str | None, str | None]:
-    scope = window = None
-    for word in args.split():
-        if word.lower() in WINDOWS:
-            window = word.lower()
-        else:
-            scope = word if scope is None else f"{scope} {word}"
-    return scope, window
-
-
-async def render_list(inv: Invocation, link: LinkInfo, args: str, page: int) -> dict[str, Any]:
-    scope, window = list_args(args)
-    with noting_cut_short() as cut_short:
-        title, found = await inv.services.tasks.list_tasks(link, scope, window)
-    return ui.task_list_message(
-        found,
-        app_url=app_url(inv),
-        title=title,
-        page=page,
-        page_value=f"list|{args[:500]}",
-        cut_short=bool(cut_short),
-        empty="No open tasks here. `/astravue task new` adds one.",
-    )
-
-
-async def task_list(inv: Invocation, resolution: Resolution) -> None:
-    message = await render_list(inv, await inv.link(), resolution.args, 0)
-    await inv.reply(message, share=resolution.share)
-
-
-async def my(inv: Invocation, resolution: Resolution) -> None:
-    window = resolution.args.split(" ")[0].lower() or None
-    if window is not None and window not in WINDOWS:
-        raise UserFacingError("Use `/astravue my`, or add overdue, today or week.")
-    agenda = await inv.services.tasks.my_tasks(await inv.link(), window)
-    await inv.reply(ui.agenda_message(agenda, app_url=app_url(inv)), share=resolution.share)
-
-
-async def page(inv: Invocation) -> None:
-    number, _, rest = inv.payload.action_value.partition("|")
-    kind, _, args = rest.partition("|")
-    if kind != "list" or not number.isdecimal():
-        raise UserFacingError("That page button is out of date. Run the command again.")
-    await inv.reply(await render_list(inv, await inv.link(), args, int(number)), replace=True)
-
-
 async def show(inv: Invocation, resolution: Resolution) -> None:
     tasks = inv.services.tasks
     link = await inv.link()
@@ -107,15 +58,6 @@ async def show(inv: Invocation, resolution: Resolution) -> None:
             my_time=details.my_time,
         ),
         share=resolution.share,
-    )
-
-
-async def search(inv: Invocation, resolution: Resolution) -> None:
-    if not resolution.args:
-        raise UserFacingError("Search for what? e.g. `/astravue task search login`.")
-    found = await inv.services.tasks.search(await inv.link(), resolution.args)
-    await inv.reply(
-        ui.search_results(resolution.args, found, app_url=app_url(inv)), share=resolution.share
     )
 
 
@@ -157,11 +99,14 @@ async def due(inv: Invocation, resolution: Resolution) -> None:
     tasks = inv.services.tasks
     locator, when = _split(resolution.args)
     link = await inv.link()
-    day = parse_date(when, today=user_today(await tasks.tz(link), datetime.now(UTC)))
+    day_first = await inv.services.zones.day_first(inv.user_id)
+    today = user_today(await tasks.tz(link), datetime.now(UTC))
+    day = parse_date(when, today=today, day_first=day_first)
     if day is None:
+        numeric = "31/12" if day_first else "12/31"  # in the order of the user's Slack locale
         raise UserFacingError(
             f"“{escape(when[:60])}” isn't a date I know. Try today, "
-            "tomorrow, fri, next week or 2025-06-30."
+            f"tomorrow, fri, next week, {numeric} or 2025-06-30."
         )
     ref, _ = await tasks.find(link, locator, write=True)
     task = await tasks.set_due(link, ref, day)
@@ -210,11 +155,6 @@ async def overflow_clicked(inv: Invocation) -> None:
         await on_card(inv, "delete", work, choice)
 
 
-async def home_section(services: ServiceContainer, link: LinkInfo) -> list[dict[str, Any]]:
-    agenda = await services.tasks.my_tasks(link)
-    return ui.agenda_blocks(agenda, app_url=app_url_of(services))
-
-
 def _split(args: str) -> tuple[str, str]:
     first, _, rest = args.strip().partition(" ")
     return first, rest.strip()
@@ -226,10 +166,7 @@ def _notes(notes: list[str]) -> str:
 
 FEATURE = Feature(
     commands={
-        "task list": task_list,
-        "my": my,
         "task show": show,
-        "task search": search,
         "task done": done,
         "task edit": edit,
         "task assign": assign,
@@ -239,9 +176,7 @@ FEATURE = Feature(
     actions={
         Action.TASK_COMPLETE: complete_clicked,
         Action.TASK_OVERFLOW: overflow_clicked,
-        Action.TASK_PAGE: page,
         Action.TASK_REFRESH: refresh_clicked,
         Action.TASK_DELETE_CONFIRM: delete_confirmed,
     },
-    home_sections=(("your tasks", home_section),),
 )

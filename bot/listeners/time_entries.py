@@ -1,12 +1,11 @@
-"""Time: `log` (a line or the form), `time` (your entries, to edit or delete) and
-`timesheet` (summaries)."""
+"""Time: `log` (a line or the form), and editing or deleting one entry (the lists are in
+`bot.listeners.time_views`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from bot.astravue.errors import Forbidden
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import TaskRef
 from bot.listeners.modals import open_loaded
@@ -23,23 +22,11 @@ from bot.listeners.timers import (
     zone_of,
 )
 from bot.parsing import ParseError, parse_clock_time
-from bot.parsing.log_args import PERIODS, Amount, period, read_amount, read_log_args
+from bot.parsing.log_args import Amount, read_amount, read_log_args
 from bot.services.form_changes import EntryEdit, entry_changes
-from bot.ui import time_sheets
+from bot.ui import timer_cards as cards
 from bot.ui import timers as ui
-from bot.ui.components import escape, truncate
-from bot.ui.errors import UserFacingError
 from bot.ui.ids import Action, Callback
-
-
-def period_of(word: str, today: date, default: str) -> tuple[date, date, str]:
-    found = period(word, today, default)
-    if found is None:
-        raise UserFacingError(
-            f"`{escape(word[:20])}` isn't a period I know: use `today`, `week` or `month`."
-        )
-    return found
-
 
 # -- logging time ---------------------------------------------------------------------------
 
@@ -52,7 +39,11 @@ async def log_command(inv: Invocation, resolution: Resolution) -> None:
         return
     zone = await zone_of(inv)
     try:
-        parsed = read_log_args(resolution.args, datetime.now(zone).date())
+        parsed = read_log_args(
+            resolution.args,
+            datetime.now(zone).date(),
+            day_first=await inv.services.zones.day_first(inv.user_id),
+        )
     except ParseError as exc:  # blames the part at fault: duration, task (MissingTask), date
         await inv.reply(ui.bad_amount(exc.message, getattr(exc, "part", "duration")))
         return
@@ -110,7 +101,7 @@ async def log_submitted(inv: Invocation) -> None:
         amount,
         date.fromisoformat(day_text) if day_text else None,
         payload.value(ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-        payload.value(ui.NOTE_BLOCK, ui.NOTE_INPUT),
+        payload.value(cards.NOTE_BLOCK, cards.NOTE_INPUT),
     )
     await inv.reply(ui.logged(entry, choice[1], await zone_of(inv)))
     await refresh_home(inv)
@@ -119,28 +110,11 @@ async def log_submitted(inv: Invocation) -> None:
 # -- entries --------------------------------------------------------------------------------
 
 
-async def time_command(inv: Invocation, resolution: Resolution) -> None:
-    """`/astravue time [today|week|month]`, or `/astravue time <task>`: your entries."""
-    timers = inv.services.timers
-    zone, link = await zone_of(inv), await inv.link()
-    word = resolution.args.strip()
-    if word and word.lower() not in PERIODS:
-        _, task = await inv.services.tasks.find(link, word)
-        entries, _ = await timers.on_task(link, task.task_id)
-        label = f"on #{task.task_id} “{escape(truncate(task.task_title, 80))}”"
-        await inv.reply(time_sheets.entries_list(entries, zone, label), share=resolution.share)
-        return
-    first, last, label = period_of(word.lower(), datetime.now(zone).date(), "today")
-    entries = await timers.entries(link, first, last)
-    await inv.reply(time_sheets.entries_list(entries, zone, label), share=resolution.share)
-
-
-async def edit_clicked(inv: Invocation) -> None:
+async def open_edit(inv: Invocation, entry_id: int) -> None:
     link, zone = await inv.link(), await zone_of(inv)
-    entry_id = as_int(inv.payload.action_value)
 
     async def build() -> dict[str, Any]:
-        entry = await inv.services.timers.entry(link, entry_id or 0, datetime.now(zone).date())
+        entry = await inv.services.timers.entry(link, entry_id, datetime.now(zone).date())
         return ui.edit_modal(entry, zone)
 
     await open_loaded(inv, ui.loading("Edit time entry"), build, no_trigger=NO_TRIGGER)
@@ -176,8 +150,8 @@ async def edit_submitted(inv: Invocation) -> None:
             if moved_day or edited(view, ui.END_BLOCK, ui.END_INPUT)
             else None,
             billable=billable if edited(view, ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) else None,
-            notes=str(view_value(view, ui.NOTE_BLOCK, ui.NOTE_INPUT) or "")
-            if edited(view, ui.NOTE_BLOCK, ui.NOTE_INPUT)
+            notes=str(view_value(view, cards.NOTE_BLOCK, cards.NOTE_INPUT) or "")
+            if edited(view, cards.NOTE_BLOCK, cards.NOTE_INPUT)
             else None,
         )
     )
@@ -190,46 +164,13 @@ async def edit_submitted(inv: Invocation) -> None:
 
 async def delete_clicked(inv: Invocation) -> None:
     await inv.services.timers.delete_entry(await inv.link(), as_int(inv.payload.action_value) or 0)
-    await inv.reply({"text": ":wastebasket: Time entry deleted."})
+    await inv.reply({"text": ":wastebasket: Time entry deleted.", "blocks": []}, replace=True)
     await refresh_home(inv)
 
 
-# -- timesheets -----------------------------------------------------------------------------
-
-
-async def timesheet_command(inv: Invocation, resolution: Resolution) -> None:
-    timers = inv.services.timers
-    link, zone = await inv.link(), await zone_of(inv)
-    words = resolution.args.split()
-    span = words.pop() if words and words[-1].lower() in ("week", "month", "today") else ""
-    first, last, label = period_of(span.lower(), datetime.now(zone).date(), "week")
-    if words:
-        project = await timers.find_project(link, " ".join(words))
-        sheet = await timers.project_sheet(link, project, first, last)
-        await inv.reply(
-            time_sheets.project_sheet(
-                sheet.project.project_name,
-                sheet.summary,
-                sheet.report,
-                label,
-                link.astravue_user_id,
-            ),
-            share=resolution.share,
-        )
-        return
-    try:
-        report = await timers.global_sheet(link, first, last)
-    except Forbidden:
-        await inv.reply(time_sheets.forbidden_global())
-        return
-    names = await timers.project_names(link)
-    await inv.reply(time_sheets.global_sheet(report, names, label), share=resolution.share)
-
-
 FEATURE = Feature(
-    commands={"log": log_command, "time": time_command, "timesheet": timesheet_command},
+    commands={"log": log_command},
     actions={
-        Action.TIME_EDIT: edit_clicked,
         Action.TIME_DELETE: delete_clicked,
         Action.HOME_LOG_TIME: home_log_time,
     },

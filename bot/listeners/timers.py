@@ -3,6 +3,7 @@ the task picker's options. Logged time, entries and timesheets are `time_entries
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -18,9 +19,11 @@ from bot.listeners.payloads import Payload, as_int, state_element
 from bot.listeners.registration import Feature, View
 from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
+from bot.listeners.timer_cards import answer_with_card, follow
 from bot.parsing import first_local_time_after, parse_clock_time, resolve_zone
-from bot.services.timers import TimerBusy
+from bot.services.timers import Stopped, TimerBusy
 from bot.ui import home_sections
+from bot.ui import timer_cards as cards
 from bot.ui import timers as ui
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError
@@ -36,8 +39,14 @@ async def zone_of(inv: Invocation) -> tzinfo:
     return await inv.services.zones.zone(inv.user_id)
 
 
+TIMER_SECTION = "your timer"  # the running timer and today's total
+
+
 async def refresh_home(inv: Invocation) -> None:
-    await inv.services.home.publish(inv.client, inv.team_id, inv.user_id)
+    """After a timer or time write: redraw the Home's timer section, if the Home is open."""
+    await inv.services.home.refresh(
+        inv.client, inv.team_id, inv.user_id, (TIMER_SECTION,), from_home=inv.from_home
+    )
 
 
 async def show_modal(inv: Invocation, view: dict[str, Any]) -> dict[str, Any]:
@@ -64,24 +73,45 @@ def validate_pick(view: dict[str, Any]) -> dict[str, str]:
 # -- starting, stopping, switching ----------------------------------------------------------
 
 
-async def start(inv: Invocation, ref: TaskRef) -> None:
+async def start(inv: Invocation, ref: TaskRef, title: str | None = None) -> None:
+    """Start on `ref` (its `title` when the caller knows it: a busy answer names it)."""
     link, zone = await inv.link(), await zone_of(inv)
     now = datetime.now(UTC)
     try:
         timer = await inv.services.timers.start(link, ref)
     except TimerBusy as busy:
-        await inv.reply(ui.busy(busy.running, ref, zone, now))
+        title = title or (await inv.services.tasks.get(link, ref)).task_title
+        await inv.reply(cards.busy(busy.running, ref, title, zone, now))
         return
-    await inv.reply(ui.started(timer, zone, now))
+    await answer_with_card(inv, cards.started(timer, zone, now), shows=timer.time_tracker_id)
     await refresh_home(inv)
 
 
 async def switch(inv: Invocation, ref: TaskRef) -> None:
     link, zone = await inv.link(), await zone_of(inv)
     result = await inv.services.timers.switch(link, ref)
-    stopped = (result.stopped.timer, result.stopped.entry) if result.stopped else None
-    await inv.reply(
-        ui.started(result.started, zone, datetime.now(UTC), stopped=stopped), replace=True
+    stopped = (
+        (cards.title_of(result.stopped.timer), result.stopped.entry) if result.stopped else None
+    )
+    await answer_with_card(
+        inv,
+        cards.started(result.started, zone, datetime.now(UTC), stopped=stopped),
+        shows=result.started.time_tracker_id,
+        replaces=result.stopped.timer.time_tracker_id if result.stopped else None,
+        replace=True,
+    )
+    await refresh_home(inv)
+
+
+async def answer_stopped(inv: Invocation, result: Stopped, *, replace: bool = False) -> None:
+    """The stopped card, here and on every card that showed the timer."""
+    timer, entry = result.timer, result.entry
+    await answer_with_card(
+        inv,
+        cards.stopped(cards.title_of(timer), task_ref(timer), entry),
+        shows=entry.time_tracker_id,
+        replaces=timer.time_tracker_id,
+        replace=replace,
     )
     await refresh_home(inv)
 
@@ -93,11 +123,11 @@ async def open_stop(inv: Invocation) -> None:
     if timer is None:
         raise NoTimerRunning()
     value = inv.payload.action_value
-    if value and value != ui.PICK:
+    if value and value != cards.PICK:
         ref = _ref(value)
         if ref.task_id != timer.task_id:
             raise UserFacingError(
-                f"The timer that runs is on *{escape(ui.title_of(timer))}*, "
+                f"The timer that runs is on *{escape(cards.title_of(timer))}*, "
                 "not on that task. `/astravue timer` shows it."
             )
     billable = await timers.stop_billable(link)
@@ -109,17 +139,18 @@ async def stop_submitted(inv: Invocation) -> None:
     result = await inv.services.timers.stop(
         await inv.link(),
         billable=payload.value(ui.BILLABLE_BLOCK, ui.BILLABLE_INPUT) != ui.NO,
-        notes=payload.value(ui.NOTE_BLOCK, ui.NOTE_INPUT),
+        notes=payload.value(cards.NOTE_BLOCK, cards.NOTE_INPUT),
         tracker_id=as_int(payload.private_metadata),
     )
-    await inv.reply(ui.stopped(result.timer, result.entry))
-    await refresh_home(inv)
+    await answer_stopped(inv, result)
 
 
 async def quick_stop(inv: Invocation) -> None:
-    result = await inv.services.timers.stop(await inv.link())
-    await inv.reply(ui.stopped(result.timer, result.entry), replace=_in_message(inv))
-    await refresh_home(inv)
+    """Stops at once, with the last billable choice: Add note and Undo follow."""
+    value = inv.payload.action_value  # a card's Stop names its task; the command does not
+    task_id = _ref(value).task_id if value else None
+    result = await inv.services.timers.stop(await inv.link(), task_id=task_id)
+    await answer_stopped(inv, result, replace=_in_message(inv))
 
 
 async def start_clicked(inv: Invocation) -> None:
@@ -128,7 +159,7 @@ async def start_clicked(inv: Invocation) -> None:
 
 async def switch_clicked(inv: Invocation) -> None:
     value = inv.payload.action_value
-    if value == ui.PICK:
+    if value == cards.PICK:
         await show_modal(inv, ui.pick_modal("switch"))
     else:
         await switch(inv, _ref(value))
@@ -142,6 +173,57 @@ async def picked(inv: Invocation) -> None:
         await switch(inv, choice[0])
     else:
         await start(inv, choice[0])
+
+
+# -- after a stop: its note, or Undo -------------------------------------------------------
+
+
+def _stop_value(value: str) -> tuple[int, TaskRef, str]:
+    """The entry, task and title an Add note or Undo button carries (bot.ui.timer_cards)."""
+    try:
+        data = json.loads(value)
+        return int(data["e"]), TaskRef.decode(data["r"]), str(data["t"])
+    except (ValueError, KeyError, TypeError):
+        raise UserFacingError(
+            "That button is out of date. `/astravue time` shows your entries."
+        ) from None
+
+
+async def note_clicked(inv: Invocation) -> None:
+    value = inv.payload.action_value
+    title = _stop_value(value)[2]
+    await show_modal(inv, cards.note_modal(value, title))
+
+
+async def note_submitted(inv: Invocation) -> None:
+    """The note goes on the entry; the stopped cards show it (else a private answer does)."""
+    entry_id, ref, title = _stop_value(inv.payload.private_metadata)
+    note = inv.payload.value(cards.NOTE_BLOCK, cards.NOTE_INPUT)
+    entry = await inv.services.timers.note(await inv.link(), ref.task_id, entry_id, note)
+    answer = cards.stopped(title, ref, entry)
+    if not await follow(inv, answer, entry=entry_id):
+        await answer_with_card(inv, answer, shows=entry_id)
+
+
+async def undo_clicked(inv: Invocation) -> None:
+    """The entry goes and its timer runs again from where it started."""
+    entry_id, ref, _title = _stop_value(inv.payload.action_value)
+    link, zone = await inv.link(), await zone_of(inv)
+    try:
+        timer = await inv.services.timers.undo_stop(link, ref, entry_id)
+    except TimerBusy as busy:
+        raise UserFacingError(
+            f"A timer runs on *{escape(cards.title_of(busy.running))}* now: stop it first, "
+            "then Undo."
+        ) from None
+    await answer_with_card(
+        inv,
+        cards.undone(timer, zone, datetime.now(UTC)),
+        shows=timer.time_tracker_id,
+        replaces=entry_id,
+        replace=_in_message(inv),
+    )
+    await refresh_home(inv)
 
 
 # -- the forgotten-timer DM -----------------------------------------------------------------
@@ -170,13 +252,18 @@ async def stop_at_submitted(inv: Invocation) -> None:
     if timer is None or timer.start_time is None or timer.time_tracker_id != tracker_id:
         raise UserFacingError("That timer was already stopped.")
     entry = await timers.stop_at(link, tracker_id, _after(timer.start_time, chosen, zone))
-    await inv.reply(ui.logged(entry, ui.title_of(timer), zone))
+    await answer_with_card(
+        inv,
+        ui.logged(entry, cards.title_of(timer), zone),
+        shows=entry.time_tracker_id,
+        replaces=timer.time_tracker_id,
+    )
     await refresh_home(inv)
 
 
 async def keep(inv: Invocation) -> None:
     timer = await inv.services.timers.running(await inv.link())
-    title = ui.title_of(timer) if timer else "your task"
+    title = cards.title_of(timer) if timer else "your task"
     await inv.reply(ui.kept(title), replace=_in_message(inv))
 
 
@@ -185,15 +272,20 @@ async def keep(inv: Invocation) -> None:
 
 async def status(inv: Invocation, resolution: Resolution) -> None:
     timer = await inv.services.timers.running(await inv.link())
-    await inv.reply(ui.status(timer, await zone_of(inv), datetime.now(UTC)), share=resolution.share)
+    await answer_with_card(
+        inv,
+        cards.status(timer, await zone_of(inv), datetime.now(UTC)),
+        shows=timer.time_tracker_id if timer else None,
+        share=resolution.share,
+    )
 
 
 async def start_command(inv: Invocation, resolution: Resolution) -> None:
     if not resolution.args:
         await show_modal(inv, ui.pick_modal("start"))
         return
-    ref, _task = await inv.services.tasks.find(await inv.link(), resolution.args, write=True)
-    await start(inv, ref)
+    ref, task = await inv.services.tasks.find(await inv.link(), resolution.args, write=True)
+    await start(inv, ref, task.task_title)
 
 
 async def switch_command(inv: Invocation, resolution: Resolution) -> None:
@@ -205,7 +297,7 @@ async def switch_command(inv: Invocation, resolution: Resolution) -> None:
 
 
 async def stop_command(inv: Invocation, _r: Resolution) -> None:
-    await open_stop(inv)
+    await quick_stop(inv)
 
 
 async def task_options(
@@ -264,13 +356,16 @@ FEATURE = Feature(
         Action.TIMER_SWITCH: switch_clicked,
         Action.TIMER_STOP_AT: stop_at_clicked,
         Action.TIMER_KEEP: keep,
+        Action.TIMER_NOTE: note_clicked,
+        Action.TIMER_UNDO: undo_clicked,
     },
     views=(
         View(Callback.TIMER_STOP, stop_submitted),
         View(Callback.TIMER_STOP_AT, stop_at_submitted),
+        View(Callback.TIMER_NOTE, note_submitted),
         View(Callback.TIMER_START_PICK, picked, validate_pick),
     ),
     options={Action.SELECT_TASK: task_options},
     # "My tasks" (with Start buttons) is the tasks feature's own section.
-    home_sections=(("your timer", timer_section),),
+    home_sections=((TIMER_SECTION, timer_section),),
 )

@@ -33,7 +33,7 @@ class FeedPoster:
         metadata: dict[str, Any],
         before_send: Callable[[], Awaitable[None]] | None,
     ) -> str:
-        payload = ui.render(post, self.app_url, str(post.get("zone") or "UTC"))
+        payload = ui.render(post, self.app_url)
         return await self.messenger.post(
             channel,
             payload,

@@ -16,14 +16,14 @@ class RescueSender:
 
     async def send(
         self, link: LinkInfo, timer: TimerData, zone: tzinfo, now: datetime, why: str
-    ) -> bool:
-        """True once posted; False when the team has no installation (nothing sent). Slack
-        errors are raised: the caller keeps the reminder for its next pass."""
+    ) -> tuple[str, str] | None:
+        """The DM posted (channel, ts); None when the team has no installation (nothing
+        sent). Slack errors are raised: the caller keeps the reminder for its next pass."""
         try:
             client = await self.clients.for_team(link.team_id)
         except TeamNotInstalled:
-            return False
-        await client.chat_postMessage(
+            return None
+        posted = await client.chat_postMessage(
             channel=link.slack_user_id, **rescue_dm(timer, zone, now, why)
         )
-        return True
+        return str(posted.get("channel") or link.slack_user_id), str(posted["ts"])

@@ -2,6 +2,7 @@
 
 from bot.parsing.capture import CaptureDraft, PersonRef, normalise, parse_capture
 from bot.parsing.dates import (
+    day_first_in,
     find_date,
     first_local_time_after,
     local_day_bounds,
@@ -29,6 +30,7 @@ __all__ = [
     "ParseError",
     "PersonRef",
     "TimeRangeError",
+    "day_first_in",
     "find_date",
     "first_local_time_after",
     "format_duration",

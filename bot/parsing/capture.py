@@ -19,7 +19,7 @@ the title as literal text; escaping them on display is the UI's job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, Literal
 
@@ -29,6 +29,7 @@ PersonKind = Literal["slack", "name", "me"]
 
 PRIORITY_LABELS: Final = ("Critical", "High", "Medium", "Low")
 DESCRIPTION_SEPARATOR: Final = "--"
+MAX_UNUSED: Final = 10  # words reported as unused (the rest stay in the title unmentioned)
 
 # Curly double quotes (left, right, low-9) and single quotes (left, right).
 _QUOTES: Final = str.maketrans(
@@ -75,6 +76,9 @@ class CaptureDraft:
     tags: list[str]
     description: str | None
     consumed_tokens: list[str]
+    # (words, what they looked like) left in the title because one of those was taken:
+    # ("p2", "priority") before a later p1, ("mon", "due date") beside "due fri"
+    unused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -82,8 +86,9 @@ def normalise(text: str) -> str:
     return _LONE_DASH.sub(DESCRIPTION_SEPARATOR, text.translate(_QUOTES))
 
 
-def parse_capture(text: str, *, today: date) -> CaptureDraft:
-    """Read a quick-capture line; never raises, never loses a token (see the module doc)."""
+def parse_capture(text: str, *, today: date, day_first: bool = False) -> CaptureDraft:
+    """Read a quick-capture line; never raises, never loses a token (see the module doc).
+    `day_first` orders numeric dates ("31/12"), from the user's locale."""
     normalised = normalise(text)
     matches = list(_TOKEN.finditer(normalised))
     tokens = [match[0] for match in matches]
@@ -94,11 +99,12 @@ def parse_capture(text: str, *, today: date) -> CaptureDraft:
     if separator < len(tokens):
         description = normalised[matches[separator].end() :].strip() or None
 
-    scan = _Scan(tokens, list(range(separator)))
+    scan = _Scan(tokens, list(range(separator)), day_first)
     projects, people, tags = scan.take_markers()
     priority = scan.take_last_priority()
     start = scan.take_labelled_date(_START_LABELS, today)
     due = scan.take_labelled_date(_DUE_LABELS, today) or scan.take_any_date(today)
+    unused = scan.unused_markers(today)
     in_title = set(scan.remaining)
     return CaptureDraft(
         title=" ".join(tokens[i] for i in scan.remaining),
@@ -110,15 +116,17 @@ def parse_capture(text: str, *, today: date) -> CaptureDraft:
         tags=tags,
         description=description,
         consumed_tokens=[token for i, token in enumerate(tokens) if i not in in_title],
+        unused=unused,
     )
 
 
 class _Scan:
     """Token indices not yet placed in a field; each `take_*` removes the ones it uses."""
 
-    def __init__(self, tokens: list[str], remaining: list[int]) -> None:
+    def __init__(self, tokens: list[str], remaining: list[int], day_first: bool) -> None:
         self.tokens = tokens
         self.remaining = remaining
+        self.day_first = day_first
 
     def take_markers(self) -> tuple[list[str], list[PersonRef], list[str]]:
         projects: list[str] = []
@@ -169,12 +177,32 @@ class _Scan:
         return None
 
     def take_any_date(self, today: date) -> date | None:
-        found = find_date(self.words(), today=today)
+        found = find_date(self.words(), today=today, day_first=self.day_first)
         if found is None:
             return None
         when, start, length = found
         del self.remaining[start : start + length]
         return when
+
+    def unused_markers(self, today: date) -> list[tuple[str, str]]:
+        """Priorities and dates still in the title: one of each was already taken."""
+        found = [(self.tokens[i], "priority") for i in self.remaining if _priority(self.tokens[i])]
+        found = found[:MAX_UNUSED]
+        words, position = self.words(), 0
+        while position < len(words) and len(found) < MAX_UNUSED:  # one pass, left to right
+            length = self._date_length(words, position, today)
+            if length:
+                found.append((" ".join(words[position : position + length]), "due date"))
+            position += length or 1
+        return found
+
+    def _date_length(self, words: list[str], position: int, today: date) -> int:
+        """How many words from `position` read as a date (the longest), or 0."""
+        for length in range(min(MAX_DATE_WORDS, len(words) - position), 0, -1):
+            phrase = " ".join(words[position : position + length])
+            if parse_date(phrase, today=today, day_first=self.day_first):
+                return length
+        return 0
 
     def words(self, start: int = 0, stop: int | None = None) -> list[str]:
         return [self.tokens[i] for i in self.remaining[start:stop]]
@@ -187,7 +215,7 @@ class _Scan:
             words = lead + following[:extra]
             if not words or len(words) > MAX_DATE_WORDS:
                 continue
-            when = parse_date(" ".join(words), today=today)
+            when = parse_date(" ".join(words), today=today, day_first=self.day_first)
             if when is not None:
                 del self.remaining[position : position + 1 + extra]
                 return when

@@ -11,6 +11,11 @@ Weekdays depend on `direction`:
 recent Friday strictly before today. A day and month without a year is the nearest such date
 on or after today ("future") or on or before today ("past").
 
+Numeric dates ("31/12", "12/31/2026", "31.12.") are read in the order of the user's Slack
+locale (`day_first_in`): day first in most of the world, month first in en-US. An ambiguous
+one ("04/05") follows the locale; one that only reads one way ("31/12" for an en-US user)
+is read that way.
+
 Due and start dates are calendar dates, stored as bot.domain.calendar says (not in the
 user's zone). `to_utc_due` (the last minute of a local day) and `local_day_bounds`
 (half-open local-midnight bounds) are for instants, such as time-entry ranges.
@@ -80,29 +85,49 @@ _WEEKDAY: Final = re.compile(rf"(?:(?P<which>next|last) )?(?P<weekday>{_WEEKDAY_
 _WEEK: Final = re.compile(r"(?P<which>next|last) week")
 _IN_UNITS: Final = re.compile(r"in (?P<count>\d{1,3}) (?P<unit>days?|weeks?)", re.ASCII)
 _UNITS_AGO: Final = re.compile(r"(?P<count>\d{1,3}) (?P<unit>days?|weeks?) ago", re.ASCII)
+# "31/12", "31/12/26", "31/12/2026", and with dots only when a year or a final dot says it is a
+# date ("31.12.", "31.12.2026"), not a version number ("2.1").
+_NUMERIC: Final = re.compile(
+    r"(?P<first>\d{1,2})(?:/(?P<second>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?"
+    r"|\.(?P<second_dot>\d{1,2})(?:\.(?P<year_dot>\d{4})|\.))",
+    re.ASCII,
+)
+# Slack locales that write the month before the day (users.info `locale`).
+_MONTH_FIRST_LOCALES: Final = frozenset({"en-us", "ja-jp", "ko-kr", "zh-cn", "zh-tw"})
+SLACK_DEFAULT_LOCALE: Final = "en-US"
 _END_OF_WEEK: Final = frozenset({"eow", "end of week"})
 _END_OF_MONTH: Final = frozenset({"eom", "end of month"})
 
 
-def parse_date(text: str, *, today: date, direction: Direction = "future") -> date | None:
-    """The date `text` names, or None when it is not a date expression."""
+def day_first_in(locale: str | None) -> bool:
+    """Whether numeric dates put the day first for a Slack `locale` ("en-GB": yes, "en-US":
+    no); Slack's default locale when it gives none."""
+    tag = (locale or SLACK_DEFAULT_LOCALE).replace("_", "-").lower()
+    return tag not in _MONTH_FIRST_LOCALES
+
+
+def parse_date(
+    text: str, *, today: date, direction: Direction = "future", day_first: bool = False
+) -> date | None:
+    """The date `text` names, or None when it is not a date expression. `day_first` orders
+    numeric dates (`day_first_in` the user's locale)."""
     phrase = " ".join(text.lower().split())
     if not phrase or len(phrase) > _MAX_PHRASE_CHARS:
         return None
     try:
-        return _resolve(phrase, today, direction)
+        return _resolve(phrase, today, direction, day_first)
     except OverflowError:  # relative dates next to date.min or date.max
         return None
 
 
 def take_date(
-    words: list[str], *, today: date, direction: Direction = "future"
+    words: list[str], *, today: date, direction: Direction = "future", day_first: bool = False
 ) -> tuple[date | None, list[str]]:
     """Find a date of 1-3 consecutive words; return it and the other words, untouched, in order.
 
     The longest match wins; among equally long ones, the last in the list.
     """
-    found = find_date(words, today=today, direction=direction)
+    found = find_date(words, today=today, direction=direction, day_first=day_first)
     if found is None:
         return None, list(words)
     when, start, length = found
@@ -110,13 +135,16 @@ def take_date(
 
 
 def find_date(
-    words: list[str], *, today: date, direction: Direction = "future"
+    words: list[str], *, today: date, direction: Direction = "future", day_first: bool = False
 ) -> tuple[date, int, int] | None:
     """The date `take_date` would take, with its start index and word count."""
     for length in range(MAX_DATE_WORDS, 0, -1):
         for start in range(len(words) - length, -1, -1):
             when = parse_date(
-                " ".join(words[start : start + length]), today=today, direction=direction
+                " ".join(words[start : start + length]),
+                today=today,
+                direction=direction,
+                day_first=day_first,
             )
             if when is not None:
                 return when, start, length
@@ -156,7 +184,10 @@ def local_day_bounds(day: date, tz_name: str | None) -> tuple[datetime, datetime
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def _resolve(phrase: str, today: date, direction: Direction) -> date | None:
+def _resolve(phrase: str, today: date, direction: Direction, day_first: bool) -> date | None:
+    numeric = _NUMERIC.fullmatch(phrase)
+    if numeric:
+        return _numeric(numeric, today, direction, day_first)
     if phrase in _DAY_OFFSETS:
         return today + timedelta(days=_DAY_OFFSETS[phrase])
     if phrase in _END_OF_WEEK:
@@ -174,10 +205,31 @@ def _iso(match: re.Match[str], _today: date, _direction: Direction) -> date | No
     return _valid_date(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
+def _numeric(
+    match: re.Match[str], today: date, direction: Direction, day_first: bool
+) -> date | None:
+    first, second = int(match["first"]), int(match["second"] or match["second_dot"])
+    written = match["year"] or match["year_dot"]
+    year = None if written is None else int(written) + (2000 if len(written) == 2 else 0)
+    day, month = (first, second) if day_first else (second, first)
+    if not 1 <= month <= 12:  # only the other order is a date ("31/12" for en-US)
+        day, month = month, day
+    return _on_day(month, day, year, today, direction)
+
+
 def _day_and_month(match: re.Match[str], today: date, direction: Direction) -> date | None:
-    month, day = _MONTHS[match["month"]], int(match["day"])
-    if match["year"]:
-        return _valid_date(int(match["year"]), month, day)
+    year = int(match["year"]) if match["year"] else None
+    return _on_day(_MONTHS[match["month"]], int(match["day"]), year, today, direction)
+
+
+def _on_day(
+    month: int, day: int, year: int | None, today: date, direction: Direction
+) -> date | None:
+    """That day and month in `year`, or without one the nearest in `direction`."""
+    if not 1 <= month <= 12:
+        return None
+    if year is not None:
+        return _valid_date(year, month, day)
     step = 1 if direction == "future" else -1
     for offset in range(_YEAR_SEARCH + 1):
         candidate = _valid_date(today.year + step * offset, month, day)

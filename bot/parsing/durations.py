@@ -79,14 +79,20 @@ def format_duration(duration: timedelta) -> str:
 
 
 def duration_in_words(duration: timedelta) -> str:
-    """For sentences and settings: "1 min", "45 min", "1 h", "2 h 30 min" (rounded to the
-    nearest minute, never "0.0166667 h")."""
+    """ "1 minute", "45 minutes", "1 hour", "2 hours 30 minutes" (to the nearest minute,
+    never "0.0166667 h"); bot.ui.words is where messages take it from."""
     total = max(0, round(duration.total_seconds() / 60))
     hours, minutes = divmod(total, _MINUTES_PER_HOUR)
-    parts = [f"{hours} h"] if hours else []
+    parts = [plural(hours, "hour")] if hours else []
     if minutes or not hours:
-        parts.append(f"{minutes} min")
+        parts.append(plural(minutes, "minute"))
     return " ".join(parts)
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`count` and the noun in the right number ("1 task", "3 tasks", never "task(s)");
+    `many` when adding "s" is wrong."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def parse_clock_time(text: str) -> time:

@@ -1,4 +1,4 @@
-"""`/astravue log` and `/astravue time` arguments: an amount, a task, a day, a note, a period.
+"""`/astravue log` arguments: an amount, a task, a day, a note.
 
 `/astravue log <duration|range> <task> [on <date>] [note]`.
 
@@ -20,8 +20,6 @@ from bot.parsing.durations import ParseError, parse_duration, parse_time_range
 
 Amount = timedelta | tuple[time, time]
 Part = Literal["duration", "task", "date"]
-PERIODS = ("today", "week", "month")
-
 DATE_FORMS: Final = "`yesterday`, `mon`, `2 days ago`, `1 dec` or `2026-12-01`"
 _HOUR_WORDS: Final = frozenset({"h", "hr", "hrs", "hour", "hours"})
 _MINUTE_WORDS: Final = frozenset({"m", "min", "mins", "minute", "minutes"})
@@ -63,10 +61,11 @@ class LogArgs:
     note: str | None
 
 
-def read_log_args(args: str, today: date) -> LogArgs:
+def read_log_args(args: str, today: date, *, day_first: bool = False) -> LogArgs:
     """`<duration|range> <task> [on <date>] [note]`: the task is an id or URL (then a date and
     a note may follow), a "quoted title", or else all the remaining words but a date.
-    Raises `LogArgsError` (or the duration parser's errors, which blame the duration)."""
+    Raises `LogArgsError` (or the duration parser's errors, which blame the duration).
+    `day_first` orders numeric dates ("31/12"), from the user's locale."""
     words = args.split()
     amount, rest = take_amount(words)
     if not rest:
@@ -78,9 +77,9 @@ def read_log_args(args: str, today: date) -> LogArgs:
     elif rest[0].lstrip("#").isdecimal() or rest[0].startswith(("<http", "http")):
         task, rest = rest[0], rest[1:]
     else:
-        day, others = _date_among(rest, today)
+        day, others = _date_among(rest, today, day_first)
         return LogArgs(amount, " ".join(others), day, None)
-    day, note_words = _leading_date(rest, today)
+    day, note_words = _leading_date(rest, today, day_first)
     return LogArgs(amount, task, day, " ".join(note_words) or None)
 
 
@@ -161,12 +160,14 @@ def _unit(word: str) -> str | None:
     return None
 
 
-def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]]:
+def _leading_date(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date right after the task (`on` optional), and the words after it (the note)."""
     dated = words[1:] if words and words[0].lower() == "on" else words
     for length in (3, 2, 1):
         if len(dated) >= length:
-            day = parse_date(" ".join(dated[:length]), today=today, direction="past")
+            day = parse_date(
+                " ".join(dated[:length]), today=today, direction="past", day_first=day_first
+            )
             if day is not None:
                 return day, dated[length:]
     if dated and (dated is not words or _DATE_LIKE.fullmatch(dated[0])):
@@ -174,10 +175,10 @@ def _leading_date(words: list[str], today: date) -> tuple[date | None, list[str]
     return None, words
 
 
-def _date_among(words: list[str], today: date) -> tuple[date | None, list[str]]:
+def _date_among(words: list[str], today: date, day_first: bool) -> tuple[date | None, list[str]]:
     """A date anywhere in a title's words (`on` before it dropped); an `on <x>` at the end
     where x was typed as a date but is not one blames the date."""
-    found = find_date(words, today=today, direction="past")
+    found = find_date(words, today=today, direction="past", day_first=day_first)
     if found is None:
         if len(words) >= 2 and words[-2].lower() == "on" and _DATE_LIKE.fullmatch(words[-1]):
             raise _date_error(words[-1])
@@ -193,16 +194,3 @@ def _date_error(word: str) -> LogArgsError:
     return LogArgsError(
         f"I couldn't read `{shown.replace('>', '&gt;')}` as a date. Try {DATE_FORMS}.", "date"
     )
-
-
-def period(word: str, today: date, default: str) -> tuple[date, date, str] | None:
-    """today, week (since Monday) or month (since the 1st), up to today, with its label;
-    None for any other word."""
-    word = word or default
-    if word == "today":
-        return today, today, "today"
-    if word == "week":
-        return today - timedelta(days=today.weekday()), today, "this week"
-    if word == "month":
-        return today.replace(day=1), today, "this month"
-    return None

@@ -121,8 +121,9 @@ def build_seed_state(now: datetime | None = None) -> AstravueState:
 
 
 def _due(anchor: datetime, days: int) -> datetime:
-    # End of the working day, so "due today" is still open in the morning.
-    return (anchor + timedelta(days=days)).replace(hour=17, minute=0, second=0, microsecond=0)
+    # A calendar day as this app writes one (bot/domain/calendar.py): noon UTC that day. 17:00
+    # UTC, as before, is nearer the next UTC midnight and so read as the next day.
+    return (anchor + timedelta(days=days)).replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 def _seed_tasks(state: AstravueState, anchor: datetime) -> dict[str, Task]:

@@ -44,6 +44,7 @@ class Identity:
     sub: str | None = None
     user_source: str | None = None
     org_source: str | None = None
+    org_name: str | None = None  # the organisation's name, where a claim gives it
 
     def filled_from(self, other: Identity) -> Identity:
         """This identity with its gaps filled from `other` (and other's sources for them)."""
@@ -56,6 +57,7 @@ class Identity:
             sub=self.sub or other.sub,
             user_source=self.user_source if user_known else other.user_source,
             org_source=self.org_source if org_known else other.org_source,
+            org_name=self.org_name if org_known else other.org_name,
         )
 
     @property
@@ -81,6 +83,7 @@ def identity_from_claims(claims: dict[str, Any], source: str = "token") -> Ident
         claims.get("astravue_user_id") or claims.get("user_id") or claims.get("userId")
     )
     org_id = _int_or_none(claims.get("tenant_id") or claims.get("tenantId") or claims.get("org_id"))
+    org_name = claims.get("tenant_name") or claims.get("tenantName") or claims.get("org_name")
     return Identity(
         astravue_user_id=user_id,
         email=claims.get("email"),
@@ -89,6 +92,9 @@ def identity_from_claims(claims: dict[str, Any], source: str = "token") -> Ident
         sub=claims.get("sub"),
         user_source=source if user_id is not None else None,
         org_source=source if org_id is not None else None,
+        org_name=org_name.strip() or None
+        if isinstance(org_name, str) and org_id is not None
+        else None,
     )
 
 

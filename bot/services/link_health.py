@@ -34,3 +34,11 @@ class LinkHealth:
     async def identity_sources(self, team_id: str, slack_user_id: str) -> dict[str, Any]:
         """Where each identity fact (user id, organisation) came from."""
         return await recorded(self._sessions, team_id, slack_user_id)
+
+    async def org_name(self, team_id: str, slack_user_id: str, org_id: int | None) -> str | None:
+        """The name sign-in gave for organisation `org_id`, if it did (None for another)."""
+        if org_id is None:
+            return None
+        facts = await self.identity_sources(team_id, slack_user_id)
+        name = facts.get("org_name")
+        return name if isinstance(name, str) and facts.get("org_name_of") == str(org_id) else None

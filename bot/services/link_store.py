@@ -116,4 +116,6 @@ class LinkStore:
                 session_only=session_only,
                 user_source=identity.user_source,
                 org_source=identity.org_source,
+                org_name=identity.org_name,  # of `org_name_of`: a later /astravue org moves on
+                org_name_of=str(identity.org_id) if identity.org_name else None,
             )

@@ -54,6 +54,7 @@ class LinkOutcome:
     link_id: int | None = None  # None: nothing is linked
     held: Held | None = None  # set when the link waits for the browser's confirmation
     session_only: bool = False  # no offline token: the link ends with the Keycloak session
+    command: str | None = None  # the `/astravue` command the connect interrupted, to resume
 
     @property
     def team_id(self) -> str:
@@ -103,10 +104,19 @@ class LinkingService:
         self.redirect_uri = redirect_uri
 
     async def begin(
-        self, *, team_id: str, slack_user_id: str, channel_id: str | None, response_url: str | None
+        self,
+        *,
+        team_id: str,
+        slack_user_id: str,
+        channel_id: str | None,
+        response_url: str | None,
+        command: str | None = None,
     ) -> str:
-        """A fresh start URL for this user (made when they ask, so never stale)."""
-        state, _ = await self.states.new(team_id, slack_user_id, channel_id, response_url)
+        """A fresh start URL for this user (made when they ask, so never stale); `command`
+        is run once they are connected."""
+        state, _ = await self.states.new(
+            team_id, slack_user_id, channel_id, response_url, command=command
+        )
         token = self.signer.sign(
             {"s": state.state, "t": team_id, "u": slack_user_id}, ttl=int(STATE_TTL.total_seconds())
         )
@@ -151,6 +161,7 @@ class LinkingService:
         try:
             verifier = self.states.verifier(state)
             response_url = self.states.response_url(state)
+            command = self.states.command(state)
         except DecryptionError:  # the keys changed while the user was signing in
             raise LinkError("expired", "state cannot be decrypted") from None
         try:
@@ -168,9 +179,10 @@ class LinkingService:
         limited = session_only(self.keycloak.scopes, tokens.scope, state.state)
         person = await self.directory.person(state.team_id, state.slack_user_id)
         if same_email(identity.email, person.email):
-            return await self._link(
+            linked = await self._link(
                 person, identity, tokens, state.channel_id, response_url, limited=limited
             )
+            return replace(linked, command=command)
         held = await self.pending.hold(
             PendingLink(
                 team_id=state.team_id,
@@ -186,6 +198,7 @@ class LinkingService:
             ),
             tokens,
             response_url,
+            command,
         )
         log.info(
             "connect of %s/%s to Astravue user %s waits for the browser's confirmation "
@@ -211,7 +224,7 @@ class LinkingService:
         )
         row = taken.row
         person = await self.directory.person(row.team_id, row.slack_user_id)
-        return await self._link(
+        linked = await self._link(
             person,
             _identity_of(row),
             taken.tokens,
@@ -219,6 +232,7 @@ class LinkingService:
             taken.response_url,
             limited=row.session_only,
         )
+        return replace(linked, command=taken.command)
 
     async def cancel(
         self, *, pending_id: str, form_token: str, cookie_token: str | None
@@ -285,9 +299,13 @@ class LinkingService:
         (only once, and only if it was asked for)."""
         if not may_retry(self.keycloak.scopes, state.state):
             return
-        response_url = self.states.response_url(state)
         retry, verifier = await self.states.new(
-            state.team_id, state.slack_user_id, state.channel_id, response_url, REDUCED_PREFIX
+            state.team_id,
+            state.slack_user_id,
+            state.channel_id,
+            self.states.response_url(state),
+            REDUCED_PREFIX,
+            command=self.states.command(state),
         )
         log.info(
             "Keycloak refused offline_access for %s/%s; asking without it",
@@ -330,6 +348,7 @@ def _fitted(identity: Identity) -> Identity:
         identity,
         name=fit_name(identity.name, NAME_CHARS),
         email=fit_email(identity.email, EMAIL_CHARS),
+        org_name=fit_name(identity.org_name, NAME_CHARS),
     )
 
 

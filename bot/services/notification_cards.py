@@ -1,4 +1,6 @@
-"""What a notification DM shows about its task: title, project and the task's link."""
+"""What a notification DM shows about its task: title, project, the task's link and, for a
+mention, comment or reply, what was said (read from the task's comments: a notification
+carries only the comment's id)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import logging
 from bot.astravue.client import AstravueClient
 from bot.astravue.errors import AstravueError
 from bot.astravue.models import NotificationDto
+from bot.domain.app_urls import comment_url
 from bot.domain.notifications import NotificationCard
 from bot.domain.tasks import TaskRef, task_url
 from bot.services.task_calls import get_task
 
 log = logging.getLogger(__name__)
+
+COMMENT_SCAN = 200  # comments read at most to find the one a notification names
 
 
 def notification_task(n: NotificationDto) -> TaskRef | None:
@@ -49,7 +54,33 @@ class CardBuilder:
                 n.task_id,
                 type(exc).__name__,
             )
-        return NotificationCard(n, title, project, ref, task_url(self.app_url, ref))
+        if n.comment_id is None:
+            return NotificationCard(n, title, project, ref, task_url(self.app_url, ref))
+        return NotificationCard(
+            n,
+            title,
+            project,
+            ref,
+            task_url(self.app_url, ref),
+            comment=await self._comment(ref.task_id, n.comment_id),
+            comment_url=comment_url(self.app_url, ref, n.comment_id),
+        )
+
+    async def _comment(self, task_id: int, comment_id: int) -> str | None:
+        """The comment's text; None when it is gone, empty or cannot be read (no quote)."""
+        try:
+            seen = 0
+            async for found in self.client.comments.iter(task_id=task_id, size=50):
+                if found.comment_id == comment_id:
+                    return found.comment.strip() or None
+                seen += 1
+                if seen >= COMMENT_SCAN:
+                    break
+        except AstravueError as exc:
+            log.info(
+                "comment %s on task %s not loaded (%s)", comment_id, task_id, type(exc).__name__
+            )
+        return None
 
     async def _project(self, space_id: int, project_id: int) -> str | None:
         key = (space_id, project_id)

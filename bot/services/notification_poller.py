@@ -8,8 +8,8 @@ searched for that metadata before anything is posted again.
 The link's lease is what keeps two pollers from posting the same row: every write of the
 ledger and every post is preceded by a conditional renewal of the lease that fails once
 another poller has taken the link, and that poll then stops. That holds while one post
-takes less than a lease (the Slack client gives up after 10 s; a lease is 5 minutes or more).
-A poll sends at most `DMS_PER_POLL` DMs, so even a backlog keeps a poll well within its lease.
+takes less than a lease (the Slack client gives up after 10 s; a lease is 30 s or more, and a
+live poller renews its leases while its tick runs, see bot/services/poll_leases.py).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ CONCURRENCY = 20  # polls in flight per process; the HTTP pool holds 100
 PAGE_SIZE = 50
 MAX_PAGES = 5
 # At Slack's 1 DM per second per channel, 20 take 20 s; with the workspace budget (4/s)
-# shared by CONCURRENCY polls, at most about 100 s: well within the 5-minute minimum lease.
+# shared by CONCURRENCY polls, at most about 100 s: a backlog is spread over several polls.
 DMS_PER_POLL = 20
 DIGEST_PERIOD = timedelta(hours=1)
 
@@ -103,7 +103,7 @@ class NotificationPoller:
         slow poll never holds up a whole batch; links falling due during the tick wait for the
         next one, so a tick always ends even when a pass takes longer than the interval.
         A polled link is due again one interval after the tick began, not after its poll
-        ended: the scheduler ticks once per interval, so each link is polled once per tick.
+        ended: ticks come at least once per interval, so each link is polled once per interval.
         """
         started = utcnow()
         due_again = started + self.interval
@@ -116,24 +116,31 @@ class NotificationPoller:
                 await self.poll_link(link_id, due_again)
                 polled += 1
 
-        workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
-        try:
-            while True:
-                claimed, targets = await self.leases.claim_and_read(
-                    BATCH, due_by=started + self.interval * EARLY, due_again=due_again
-                )
-                self._targets.update(targets)
-                for link_id in claimed:
-                    await queue.put(link_id)
-                if len(claimed) < BATCH:
-                    break
-        finally:
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
-            self._targets.clear()  # any claimed but not polled (a cancelled tick) lapse
-            await self._release_unchanged()
+        async with self.leases.kept_alive():
+            workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
+            try:
+                while True:
+                    claimed, targets = await self.leases.claim_and_read(
+                        BATCH, due_by=started + self.interval * EARLY, due_again=due_again
+                    )
+                    self._targets.update(targets)
+                    for link_id in claimed:
+                        await queue.put(link_id)
+                    if len(claimed) < BATCH:
+                        break
+            finally:
+                for _ in workers:
+                    await queue.put(None)
+                await asyncio.gather(*workers)
+                self._targets.clear()  # any claimed but not polled (a cancelled tick) lapse
+                await self._release_unchanged()
         return polled
+
+    @property
+    def tick_seconds(self) -> float:
+        """How often the scheduler ticks: every interval, and often enough that a dead
+        poller's claims are taken over within about a lease."""
+        return min(self.interval, self.leases.lease / 2).total_seconds()
 
     async def poll_link(self, link_id: int, due_again: datetime | None = None) -> None:
         """One user's poll, due again at `due_again` (one interval from now by default); its

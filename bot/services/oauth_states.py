@@ -1,5 +1,7 @@
 """The OAuth `state` rows of the connect flow: made with a PKCE verifier (and the
-response_url) encrypted, bound to the user; consumed atomically, exactly once."""
+response_url, and the command the connect interrupted) encrypted, bound to the user; consumed
+atomically, exactly once. The command is only the `/astravue` text the user typed: it expires
+and goes with its state."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class OAuthStates:
         channel_id: str | None,
         response_url: str | None,
         prefix: str = "",
+        command: str | None = None,
     ) -> tuple[OAuthState, str]:
         """A stored state and its PKCE verifier; expired states are swept on the way."""
         verifier, _ = KeycloakClient.new_pkce()
@@ -62,6 +65,8 @@ class OAuthStates:
             state.response_url_ct = self.keyring.encrypt(
                 response_url, aad=self._context(state, "response_url")
             )
+        if command:
+            state.command_ct = self.keyring.encrypt(command, aad=self._context(state, "command"))
         async with session_scope(self.sessions) as session:
             await session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
             session.add(state)
@@ -81,6 +86,12 @@ class OAuthStates:
             return None
         return self.keyring.decrypt(state.response_url_ct, aad=self._context(state, "response_url"))
 
+    def command(self, state: OAuthState) -> str | None:
+        """Raises DecryptionError."""
+        if not state.command_ct:
+            return None
+        return self.keyring.decrypt(state.command_ct, aad=self._context(state, "command"))
+
     async def consume(self, state_value: str) -> OAuthState:
         """Delete and return the state, once: LinkError("used") if it was never issued or is
         already consumed, LinkError("expired") past its TTL."""
@@ -94,6 +105,7 @@ class OAuthStates:
                     OAuthState.slack_user_id,
                     OAuthState.code_verifier_ct,
                     OAuthState.response_url_ct,
+                    OAuthState.command_ct,
                     OAuthState.channel_id,
                     OAuthState.expires_at,
                 )
@@ -107,6 +119,7 @@ class OAuthStates:
             slack_user_id=row.slack_user_id,
             code_verifier_ct=row.code_verifier_ct,
             response_url_ct=row.response_url_ct,
+            command_ct=row.command_ct,
             channel_id=row.channel_id,
             expires_at=row.expires_at,
         )

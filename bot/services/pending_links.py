@@ -42,11 +42,13 @@ class Held:
 
 @dataclass(frozen=True)
 class Taken:
-    """A confirmed pending link, consumed: its row (plain values), tokens and response_url."""
+    """A confirmed pending link, consumed: its row (plain values), tokens, response_url and
+    the command the connect interrupted."""
 
     row: PendingLink
     tokens: TokenSet
     response_url: str | None
+    command: str | None = None
 
 
 def _digest(token: str) -> str:
@@ -67,7 +69,13 @@ class PendingLinks:
         self.sessions = sessions
         self.keyring = keyring
 
-    async def hold(self, row: PendingLink, tokens: TokenSet, response_url: str | None) -> Held:
+    async def hold(
+        self,
+        row: PendingLink,
+        tokens: TokenSet,
+        response_url: str | None,
+        command: str | None = None,
+    ) -> Held:
         """Store `row` (its team, user and Astravue identity filled in) with the tokens sealed."""
         now = utcnow()
         csrf_token = secrets.token_urlsafe(32)
@@ -84,6 +92,8 @@ class PendingLinks:
             row.response_url_ct = self.keyring.encrypt(
                 response_url, aad=_context(row, "response_url")
             )
+        if command:
+            row.command_ct = self.keyring.encrypt(command, aad=_context(row, "command"))
         async with session_scope(self.sessions) as session:
             await session.execute(delete(PendingLink).where(PendingLink.expires_at < now))
             session.add(row)
@@ -113,6 +123,11 @@ class PendingLinks:
                 if row.response_url_ct
                 else None
             )
+            command = (
+                self.keyring.decrypt(row.command_ct, aad=_context(row, "command"))
+                if row.command_ct
+                else None
+            )
         except DecryptionError:  # the keys changed while it waited
             raise LinkError("expired", "pending link cannot be decrypted") from None
         tokens = TokenSet(
@@ -120,7 +135,7 @@ class PendingLinks:
             refresh_token=sealed["refresh_token"],
             expires_in=max(0, int(sealed["expires_at"]) - int(time.time())),
         )
-        return Taken(row=row, tokens=tokens, response_url=response_url)
+        return Taken(row=row, tokens=tokens, response_url=response_url, command=command)
 
     async def _forget(self, pending_id: str) -> bool:
         """Delete the row; True for the one caller that did (single use across processes)."""

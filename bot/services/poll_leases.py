@@ -3,13 +3,22 @@
 A tick claims due links (`FOR UPDATE SKIP LOCKED` on PostgreSQL) by writing its owner and an
 expiry; every ledger write and every post first renews the lease with a conditional UPDATE,
 which fails once another poller has taken the link over (`LeaseLost`).
+
+Leases are short (`lease`, 30 s to 5 minutes) and a live poller renews all of its own at once
+every third of one (`kept_alive`), however long its polls take. A claim that outlives its
+lease still owned was left by a poller that died (or stalled): any tick takes it over,
+whether or not the link is due, so a killed process's users are polled within a lease.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,8 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.base import utcnow
 from bot.db.models import DeliveryStatus, NotificationDelivery, PollState
-from bot.db.polling import Claim, PollTarget, claim_and_read, release_leases
+from bot.db.polling import Claim, PollTarget, claim_and_read, release_leases, renew_leases
 from bot.db.session import session_scope
+
+log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 # A tick also takes links falling due this fraction of an interval after its start: ticks
@@ -38,7 +49,10 @@ class PollLeases:
     ) -> None:
         self.sessions = sessions
         self.interval = timedelta(seconds=interval_seconds)
-        self.lease = max(timedelta(minutes=5), self.interval * 5)
+        # Longer than one post can take (the Slack client gives up after 10 s), short enough
+        # that a dead poller's users wait at most half an interval for another to take over.
+        self.lease = min(max(self.interval / 2, timedelta(seconds=30)), timedelta(minutes=5))
+        self.keep_alive = True  # off only in tests that stage a stalled poller
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def claim(
@@ -53,13 +67,38 @@ class PollLeases:
         """Lease up to `limit` active links due by `due_by` (now) and read what their polls
         need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
         now = utcnow()
-        due_again = due_again or now + self.interval
-        # The lease lasts until shortly before the link is due again (a writing poll renews it).
-        lease = max(due_again - self.interval * EARLY, now + self.interval * EARLY)
         return await claim_and_read(
             self.sessions,
-            Claim(self.owner, limit, now, due_by or now, due_again, min(now + self.lease, lease)),
+            Claim(
+                self.owner,
+                limit,
+                now,
+                due_by or now,
+                due_again or now + self.interval,
+                now + self.lease,
+            ),
         )
+
+    @asynccontextmanager
+    async def kept_alive(self) -> AsyncIterator[None]:
+        """While the body runs, renew every lease this poller holds every third of a lease."""
+        renewer = asyncio.create_task(self._renew_all()) if self.keep_alive else None
+        try:
+            yield
+        finally:
+            if renewer is not None:
+                renewer.cancel()
+                with suppress(asyncio.CancelledError):
+                    await renewer
+
+    async def _renew_all(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with session_scope(self.sessions) as session:
+                    await renew_leases(session, self.owner, utcnow() + self.lease)
+            except Exception as exc:  # the database is away: the next renewal may succeed
+                log.warning("notifications: could not renew poll leases: %s", exc)
 
     async def release_unchanged(self, link_ids: list[int]) -> None:
         """Give back the leases of polls that changed nothing, in one statement."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.astravue.models import TaskDto
+from bot.domain.calendar import show_day
 from bot.domain.errors import TitleMissing
 from bot.domain.links import LinkInfo
 from bot.domain.tasks import Pick, TaskDraft
+from bot.domain.workflow import DEFAULT_PRIORITY
 from bot.parsing import parse_capture, user_today
 from bot.parsing.capture import PersonRef
 from bot.services.people import PeopleDirectory, Person
@@ -38,13 +40,18 @@ class QuickCapture:
     async def all_tasks(self, link: LinkInfo) -> list[TaskDto]:
         raise NotImplementedError
 
+    def statuses(self, link: LinkInfo, project_id: int | None) -> list[str]:
+        raise NotImplementedError
+
     async def draft_from_text(
         self, link: LinkInfo, text: str, *, personal: bool = False
     ) -> TaskDraft:
-        """Quick capture: parse in the user's time zone, then place projects and people
-        (`personal`: `#words` stay in the title)."""
-        tz = await self.tz(link)
-        parsed = parse_capture(text, today=user_today(tz, datetime.now(UTC)))
+        """Quick capture: parse in the user's time zone and date order, then place projects and
+        people (`personal`: `#words` stay in the title)."""
+        today = user_today(await self.tz(link), datetime.now(UTC))
+        parsed = parse_capture(
+            text, today=today, day_first=await self.zones.day_first(link.slack_user_id)
+        )
         draft = TaskDraft(
             title=parsed.title,
             description=parsed.description,
@@ -54,6 +61,7 @@ class QuickCapture:
             tags=parsed.tags,
         )
         leftovers: list[str] = []
+        unused = [f"`{word}` (one {kind} per task)" for word, kind in parsed.unused]
         for index, word in enumerate(parsed.project_refs):
             matches = await self.match_projects(link, word) if index == 0 and not personal else []
             if len(matches) == 1:
@@ -69,27 +77,45 @@ class QuickCapture:
                 )
             else:
                 leftovers.append(f"#{word}")
-                if index == 0 and not personal:
-                    draft.notes.append(
-                        f"No project matches #{word}, so it stays in the title "
-                        "and the task is personal."
-                    )
+                why = (
+                    "a personal task has no project"
+                    if personal
+                    else "no project matches"
+                    if index == 0
+                    else "one project per task"
+                )
+                unused.append(f"`#{word}` ({why})")
         for ref in parsed.people_refs:
-            await self._place_person(link, draft, ref, leftovers)
+            if not await self._place_person(link, draft, ref):
+                leftovers.append(f"@{ref.value}")
+                unused.append(f"`@{ref.value}` (no Astravue user I know by that name)")
         if not parsed.people_refs and link.astravue_user_id is not None:
             draft.owners = [(link.astravue_user_id, link.name or "you")]
         draft.title = " ".join([draft.title, *leftovers]).strip()
         if not draft.title:
             raise TitleMissing()
+        if unused:  # one note for every word that looked like a field but was not used
+            draft.notes.append("Not used, so left in the title: " + ", ".join(unused) + ".")
+        if draft.due is not None and draft.due < today:
+            draft.notes.append(f"The due date, {show_day(draft.due, today)}, is in the past.")
+        self.apply_defaults(link, draft)
         return draft
 
-    async def _place_person(
-        self, link: LinkInfo, draft: TaskDraft, ref: PersonRef, leftovers: list[str]
-    ) -> None:
+    def apply_defaults(self, link: LinkInfo, draft: TaskDraft) -> None:
+        """What Astravue would apply anyway, made explicit so the preview shows what will be
+        created: the default priority, and the first status of the project's workflow (again
+        when a status the draft has is not one of the chosen project's)."""
+        draft.priority = draft.priority or DEFAULT_PRIORITY
+        workflow = self.statuses(link, draft.project_id)
+        if draft.status not in workflow:
+            draft.status = workflow[0]
+
+    async def _place_person(self, link: LinkInfo, draft: TaskDraft, ref: PersonRef) -> bool:
+        """Own the draft by that person, or ask which one; False when nobody matches."""
         org = link.org_id or 0
         if ref.kind == "me" and link.astravue_user_id is not None:
             draft.owners.append((link.astravue_user_id, link.name or "you"))
-            return
+            return True
         if ref.kind == "slack":
             person = await self.person_for_slack(link, ref.value)
             if person is None:
@@ -99,7 +125,7 @@ class QuickCapture:
                 )
             else:
                 draft.owners.append((person.user_id, person.name))
-            return
+            return True
         if not self.people.known(org):
             await self.all_tasks(link)  # builds the directory from the tasks in view
         matches = self.people.by_name(org, ref.value)
@@ -116,11 +142,7 @@ class QuickCapture:
                     ],
                 )
             )
-        else:
-            leftovers.append(f"@{ref.value}")
-            draft.notes.append(
-                f"No Astravue user I know matches @{ref.value}; it stays in the title."
-            )
+        return bool(matches)
 
     async def person_for_slack(self, link: LinkInfo, slack_user_id: str) -> Person | None:
         org = link.org_id or 0

@@ -16,8 +16,9 @@ from bot.db.models import AstravueLink, LinkStatus, UserSettings
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
 from bot.parsing import first_local_time_after, parse_clock_time
-from bot.parsing.durations import ClockTimeError, format_duration
+from bot.parsing.durations import ClockTimeError, duration_in_words
 from bot.services.links import link_info
+from bot.services.timer_cards import CardPlace, TimerCards
 from bot.services.timers import TimerService
 from bot.services.zones import UserZones
 from bot.slack.team_clients import acting_for
@@ -34,7 +35,7 @@ def overdue_reason(
     timer started after hours runs until the next day's end)."""
     limit = timedelta(minutes=limit_minutes)
     if limit_minutes > 0 and now - start >= limit:
-        return f"it has run for more than {format_duration(limit)}"
+        return f"it has run for more than {duration_in_words(limit)}"
     if not workday_end:
         return None
     try:
@@ -49,8 +50,8 @@ def overdue_reason(
 class RescueSender(Protocol):
     async def send(
         self, link: LinkInfo, timer: TimerData, zone: tzinfo, now: datetime, why: str
-    ) -> bool:
-        """True once sent; False when nothing may be sent to the user's team."""
+    ) -> tuple[str, str] | None:
+        """The DM posted (channel, ts); None when nothing may be sent to the user's team."""
         ...
 
 
@@ -61,11 +62,13 @@ class TimerRescue:
         timers: TimerService,
         zones: UserZones,
         sender: RescueSender,
+        cards: TimerCards,
     ) -> None:
         self.sessions = sessions
         self.timers = timers
         self.zones = zones
         self.sender = sender
+        self.cards = cards
 
     async def run(self) -> int:
         """One pass over connected users; returns how many reminders were sent."""
@@ -131,12 +134,15 @@ class TimerRescue:
         if not await self._claim_reminder(link, timer.time_tracker_id):
             return 0  # another process is sending this reminder
         try:
-            sent = await self.sender.send(link, timer, zone, now, why)
+            posted = await self.sender.send(link, timer, zone, now, why)
         except Exception:
             await self.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
             raise  # not sent: the next pass tries again
-        if not sent:  # the team has no installation: skip this user
+        if posted is None:  # the team has no installation: skip this user
             await self.timers.remember(link, timer_reminded_id=settings.timer_reminded_id)
             return 0
+        # The reminder shows the timer: a stop from anywhere rewrites it too.
+        place = CardPlace(channel=posted[0], ts=posted[1])
+        await self.cards.remember(link.team_id, link.slack_user_id, timer.time_tracker_id, [place])
         log.info("reminded %s/%s of a forgotten timer", link.team_id, link.slack_user_id)
         return 1

@@ -8,6 +8,7 @@ projects; locations found are kept in a small per-process cache, so the scan hap
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -29,6 +30,7 @@ from bot.domain.errors import (
     TaskNotGiven,
 )
 from bot.domain.links import LinkInfo
+from bot.domain.task_lists import Completed
 from bot.domain.tasks import (
     DONE_CATEGORY,
     TaskDraft,
@@ -38,6 +40,7 @@ from bot.domain.tasks import (
     parse_task_locator,
     task_ref,
 )
+from bot.domain.workflow import SeenStatus, workflow_order
 from bot.parsing import user_today
 from bot.services.astravue_access import AstravueAccess
 from bot.services.drafts import TaskDrafts
@@ -48,7 +51,6 @@ from bot.services.task_calls import change_task, create_task, delete_task, get_t
 from bot.services.timers import TimerService
 from bot.services.zones import UserZones
 
-DEFAULT_STATUSES = ("To Do", "In Progress", "In Review", "Done")
 PRIORITIES = ("Low", "Medium", "High", "Critical")
 WINDOWS = ("overdue", "today", "week")
 LOCATION_CACHE = 5000
@@ -74,6 +76,7 @@ class TaskService(QuickCapture):
         drafts: TaskDrafts,
         *,
         app_url: str,
+        on_task_written: Callable[[LinkInfo], None] = lambda link: None,
     ) -> None:
         self.astravue = astravue
         self.zones = zones
@@ -82,8 +85,9 @@ class TaskService(QuickCapture):
         self.projects = projects
         self.drafts = drafts
         self.app_url = app_url
+        self.on_task_written = on_task_written  # e.g. what the App Home drew is now old
         self._locations: OrderedDict[tuple[int, int], TaskRef] = OrderedDict()
-        self._statuses: dict[tuple[int, int | None], dict[str, str]] = {}
+        self._statuses: dict[tuple[int, int | None], dict[str, SeenStatus]] = {}
         # Drafts and channel defaults, under the names the listeners use.
         self.save_draft = drafts.save_draft
         self.load_draft = drafts.load_draft
@@ -110,7 +114,9 @@ class TaskService(QuickCapture):
             self._locations.move_to_end((org, task.task_id))
             if task.status and task.status.status_name:
                 names = self._statuses.setdefault((org, task.project_id), {})
-                names[task.status.status_name] = (task.status.status_category or "").lower()
+                names[task.status.status_name] = SeenStatus(
+                    (task.status.status_category or "").lower(), task.status.task_status_id
+                )
         while len(self._locations) > LOCATION_CACHE:
             self._locations.popitem(last=False)
         return tasks
@@ -137,13 +143,13 @@ class TaskService(QuickCapture):
         return tasks
 
     def statuses(self, link: LinkInfo, project_id: int | None) -> list[str]:
-        """The status names seen on this project's tasks, else Astravue's defaults."""
-        seen = self._statuses.get((link.org_id or 0, project_id))
-        return list(seen) if seen else list(DEFAULT_STATUSES)
+        """The status names seen on this project's tasks in workflow order, else Astravue's
+        defaults."""
+        return workflow_order(self._statuses.get((link.org_id or 0, project_id)) or {})
 
     def done_status(self, link: LinkInfo, project_id: int | None) -> str:
         seen = self._statuses.get((link.org_id or 0, project_id)) or {}
-        return next((name for name, cat in seen.items() if cat == DONE_CATEGORY), "Done")
+        return next((name for name, s in seen.items() if s.category == DONE_CATEGORY), "Done")
 
     # -- one task -----------------------------------------------------------------------
 
@@ -205,7 +211,9 @@ class TaskService(QuickCapture):
 
     async def update(self, link: LinkInfo, ref: TaskRef, changes: TaskChanges) -> TaskDto:
         """Change these fields only: the client reads the task and sends all of it."""
-        return self._seen(link, [await change_task(self.client(link), ref, changes)])[0]
+        task = await change_task(self.client(link), ref, changes)
+        self.on_task_written(link)
+        return self._seen(link, [task])[0]
 
     async def complete(self, link: LinkInfo, ref: TaskRef) -> tuple[TaskDto, timedelta | None]:
         """Set the status whose category is done (a status named Done if none is known).
@@ -216,6 +224,16 @@ class TaskService(QuickCapture):
         changes: TaskChanges = {"status": self.done_status(link, ref.project_id), "completion": 100}
         return await self.update(link, ref, changes), logged
 
+    async def complete_undoably(self, link: LinkInfo, ref: TaskRef) -> Completed:
+        """Complete, remembering the status and completion before, for Undo."""
+        before = await self.get(link, ref)
+        task, logged = await self.complete(link, ref)
+        return Completed(task, logged, before.status_name, before.completion)
+
+    async def reopen(self, link: LinkInfo, ref: TaskRef, status: str, completion: int) -> TaskDto:
+        """Undo a completion: the status and completion the task had before."""
+        return await self.update(link, ref, {"status": status, "completion": completion})
+
     async def assign(self, link: LinkInfo, ref: TaskRef, owner_ids: list[int]) -> TaskDto:
         return await self.update(link, ref, {"owners": owner_ids})
 
@@ -224,6 +242,7 @@ class TaskService(QuickCapture):
 
     async def delete(self, link: LinkInfo, ref: TaskRef) -> None:
         await delete_task(self.client(link), ref)
+        self.on_task_written(link)
         self._locations.pop((link.org_id or 0, ref.task_id), None)
 
     # -- lists --------------------------------------------------------------------------
@@ -253,9 +272,11 @@ class TaskService(QuickCapture):
         tasks = [t for t in tasks if not is_done(t)]
         if window:
             tasks = await self._in_window(link, tasks, window)
-            title += {"overdue": " (overdue)", "today": " (due today)", "week": " (due this week)"}[
-                window
-            ]
+            title += {
+                "overdue": " (overdue)",
+                "today": " (due today)",
+                "week": " (due in the next 7 days)",
+            }[window]
         return title, _by_due(tasks)
 
     async def one_project(self, link: LinkInfo, word: str) -> ProjectInfo:
@@ -299,8 +320,8 @@ class TaskService(QuickCapture):
     async def my_tasks(self, link: LinkInfo, window: str | None = None) -> dict[str, list[TaskDto]]:
         """The agenda: your open tasks by due date, as {"overdue", "today", "upcoming"}.
 
-        `window` ("overdue", "today" or "week") keeps only those; "week" fills "upcoming" with
-        the next seven days only.
+        `window` ("overdue", "today" or "week") keeps only those; "week" gives the next seven
+        days as "week" instead of "upcoming".
         """
         mine = [t for t in self._mine(link, await self.all_tasks(link)) if not is_done(t)]
         groups = self._group(mine, await self.tz(link))
@@ -312,7 +333,8 @@ class TaskService(QuickCapture):
         if window in ("overdue", "today"):
             return {key: agenda[key] if key == window else [] for key in agenda}
         if window == "week":
-            agenda["upcoming"] = groups["week"]
+            del agenda["upcoming"]
+            agenda["week"] = groups["week"]
         return agenda
 
     async def recent_and_assigned(self, link: LinkInfo, query: str = "") -> list[TaskDto]:
@@ -343,6 +365,7 @@ class TaskService(QuickCapture):
             tags=draft.tags or None,
         )
         task = await create_task(self.client(link), body, draft.space_id, draft.project_id)
+        self.on_task_written(link)
         return self._seen(link, [task])[0]
 
 

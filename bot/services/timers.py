@@ -14,11 +14,9 @@ from bot.astravue.models import (
     ProjectDto,
     TimerData,
     TimerRequest,
-    TimesheetReport,
-    TimesheetSummary,
     TimeTrackerDto,
 )
-from bot.astravue.updates import TimerChanges
+from bot.astravue.updates import TimerChanges, timer_update
 from bot.db.models import UserSettings
 from bot.db.repositories import settings_for
 from bot.db.session import session_scope
@@ -75,13 +73,6 @@ def time_on_task(entries: list[TimeTrackerDto], since: datetime, until: datetime
 
     today = [e for e in entries if e.start_time is not None and since <= e.start_time < until]
     return TaskTime(today=spent(today), total=spent(entries))
-
-
-@dataclass(frozen=True)
-class ProjectSheet:
-    project: ProjectDto
-    report: TimesheetReport
-    summary: TimesheetSummary
 
 
 class TimerService:
@@ -162,12 +153,14 @@ class TimerService:
         billable: bool | None = None,
         notes: str | None = None,
         tracker_id: int | None = None,
+        task_id: int | None = None,
     ) -> Stopped:
         """Stop the running timer; `billable=None` keeps the user's last choice. With
-        `tracker_id`, only that timer (a stale button must not stop a newer one)."""
+        `tracker_id` or `task_id`, only that timer (a stale button must not stop a newer one)."""
         current = await self._require_running(link)
-        if tracker_id is not None and current.time_tracker_id != tracker_id:
-            raise TimerAlreadyStopped(tracker_id)
+        stale_tracker = tracker_id is not None and current.time_tracker_id != tracker_id
+        if stale_tracker or (task_id is not None and current.task_id != task_id):
+            raise TimerAlreadyStopped(tracker_id or current.time_tracker_id)
         if billable is None:
             billable = await self.stop_billable(link)
         return await self._stop(link, current, billable, notes)
@@ -180,6 +173,37 @@ class TimerService:
         )
         await self.remember(link, last_stop_billable=billable)
         return Stopped(timer, entry)
+
+    async def note(
+        self, link: LinkInfo, task_id: int, entry_id: int, notes: str | None
+    ) -> TimeTrackerDto:
+        """Set the note of an entry just logged (its task is known: no timesheet lookup)."""
+        return await self._client(link).timers.change(
+            task_id=task_id, time_tracker_id=entry_id, changes={"notes": notes or None}
+        )
+
+    async def undo_stop(self, link: LinkInfo, ref: TaskRef, entry_id: int) -> TimerData:
+        """Take a stop back: the entry goes and the timer runs again from the entry's start
+        (Astravue has no resume: start anew, then move the start back). TimerBusy when
+        another timer runs by now; TimeEntryNotFound when the entry is already gone."""
+        client = self._client(link)
+        entries = await client.timers.list_for_task(
+            task_id=ref.task_id, user_id=link.astravue_user_id
+        )
+        entry = next((e for e in entries if e.time_tracker_id == entry_id), None)
+        if entry is None or entry.start_time is None or entry.running:
+            raise TimeEntryNotFound(entry_id)
+        current = await self.running(link)
+        if current is not None:
+            raise TimerBusy(current)
+        # Delete last: a failure midway leaves the logged time in place, never loses it.
+        restarted = await client.timers.start(task_id=ref.task_id, project_id=ref.project_id)
+        await client.timers.update(
+            time_tracker_id=restarted.time_tracker_id,
+            body=timer_update(restarted, {"start_time": entry.start_time}),
+        )
+        await client.timers.delete(time_tracker_id=entry_id)
+        return await self._require_running(link)
 
     async def stop_if_running_on(self, link: LinkInfo, ref: TaskRef) -> timedelta | None:
         """Before completing a task: stop its running timer; how much was logged, if any."""
@@ -339,23 +363,6 @@ class TimerService:
             for space in await client.spaces.list()
             async for project in client.projects.iter(space_id=space.space_id)
         ]
-
-    async def project_sheet(
-        self, link: LinkInfo, project: ProjectDto, first: date, last: date
-    ) -> ProjectSheet:
-        client = self._client(link)
-        report = await client.timesheets.project(
-            project_id=project.project_id, start_date=first, end_date=last
-        )
-        summary = await client.timesheets.project_summary(
-            project_id=project.project_id, start_date=first, end_date=last
-        )
-        return ProjectSheet(project, report, summary)
-
-    async def global_sheet(self, link: LinkInfo, first: date, last: date) -> TimesheetReport:
-        return await self._client(link).timesheets.global_(
-            start_date=first, end_date=last, group_by="project"
-        )
 
 
 def _check_not_future(day: date, zone: str) -> None:

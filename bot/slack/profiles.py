@@ -1,4 +1,4 @@
-"""Slack profiles (time zone, email, name) with a short cache: users.info is Tier 4."""
+"""Slack profiles (time zone, locale, email, name) with a short cache: users.info is Tier 4."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.parsing.dates import SLACK_DEFAULT_LOCALE
 from bot.ttl_cache import TTLCache
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ class Profile:
     tz: str
     email: str | None
     name: str | None
+    locale: str = SLACK_DEFAULT_LOCALE  # "en-GB": how the user writes dates
 
 
 class Profiles:
@@ -34,13 +36,14 @@ class Profiles:
         if cached is not None and not fresh:
             return cached
         try:
-            reply = await self.client.users_info(user=user_id)
+            reply = await self.client.users_info(user=user_id, include_locale=True)
             user = reply["user"]
             profile = Profile(
                 user_id=user_id,
                 tz=user.get("tz") or "UTC",
                 email=(user.get("profile") or {}).get("email"),
                 name=user.get("real_name") or user.get("name"),
+                locale=user.get("locale") or SLACK_DEFAULT_LOCALE,
             )
         except SlackApiError as exc:
             log.info("users.info %s failed (%s); assuming UTC", user_id, exc.response.get("error"))

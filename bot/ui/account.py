@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.ui.components import (
     plain,
     section,
 )
+from bot.ui.errors import command_words
 from bot.ui.ids import Action, Callback
 from bot.ui.words import plural
 
@@ -44,22 +46,35 @@ def _account(name: str | None, email: str | None, fallback: str) -> str:
     return who + (f" ({escape(email)})" if email and name else "")
 
 
+def org_words(org_id: int, org_name: str | None) -> str:
+    """An organisation by its name where known (with its id, which `/astravue org` takes)."""
+    return f"*{escape(org_name)}* ({org_id})" if org_name else str(org_id)
+
+
 def connected(
-    name: str | None, email: str | None, org_id: int | None, *, session_only: bool = False
+    name: str | None,
+    email: str | None,
+    org_id: int | None,
+    *,
+    org_name: str | None = None,
+    session_only: bool = False,
+    resume: str | None = None,
+    channel_id: str | None = None,
 ) -> dict[str, Any]:
+    """`resume`: the command that asked for the connection; it runs now, or once the
+    organisation is set when Astravue did not say which it is."""
     lines = [f":white_check_mark: Connected as {_account(name, email, 'your Astravue account')}."]
     if session_only:
         lines.append(f":hourglass: {SESSION_ONLY}")
     blocks = [section("\n".join(lines))]
     if org_id is None:
-        blocks += org_prompt()["blocks"]
+        blocks += org_prompt(resume=resume, channel_id=channel_id)["blocks"]
+    elif resume:
+        org = org_words(org_id, org_name)
+        blocks.append(context(f"Organisation {org}. Running {command_words(resume)} now…"))
     else:
-        blocks.append(
-            context(
-                f"Organisation {org_id}. Now run your command again, or try "
-                "`/astravue my` for your agenda."
-            )
-        )
+        org = org_words(org_id, org_name)
+        blocks.append(context(f"Organisation {org}. Try `/astravue my` for your agenda."))
     return message(f"Connected to Astravue as {name or email or 'you'}", blocks)
 
 
@@ -91,21 +106,50 @@ def link_cancelled(name: str | None, email: str | None) -> dict[str, Any]:
     )
 
 
-def org_prompt() -> dict[str, Any]:
-    return message(
-        "Tell me which Astravue organisation you work in",
-        [
-            section(
-                ":office: Astravue didn't tell me which organisation you work in. Set it once "
-                "(you find the number in Astravue's address bar or your admin knows it); "
-                "you can change it later with `/astravue org`."
-            ),
-            actions(button("Set organisation", Action.SET_ORG, "set", style="primary")),
-        ],
-    )
+def org_prompt(resume: str | None = None, channel_id: str | None = None) -> dict[str, Any]:
+    """`resume`: the command that needs it, run once it is set (carried by the button, then
+    the form, with the channel to answer in)."""
+    blocks = [
+        section(
+            ":office: Astravue didn't tell me which organisation you work in. Set it once "
+            "(you find the number in Astravue's address bar or your admin knows it); "
+            "you can change it later with `/astravue org`."
+        ),
+        actions(
+            button(
+                "Set organisation",
+                Action.SET_ORG,
+                org_pending(resume, channel_id) if resume else "set",
+                style="primary",
+            )
+        ),
+    ]
+    if resume:
+        blocks.append(context(f"Then I'll run {command_words(resume)} for you."))
+    return message("Tell me which Astravue organisation you work in", blocks)
 
 
-def org_modal(current: int | None) -> dict[str, Any]:
+def org_pending(resume: str, channel_id: str | None) -> str:
+    """The command waiting for the organisation, and where it was typed (button value, then
+    the form's private_metadata)."""
+    return json.dumps({"run": resume, "channel": channel_id})
+
+
+def read_org_pending(value: str | None) -> tuple[str, str | None] | None:
+    """(command, channel) from `org_pending`, None for anything else."""
+    try:
+        found = json.loads(value or "")
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("run"), str):
+        return None
+    channel = found.get("channel")
+    return found["run"], channel if isinstance(channel, str) else None
+
+
+def org_modal(
+    current: int | None, pending: str | None = None, current_name: str | None = None
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "number_input",
         "is_decimal_allowed": False,
@@ -123,21 +167,32 @@ def org_modal(current: int | None) -> dict[str, Any]:
                 "block_id": ORG_BLOCK,
                 "label": plain("Organisation id"),
                 "element": element,
-                "hint": plain("The number of your Astravue organisation (tenant)."),
+                "hint": plain(
+                    f"Now: {current_name} ({current})."
+                    if current_name and current is not None
+                    else "The number of your Astravue organisation (tenant)."
+                ),
             },
         ],
         callback_id=Callback.SET_ORG,
         submit="Save",
+        private_metadata=pending or "",
     )
 
 
 def whoami(
-    name: str | None, email: str | None, org_id: int | None, status: str, user_id: int | None
+    name: str | None,
+    email: str | None,
+    org_id: int | None,
+    status: str,
+    user_id: int | None,
+    org_name: str | None = None,
 ) -> dict[str, Any]:
+    org = org_words(org_id, org_name) if org_id is not None else "not set"
     fields = [
         f"*Astravue user*\n{escape(name or '-')}",
         f"*Email*\n{escape(email or '-')}",
-        f"*Organisation*\n{org_id if org_id is not None else 'not set'}",
+        f"*Organisation*\n{org}",
         f"*Status*\n{status.replace('_', ' ')}",
     ]
     blocks = [section("Your Astravue connection", fields=fields)]

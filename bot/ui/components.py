@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.ui.words import day_and_clock
+
 Block = dict[str, Any]
 
 MAX_MESSAGE_BLOCKS = 50
@@ -187,5 +189,5 @@ def modal(
 def date_token(epoch: int, fmt: str = "{date_short_pretty} {time}", fallback: str = "") -> str:
     """Slack renders `<!date^...>` in each reader's own time zone: for moments only (a due
     date is a calendar date: bot.domain.calendar). The fallback is never a bare epoch."""
-    shown = fallback or datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = fallback or f"{day_and_clock(datetime.fromtimestamp(epoch, UTC))} UTC"
     return f"<!date^{epoch}^{fmt}|{shown}>"

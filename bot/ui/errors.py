@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,8 +22,9 @@ from bot.astravue.errors import (
     UnexpectedResponse,
 )
 from bot.domain import errors as domain
-from bot.ui.components import actions, button, context, escape, message, section
+from bot.ui.components import actions, button, context, escape, message, section, truncate_escaped
 from bot.ui.ids import Action
+from bot.ui.words import show_day
 
 NOT_CONNECTED = "You haven't connected your Astravue account yet."
 RECONNECT_NEEDED = "Your Astravue connection stopped working, so I can't act for you."
@@ -109,7 +111,7 @@ def _domain_words(error: domain.DomainError) -> str:
                 "deleted. Run `/astravue time week` to see your entries."
             )
         case domain.DateInFuture(day=day):
-            return f"{day:%a %d %b} is in the future; log time for today or an earlier day."
+            return f"{show_day(day)} is in the future; log time for today or an earlier day."
     return UNEXPECTED.format(kind=type(error).__name__)
 
 
@@ -196,8 +198,18 @@ def error_message(error: BaseException, *, connect_url: str | None = None) -> di
     return message(text, blocks)
 
 
-def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, Any]:
-    """What an unlinked user sees, whatever they tried: a way forward, not an error."""
+def busy_notice(seconds: float) -> dict[str, Any]:
+    """Said at once when the user's Astravue request budget makes an answer wait; the answer
+    follows by itself. The wait is rounded up to 5 s: an estimate, not a promise."""
+    text = f"Astravue is busy for you, this will arrive in ~{max(5, math.ceil(seconds / 5) * 5)} s."
+    return message(text, [context(f":hourglass_flowing_sand: {text}")])
+
+
+def connect_prompt(
+    connect_url: str, *, retry_hint: bool = True, resume: str | None = None
+) -> dict[str, Any]:
+    """What an unlinked user sees, whatever they tried: a way forward, not an error;
+    `resume`: the command that runs by itself once they are connected."""
     lines = [
         f":link: {NOT_CONNECTED} Connect it once; every action then runs as you, with "
         "your own Astravue permissions."
@@ -206,6 +218,14 @@ def connect_prompt(connect_url: str, *, retry_hint: bool = True) -> dict[str, An
         section("\n".join(lines)),
         actions(button("Connect Astravue", Action.CONNECT, url=connect_url, style="primary")),
     ]
-    if retry_hint:
+    if resume:
+        blocks.append(context(f"Once connected, I'll run {command_words(resume)} for you."))
+    elif retry_hint:
         blocks.append(context("Once connected, run your command again."))
     return message(NOT_CONNECTED, blocks)
+
+
+def command_words(command: str) -> str:
+    """`/astravue <command>` as inline code, escaped and cut to fit a line."""
+    words = truncate_escaped(command, 200).replace("`", "'")
+    return f"`/astravue {words}`"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.domain.feed_changes import (
     Digest,
@@ -25,7 +24,7 @@ from bot.ui.components import (
     section,
     truncate_escaped,
 )
-from bot.ui.words import plural
+from bot.ui.words import plural, show_wire_day
 
 REMOVE_ACTION = "feeds.remove"
 DIGEST_LINES = 15
@@ -42,21 +41,19 @@ def _task_link(app_url: str, task: FeedTask) -> str:
     return f"<{app_url.rstrip('/')}/tasks/{task.task_id}|{title}>"
 
 
-def _day(iso: str | None, zone: str) -> str:
-    if not iso:
-        return "no due date"
+def _day(iso: str | None) -> str:
+    """A due date is a calendar date: the same day in every reader's zone."""
     try:
-        local = datetime.fromisoformat(iso).astimezone(ZoneInfo(zone))
-    except (ValueError, KeyError):
-        return iso[:10]
-    return f"{local:%a %d %b}"
+        return show_wire_day(datetime.fromisoformat(iso) if iso else None, "no due date")
+    except ValueError:
+        return escape(iso[:10]) if iso else "no due date"
 
 
 def _by(task: FeedTask) -> str:
     return f" by {escape(task.by)}" if task.by else ""
 
 
-def change_post(post: dict[str, Any], app_url: str, zone: str = "UTC") -> dict[str, Any]:
+def change_post(post: dict[str, Any], app_url: str) -> dict[str, Any]:
     """One change of a followed project, as posted to the channel."""
     change = FeedChange.from_json(post["change"])
     task, project = change.task, escape(str(post.get("project") or ""))
@@ -78,16 +75,16 @@ def change_post(post: dict[str, Any], app_url: str, zone: str = "UTC") -> dict[s
             fallback = f"Assigned: {task.title}"
         case _:
             line = (
-                f":calendar: {link} is now due {_day(task.due, zone)} "
-                f"(was {_day(change.previous_due, zone)}){_by(task)}"
+                f":calendar: {link} is now due {_day(task.due)} "
+                f"(was {_day(change.previous_due)}){_by(task)}"
             )
             fallback = f"Due date changed: {task.title}"
-    details = f"*{project}* · owners: {owners} · due {_day(task.due, zone)}"
+    details = f"*{project}* · owners: {owners} · due {_day(task.due)}"
     return message(f"{post.get('project')}: {fallback}", [section(line), context(details)])
 
 
 def digest_post(post: dict[str, Any], app_url: str) -> dict[str, Any]:
-    digest, zone = Digest.from_json(post["digest"]), str(post.get("zone") or "UTC")
+    digest = Digest.from_json(post["digest"])
     project = str(post.get("project") or "")
     blocks = [header(f"{project}: due today and overdue")]
     for title, tasks in (("Overdue", digest.overdue), ("Due today", digest.today)):
@@ -97,7 +94,7 @@ def digest_post(post: dict[str, Any], app_url: str) -> dict[str, Any]:
         used = 0
         for t in tasks[:DIGEST_LINES]:
             owners = truncate_escaped(", ".join(t.owner_names) or "nobody", 80)
-            line = f"• {_task_link(app_url, t)} · {_day(t.due, zone)} · {owners}"
+            line = f"• {_task_link(app_url, t)} · {_day(t.due)} · {owners}"
             if used + len(line) > DIGEST_SECTION_BUDGET:
                 break
             lines.append(line)
@@ -131,13 +128,13 @@ def paused_dm(post: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def render(post: dict[str, Any], app_url: str, zone: str = "UTC") -> dict[str, Any]:
+def render(post: dict[str, Any], app_url: str) -> dict[str, Any]:
     kind = post.get("kind")
     if kind == "digest":
         return digest_post(post, app_url)
     if kind == "paused":
         return paused_dm(post)
-    return change_post(post, app_url, zone)
+    return change_post(post, app_url)
 
 
 # ---- command replies -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from bot.astravue.models import TimerData
 from bot.parsing.durations import format_duration
 from bot.ui.components import Block, actions, button, context, header, section
 from bot.ui.ids import Action
-from bot.ui.timers import running_lines, timer_buttons
+from bot.ui.timer_cards import running_lines, timer_buttons
 
 
 def timer_section(
@@ -18,7 +18,7 @@ def timer_section(
     if timer is None:
         blocks.append(
             section(
-                ":zzz: No timer running. Press *Start timer* on a task below, "
+                ":zzz: No timer running. Choose *Start timer* in a task's menu below, "
                 "or run `/astravue timer start <task>`."
             )
         )

@@ -23,7 +23,10 @@ class Action(StrEnum):
     TASK_COMPLETE = "task.complete"
     TASK_EDIT = "task.edit"
     TASK_OVERFLOW = "task.overflow"
-    TASK_PAGE = "task.page"
+    TASK_PAGE = "task.page"  # shows a list (bot.domain.task_lists): a page, a group, back
+    TASK_ROW = "task.row"  # a list row's overflow: `<verb>|<task ref>`; the block id names the list
+    TASK_UNDO_COMPLETE = "task.undo_complete"
+    TASK_LIST_DELETE = "task.list_delete"  # Delete confirmed in a list
     TASK_DELETE_CONFIRM = "task.delete_confirm"
     TASK_REFRESH = "task.refresh"  # re-show a card (e.g. "Keep it" after Delete…)
 
@@ -33,14 +36,22 @@ class Action(StrEnum):
     TIMER_SWITCH = "timer.switch"
     TIMER_KEEP = "timer.keep"
     TIMER_STOP_AT = "timer.stop_at"
-    TIME_EDIT = "time.edit"
+    TIMER_NOTE = "timer.note"
+    TIMER_UNDO = "timer.undo"
     TIME_DELETE = "time.delete"
+    TIME_ENTRY_MENU = "time.entry_menu"  # an entry's overflow: `edit|<id>` or `delete|<id>`
+    # Previous / Next: the period to show (`week:2026-11-30`); a sheet adds `|<project id>`
+    TIME_PREVIOUS = "time.previous"
+    TIME_NEXT = "time.next"
+    SHEET_PREVIOUS = "timesheet.previous"
+    SHEET_NEXT = "timesheet.next"
     HOME_NEW_TASK = "home.new_task"
     HOME_LOG_TIME = "home.log_time"
     HOME_SETTINGS = "home.settings"
 
     NOTIF_MARK_READ = "notif.mark_read"
     NOTIF_OVERFLOW = "notif.overflow"
+    NOTIF_MORE = "notif.more"  # the whole comment a DM quotes: `<notification>|<task ref>`
     NOTIF_UNMUTE = "notif.unmute"  # a muted DM's Unmute: `<notification>|<task ref>`
     SETTINGS_UNMUTE = "settings.unmute"  # settings: `t:<task id>` or `p:<project id>`
     NOTIF_LIST = "notif.list"
@@ -70,6 +81,7 @@ class Callback(StrEnum):
     TASK_DELETE = "task.delete"
     TIMER_STOP = "timer.stop"
     TIMER_STOP_AT = "timer.stop_at"
+    TIMER_NOTE = "timer.note"
     TIME_LOG = "time.log"
     TIME_EDIT = "time.edit"
     TIMER_START_PICK = "timer.start_pick"

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from bot.domain.notifications import NotificationPrefs
-from bot.parsing.durations import duration_in_words
 from bot.ui.components import (
     Block,
     actions,
@@ -15,10 +14,12 @@ from bot.ui.components import (
     header,
     modal,
     option,
+    plain,
     section,
     truncate_escaped,
 )
 from bot.ui.ids import Action, Callback
+from bot.ui.words import duration_in_words, format_duration
 
 TYPES = (
     ("assignment", "Assigned to me"),
@@ -176,16 +177,14 @@ def settings_modal(
         header("Timer reminders"),
         _input(
             TIMER_LIMIT_BLOCK,
-            "Remind me when a timer runs longer than (hours)",
+            "Remind me when a timer runs longer than",
             {
-                "type": "number_input",
+                "type": "plain_text_input",
                 "action_id": TIMER_LIMIT_INPUT,
-                "is_decimal_allowed": True,
-                "min_value": "0",
-                "max_value": str(MAX_TIMER_HOURS),
-                "initial_value": _hours(prefs.timer_limit_minutes),
+                "initial_value": timer_limit_value(prefs.timer_limit_minutes),
+                "placeholder": plain("8h, 7h 30m or 90m"),
             },
-            hint="0 turns this reminder off.",
+            hint="A duration such as 8h, 7h 30m or 90m (a bare number is hours); 0 turns it off.",
         ),
         _input(
             WORKDAY_END_BLOCK,
@@ -199,8 +198,9 @@ def settings_modal(
     return modal("Settings", blocks, callback_id=Callback.NOTIF_SETTINGS, submit="Save")
 
 
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:g}"
+def timer_limit_value(minutes: int) -> str:
+    """The limit as the field shows it and reads it back: "7h 30m", "1m", or "0" (off)."""
+    return format_duration(timedelta(minutes=minutes)) if minutes > 0 else "0"
 
 
 def _summary(prefs: NotificationPrefs) -> str:

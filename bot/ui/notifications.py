@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.astravue.models import NotificationDto
 from bot.domain.notifications import LIST_LIMIT as LIST_LIMIT
 from bot.domain.notifications import NotificationCard as NotificationCard
 from bot.domain.tasks import TaskRef
+from bot.parsing.durations import format_duration
 from bot.ui.components import (
     Block,
     actions,
@@ -37,6 +39,11 @@ DIGEST_MESSAGE = 180
 OVERFLOW_MUTE = "mute"
 OVERFLOW_DIGEST_PROJECT = "digest_project"
 OVERFLOW_DELETE = "delete"
+OVERFLOW_COMPLETE = "complete"
+OVERFLOW_TIMER = "timer"
+QUOTE_LINES = 3  # a quoted comment shows this many lines, then "Show more"
+QUOTE_CHARS = 300  # ...and at most this many characters
+QUOTE_MAX = 2500  # the whole comment, within a section's 3,000 characters
 
 _ICONS = {
     "assignment": ":bust_in_silhouette:",
@@ -65,10 +72,7 @@ def _who_what(n: NotificationDto, limit: int = 1500) -> str:
 def _when(n: NotificationDto) -> str:
     if n.create_time is None:
         return ""
-    epoch = int(n.create_time.timestamp())
-    return date_token(
-        epoch, "{date_short_pretty} at {time}", n.create_time.strftime("%Y-%m-%d %H:%M UTC")
-    )
+    return date_token(int(n.create_time.timestamp()), "{date_short_pretty} at {time}")
 
 
 def _about(card: NotificationCard) -> str:
@@ -80,21 +84,46 @@ def _about(card: NotificationCard) -> str:
     return " ".join(parts)
 
 
-def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict[str, Any]:
+def quote(comment: str, *, expanded: bool = False) -> tuple[str, bool]:
+    """The comment as a mrkdwn quote, and whether it was cut (three lines, 300 characters;
+    expanded: all of it that fits a section)."""
+    lines = [line.rstrip() for line in comment.strip().splitlines()]
+    shown = "\n".join(lines if expanded else lines[:QUOTE_LINES])
+    limit = QUOTE_MAX if expanded else QUOTE_CHARS
+    cut = len(shown) > limit or len(lines) > len(shown.splitlines())
+    text = truncate_escaped(shown, limit)
+    if cut and not text.endswith("…"):
+        text += " …"
+    return "\n".join(f"> {line}" for line in text.splitlines()), cut
+
+
+def notification_dm(
+    card: NotificationCard,
+    *,
+    state: str | None = None,
+    expanded: bool = False,
+    outcome: str | None = None,
+) -> dict[str, Any]:
     """The DM for one notification; `state` ("read", "deleted", "muted") replaces the
-    buttons (muted: with Unmute, which brings them back)."""
+    buttons (muted: with Unmute, which brings them back). A mention, comment or reply quotes
+    what was said (`expanded`: all of it); `outcome` says what a button did, under it."""
     n = card.notification
     lines = [_who_what(n)]
     about = _about(card)
     if about:
         lines.append(about)
-    blocks: list[Block] = [section("\n".join(lines))]
+    value = notification_value(n.notification_id, card.task_ref)
+    more = None
+    if card.comment:
+        quoted, cut = quote(card.comment, expanded=expanded)
+        lines.append(quoted)
+        more = button("Show more", Action.NOTIF_MORE, value) if cut else None
+    blocks: list[Block] = [section("\n".join(lines), accessory=more)]
     footer = [t for t in (_when(n), escape((n.type or "").replace("_", " "))) if t]
     if state == "deleted":
         blocks.append(context(":wastebasket: Notification deleted."))
         return message(f"Notification deleted: {truncate(n.message or '', 200)}", blocks)
     if state == "muted" and card.task_ref is not None:
-        value = notification_value(n.notification_id, card.task_ref)
         blocks.append(
             section(
                 ":mute: Muted: no more notifications about this task.",
@@ -104,6 +133,8 @@ def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict
         return message(f"Muted: {truncate(n.message or 'notification', 200)}", blocks)
     if state == "read":
         footer.append(":white_check_mark: read")
+    if outcome:
+        footer.append(outcome)
     if footer:
         blocks.append(context(" · ".join(footer)))
     blocks.append(
@@ -116,25 +147,47 @@ def notification_dm(card: NotificationCard, *, state: str | None = None) -> dict
 
 
 def _dm_buttons(card: NotificationCard, *, read: bool) -> list[dict[str, Any]]:
+    """Open, Mark read and a menu; a DM about a comment opens at the comment and keeps
+    Complete and Start timer in its menu (the DM is about what was said)."""
     n = card.notification
     value = notification_value(n.notification_id, card.task_ref)
     elements: list[dict[str, Any]] = []
-    if card.url:
+    if card.comment_url:
+        elements.append(button("Open at the comment", Action.OPEN_URL, url=card.comment_url))
+    elif card.url:
         elements.append(button("Open in Astravue", Action.OPEN_URL, url=card.url))
     if not read:
         elements.append(button("Mark read", Action.NOTIF_MARK_READ, value))
-    if card.task_ref is not None:
-        elements.append(button("Complete", Action.TASK_COMPLETE, card.task_ref.encode()))
-        elements.append(button("Start timer", Action.TIMER_START, card.task_ref.encode()))
     choices = [("Delete", f"{OVERFLOW_DELETE}:{value}")]
     if card.task_ref is not None:
-        choices.insert(0, ("Mute this task", f"{OVERFLOW_MUTE}:{value}"))
+        task_choices = [("Mute this task", f"{OVERFLOW_MUTE}:{value}")]
         if card.task_ref.project_id is not None:
-            choices.insert(
-                1, ("Digest only for this project", f"{OVERFLOW_DIGEST_PROJECT}:{value}")
+            task_choices.append(
+                ("Digest only for this project", f"{OVERFLOW_DIGEST_PROJECT}:{value}")
             )
+        if card.about_a_comment:
+            task_choices[:0] = [
+                ("Complete task", f"{OVERFLOW_COMPLETE}:{value}"),
+                ("Start timer", f"{OVERFLOW_TIMER}:{value}"),
+            ]
+        else:
+            elements.append(button("Complete", Action.TASK_COMPLETE, card.task_ref.encode()))
+            elements.append(button("Start timer", Action.TIMER_START, card.task_ref.encode()))
+        choices[:0] = task_choices
     elements.append(overflow(Action.NOTIF_OVERFLOW, choices))
     return elements
+
+
+def completed(logged: timedelta | None) -> str:
+    done = ":white_check_mark: You completed the task"
+    return f"{done} (its timer was running: {format_duration(logged)} logged)" if logged else done
+
+
+def timer_started(start: datetime | None) -> str:
+    if start is None:
+        return ":stopwatch: Timer started"
+    since = date_token(int(start.timestamp()), "{time}", start.strftime("%H:%M UTC"))
+    return f":stopwatch: Timer running since {since}"
 
 
 def summary_dm(unread: int) -> dict[str, Any]:

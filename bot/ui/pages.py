@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.ui.words import clock
+
 _PAGES = {
     "invalid": (
         "Link not valid",
@@ -109,7 +111,7 @@ def confirm_page(
             '<button type="submit" name="action" value="link">Link</button> '
             '<button type="submit" name="action" value="cancel">Cancel</button></form>'
             f"<p><small>This page works once, in this browser, until "
-            f"{html.escape(expires_at.strftime('%H:%M UTC'))}.</small></p>"
+            f"{html.escape(clock(expires_at))} UTC.</small></p>"
         ),
     )
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.astravue.models import ProjectDto, SpaceDto
-from bot.domain.calendar import show_wire_day
 from bot.domain.projects import ProjectFields
 from bot.ui.components import (
     Block,
@@ -26,6 +25,7 @@ from bot.ui.components import (
 )
 from bot.ui.ids import Action, Callback
 from bot.ui.task_forms import VALUE, date_picker, input_block, static_select, with_errors
+from bot.ui.words import plural, show_wire_day
 
 NAME, DESCRIPTION, COLOR, SPACE, CONFIRM = "name", "description", "color", "space", "confirm"
 STATUS, PRIORITY, HEALTH, START, END, BUDGET = (
@@ -121,10 +121,10 @@ def space_list(spaces: list[tuple[SpaceDto, list[ProjectDto]]]) -> dict[str, Any
         return message(text, [section(text)])
     blocks: list[Block] = [
         header("Spaces"),
-        context(f"{len(spaces)} space{'s' if len(spaces) != 1 else ''}"),
+        context(plural(len(spaces), "space")),
     ]
     for space, projects in spaces[:LISTED]:
-        count = f"{len(projects)} project{'s' if len(projects) != 1 else ''}"
+        count = plural(len(projects), "project")
         listed = f": {_names([p.project_name for p in projects])}" if projects else ""
         text = f"*{truncate_escaped(space.space_name, 200)}* `#{space.space_id}` · {count}{listed}"
         if space.description:
@@ -155,7 +155,7 @@ def project_list(title: str, projects: list[tuple[SpaceDto, ProjectDto]]) -> dic
         return message(text, [section(escape(text))])
     blocks: list[Block] = [
         header(title),
-        context(f"{len(projects)} project{'s' if len(projects) != 1 else ''}"),
+        context(plural(len(projects), "project")),
     ]
     for space, project in projects[:LISTED]:
         value = project_value(space.space_id, project.project_id)
@@ -374,7 +374,7 @@ def delete_form(kind: str, name: str, losses: str, *, metadata: str) -> dict[str
 def space_losses(projects: list[str], tasks: int) -> str:
     if not projects:
         return "also deletes its files and memberships (it has no projects)."
-    count = f"{len(projects)} project{'s' if len(projects) != 1 else ''}"
+    count = plural(len(projects), "project")
     return (
         f"also deletes its {count} ({_names(projects)}) with their {tasks} task"
         f"{'s' if tasks != 1 else ''}, and its files and memberships."

@@ -13,6 +13,8 @@ TITLE, DESCRIPTION, SPACE, PROJECT, OWNERS = "title", "description", "space", "p
 START, DUE, PRIORITY, STATUS, TAGS = "start", "due", "priority", "status", "tags"
 VALUE = "value"  # the action id of every plain input
 PRIORITIES = ("Low", "Medium", "High", "Critical")
+# The project option that makes a personal task: a chosen external select cannot be emptied.
+NO_PROJECT = ("No project (personal task)", "personal")
 TITLE_MAX = 500
 # Astravue's field names (400 errors) -> the block that shows them
 FIELD_BLOCKS = {
@@ -122,16 +124,17 @@ def task_form(
         }
         if space:
             space_select["initial_option"] = option(*space)
-        if project:
+        personal = "Leave empty for a personal task."
+        if project:  # Slack cannot empty a chosen select: name the option that does
             project_select["initial_option"] = option(*project)
+            personal = f"For a personal task, choose “{NO_PROJECT[0]}”."
         blocks += [
             input_block(SPACE, "Space", space_select),
             input_block(
                 PROJECT,
                 "Project",
                 project_select,
-                hint="Leave empty for a personal task. Projects of the chosen "
-                "space are listed first.",
+                hint=f"{personal} Projects of the chosen space are listed first.",
             ),
         ]
     owners_hint = (

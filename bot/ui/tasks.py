@@ -5,7 +5,7 @@ Task URLs are defined once, in `bot.domain.tasks.task_url`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
@@ -20,9 +20,7 @@ from bot.ui.components import (
     cap_blocks,
     confirm_dialog,
     context,
-    divider,
     escape,
-    header,
     message,
     option,
     overflow,
@@ -31,7 +29,6 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action
-from bot.ui.words import plural
 
 PRIORITY_ICONS = {
     "Critical": ":red_circle:",
@@ -39,7 +36,6 @@ PRIORITY_ICONS = {
     "Medium": ":large_yellow_circle:",
     "Low": ":white_circle:",
 }
-PAGE_SIZE = 10  # two blocks a task: 10 per page leaves room for headers and paging
 TITLE_IN_LIST = 200
 DESCRIPTION_IN_CARD = 1500
 MAX_LISTED_DETAILS = 5
@@ -47,10 +43,6 @@ LATEST_COMMENTS = 3
 OVERFLOW_DELETE = "delete"
 
 # --- the quick-capture draft ------------------------------------------------------------
-
-
-def _day(day: date) -> str:
-    return show_day(day)
 
 
 def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
@@ -64,11 +56,12 @@ def capture_preview(draft: TaskDraft, token: str) -> dict[str, Any]:
     fields = [
         f"*Where*\n{where}",
         f"*Owners*\n{truncate(owners, 1000)}",
-        f"*Due*\n{_day(draft.due) if draft.due else 'no date'}",
+        f"*Due*\n{show_day(draft.due) if draft.due else 'no date'}",
         f"*Priority*\n{escape(draft.priority or 'default')}",
+        f"*Status*\n{escape(draft.status or 'default')}",
     ]
     if draft.start:
-        fields.append(f"*Start*\n{_day(draft.start)}")
+        fields.append(f"*Start*\n{show_day(draft.start)}")
     if draft.tags:
         fields.append("*Tags*\n" + truncate(" ".join(f"`{escape(t)}`" for t in draft.tags), 1000))
     blocks: list[Block] = [
@@ -118,16 +111,27 @@ def _owners_text(task: TaskDto) -> str:
     return truncate(", ".join(names), 500) if names else "nobody"
 
 
+def linked_title(task: TaskDto, *, app_url: str, title_limit: int = TITLE_IN_LIST) -> str:
+    """The task's title in bold, linked to Astravue; ✅ first when it is done."""
+    title = truncate_escaped(task.task_title or "(untitled)", title_limit).replace("|", "¦")
+    done = ":white_check_mark: " if is_done(task) else ""
+    return f"{done}*<{task_url(app_url, task_ref(task))}|{title}>*"
+
+
+def task_facts(task: TaskDto) -> str:
+    """Status · priority · due: what a list shows under each title."""
+    icon = PRIORITY_ICONS.get(task.priority_label or "", "")
+    return (
+        f"{escape(task.status_name or 'no status')} · {icon} "
+        f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)}"
+    )
+
+
 def task_line(task: TaskDto, *, app_url: str, title_limit: int = TITLE_IN_LIST) -> str:
     """One mrkdwn line: linked title, status, priority, due date."""
-    title = truncate_escaped(task.task_title or "(untitled)", title_limit).replace("|", "¦")
-    icon = PRIORITY_ICONS.get(task.priority_label or "", "")
-    done = ":white_check_mark: " if is_done(task) else ""
     return (
-        f"{done}*<{task_url(app_url, task_ref(task))}|{title}>* `#{task.task_id}`\n"
-        f"{escape(task.status_name or 'no status')} · {icon} "
-        f"{escape(task.priority_label or 'no priority')} · due {_due_text(task)} · "
-        f"{_owners_text(task)}"
+        f"{linked_title(task, app_url=app_url, title_limit=title_limit)} `#{task.task_id}`\n"
+        f"{task_facts(task)} · {_owners_text(task)}"
     )
 
 
@@ -262,6 +266,12 @@ def task_gone(note: str) -> dict[str, Any]:
     return message(note, [section(f":wastebasket: {note}")])
 
 
+DELETE_WARNING = (
+    "This also deletes its subtasks, checklist items, comments and time entries. "
+    "It cannot be undone."
+)
+
+
 def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
     value = task_ref(task).encode()
     title = truncate_escaped(task.task_title, 150)
@@ -274,10 +284,7 @@ def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
     )
     blocks = [
         section(f":warning: Delete {task_line(task, app_url=app_url)}"),
-        context(
-            "This also deletes its subtasks, checklist items, comments and time "
-            "entries. It cannot be undone."
-        ),
+        context(DELETE_WARNING),
         actions(
             button(
                 "Delete task", Action.TASK_DELETE_CONFIRM, value, style="danger", confirm=dialog
@@ -286,112 +293,3 @@ def delete_confirmation(task: TaskDto, *, app_url: str) -> dict[str, Any]:
         ),
     ]
     return message(f"Delete task {task.task_id}?", blocks)
-
-
-# --- lists ------------------------------------------------------------------------------
-
-
-def task_list_blocks(
-    tasks: list[TaskDto],
-    *,
-    app_url: str,
-    page: int = 0,
-    page_size: int = PAGE_SIZE,
-    page_value: str | None = None,
-) -> list[Block]:
-    """One page of tasks; past the page, "and N more" with a Next button (if `page_value`)."""
-    start = page * page_size
-    shown = tasks[start : start + page_size]
-    blocks: list[Block] = []
-    for task in shown:
-        blocks += [section(task_line(task, app_url=app_url)), task_actions(task, app_url=app_url)]
-    remaining = len(tasks) - start - len(shown)
-    paging: list[dict[str, Any]] = []
-    if page > 0 and page_value is not None:
-        paging.append(button("Previous", Action.TASK_PAGE, f"{page - 1}|{page_value}"))
-    if remaining > 0:
-        if page_value is not None:
-            paging.append(
-                button(
-                    f"Next {min(remaining, page_size)}",
-                    Action.TASK_PAGE,
-                    f"{page + 1}|{page_value}",
-                )
-            )
-        blocks.append(context(f"…and {remaining} more"))
-    blocks += [actions(b) for b in paging]  # one block each: action ids are unique per block
-    return blocks
-
-
-def task_list_message(
-    tasks: list[TaskDto],
-    *,
-    app_url: str,
-    title: str,
-    page: int = 0,
-    page_value: str | None = None,
-    empty: str = "No tasks here.",
-    cut_short: bool = False,
-) -> dict[str, Any]:
-    """`cut_short`: Astravue sent more pages than a walk reads, so the list is incomplete."""
-    note = [context(f":warning: {CUT_SHORT.format(count=len(tasks))}")] if cut_short else []
-    if not tasks:
-        return message(empty, [section(f"*{escape(title)}*\n{escape(empty)}"), *note])
-    pages = (len(tasks) + PAGE_SIZE - 1) // PAGE_SIZE
-    page = min(max(page, 0), pages - 1)
-    blocks = [
-        header(title),
-        context(
-            f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
-            + (f" · page {page + 1} of {pages}" if pages > 1 else "")
-        ),
-        *note,
-        *task_list_blocks(tasks, app_url=app_url, page=page, page_value=page_value),
-    ]
-    return message(f"{title}: {plural(len(tasks), 'task')}", blocks)
-
-
-CUT_SHORT = (
-    "Showing the first {count}: Astravue returned more pages than expected, so I "
-    "stopped reading. The list may be incomplete."
-)
-
-
-AGENDA_SECTIONS = (
-    ("overdue", ":rotating_light: Overdue"),
-    ("today", ":date: Due today"),
-    ("upcoming", ":calendar: Upcoming"),
-)
-AGENDA_PER_SECTION = 5
-
-
-def agenda_blocks(groups: dict[str, list[TaskDto]], *, app_url: str) -> list[Block]:
-    """Overdue, due today and upcoming, each capped with "and N more"."""
-    blocks: list[Block] = []
-    for key, label in AGENDA_SECTIONS:
-        tasks = groups.get(key) or []
-        blocks.append(section(f"*{label}* ({len(tasks)})"))
-        if not tasks:
-            blocks.append(context("Nothing."))
-        blocks += task_list_blocks(tasks, app_url=app_url, page_size=AGENDA_PER_SECTION)
-    return blocks
-
-
-def agenda_message(groups: dict[str, list[TaskDto]], *, app_url: str) -> dict[str, Any]:
-    count = sum(len(v) for v in groups.values())
-    blocks = [
-        header("Your agenda"),
-        *agenda_blocks(groups, app_url=app_url),
-        divider(),
-        context("`/astravue task list` for everything, `/astravue todo` to add a personal task."),
-    ]
-    return message(f"Your agenda: {plural(count, 'open task')}", blocks)
-
-
-def search_results(query: str, tasks: list[TaskDto], *, app_url: str) -> dict[str, Any]:
-    return task_list_message(
-        tasks,
-        app_url=app_url,
-        title=f"Tasks matching “{truncate(query, 100)}”",
-        empty=f"No task matches “{truncate_escaped(query, 100)}”. Try fewer words.",
-    )

@@ -1,4 +1,5 @@
-"""Timer and time-entry messages and modals: pure functions, data in, Block Kit out."""
+"""Time-entry messages and the timer modals, and the forgotten-timer DM: pure functions, data
+in, Block Kit out. The running and stopped timer cards are `timer_cards`."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action, Callback
+from bot.ui.timer_cards import note_input, running_lines, title_of
+from bot.ui.words import clock, local_day
 
 BILLABLE_BLOCK, BILLABLE_INPUT = "billable", "billable"
-NOTE_BLOCK, NOTE_INPUT = "note", "note"
 TASK_BLOCK = "task"
 AMOUNT_BLOCK, AMOUNT_INPUT = "amount", "amount"
 DATE_BLOCK, DATE_INPUT = "date", "date"
@@ -33,108 +35,6 @@ START_BLOCK, START_INPUT = "start", "start"
 END_BLOCK, END_INPUT = "end", "end"
 STOP_AT_BLOCK, STOP_AT_INPUT = "stop_at", "stop_at"
 YES, NO = "yes", "no"
-PICK = "pick"  # a Switch button with no task yet: open the picker
-NOTE_MAX = 500
-
-
-def title_of(timer: TimerData) -> str:
-    return timer.task_title or f"task {timer.task_id}"
-
-
-def clock(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M") if moment else "?"
-
-
-def elapsed(timer: TimerData, now: datetime) -> timedelta:
-    if timer.start_time is not None:
-        return max(now - timer.start_time, timedelta(0))
-    return timer.elapsed or timedelta(0)
-
-
-def timer_buttons(timer: TimerData) -> Block:
-    ref = task_ref(timer).encode()
-    return actions(
-        button("Stop", Action.TIMER_STOP, ref, style="danger"),
-        button("Quick stop", Action.TIMER_QUICK_STOP, ref),
-        button("Switch task", Action.TIMER_SWITCH, PICK),
-    )
-
-
-def running_lines(timer: TimerData, zone: tzinfo, now: datetime) -> str:
-    started = timer.start_time.astimezone(zone) if timer.start_time else None
-    when = started.strftime("%a %d %b %H:%M") if started else "?"
-    return (
-        f":stopwatch: *{truncate_escaped(title_of(timer), 200)}*\n"
-        f"Running for *{format_duration(elapsed(timer, now))}* · started {when}"
-    )
-
-
-def status(timer: TimerData | None, zone: tzinfo, now: datetime) -> dict[str, Any]:
-    if timer is None:
-        text = "No timer is running."
-        return message(
-            text,
-            [
-                section(
-                    f":zzz: {text} Start one with "
-                    "`/astravue timer start <task>`, or a Start button on "
-                    "any task."
-                )
-            ],
-        )
-    text = f"Timer running on {title_of(timer)}"
-    return message(text, [section(running_lines(timer, zone, now)), timer_buttons(timer)])
-
-
-def started(
-    timer: TimerData,
-    zone: tzinfo,
-    now: datetime,
-    *,
-    stopped: tuple[TimerData, TimeTrackerDto] | None = None,
-) -> dict[str, Any]:
-    blocks: list[Block] = []
-    if stopped is not None:
-        blocks.append(section(stopped_line(*stopped)))
-    blocks += [section(running_lines(timer, zone, now)), timer_buttons(timer)]
-    return message(f"Timer started on {title_of(timer)}", blocks)
-
-
-def busy(running: TimerData, wanted: TaskRef, zone: tzinfo, now: datetime) -> dict[str, Any]:
-    """Astravue runs one timer per user: offer Switch rather than an error."""
-    text = f"A timer is already running on {title_of(running)}."
-    return message(
-        text,
-        [
-            section(
-                f":warning: A timer is already running (one at a time).\n"
-                f"{running_lines(running, zone, now)}"
-            ),
-            actions(
-                button(
-                    "Switch to the new task", Action.TIMER_SWITCH, wanted.encode(), style="primary"
-                ),
-                button("Keep the current one", Action.DISMISS, "keep"),
-            ),
-        ],
-    )
-
-
-def stopped_line(timer: TimerData, entry: TimeTrackerDto) -> str:
-    logged = format_duration(entry.duration or timedelta(0))
-    kind = "billable" if entry.billable else "non-billable"
-    note = f" · _{truncate_escaped(entry.notes, 200)}_" if entry.notes else ""
-    return (
-        f":white_check_mark: Stopped *{truncate_escaped(title_of(timer), 200)}*: "
-        f"logged *{logged}* ({kind}){note}"
-    )
-
-
-def stopped(timer: TimerData, entry: TimeTrackerDto) -> dict[str, Any]:
-    return message(
-        f"Stopped: logged {format_duration(entry.duration or timedelta(0))}",
-        [section(stopped_line(timer, entry))],
-    )
 
 
 def logged(entry: TimeTrackerDto, task_title: str, zone: tzinfo) -> dict[str, Any]:
@@ -177,24 +77,6 @@ def _billable_input(default: bool) -> Block:
     }
 
 
-def _note_input(initial: str | None = None) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": NOTE_INPUT,
-        "multiline": True,
-        "max_length": NOTE_MAX,
-    }
-    if initial:
-        element["initial_value"] = initial[:NOTE_MAX]
-    return {
-        "type": "input",
-        "block_id": NOTE_BLOCK,
-        "optional": True,
-        "label": plain("Note"),
-        "element": element,
-    }
-
-
 def _picker(
     kind: str,
     block_id: str,
@@ -233,7 +115,7 @@ def task_option(ref: TaskRef, title: str) -> dict[str, Any]:
 
 
 def stop_modal(timer: TimerData, billable: bool, zone: tzinfo, now: datetime) -> dict[str, Any]:
-    blocks = [section(running_lines(timer, zone, now)), _billable_input(billable), _note_input()]
+    blocks = [section(running_lines(timer, zone, now)), _billable_input(billable), note_input()]
     return modal(
         "Stop timer",
         blocks,
@@ -251,7 +133,7 @@ def stop_at_modal(timer: TimerData, zone: tzinfo, now: datetime, suggested: time
             STOP_AT_BLOCK,
             STOP_AT_INPUT,
             "Stopped working at",
-            suggested.strftime("%H:%M"),
+            f"{suggested:%H:%M}",  # a timepicker's value, not words
         ),
         context("The timer stops, and its time is logged from its start to this time."),
     ]
@@ -291,7 +173,7 @@ def log_modal(today: date, billable: bool) -> dict[str, Any]:
         },
         _picker("datepicker", DATE_BLOCK, DATE_INPUT, "Date", today.isoformat()),
         _billable_input(billable),
-        _note_input(),
+        note_input(),
     ]
     return modal("Log time", blocks, callback_id=Callback.TIME_LOG, submit="Log")
 
@@ -316,7 +198,7 @@ def edit_modal(entry: TimeTrackerDto, zone: tzinfo) -> dict[str, Any]:
         ),
         _picker("timepicker", END_BLOCK, END_INPUT, "To", end.strftime("%H:%M") if end else None),
         _billable_input(bool(entry.billable)),
-        _note_input(entry.notes),
+        note_input(entry.notes),
     ]
     return modal(
         "Edit time entry",
@@ -332,7 +214,7 @@ def edit_modal(entry: TimeTrackerDto, zone: tzinfo) -> dict[str, Any]:
 
 def when(entry: TimeTrackerDto, zone: tzinfo) -> str:
     """ "Tue 03 Mar 09:00 to 10:30" in the reader's zone."""
-    day = entry.start_time.astimezone(zone).strftime("%a %d %b") if entry.start_time else ""
+    day = local_day(entry.start_time, zone) if entry.start_time else ""
     return f"{day} {clock(entry.start_time, zone)} to {clock(entry.end_time, zone)}"
 
 
@@ -351,7 +233,7 @@ def rescue_dm(timer: TimerData, zone: tzinfo, now: datetime, why: str) -> dict[s
                 f"{running_lines(timer, zone, now)}"
             ),
             actions(
-                button("Stop now", Action.TIMER_STOP, ref, style="primary"),
+                button("Stop now", Action.TIMER_QUICK_STOP, ref, style="primary"),
                 button("Stop at a time…", Action.TIMER_STOP_AT, tracker),
                 button("Keep running", Action.TIMER_KEEP, tracker),
             ),

@@ -10,7 +10,6 @@ from typing import Any
 
 from bot.astravue.models import ProjectDto, TaskDto
 from bot.domain.app_urls import project_url, space_url
-from bot.domain.calendar import show_wire_day
 from bot.domain.tasks import is_done, task_ref, task_url
 from bot.domain.unfurls import Preview, ProjectPreview, SpacePreview, TaskPreview
 from bot.ui.components import (
@@ -24,6 +23,7 @@ from bot.ui.components import (
     truncate_escaped,
 )
 from bot.ui.ids import Action
+from bot.ui.words import show_wire_day
 
 AUTH_MESSAGE = (
     "Connect your Astravue account to see previews of Astravue links you share. "

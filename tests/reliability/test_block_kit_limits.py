@@ -34,14 +34,14 @@ from bot.astravue.models import (
     TaskCommentDto,
     TaskDto,
     TimerData,
-    TimesheetReport,
-    TimesheetSummary,
     TimeTrackerDto,
 )
 from bot.domain.feed_changes import Digest, FeedChange, FeedTask, NotSubscribed, TooManyFeeds
 from bot.domain.notifications import NotificationPrefs
 from bot.domain.projects import ProjectFields
+from bot.domain.task_lists import Completed, ListSource
 from bot.domain.tasks import Pick, TaskDraft, TaskRef
+from bot.domain.time_views import EntryNames, Period, TaskName
 from bot.domain.unfurls import ProjectPreview, SpacePreview, TaskPreview
 from bot.listeners.router import AREAS, GRAMMAR
 from bot.sandbox.blockkit import validate_message, validate_view
@@ -61,8 +61,10 @@ from bot.ui import (
     spaces,
     task_choices,
     task_forms,
+    task_lists,
     tasks,
     time_sheets,
+    timer_cards,
     timers,
     unfurls,
 )
@@ -207,14 +209,17 @@ def make_timer() -> TimerData:
     )
 
 
-def make_report() -> TimesheetReport:
-    return TimesheetReport.model_validate(
-        {
-            "totalDuration": 10**9,
-            "billableDuration": 6 * 10**8,
-            "nonBillableDuration": 4 * 10**8,
-            "entries": [make_entry(i).model_dump(by_alias=True) for i in range(MANY)],
-        }
+def spread_entries() -> list[TimeTrackerDto]:
+    """MANY entries, oldest first, four a day over fifty days."""
+    return [
+        make_entry(i).model_copy(update={"start_time": NOW - timedelta(hours=6 * (MANY - i))})
+        for i in range(MANY)
+    ]
+
+
+def entry_names() -> EntryNames:
+    return EntryNames(
+        tasks={10_000 + i: TaskName(LONG, f"{APP_URL}/tasks/{10_000 + i}") for i in range(MANY)}
     )
 
 
@@ -258,11 +263,16 @@ def home_sections_input() -> list[list[dict[str, Any]]]:
     many = make_tasks()
     return [
         home_sections.timer_section(make_timer(), timedelta(hours=30), ZONE, NOW),
-        tasks.agenda_blocks({"overdue": many, "today": many, "upcoming": many}, app_url=APP_URL),
+        task_lists.home_tasks(
+            {"overdue": many, "today": many, "upcoming": many},
+            app_url=APP_URL,
+            source=ListSource("my"),
+            note=task_lists.completed_row(completed(), app_url=APP_URL, source=ListSource("my")),
+        ),
         notification_settings.home_section(
             NotificationPrefs(quiet_start="22:00", quiet_end="07:00")
         ),
-        tasks.task_list_blocks(many, app_url=APP_URL, page_value="list"),
+        task_lists.agenda_blocks({"overdue": many}, app_url=APP_URL, source=FOCUSED),
     ]
 
 
@@ -278,6 +288,14 @@ class Case:
     listed: int = 0
     marker: str = ""
     surface: str = ""  # "" for a full payload, else "message" or "home" for list[Block]
+
+
+LIST = ListSource("list", LONG)
+FOCUSED = ListSource("my", focus="overdue")
+
+
+def completed() -> Completed:
+    return Completed(make_task(1), timedelta(hours=1), LONG, 40)
 
 
 def _agenda() -> dict[str, list[TaskDto]]:
@@ -577,47 +595,99 @@ CASES: dict[str, Case] = {
     "tasks.delete_confirmation": Case(
         lambda: tasks.delete_confirmation(make_task(1), app_url=APP_URL)
     ),
-    "tasks.task_list_blocks": Case(
-        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page_value=LONG),
-        listed=MANY,
-        marker="T",
+    "task_lists.task_row": Case(
+        lambda: task_lists.task_row(make_task(1), app_url=APP_URL, block_id=LIST.encode("0")),
         surface="message",
     ),
-    "tasks.task_list_message[first page]": Case(
-        lambda: tasks.task_list_message(make_tasks(), app_url=APP_URL, title=LONG, page_value="v"),
+    "task_lists.task_list_message[first page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(),
+            app_url=APP_URL,
+            title=LONG,
+            source=LIST,
+            note=[components.section(MRKDWN)],
+        ),
         listed=MANY,
         marker="T",
     ),
-    "tasks.task_list_blocks[middle page]": Case(
-        lambda: tasks.task_list_blocks(make_tasks(), app_url=APP_URL, page=3, page_value=LONG),
-        surface="message",
-    ),
-    "tasks.task_list_message[last page]": Case(
-        lambda: tasks.task_list_message(
-            make_tasks(), app_url=APP_URL, title=LONG, page=999, page_value="v"
+    "task_lists.task_list_message[middle page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(), app_url=APP_URL, title=LONG, source=LIST.at_page(3), cut_short=True
         )
     ),
-    "tasks.agenda_blocks": Case(
-        lambda: tasks.agenda_blocks(_agenda(), app_url=APP_URL),
+    "task_lists.task_list_message[last page]": Case(
+        lambda: task_lists.task_list_message(
+            make_tasks(), app_url=APP_URL, title=LONG, source=LIST.at_page(999)
+        )
+    ),
+    "task_lists.task_list_message[none]": Case(
+        lambda: task_lists.task_list_message([], app_url=APP_URL, title=LONG, source=LIST)
+    ),
+    "task_lists.agenda_blocks": Case(
+        lambda: task_lists.agenda_blocks(_agenda(), app_url=APP_URL, source=ListSource("my")),
         listed=3 * MANY,
         marker="T",
         surface="message",
     ),
-    "tasks.agenda_message": Case(
-        lambda: tasks.agenda_message(_agenda(), app_url=APP_URL), listed=3 * MANY, marker="T"
+    "task_lists.agenda_blocks[one group]": Case(
+        lambda: task_lists.agenda_blocks(_agenda(), app_url=APP_URL, source=FOCUSED),
+        listed=MANY,
+        marker="T",
+        surface="message",
     ),
-    "tasks.search_results": Case(
-        lambda: tasks.search_results(LONG, make_tasks(), app_url=APP_URL), listed=MANY, marker="T"
+    "task_lists.agenda_message": Case(
+        lambda: task_lists.agenda_message(
+            _agenda(),
+            app_url=APP_URL,
+            source=ListSource("my", LONG),
+            note=task_lists.delete_step(make_task(999), app_url=APP_URL, source=LIST),
+        ),
+        listed=3 * MANY + 1,  # and the task Delete… asks about
+        marker="T",
     ),
-    "tasks.search_results[none]": Case(lambda: tasks.search_results(LONG, [], app_url=APP_URL)),
+    "task_lists.agenda_message[empty]": Case(
+        lambda: task_lists.agenda_message({}, app_url=APP_URL, source=ListSource("my"))
+    ),
+    "task_lists.home_tasks": Case(
+        lambda: task_lists.home_tasks(_agenda(), app_url=APP_URL, source=ListSource("my")),
+        surface="home",
+    ),
+    "task_lists.search_results": Case(
+        lambda: task_lists.search_results(
+            LONG, make_tasks(), app_url=APP_URL, source=ListSource("search", LONG)
+        ),
+        listed=MANY,
+        marker="T",
+    ),
+    "task_lists.search_results[none]": Case(
+        lambda: task_lists.search_results(LONG, [], app_url=APP_URL, source=LIST)
+    ),
+    "task_lists.completed_row": Case(
+        lambda: task_lists.completed_row(completed(), app_url=APP_URL, source=LIST),
+        surface="message",
+    ),
+    "task_lists.reopened_row": Case(
+        lambda: task_lists.reopened_row(make_task(1), app_url=APP_URL), surface="message"
+    ),
+    "task_lists.delete_step": Case(
+        lambda: task_lists.delete_step(make_task(1), app_url=APP_URL, source=LIST),
+        surface="message",
+    ),
+    "task_lists.deleted_row": Case(lambda: task_lists.deleted_row(LONG), surface="message"),
     # timers
-    "timers.status[running]": Case(lambda: timers.status(make_timer(), ZONE, NOW)),
-    "timers.status[idle]": Case(lambda: timers.status(None, ZONE, NOW)),
-    "timers.started": Case(
-        lambda: timers.started(make_timer(), ZONE, NOW, stopped=(make_timer(), make_entry(0)))
+    "timer_cards.status[running]": Case(lambda: timer_cards.status(make_timer(), ZONE, NOW)),
+    "timer_cards.status[idle]": Case(lambda: timer_cards.status(None, ZONE, NOW)),
+    "timer_cards.started": Case(
+        lambda: timer_cards.started(make_timer(), ZONE, NOW, stopped=(LONG, make_entry(0)))
     ),
-    "timers.busy": Case(lambda: timers.busy(make_timer(), TaskRef(1, 2, 3), ZONE, NOW)),
-    "timers.stopped": Case(lambda: timers.stopped(make_timer(), make_entry(0))),
+    "timer_cards.undone": Case(lambda: timer_cards.undone(make_timer(), ZONE, NOW)),
+    "timer_cards.busy": Case(
+        lambda: timer_cards.busy(make_timer(), TaskRef(1, 2, 3), LONG, ZONE, NOW)
+    ),
+    "timer_cards.stopped": Case(lambda: timer_cards.stopped(LONG, TaskRef(1, 2, 3), make_entry(0))),
+    "timer_cards.note_modal": Case(
+        lambda: timer_cards.note_modal(timer_cards.stop_value(LONG, TaskRef(1, 2, 3), 7), LONG)
+    ),
     "timers.logged": Case(lambda: timers.logged(make_entry(0), LONG, ZONE)),
     "timers.bad_amount": Case(lambda: timers.bad_amount(MRKDWN)),
     "timers.stop_modal": Case(lambda: timers.stop_modal(make_timer(), True, ZONE, NOW)),
@@ -628,16 +698,40 @@ CASES: dict[str, Case] = {
     "timers.log_modal": Case(lambda: timers.log_modal(date(2025, 3, 4), False)),
     "timers.edit_modal": Case(lambda: timers.edit_modal(make_entry(0), ZONE)),
     "time_sheets.entries_list": Case(
-        lambda: time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+        lambda: time_sheets.entries_list(
+            spread_entries(),
+            entry_names(),
+            ZONE,
+            NOW.date(),
+            Period.containing("month", NOW.date()),
+        ),
         listed=MANY,
         marker="E",
     ),
+    "time_sheets.entries_list[one day]": Case(
+        lambda: time_sheets.entries_list(
+            [make_entry(i) for i in range(MANY)], entry_names(), ZONE, NOW.date(), task_title=LONG
+        ),
+        listed=MANY,
+        marker="E",
+    ),
+    "time_sheets.delete_prompt": Case(lambda: time_sheets.delete_prompt(7000)),
     "time_sheets.project_sheet": Case(
-        lambda: time_sheets.project_sheet(LONG, TimesheetSummary(), make_report(), LONG, 3000)
+        lambda: time_sheets.project_sheet(
+            3000,
+            LONG,
+            Period.containing("week", NOW.date()),
+            spread_entries(),
+            EntryNames(members={3000 + i: LONG for i in range(MANY)}),
+            ZONE,
+        )
     ),
     "time_sheets.global_sheet": Case(
         lambda: time_sheets.global_sheet(
-            make_report(), {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)}, LONG
+            Period.containing("month", NOW.date()),
+            spread_entries(),
+            {2000 + i: long_text(f"G{i:03d}") for i in range(MANY)},
+            ZONE,
         ),
         listed=MANY,
         marker="G",
@@ -755,7 +849,9 @@ CASES.update(
     {
         "shared.for_channel": Case(
             lambda: shared.for_channel(
-                time_sheets.entries_list([make_entry(i) for i in range(MANY)], ZONE, LONG),
+                time_sheets.entries_list(
+                    spread_entries(), entry_names(), ZONE, NOW.date(), task_title=LONG
+                ),
                 "U0MARIA",
             )
         ),
@@ -789,7 +885,8 @@ PIECES = {
     "task_forms.static_select",
     "task_forms.date_picker",
     "tasks.task_actions",
-    "timers.timer_buttons",
+    "timer_cards.timer_buttons",
+    "timer_cards.note_input",  # covered by note_modal
     "timers.task_option",
     "notification_settings.muted_blocks",  # covered by settings_modal[muted]
 }

@@ -21,7 +21,7 @@ from tests.scenario.conftest import connect, eventually
 KILLS = 50
 USERS = {1: "U0MARIA", 2: "U0DEV"}
 
-# A dead process's lease would block its users for minutes; the restarted poller clears
+# A dead process's lease would block its users for a lease (30 s); the restarted poller clears
 # leases first, which is only safe because the test knows the previous process is dead.
 # Given arguments (lease seconds, seconds between DMs to a channel, DMs per poll), it uses
 # them and clears nothing: another poller is running, and a short lease lapses by itself.
@@ -41,6 +41,7 @@ async def main():
     messenger.channel_interval, messenger.workspace_interval = 0.02, 0.01  # fast test pacing
     if len(sys.argv) > 1:
         service.leases.lease = timedelta(seconds=float(sys.argv[1]))
+        service.leases.keep_alive = False  # a stalled poller: its polls outlast their lease
         messenger.channel_interval, service.dms_per_poll = float(sys.argv[2]), int(sys.argv[3])
     else:
         async with runtime.sessions() as session, session.begin():

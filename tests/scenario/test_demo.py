@@ -16,6 +16,7 @@ SCRIPT = """\
 click Create
 click Start timer
 /astravue timer stop
+click Add note
 fill note Drafted the demo
 submit
 # the first poll sums up what was already unread; the second change arrives as its own DM
@@ -59,12 +60,13 @@ async def test_scripted_demo_covers_connect_task_timer_notifications_unfurl_and_
     created = _after(transcript, "click Create")
     assert "(updated)" in created and "Created." in created and "( Start timer )" in created
 
-    assert "Running for" in _after(transcript, "click Start timer")
-    modal = _after(transcript, "/astravue timer stop")
-    assert "Modal: Stop timer" in modal and "Note [note]" in modal
-    stopped = _after(transcript, "submit")
-    assert "(The modal closed.)" in stopped
-    assert "Stopped Write the demo script" in stopped and "Drafted the demo" in stopped
+    assert "Running since" in _after(transcript, "click Start timer")
+    stopped = _after(transcript, "/astravue timer stop")
+    assert "Stopped Write the demo script" in stopped and "( Undo )" in stopped
+    assert "Note [note]" in _after(transcript, "click Add note")
+    noted = _after(transcript, "submit")
+    assert "(The modal closed.)" in noted
+    assert "Stopped Write the demo script" in noted and "Drafted the demo" in noted
 
     first, second = transcript.split("U0MARIA > teammate\n")[1:3]
     assert "Meanwhile in Astravue:" in first and "unread Astravue notifications" in first

@@ -44,10 +44,11 @@ async def test_running_home_shows_the_timer_with_stop_and_switch(stack: Stack) -
     await connect(stack, "U0MARIA")
     budget, passport = task_ref(stack, "Review Q3 budget"), task_ref(stack, "Renew passport")
     await press(stack, Action.TIMER_START, budget.encode())
-    home = await open_home(stack, "U0MARIA", "Running for")
+    home = await open_home(stack, "U0MARIA", "Running since")
     text = text_of(home)
-    assert "Review Q3 budget" in text and "started" in text
+    assert "Review Q3 budget" in text and "<!date^" in text
     found = buttons(home)
+    assert found[Action.TIMER_QUICK_STOP]["value"] == budget.encode()
     assert found[Action.TIMER_STOP]["value"] == budget.encode()
     assert found[Action.TIMER_SWITCH]["value"] == "pick"
 

@@ -37,7 +37,10 @@ async def test_notifications_modal_shows_why_it_could_not_load(stack: Stack) -> 
 async def test_time_entry_modal_shows_that_the_entry_is_gone(stack: Stack) -> None:
     await connect(stack, "U0MARIA")
     response = await stack.user("U0MARIA").click(
-        Action.TIME_EDIT, "987654321", channel_id="C0GENERAL"
+        Action.TIME_ENTRY_MENU,
+        channel_id="C0GENERAL",
+        selected_option={"value": "edit|987654321"},
+        action_type="overflow",
     )
     assert response.status_code == 200
     shown = await top_modal(stack)

@@ -237,8 +237,8 @@ def _settings_values(**overrides: Any) -> dict[str, Any]:
         }
     values[settings_ui.TIMER_LIMIT_BLOCK] = {
         settings_ui.TIMER_LIMIT_INPUT: {
-            "type": "number_input",
-            "value": overrides.get(settings_ui.TIMER_LIMIT_BLOCK, "8"),
+            "type": "plain_text_input",
+            "value": overrides.get(settings_ui.TIMER_LIMIT_BLOCK, "8h"),
         }
     }
     return values
@@ -257,11 +257,12 @@ async def test_timer_reminder_settings(stack: Stack) -> None:
             ]
         )
     )[-1]
-    for bad in ("abc", "25", "-1"):
+    assert "8h" in str(view)  # the field shows its value as a duration, not "8.0" hours
+    for bad in ("abc", "25", "-1", "25h"):
         refused = await maria.submit(view, _settings_values(**{settings_ui.TIMER_LIMIT_BLOCK: bad}))
         assert refused.json()["errors"] == {
-            settings_ui.TIMER_LIMIT_BLOCK: "Give a number of hours from 0 to 24, e.g. 8 or 7.5 "
-            "(0 turns the reminder off)."
+            settings_ui.TIMER_LIMIT_BLOCK: "Give a duration up to 24 hours, e.g. 8h, 7h 30m or "
+            "90m (0 turns the reminder off)."
         }
     await maria.submit(
         view,
@@ -270,11 +271,39 @@ async def test_timer_reminder_settings(stack: Stack) -> None:
         ),
     )
     await eventually(
-        lambda: any("Timer reminder after 7 h 30 min, and at 18:00" in m.text for m in dms(stack))
+        lambda: any(
+            "Timer reminder after 7 hours 30 minutes, and at 18:00" in m.text for m in dms(stack)
+        )
     )
     link = await stack.runtime.services.active_link("T0ACME", "U0MARIA")
     settings = await stack.runtime.services.timers.settings(link)
     assert settings.timer_limit_minutes == 450 and settings.workday_end == "18:00"
+
+
+async def test_a_one_minute_timer_reminder_reads_one_minute_in_settings(stack: Stack) -> None:
+    """Issue 19 point 15: not "Timer reminder after 0.0166667 h"."""
+    await linked(stack)
+    maria = stack.user("U0MARIA")
+    await maria.command("settings")
+    view = (await eventually(lambda: _settings_views(stack)))[-1]
+    await maria.submit(view, _settings_values(**{settings_ui.TIMER_LIMIT_BLOCK: "1m"}))
+    await eventually(lambda: any("Timer reminder after 1 minute." in m.text for m in dms(stack)))
+    assert not any("0.0166667" in m.text for m in dms(stack))
+    before = len(_settings_views(stack))
+    await maria.command("settings")
+    reopened = (await eventually(lambda: _settings_views(stack)[before:]))[-1]
+    limit = next(
+        b for b in reopened["blocks"] if b.get("block_id") == settings_ui.TIMER_LIMIT_BLOCK
+    )
+    assert limit["element"]["initial_value"] == "1m"
+
+
+def _settings_views(stack: Stack) -> list[dict[str, Any]]:
+    return [
+        v
+        for v in stack.sandbox.slack.open_views("U0MARIA")
+        if v.get("callback_id") == "notif.settings"
+    ]
 
 
 async def test_settings_quiet_hours_hold_then_digest(stack: Stack) -> None:

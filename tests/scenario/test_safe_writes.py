@@ -235,10 +235,11 @@ async def test_time_entry_edit_keeps_times_and_can_clear_the_note(
     listing = await run(stack, "time today")
     opened = len(stack.sandbox.slack.calls_to("views.open"))
     await stack.user("U0MARIA").click(
-        Action.TIME_EDIT,
-        buttons(listing)[Action.TIME_EDIT]["value"],
+        Action.TIME_ENTRY_MENU,
         message=listing,
         channel_id="C0GENERAL",
+        selected_option={"value": f"edit|{entry.entry_id}"},
+        action_type="overflow",
     )
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)

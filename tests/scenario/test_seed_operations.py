@@ -40,7 +40,7 @@ async def test_time_for_a_task_lists_your_entries_on_it(stack: Stack) -> None:
     )
 
     listing = text_of(await run(stack, "time update pricing page copy"))
-    assert f"Your time on #{pricing.task_id} “Update pricing page copy”" in listing
+    assert "Your time on “Update pricing page copy”" in listing
     assert "Total *1h 50m*" in listing
     assert "Copy review" in listing and "Headline tweaks" in listing
     assert "Dev's work" not in listing

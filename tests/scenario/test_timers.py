@@ -13,7 +13,14 @@ from bot.domain.tasks import TaskRef
 from bot.sandbox.astravue_state import TimeEntry
 from bot.sandbox.stack import Stack
 from bot.ui.ids import Action, Callback
-from tests.scenario.conftest import buttons, connect, eventually, last_response, text_of
+from tests.scenario.conftest import (
+    buttons,
+    connect,
+    drain_lazy_work,
+    eventually,
+    last_response,
+    text_of,
+)
 
 MARIA = 1
 MADRID = ZoneInfo("Europe/Madrid")
@@ -69,12 +76,25 @@ async def press(
     await stack.user(user).click(
         action_id, value, message=message or card(action_id, value), channel_id="C0GENERAL"
     )
+    await drain_lazy_work(stack)  # the answer is the last post: earlier cards are rewritten first
     return await last_response(stack, user, before)
+
+
+async def pick_in_menu(stack: Stack, listing: dict[str, Any], value: str) -> None:
+    """Choose `value` in an entry's overflow menu of `listing`."""
+    await stack.user("U0MARIA").click(
+        Action.TIME_ENTRY_MENU,
+        message=listing,
+        channel_id="C0GENERAL",
+        selected_option={"value": value},
+        action_type="overflow",
+    )
 
 
 async def run(stack: Stack, text: str, user: str = "U0MARIA") -> dict[str, Any]:
     before = len(stack.sandbox.slack.responses)
     await stack.user(user).command(text)
+    await drain_lazy_work(stack)
     return await last_response(stack, user, before)
 
 
@@ -105,31 +125,42 @@ async def test_start_busy_switch_stop_with_billable_and_note(stack: Stack) -> No
     assert "already running" in text_of(busy)
     switch = buttons(busy)[Action.TIMER_SWITCH]
     assert switch["value"] == pricing.encode()
+    assert switch["text"]["text"] == "Switch to Update pricing page copy"
     switched = await press(stack, Action.TIMER_SWITCH, switch["value"], message=busy)
     assert "Stopped *Review Q3 budget*" in text_of(switched)
     now_running = running(stack)
     assert now_running is not None and now_running.task_id == pricing.task_id
     assert [e.running for e in entries_of(stack, budget)][-1] is False
 
-    status = text_of(await run(stack, "timer"))
-    assert "Update pricing page copy" in status and "started" in status
+    card = await run(stack, "timer")
+    assert "Update pricing page copy" in text_of(card) and "Running since <!date^" in text_of(card)
 
+    # "Stop & edit…" asks for billable and a note before stopping.
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").command("timer stop")
+    edit = buttons(card)[Action.TIMER_STOP]
+    assert edit["text"]["text"] == "Stop & edit…"
+    await stack.user("U0MARIA").click(Action.TIMER_STOP, edit["value"], message=card)
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIMER_STOP
     await stack.user("U0MARIA").submit(
         modal,
         {"billable": {"billable": radio("no")}, "note": {"note": text_input("Pricing <draft>")}},
     )
-    await eventually(lambda: running(stack) is None)
+    await drain_lazy_work(stack)
+    assert running(stack) is None
     stopped = entries_of(stack, pricing)[-1]
     assert stopped.billable is False and stopped.notes == "Pricing <draft>"
     dm = await eventually(lambda: stack.sandbox.slack.dm_messages("U0MARIA"))
-    assert "logged" in text_of(dm[-1].as_slack()) and "&lt;draft&gt;" in str(dm[-1].as_slack())
+    assert "Stopped *Update pricing page copy*" in text_of(dm[-1].as_slack())
+    assert "&lt;draft&gt;" in str(dm[-1].as_slack())
 
-    # Quick stop keeps the last choice (non-billable) without asking.
+    # Quick stop keeps the last choice (non-billable) without asking; the open Home follows.
     await press(stack, Action.TIMER_START, budget.encode())
+    await stack.user("U0MARIA").event(
+        {"type": "app_home_opened", "user": "U0MARIA", "tab": "home", "channel": "D0MARIA"}
+    )
+    home = await eventually(lambda: stack.sandbox.slack.home_view("U0MARIA"))
+    assert "No timer running" not in text_of(home)
     done = await press(stack, Action.TIMER_QUICK_STOP, budget.encode())
     assert "non-billable" in text_of(done)
     assert running(stack) is None and entries_of(stack, budget)[-1].billable is False
@@ -251,15 +282,14 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     passport = task_ref(stack, "Renew passport")
     await run(stack, f"log 08:00-09:00 {passport.task_id}")
     listing = await run(stack, "time today")
-    assert "Total *1h*" in text_of(listing)
+    assert "Total *1h*" in text_of(listing) and "Renew passport" in text_of(listing)
     entry = entries_of(stack, passport)[0]
-    edit = buttons(listing)[Action.TIME_EDIT]
-    assert edit["value"] == str(entry.entry_id)
+    menu = buttons(listing)[Action.TIME_ENTRY_MENU]
+    edit, delete = (option["value"] for option in menu["options"])
+    assert edit == f"edit|{entry.entry_id}"
 
     opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(
-        Action.TIME_EDIT, edit["value"], message=listing, channel_id="C0GENERAL"
-    )
+    await pick_in_menu(stack, listing, edit)
     await eventually(lambda: stack.sandbox.slack.calls_to("views.update"))
     modal = await new_modal(stack, opened)
     assert modal["callback_id"] == Callback.TIME_EDIT
@@ -278,7 +308,12 @@ async def test_time_list_edit_and_delete(stack: Stack) -> None:
     assert entry.end - entry.start == timedelta(minutes=90)  # type: ignore[operator]
     assert entry.start.astimezone(MADRID).strftime("%H:%M") == "08:15"
 
-    deleted = await press(stack, Action.TIME_DELETE, str(entry.entry_id), message=listing)
+    before = len(stack.sandbox.slack.responses)
+    await pick_in_menu(stack, listing, delete)
+    prompt = await last_response(stack, "U0MARIA", before)
+    assert entries_of(stack, passport) != []  # asked first
+    confirm = buttons(prompt)[Action.TIME_DELETE]
+    deleted = await press(stack, Action.TIME_DELETE, confirm["value"], message=prompt)
     assert "deleted" in text_of(deleted)
     assert entries_of(stack, passport) == []
 
@@ -321,9 +356,9 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     budget = task_ref(stack, "Review Q3 budget")
     assert await stack.runtime.services.rescue.run() == 0  # nothing running
     dm = await _remind(stack, budget)
-    assert "more than 8h" in text_of(dm)
+    assert "more than 8 hours" in text_of(dm)
     found = buttons(dm)
-    assert {Action.TIMER_STOP, Action.TIMER_STOP_AT, Action.TIMER_KEEP} <= set(found)
+    assert {Action.TIMER_QUICK_STOP, Action.TIMER_STOP_AT, Action.TIMER_KEEP} <= set(found)
 
     kept = await press(stack, Action.TIMER_KEEP, found[Action.TIMER_KEEP]["value"], message=dm)
     assert "keeps running" in text_of(kept) and running(stack) is not None
@@ -349,14 +384,14 @@ async def test_forgotten_timer_dm_once_and_its_three_buttons(stack: Stack) -> No
     assert [e for e in entries_of(stack, budget) if e.entry_type == "TIMER"] == []
 
     dm = await _remind(stack, budget)  # a new timer is a new reminder
-    opened = len(stack.sandbox.slack.calls_to("views.open"))
-    await stack.user("U0MARIA").click(
-        Action.TIMER_STOP, buttons(dm)[Action.TIMER_STOP]["value"], message=dm
-    )
-    modal = await new_modal(stack, opened)
-    assert modal["callback_id"] == Callback.TIMER_STOP
-    await stack.user("U0MARIA").submit(modal, {"billable": {"billable": radio("yes")}})
-    await eventually(lambda: running(stack) is None)
+    stop_now = buttons(dm)[Action.TIMER_QUICK_STOP]
+    assert stop_now["text"]["text"] == "Stop now"
+    await stack.user("U0MARIA").click(Action.TIMER_QUICK_STOP, stop_now["value"], message=dm)
+    await drain_lazy_work(stack)
+    assert running(stack) is None
+    reminder = stack.sandbox.slack.find_message(dm["ts"])
+    assert reminder is not None  # the reminder itself now says it stopped
+    assert "Stopped *Review Q3 budget*" in text_of(reminder.as_slack())
     assert entries_of(stack, budget)[-1].billable is True
 
 
@@ -396,7 +431,8 @@ async def test_home_new_task_button_opens_the_create_form(stack: Stack) -> None:
         {"type": "app_home_opened", "user": "U0MARIA", "tab": "home", "channel": "D0MARIA"}
     )
     home = await eventually(lambda: stack.sandbox.slack.home_view("U0MARIA"))
-    assert {"home.new_task", "home.log_time", "timer.start"} <= set(buttons(home))
+    # Start timer now sits in each task's menu (task.row)
+    assert {"home.new_task", "home.log_time", "task.row"} <= set(buttons(home))
     opened = len(stack.sandbox.slack.calls_to("views.open"))
     await stack.user("U0MARIA").click("home.new_task", "new", view={"id": "home", **home})
     await new_modal(stack, opened)  # a loading view first, then the form replaces it

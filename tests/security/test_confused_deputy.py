@@ -91,8 +91,14 @@ async def test_org_modal_submitted_by_b_with_a_in_metadata_sets_b_only(stack: St
     assert response.status_code == 200
     await eventually(
         lambda: (
-            any("organisation 1" in m.text for m in stack.sandbox.slack.dm_messages("U0DEV"))
-            or any("organisation 1" in m.text for m in stack.sandbox.slack.ephemerals_for("U0DEV"))
+            any(
+                "organisation *Acme* (1)" in m.text
+                for m in stack.sandbox.slack.dm_messages("U0DEV")
+            )
+            or any(
+                "organisation *Acme* (1)" in m.text
+                for m in stack.sandbox.slack.ephemerals_for("U0DEV")
+            )
         )
     )
     links = await _links(stack)

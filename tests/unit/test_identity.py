@@ -85,3 +85,10 @@ def test_a_link_is_session_only_when_offline_was_asked_and_not_granted() -> None
     assert not session_only("openid offline_access", "openid offline_access", "x")
     assert not session_only("openid offline_access", None, "x")
     assert not session_only("openid", "openid", "x")
+
+
+def test_the_organisation_name_claim_is_read_only_with_its_id() -> None:
+    named = identity_from_claims({"tenant_id": "7", "tenant_name": " Acme "})
+    assert (named.org_id, named.org_name) == (7, "Acme")
+    assert identity_from_claims({"tenant_name": "Acme"}).org_name is None  # no id: no name
+    assert identity_from_claims({"tenant_id": 7, "tenant_name": ["x"]}).org_name is None

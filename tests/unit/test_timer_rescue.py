@@ -17,7 +17,7 @@ def test_under_the_limit_and_without_a_workday_is_fine() -> None:
 
 def test_past_the_limit_says_how_long() -> None:
     why = overdue_reason(START, START + timedelta(hours=8), 480, None, MADRID)
-    assert why == "it has run for more than 8h"
+    assert why == "it has run for more than 8 hours"
     assert overdue_reason(START, START + timedelta(minutes=90), 90, None, MADRID) is not None
 
 

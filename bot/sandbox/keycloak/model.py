@@ -46,6 +46,7 @@ class KeycloakUser:
     given_name: str
     family_name: str
     tenant_id: int | None  # None: the token carries no tenant claim (the app must ask)
+    tenant_name: str | None = None  # the organisation's name claim (inferred: tenant_name)
     password: str = "sandbox"
     enabled: bool = True
     sub: str = ""
@@ -72,14 +73,16 @@ class KeycloakUser:
         }
         if self.tenant_id is not None:
             claims["tenant_id"] = self.tenant_id
+        if self.tenant_name is not None:
+            claims["tenant_name"] = self.tenant_name
         return claims
 
 
 def seed_users() -> dict[str, KeycloakUser]:
     """The shared sandbox identities, keyed by username."""
     users = [
-        KeycloakUser(1, "maria", "maria@acme.test", "Maria", "Lopez", 1),
-        KeycloakUser(2, "dev", "dev@acme.test", "Dev", "Patel", 1),
+        KeycloakUser(1, "maria", "maria@acme.test", "Maria", "Lopez", 1, "Acme"),
+        KeycloakUser(2, "dev", "dev@acme.test", "Dev", "Patel", 1, "Acme"),
         KeycloakUser(3, "sam", "sam@acme.test", "Sam", "Kim", None),
         KeycloakUser(4, "gina", "gina@acme.test", "Gina", "Guest", 1),
         KeycloakUser(5, "olga", "olga@other.test", "Olga", "Outsider", 2),

@@ -55,14 +55,16 @@ class SlackUser:
     email: str | None  # None: Slack sends no profile.email (hidden, or not granted)
     tz: str = "UTC"
     is_bot: bool = False
+    locale: str = "en-US"
 
-    def as_slack(self, team_id: str, wall: float) -> dict[str, Any]:
+    def as_slack(self, team_id: str, wall: float, *, with_locale: bool = False) -> dict[str, Any]:
         local = datetime.fromtimestamp(wall, UTC).astimezone(ZoneInfo(self.tz))
         offset = local.utcoffset()
         profile = {"real_name": self.real_name, "display_name": self.name, "team": team_id}
         if self.email is not None:
             profile["email"] = self.email
-        return {
+        found: dict[str, Any] = {"locale": self.locale} if with_locale else {}
+        return found | {
             "id": self.id,
             "team_id": team_id,
             "name": self.name,
@@ -78,10 +80,12 @@ class SlackUser:
 
 
 SEED_USERS = (
-    SlackUser("U0MARIA", "maria", "Maria Lopez", "maria@acme.test", "Europe/Madrid"),
+    SlackUser(
+        "U0MARIA", "maria", "Maria Lopez", "maria@acme.test", "Europe/Madrid", locale="es-ES"
+    ),
     SlackUser("U0DEV", "dev", "Dev Patel", "dev@acme.test", "America/New_York"),
-    SlackUser("U0SAM", "sam", "Sam Kim", "sam@acme.test", "Asia/Tokyo"),
-    SlackUser("U0GINA", "gina", "Gina Guest", "gina@acme.test", "UTC"),
+    SlackUser("U0SAM", "sam", "Sam Kim", "sam@acme.test", "Asia/Tokyo", locale="ja-JP"),
+    SlackUser("U0GINA", "gina", "Gina Guest", "gina@acme.test", "UTC", locale="en-GB"),
     SlackUser("U0NOBODY", "nobody", "No Body", "nobody@acme.test", "UTC"),
     SlackUser(BOT_USER_ID, "astravue", "Astravue", "bot@acme.test", "UTC", is_bot=True),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.astravue.budget import UserRateBudget
+from bot.astravue.budget import WAIT_OBSERVER, UserRateBudget
 
 from .conftest import FakeClock
 
@@ -57,3 +57,54 @@ async def test_concurrent_waiters_do_not_overrun_the_limit() -> None:
     await asyncio.gather(*(one() for _ in range(6)))
     started.sort()
     assert started[3] - started[0] >= 0.19  # the 4th had to wait for the 1st to age out
+
+
+async def test_a_wait_is_announced_to_the_observer_first(
+    budget: UserRateBudget, clock: FakeClock
+) -> None:
+    told: list[tuple[float, int]] = []
+
+    async def observer(seconds: float) -> None:
+        told.append((seconds, len(clock.sleeps)))
+
+    await use(budget, "U1", 100)
+    token = WAIT_OBSERVER.set(observer)
+    try:
+        await use(budget, "U1", 1)
+    finally:
+        WAIT_OBSERVER.reset(token)
+    assert told == [(60.0, 0)]  # told the wait before sleeping it
+    await use(budget, "U1", 100)  # no observer set: waits without telling anyone
+    assert len(told) == 1
+
+
+async def test_the_estimate_counts_the_requests_waiting_ahead() -> None:
+    loop = asyncio.get_running_loop()
+    budget = UserRateBudget(limit=2, window=10.0, clock=loop.time)
+    start = loop.time()
+    await use(budget, "U1", 2)
+    told: list[float] = []
+
+    async def observer(seconds: float) -> None:
+        told.append(round(seconds + loop.time() - start))  # when, from the first start
+
+    async def one() -> None:
+        token = WAIT_OBSERVER.set(observer)
+        try:
+            async with budget.slot("U1"):
+                pass
+        finally:
+            WAIT_OBSERVER.reset(token)
+
+    waiters = [asyncio.create_task(one()) for _ in range(5)]
+    await asyncio.sleep(0)  # each has asked once and is asleep
+    assert told == [10, 10, 20, 20, 30]
+    for waiter in waiters:
+        waiter.cancel()
+    await asyncio.gather(*waiters, return_exceptions=True)
+    told.clear()
+    late = asyncio.create_task(one())
+    await asyncio.sleep(0)
+    assert told == [10]  # the cancelled ones no longer count as ahead
+    late.cancel()
+    await asyncio.gather(late, return_exceptions=True)

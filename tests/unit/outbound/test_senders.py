@@ -81,7 +81,8 @@ async def test_the_relink_dm_goes_to_the_user_with_a_reconnect_button() -> None:
 async def test_a_rescue_dm_is_not_sent_to_a_team_without_installation() -> None:
     timer = TimerData(time_tracker_id=3, task_id=5, task_title="Write the brief")
     now = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-    assert not await RescueSender(Clients()).send(LINK, timer, UTC, now, "it ran long")
+    assert await RescueSender(Clients()).send(LINK, timer, UTC, now, "it ran long") is None
     installed = Clients("T1")
-    assert await RescueSender(installed).send(LINK, timer, UTC, now, "it ran long")
+    posted = await RescueSender(installed).send(LINK, timer, UTC, now, "it ran long")
+    assert posted == ("U1", "1.000100")  # where the reminder is, to rewrite it on a stop
     assert installed.client.posts[0]["channel"] == "U1"

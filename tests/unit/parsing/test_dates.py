@@ -98,7 +98,6 @@ def test_parse_date_forms(text: str, future: date, past: date) -> None:
         "may",
         "dec",
         "5",
-        "12/05",
         "2026-02-30",
         "0000-01-01",
         "31 feb",

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.parsing import ParseError
-from bot.parsing.log_args import LogArgs, MissingTask, period, read_amount, read_log_args
+from bot.parsing.log_args import LogArgs, MissingTask, read_amount, read_log_args
 
 WEDNESDAY = date(2026, 6, 10)
 MONDAY = date(2026, 6, 8)
@@ -101,20 +101,3 @@ def test_log_arguments_never_fail_otherwise(args: str) -> None:
     except (ParseError, MissingTask):
         return
     assert parsed.day is None or parsed.day <= WEDNESDAY
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("today", (WEDNESDAY, WEDNESDAY, "today")),
-        ("week", (MONDAY, WEDNESDAY, "this week")),
-        ("month", (date(2026, 6, 1), WEDNESDAY, "this month")),
-        ("", (MONDAY, WEDNESDAY, "this week")),  # the default
-    ],
-)
-def test_periods_end_today(word: str, expected: tuple[date, date, str]) -> None:
-    assert period(word, WEDNESDAY, "week") == expected
-
-
-def test_an_unknown_period_is_none() -> None:
-    assert period("fortnight", WEDNESDAY, "week") is None

@@ -51,4 +51,6 @@ def test_quoted_words_are_escaped_and_candidates_capped() -> None:
     assert "<!channel>" not in text and "<@U" not in text
     assert "#4 " in text and "#5 " not in text
     assert describe(domain.TaskNotFound(42)).startswith("I can't find task #42 ")
-    assert describe(domain.DateInFuture(date(2031, 1, 2))).startswith("Thu 02 Jan is in the future")
+    assert describe(domain.DateInFuture(date(2031, 1, 2))).startswith(
+        "Thu 2 Jan 2031 is in the future"
+    )

@@ -9,14 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.astravue.models import TaskCheckListDto, TaskCommentDto, TaskDto
+from bot.domain.task_lists import ListSource
 from bot.domain.tasks import TaskDraft, TaskRef, parse_task_locator, task_url
 from bot.parsing import parse_capture
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import task_forms
+from bot.ui.task_lists import task_list_message
 from bot.ui.tasks import (
     capture_preview,
     delete_confirmation,
-    task_list_message,
     task_message,
 )
 
@@ -64,12 +65,12 @@ def test_maximal_cards_lists_and_forms_are_valid() -> None:
         note="ok",
     )
     listing = task_list_message(
-        tasks, app_url=APP, title="Your tasks", page=3, page_value="list|" + "x" * 500
+        tasks, app_url=APP, title="Your tasks", source=ListSource("list", "x" * 500, page=3)
     )
     for payload in (card, listing, delete_confirmation(tasks[1], app_url=APP)):
         assert validate_message(payload) == []
         assert not UNESCAPED.search(_visible(payload))
-    assert "and 359 more" in str(listing)  # 399 tasks; page 4 shows the 31st to the 40th
+    assert "…and 359 more: next 10" in str(listing)  # 399 tasks; page 4: the 31st to the 40th
     draft = TaskDraft(
         title=HUGE,
         description=HUGE,

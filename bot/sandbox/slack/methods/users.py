@@ -11,7 +11,9 @@ from bot.sandbox.slack.state import SlackWorkspace
 
 def users_info(workspace: SlackWorkspace, args: dict[str, Any]) -> dict[str, Any]:
     user = workspace.user(args.get("user"))
-    return {"user": user.as_slack(TEAM_ID, workspace.wall_clock())}
+    # Slack sends `locale` only when asked: include_locale=true.
+    with_locale = str(args.get("include_locale", "")).lower() in {"true", "1"}
+    return {"user": user.as_slack(TEAM_ID, workspace.wall_clock(), with_locale=with_locale)}
 
 
 def users_lookup_by_email(workspace: SlackWorkspace, args: dict[str, Any]) -> dict[str, Any]:
