@@ -1,9 +1,9 @@
 """bot.ui.shared (what `--share` posts) and bot.ui.task_choices (which task did you mean),
-and the command retargeting they rely on (bot.parsing.task_words)."""
+and the command retargeting they rely on (bot.parsing.retarget)."""
 
 from __future__ import annotations
 
-from bot.parsing.task_words import with_task_id
+from bot.parsing.retarget import with_id
 from bot.ui.components import actions, button, message, overflow, section
 from bot.ui.ids import Action
 from bot.ui.shared import controls, for_channel
@@ -39,10 +39,10 @@ def test_a_shared_message_keeps_links_and_page_turns_only() -> None:
 
 
 def test_retargeting_replaces_the_last_occurrence_of_the_words() -> None:
-    assert with_task_id("log 30m task", "task", 14) == "log 30m 14"
-    assert with_task_id("log 1h Task list yesterday", "task list", 7) == "log 1h 7 yesterday"
-    assert with_task_id("log 30m task", "nothing", 7) is None
-    assert with_task_id("log 30m", " ", 7) is None
+    assert with_id("log 30m task", "task", 14) == "log 30m 14"
+    assert with_id("log 1h Task list yesterday", "task list", 7) == "log 1h 7 yesterday"
+    assert with_id("log 30m task", "nothing", 7) is None
+    assert with_id("log 30m", " ", 7) is None
 
 
 def test_choices_are_buttons_and_never_say_use_the_id() -> None:
