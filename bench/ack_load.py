@@ -8,8 +8,11 @@ Both apps are served by uvicorn in 1 and then 2 worker processes sharing one soc
 `serve --workers N` runs ours (bench/floors.py); the sandbox and the load generator share
 this process. Bursts alternate between the two apps (`--rounds`, default 3, each app's
 samples pooled), so drift on a shared machine hits both; ours' answers are all in before the
-next burst. The HTTP client has no connection cap, so no request queues on the client side;
-each latency is from just before signing to the 200 being read. Main figure: our p99 over
+next burst. Each app has its own HTTP client with no connection cap, so no request queues on
+the client side: httpcore checks every pooled connection on each request, and one shared
+pool made whichever app went second pay for the other's 200 open connections (our p50 was
+2.5 s against bare Bolt's 1 s for that alone). Each latency is from just before signing to
+the 200 being read. Main figure: our p99 over
 bare Bolt's, the larger of the 1- and 2-worker ratios.
 
     .venv/bin/python -m bench.ack_load [--commands N] [--latency S] [--rounds N] [--quick]
@@ -92,24 +95,28 @@ async def measure(
         finally:
             await runtime.close()
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-        async with httpx.AsyncClient(timeout=10, limits=limits) as http:
+        async with (
+            httpx.AsyncClient(timeout=10, limits=limits) as ours_http,
+            httpx.AsyncClient(timeout=10, limits=limits) as bare_http,
+        ):
             for workers in worker_counts:
                 async with (
                     served("ours", values, workers) as ours,
                     served("bare", values, workers) as bare,
                 ):
                     sandbox.astravue_faults.latency = 0.0
-                    for url in (ours, bare):  # first-call costs (auth.test, caches)
-                        await _burst(url, sandbox, users[:WARMUP], http)
+                    # first-call costs (auth.test, caches)
+                    await _burst(ours, sandbox, users[:WARMUP], ours_http)
+                    await _burst(bare, sandbox, users[:WARMUP], bare_http)
                     await _wait_for_answers(sandbox.slack.responses, 0, set(users[:WARMUP]))
                     sandbox.astravue_faults.latency = latency
                     samples: dict[str, list[tuple[int, float]]] = {"ours": [], "bare": []}
                     answered, within = 0, 0.0
                     for _ in range(rounds):
-                        samples["bare"] += await _burst(bare, sandbox, users, http)
+                        samples["bare"] += await _burst(bare, sandbox, users, bare_http)
                         mark = len(sandbox.slack.responses)
                         started = time.perf_counter()
-                        samples["ours"] += await _burst(ours, sandbox, users, http)
+                        samples["ours"] += await _burst(ours, sandbox, users, ours_http)
                         answered += await _wait_for_answers(
                             sandbox.slack.responses, mark, set(users)
                         )

@@ -10,6 +10,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.listeners import register_listeners
+from bot.listeners.bolt_requests import copy_lazy_requests_shallowly
 from bot.wiring import Runtime
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,12 @@ def build_app(runtime: Runtime) -> AsyncApp:
         authorize=runtime.distribution.clients.bolt_authorize() if runtime.distribution else None,  # type: ignore[arg-type]
         process_before_response=False,  # long-lived process: ack first, lazy work after
         raise_error_for_unhandled_request=False,
+        # /slack/events verifies every request before Bolt sees it (bot.listeners.verification,
+        # which also refuses what Bolt's check would answer with a 500); Socket Mode is not signed.
+        request_verification_enabled=False,
         logger=_bolt_logger(),
     )
+    copy_lazy_requests_shallowly(app)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> None:

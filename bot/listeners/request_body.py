@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,11 +27,16 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
+class SlackBody(NamedTuple):
+    raw: bytes
+    payload: dict[str, Any]  # parsed as Bolt parses it (payload_shape.check_body)
+
+
 class BodyTooLarge(Exception):
     """The body is (or declares itself) larger than the limit."""
 
 
-async def read_slack_body(request: Request, signing_secret: str) -> bytes | Response:
+async def read_slack_body(request: Request, signing_secret: str) -> SlackBody | Response:
     """The body of an authentic, well-formed Slack request, or the response refusing it:
     401 forged or stale, 413 over the limit, 400 malformed."""
     rejection = check_headers(request.headers)  # before a byte of the body is read
@@ -47,11 +53,11 @@ async def read_slack_body(request: Request, signing_secret: str) -> bytes | Resp
         log.warning("rejected Slack request: %s", rejection)
         return JSONResponse({"error": "invalid request"}, status_code=401)
     try:
-        check_body(body, request.headers.get("content-type"))
+        payload = check_body(body, request.headers.get("content-type"))
     except MalformedBody as exc:
         log.warning("refused a malformed Slack request: %s", exc)
         return JSONResponse({"error": f"malformed request: {exc}"}, status_code=400)
-    return body
+    return SlackBody(body, payload)
 
 
 def declared_too_large(headers: Mapping[str, str], limit: int = MAX_BODY_BYTES) -> bool:

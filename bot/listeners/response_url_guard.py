@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -25,25 +26,35 @@ from bot.security.response_urls import ResponseUrlPolicy, host_of
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, settings: Settings) -> None:
-    policy = ResponseUrlPolicy.from_settings(
-        settings.slack_api_url, settings.slack_response_url_prefixes
-    )
+class DropForeignResponseUrls(AsyncMiddleware):
+    """A class, not a decorated function, so Bolt runs it without building keyword arguments
+    for it on every request."""
 
-    @app.middleware
-    async def drop_foreign_response_urls(
+    def __init__(self, policy: ResponseUrlPolicy) -> None:
+        self.policy = policy
+
+    async def async_process(
+        self,
+        *,
         req: AsyncBoltRequest,
-        context: AsyncBoltContext,
+        resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
-        foreign = foreign_response_urls(req.body, policy)
+        foreign = foreign_response_urls(req.body, self.policy)
         if foreign:
             log.warning(
                 "ignored a response_url outside the allow-list (host %s); answering without it",
                 ", ".join(sorted({host_of(url) for url in foreign})),
             )
-            _drop(req, context, policy)
+            _drop(req, req.context, self.policy)
         return await next()
+
+
+def register(app: AsyncApp, settings: Settings) -> None:
+    policy = ResponseUrlPolicy.from_settings(
+        settings.slack_api_url, settings.slack_response_url_prefixes
+    )
+    app.use(DropForeignResponseUrls(policy))
 
 
 def foreign_response_urls(body: dict[str, Any], policy: ResponseUrlPolicy) -> list[object]:

@@ -1,0 +1,52 @@
+"""Lazy work waits until a burst has been acked: none in flight, none started for a moment."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.listeners.ack_gate import AckGate
+
+QUIET, MAX_WAIT = 0.05, 0.5
+
+
+async def released_after(gate: AckGate, burst: list[float]) -> float:
+    """Seconds until a lazy waiting from now is let through while acks of `burst` durations
+    follow one another with no gap between them."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    waiting = asyncio.create_task(gate.wait_for_acks())
+    released: list[float] = []
+    waiting.add_done_callback(lambda _: released.append(loop.time() - started))
+    for seconds in burst:
+        with gate.acking():
+            await asyncio.sleep(seconds)
+    await waiting
+    return released[0]
+
+
+async def test_an_idle_gate_lets_lazy_work_through_at_once() -> None:
+    assert await released_after(AckGate(QUIET, MAX_WAIT), []) < QUIET
+
+
+async def test_lazy_work_waits_for_the_whole_burst_and_a_quiet_gap() -> None:
+    burst = [0.02] * 5
+    waited = await released_after(AckGate(QUIET, MAX_WAIT), burst)
+    assert sum(burst) + QUIET <= waited < MAX_WAIT
+
+
+async def test_a_request_in_the_quiet_gap_keeps_lazy_work_waiting() -> None:
+    gate = AckGate(QUIET, MAX_WAIT)
+    with gate.acking():
+        pass
+    waiting = asyncio.create_task(gate.wait_for_acks())
+    await asyncio.sleep(QUIET / 2)
+    with gate.acking():  # the burst's next request
+        pass
+    await asyncio.sleep(QUIET * 0.75)  # past the first request's gap, not the second's
+    assert not waiting.done()
+    await asyncio.wait_for(waiting, QUIET)
+
+
+async def test_sustained_acks_delay_lazy_work_by_max_wait_at_most() -> None:
+    waited = await released_after(AckGate(QUIET, MAX_WAIT), [0.1] * 10)
+    assert MAX_WAIT <= waited < MAX_WAIT + 0.2
