@@ -45,7 +45,7 @@ class NoProjectMatches(DomainError):
 @dataclass(eq=False)
 class AmbiguousProject(DomainError):
     words: str
-    candidates: list[str]  # labels
+    candidates: list[tuple[int, str]]  # (project id, label)
 
 
 @dataclass(eq=False)

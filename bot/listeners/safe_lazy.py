@@ -24,7 +24,7 @@ from bot.astravue.budget import WAIT_OBSERVER
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
 from bot.container import NotConnected, OrgMissing, ServiceContainer
 from bot.db.models import LinkStatus
-from bot.domain.errors import AmbiguousTask, DomainError
+from bot.domain.errors import AmbiguousProject, AmbiguousTask, DomainError
 from bot.domain.links import LinkInfo
 from bot.listeners import audience
 from bot.listeners.payloads import Payload
@@ -237,7 +237,7 @@ async def report_failure(inv: Invocation, exc: Exception) -> None:
             await inv.connect_prompt()
         elif isinstance(exc, OrgMissing):
             await inv.reply(account_ui.org_prompt())
-        elif isinstance(exc, AmbiguousTask):
+        elif isinstance(exc, AmbiguousTask | AmbiguousProject):
             await inv.reply(choices_message(inv.body, exc))
         else:
             await inv.reply(error_message(exc))

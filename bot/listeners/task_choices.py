@@ -1,15 +1,17 @@
-"""A task named by words that matched several tasks, or matched one for a write: the answer
-offers each candidate as a button that runs the user's own command aimed at that task."""
+"""A task or project named by words that matched several (or a task matched by words for a
+write): the answer offers each candidate as a button that runs the user's own command aimed
+at that one, its id in place of the words."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from bot.domain.errors import AmbiguousTask, TaskMatchedByWords
+from bot.domain.errors import AmbiguousProject, AmbiguousTask, TaskMatchedByWords
 from bot.listeners.payloads import Payload
 from bot.listeners.router import normalise
-from bot.parsing.task_words import with_task_id
+from bot.parsing.retarget import with_id
+from bot.ui.choices import project_choices
 from bot.ui.ids import Action
 from bot.ui.task_choices import task_choices
 
@@ -31,11 +33,12 @@ def command_text(body: dict[str, Any]) -> str | None:
     return None
 
 
-def choices_message(body: dict[str, Any], error: AmbiguousTask) -> dict[str, Any]:
+def choices_message(
+    body: dict[str, Any], error: AmbiguousTask | AmbiguousProject
+) -> dict[str, Any]:
     text = command_text(body)
-    commands = [
-        with_task_id(text, error.words, task_id) if text else None
-        for task_id, _ in error.candidates
-    ]
+    commands = [with_id(text, error.words, i) if text else None for i, _ in error.candidates]
+    if isinstance(error, AmbiguousProject):
+        return project_choices(error.words, error.candidates, commands)
     by_words = isinstance(error, TaskMatchedByWords)
     return task_choices(error.words, error.candidates, commands, by_words=by_words)

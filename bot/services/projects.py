@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.domain.errors import AmbiguousProject, NoProjectMatches
@@ -53,7 +54,17 @@ def only_match(word: str, projects: list[ProjectInfo]) -> ProjectInfo:
         return matches[0]
     if not matches:
         raise NoProjectMatches(word)
-    raise AmbiguousProject(word, [p.label for p in matches])
+    raise AmbiguousProject(word, choices(matches))
+
+
+def choices(projects: list[ProjectInfo]) -> list[tuple[int, str]]:
+    """(id, label) per project for a "which one?" answer: its name, or "Space / Project"
+    where that name is not unique among them."""
+    names = Counter(_key(p.project_name) for p in projects)
+    return [
+        (p.project_id, p.label if names[_key(p.project_name)] > 1 else p.project_name)
+        for p in projects
+    ]
 
 
 class ProjectCatalogue:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.astravue.errors import Conflict
 from bot.astravue.models import (
     ProjectDto,
+    SpaceDto,
     TimerData,
     TimerRequest,
     TimeTrackerDto,
@@ -31,7 +32,7 @@ from bot.domain.errors import (
 )
 from bot.domain.tasks import TaskRef, TaskTime
 from bot.parsing import local_day_bounds, resolve_zone
-from bot.services.projects import name_matches
+from bot.services.projects import ProjectInfo, choices, name_matches
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -344,22 +345,27 @@ class TimerService:
     async def find_project(self, link: LinkInfo, text: str) -> ProjectDto:
         """A project by id or name across the user's spaces, named as everywhere else
         (`name_matches`: an id, an exact name, else the one name containing the word)."""
-        projects = await self._projects(link)
-        ids = name_matches(text, [(p.project_id, p.project_name) for p in projects])
-        found = [p for p in projects if p.project_id in ids]
+        spaced = await self._projects(link)
+        ids = name_matches(text, [(p.project_id, p.project_name) for _, p in spaced])
+        found = [(space, p) for space, p in spaced if p.project_id in ids]
         if len(found) == 1:
-            return found[0]
+            return found[0][1]
         if not found:
             raise UnknownProject(text)
-        raise AmbiguousProject(text, [p.project_name for p in found])
+        infos = [
+            ProjectInfo(space.space_id, space.space_name, p.project_id, p.project_name)
+            for space, p in found
+        ]
+        raise AmbiguousProject(text, choices(infos))
 
     async def project_names(self, link: LinkInfo) -> dict[int | None, str]:
-        return {p.project_id: p.project_name for p in await self._projects(link)}
+        return {p.project_id: p.project_name for _, p in await self._projects(link)}
 
-    async def _projects(self, link: LinkInfo) -> list[ProjectDto]:
+    async def _projects(self, link: LinkInfo) -> list[tuple[SpaceDto, ProjectDto]]:
+        """(space, project) for every project in the user's spaces."""
         client = self._client(link)
         return [
-            project
+            (space, project)
             for space in await client.spaces.list()
             async for project in client.projects.iter(space_id=space.space_id)
         ]

@@ -84,7 +84,7 @@ def _domain_words(error: domain.DomainError) -> str:
         case domain.NoProjectMatches(words=words):
             return f"No project matches “{escape(words[:80])}”. `/astravue projects` lists them."
         case domain.AmbiguousProject(words=words, candidates=candidates):
-            names = ", ".join(escape(label) for label in candidates[:5])
+            names = ", ".join(escape(label) for _, label in candidates[:5])
             return (
                 f"“{escape(words[:80])}” matches several projects: {names}. Type more of the name."
             )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ui.components import Block, button, context, escape, message, section, truncate_escaped
-from bot.ui.help import run_action
+from bot.ui.choices import choice_sections
+from bot.ui.components import Block, context, escape, message, section, truncate_escaped
 
 MAX_CHOICES = 10
 
@@ -25,17 +25,10 @@ def task_choices(
         intro = f"Nothing done yet: “{said}” is not a task's id or whole title. Is it this task?"
     else:
         intro = f"Several tasks match “{said}”. Which one did you mean?"
-    blocks: list[Block] = [section(intro)]
-    runnable = False
-    shown = list(zip(candidates, commands, strict=False))[:MAX_CHOICES]
-    for index, ((task_id, title), command) in enumerate(shown):
-        line = f"*#{task_id}* {truncate_escaped(title, 200)}"
-        if command is None:
-            blocks.append(section(line))
-            continue
-        runnable = True
-        label = "Yes, this one" if by_words else "Choose"
-        blocks.append(section(line, accessory=button(label, run_action(index), command)))
+    label = "Yes, this one" if by_words else "Choose"
+    lines = [f"*#{i}* {truncate_escaped(title, 200)}" for i, title in candidates[:MAX_CHOICES]]
+    choices, runnable = choice_sections(lines, commands, label)
+    blocks: list[Block] = [section(intro), *choices]
     if len(candidates) > MAX_CHOICES:
         more = len(candidates) - MAX_CHOICES
         blocks.append(context(f"…and {more} more: type more of the title to narrow it down."))

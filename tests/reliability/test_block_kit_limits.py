@@ -47,6 +47,7 @@ from bot.listeners.router import AREAS, GRAMMAR
 from bot.sandbox.blockkit import validate_message, validate_view
 from bot.ui import (
     account,
+    choices,
     components,
     direct_messages,
     errors,
@@ -862,6 +863,11 @@ CASES.update(
         ),
         "task_choices.task_choices[by words]": Case(
             lambda: task_choices.task_choices(LONG, [(7, LONG)], [None], by_words=True)
+        ),
+        "choices.project_choices": Case(
+            lambda: choices.project_choices(
+                LONG, [(i, LONG) for i in range(MANY)], [f"task list {i}" for i in range(MANY)]
+            )
         ),
     }
 )

@@ -7,7 +7,13 @@ import pytest
 
 from bot.astravue.models import ProjectDto, SpaceDto
 from bot.domain.errors import AmbiguousProject, NoProjectMatches, UnknownProject
-from bot.services.projects import ProjectCatalogue, ProjectInfo, name_matches, only_match
+from bot.services.projects import (
+    ProjectCatalogue,
+    ProjectInfo,
+    choices,
+    name_matches,
+    only_match,
+)
 from bot.services.timers import TimerService
 from tests.unit.services.fakes import LINK, FakeAstravue
 
@@ -46,7 +52,16 @@ def test_only_match_names_one_project_or_says_why_not() -> None:
         only_match("nothing", PROJECTS)
     with pytest.raises(AmbiguousProject) as ambiguous:
         only_match("web", PROJECTS)
-    assert ambiguous.value.candidates == ["Acme / Website", "Acme / Web Shop"]
+    assert ambiguous.value.candidates == [(1, "Website"), (2, "Web Shop")]
+
+
+def test_candidates_name_their_space_only_where_the_project_names_repeat() -> None:
+    projects = [
+        ProjectInfo(10, "Acme", 1, "Web"),
+        ProjectInfo(20, "Beta", 2, "web"),
+        ProjectInfo(20, "Beta", 3, "Web API"),
+    ]
+    assert choices(projects) == [(1, "Acme / Web"), (2, "Beta / web"), (3, "Web API")]
 
 
 SPACES = [SpaceDto(space_id=10, space_name="Acme")]
@@ -70,5 +85,6 @@ async def test_timesheet_and_task_list_resolve_a_name_the_same_way(word: str) ->
 async def test_a_timesheet_for_an_unknown_or_ambiguous_name_says_so() -> None:
     with pytest.raises(UnknownProject):
         await _timesheet_project("nothing")
-    with pytest.raises(AmbiguousProject):
+    with pytest.raises(AmbiguousProject) as ambiguous:
         await _timesheet_project("web")
+    assert ambiguous.value.candidates == [(1, "Website"), (2, "Web Shop")]

@@ -17,7 +17,7 @@ SAMPLES: list[domain.DomainError] = [
     domain.AmbiguousTask("fix", [(1, "Fix login"), (2, "Fix logout")]),
     domain.TaskMatchedByWords("login", [(1, "Fix login")]),
     domain.NoProjectMatches("web"),
-    domain.AmbiguousProject("web", ["Web / Site", "Web / Shop"]),
+    domain.AmbiguousProject("web", [(1, "Web / Site"), (2, "Web / Shop")]),
     domain.UnknownProject("Website"),
     domain.TitleMissing(),
     domain.DraftExpired(),

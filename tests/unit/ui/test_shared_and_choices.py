@@ -1,9 +1,10 @@
-"""bot.ui.shared (what `--share` posts) and bot.ui.task_choices (which task did you mean),
-and the command retargeting they rely on (bot.parsing.task_words)."""
+"""bot.ui.shared (what `--share` posts), bot.ui.task_choices and bot.ui.choices (which task or
+project did you mean), and the command retargeting they rely on (bot.parsing.retarget)."""
 
 from __future__ import annotations
 
-from bot.parsing.task_words import with_task_id
+from bot.parsing.retarget import with_id
+from bot.ui.choices import project_choices
 from bot.ui.components import actions, button, message, overflow, section
 from bot.ui.ids import Action
 from bot.ui.shared import controls, for_channel
@@ -39,10 +40,10 @@ def test_a_shared_message_keeps_links_and_page_turns_only() -> None:
 
 
 def test_retargeting_replaces_the_last_occurrence_of_the_words() -> None:
-    assert with_task_id("log 30m task", "task", 14) == "log 30m 14"
-    assert with_task_id("log 1h Task list yesterday", "task list", 7) == "log 1h 7 yesterday"
-    assert with_task_id("log 30m task", "nothing", 7) is None
-    assert with_task_id("log 30m", " ", 7) is None
+    assert with_id("log 30m task", "task", 14) == "log 30m 14"
+    assert with_id("log 1h Task list yesterday", "task list", 7) == "log 1h 7 yesterday"
+    assert with_id("log 30m task", "nothing", 7) is None
+    assert with_id("log 30m", " ", 7) is None
 
 
 def test_choices_are_buttons_and_never_say_use_the_id() -> None:
@@ -53,3 +54,26 @@ def test_choices_are_buttons_and_never_say_use_the_id() -> None:
     assert "Use the id" not in str(answer)
     asked = task_choices("task", [(3, "Offline mode")], ["log 30m 3"], by_words=True)
     assert "Nothing done yet" in asked["blocks"][0]["text"]["text"]
+
+
+def test_retargeting_tolerates_the_spacing_the_parser_dropped() -> None:
+    assert with_id("task list  web   site week", "web site", 7) == "task list  7 week"
+
+
+def test_project_choices_offer_five_buttons_then_say_how_many_more() -> None:
+    candidates = [(i, f"Web {i}") for i in range(1, 8)]
+    commands: list[str | None] = [f"timesheet {i}" for i in range(1, 8)]
+    answer = project_choices("web", candidates, commands)
+    buttons = [b["accessory"] for b in answer["blocks"] if "accessory" in b]
+    assert [b["value"] for b in buttons] == [f"timesheet {i}" for i in range(1, 6)]
+    assert len({b["action_id"] for b in buttons}) == 5  # each button its own action id
+    assert "*Web 1*" in answer["blocks"][1]["text"]["text"]
+    assert "…and 2 more: type more of the name." in str(answer["blocks"][-1])
+    assert "Use the id" not in str(answer)
+
+
+def test_project_choices_without_a_command_to_rerun_ask_for_more_of_the_name() -> None:
+    answer = project_choices("<b>web", [(1, "Website"), (2, "Web API")], [None, None])
+    assert all("accessory" not in b for b in answer["blocks"])
+    assert "&lt;b&gt;web" in answer["blocks"][0]["text"]["text"]
+    assert "more of the project's name" in str(answer["blocks"][-1])
