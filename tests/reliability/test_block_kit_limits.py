@@ -351,6 +351,7 @@ CASES: dict[str, Case] = {
         )
     ),
     "errors.connect_prompt": Case(lambda: errors.connect_prompt(CONNECT_URL)),
+    "errors.busy_notice": Case(lambda: errors.busy_notice(123.4)),
     # help (the grammar is ours: the real one is the maximal input)
     "help.help_message": Case(lambda: help.help_message(list(GRAMMAR), AREAS)),
     "help.help_message[unlinked]": Case(
