@@ -97,4 +97,4 @@ async def read_targets(
             )
         ).all()
     )
-    return {feed.id: FeedTarget(feed, link, feed.id in unfinished) for feed, link in rows.tuples()}
+    return {feed.id: FeedTarget(feed, link, feed.id in unfinished) for feed, link in rows}
