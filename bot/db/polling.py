@@ -146,22 +146,22 @@ async def release_leases(session: AsyncSession, owner: str, link_ids: list[int])
         )
 
 
-async def renew_leases(session: AsyncSession, owner: str, until: datetime) -> None:
-    """Extend every lease `owner` holds to `until` (one statement)."""
+async def renew_leases(
+    session: AsyncSession, owner: str, link_ids: list[int], until: datetime
+) -> None:
+    """Extend `owner`'s leases on `link_ids` to `until` (one statement)."""
     await session.execute(
         update(PollState)
-        .where(PollState.link_id.in_(_locked_in_order(session, owner)))
+        .where(PollState.link_id.in_(_locked_in_order(session, owner, link_ids)))
         .values(lease_expires_at=until)
     )
 
 
-def _locked_in_order(
-    session: AsyncSession, owner: str, link_ids: list[int] | None = None
-) -> ScalarSelect[int]:
-    """`owner`'s leased rows (among `link_ids`), locked in link order: a renewal of all of a
-    poller's leases and a batch release of some run at once on PostgreSQL, and two UPDATEs
-    locking overlapping rows in different orders would deadlock."""
-    query = select(PollState.link_id).where(PollState.lease_owner == owner)
-    if link_ids is not None:
-        query = query.where(PollState.link_id.in_(link_ids))
+def _locked_in_order(session: AsyncSession, owner: str, link_ids: list[int]) -> ScalarSelect[int]:
+    """`owner`'s leased rows among `link_ids`, locked in link order: a renewal of a poller's
+    leases and a batch release of some run at once on PostgreSQL, and two UPDATEs locking
+    overlapping rows in different orders would deadlock."""
+    query = select(PollState.link_id).where(
+        PollState.lease_owner == owner, PollState.link_id.in_(link_ids)
+    )
     return for_update(query.order_by(PollState.link_id), session).scalar_subquery()

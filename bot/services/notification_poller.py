@@ -132,7 +132,8 @@ class NotificationPoller:
                 for _ in workers:
                     await queue.put(None)
                 await asyncio.gather(*workers)
-                self._targets.clear()  # any claimed but not polled (a cancelled tick) lapse
+                self.leases.let_lapse(self._targets)  # claimed, not polled: a cancelled tick
+                self._targets.clear()
                 await self._release_unchanged()
         return polled
 

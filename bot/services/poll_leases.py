@@ -4,8 +4,9 @@ A tick claims due links (`FOR UPDATE SKIP LOCKED` on PostgreSQL) by writing its 
 expiry; every ledger write and every post first renews the lease with a conditional UPDATE,
 which fails once another poller has taken the link over (`LeaseLost`).
 
-Leases are short (`lease`, 30 s to 5 minutes) and a live poller renews all of its own at once
-every third of one (`kept_alive`), however long its polls take. A claim that outlives its
+Leases are short (`lease`, 30 s to 5 minutes) and a live poller renews those of its polls in
+flight at once every third of one (`kept_alive`), however long its polls take; a lease it
+forgot (a release that failed, a cancelled tick) is left to lapse. A claim that outlives its
 lease still owned was left by a poller that died (or stalled): any tick takes it over,
 whether or not the link is due, so a killed process's users are polled within a lease.
 """
@@ -17,7 +18,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,6 +54,7 @@ class PollLeases:
         # that a dead poller's users wait at most half an interval for another to take over.
         self.lease = min(max(self.interval / 2, timedelta(seconds=30)), timedelta(minutes=5))
         self.keep_alive = True  # off only in tests that stage a stalled poller
+        self._held: set[int] = set()  # claimed, not yet given back: what kept_alive renews
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def claim(
@@ -67,7 +69,7 @@ class PollLeases:
         """Lease up to `limit` active links due by `due_by` (now) and read what their polls
         need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
         now = utcnow()
-        return await claim_and_read(
+        claimed, targets = await claim_and_read(
             self.sessions,
             Claim(
                 self.owner,
@@ -78,6 +80,12 @@ class PollLeases:
                 now + self.lease,
             ),
         )
+        self._held.update(claimed)
+        return claimed, targets
+
+    def let_lapse(self, link_ids: Iterable[int]) -> None:
+        """Stop renewing these leases: another poller takes the links over once they lapse."""
+        self._held.difference_update(link_ids)
 
     @asynccontextmanager
     async def kept_alive(self) -> AsyncIterator[None]:
@@ -95,18 +103,23 @@ class PollLeases:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             try:
-                async with session_scope(self.sessions) as session:
-                    await renew_leases(session, self.owner, utcnow() + self.lease)
+                if self._held:
+                    async with session_scope(self.sessions) as session:
+                        await renew_leases(
+                            session, self.owner, list(self._held), utcnow() + self.lease
+                        )
             except Exception as exc:  # the database is away: the next renewal may succeed
                 log.warning("notifications: could not renew poll leases: %s", exc)
 
     async def release_unchanged(self, link_ids: list[int]) -> None:
         """Give back the leases of polls that changed nothing, in one statement."""
+        self.let_lapse(link_ids)  # should this fail
         if link_ids:
             async with session_scope(self.sessions) as session:
                 await release_leases(session, self.owner, link_ids)
 
     async def release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
+        self.let_lapse([link_id])  # should this fail
         now = utcnow()
         async with session_scope(self.sessions) as session:
             poll = await session.get(PollState, link_id)

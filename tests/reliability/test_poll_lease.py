@@ -4,7 +4,8 @@ sandbox, on SQLite and PostgreSQL alike (the renewal is one conditional UPDATE).
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -101,3 +102,32 @@ async def test_a_poller_whose_lease_was_taken_over_posts_nothing_more(stack: Sta
         await session.execute(update(PollState).values(lease_expires_at=utcnow()))
     await poll_again(stack)
     assert delivered(stack) == made
+
+
+async def test_a_live_poller_renews_its_polls_in_flight_and_lets_a_forgotten_lease_lapse(
+    stack: Stack,
+) -> None:
+    """Renewal covers what a tick holds, not every row the poller's name is on: a lease whose
+    release failed would otherwise be renewed for as long as the process lives, and its user
+    never polled again."""
+    await connect(stack, "U0MARIA")
+    await connect(stack, "U0DEV")
+    leases = stack.runtime.services.poller.leases
+    leases.lease = timedelta(seconds=0.6)
+    async with stack.runtime.sessions() as session, session.begin():
+        await session.execute(update(PollState).values(next_poll_at=utcnow()))
+    in_flight, forgotten = sorted(await leases.claim(10))
+    leases.let_lapse([forgotten])
+
+    async def expiries() -> dict[int, datetime | None]:
+        async with stack.runtime.sessions() as session:
+            rows = await session.execute(select(PollState.link_id, PollState.lease_expires_at))
+            return {link_id: expires for link_id, expires in rows}
+
+    before = await expiries()
+    async with leases.kept_alive():
+        await asyncio.sleep(0.5)  # past one renewal (every 0.2 s), short of the 0.6 s lease
+        after = await expiries()
+    renewed, kept = after[in_flight], before[in_flight]
+    assert renewed is not None and kept is not None and renewed > kept, "a poll in flight lapsed"
+    assert after[forgotten] == before[forgotten], "a forgotten lease was renewed"
