@@ -15,7 +15,7 @@ import logging
 import multiprocessing
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableSequence, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.listeners.ack_gate import shared_slots
 from bot.sandbox.server import BOT_TOKEN, SIGNING_SECRET
 
 
@@ -79,17 +80,27 @@ def bare_bolt_asgi(slack_api_url: str) -> Starlette:
 # ---- served in worker processes -----------------------------------------------------------
 
 
-def _serve_worker(kind: str, values: dict[str, Any], listener: socket.socket) -> None:
-    """Child process body: uvicorn on the shared socket until terminated."""
+def _serve_worker(
+    kind: str,
+    values: dict[str, Any],
+    listener: socket.socket,
+    index: int,
+    ack_slots: MutableSequence[float],
+) -> None:
+    """Child process body: uvicorn on the shared socket until terminated; ours as worker
+    `index` of `serve --workers N`, its lazy work waiting for the acks of all (`ack_slots`)."""
     import uvicorn
 
     logging.disable(logging.WARNING)
     app: Any
     if kind == "ours":
         from bot.config import load_settings
-        from bot.web import create_app
+        from bot.listeners.ack_gate import AckBoard
+        from bot.web import build_bolt, create_app
+        from bot.wiring import build_runtime
 
-        app = create_app(load_settings(_env_file=None, **values))
+        runtime = build_runtime(load_settings(_env_file=None, **values), AckBoard(ack_slots, index))
+        app = create_app(runtime=runtime, bolt=build_bolt(runtime))
     else:
         app = bare_bolt_asgi(values["slack_api_url"])
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
@@ -106,9 +117,12 @@ async def served(kind: str, values: dict[str, Any], workers: int) -> AsyncIterat
     listener.listen(2048)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     context = multiprocessing.get_context("spawn")
+    ack_slots = shared_slots(context, workers)
     children = [
-        context.Process(target=_serve_worker, args=(kind, values, listener), daemon=True)
-        for _ in range(workers)
+        context.Process(
+            target=_serve_worker, args=(kind, values, listener, index, ack_slots), daemon=True
+        )
+        for index in range(workers)
     ]
     for child in children:
         child.start()

@@ -17,6 +17,7 @@ from bot.workers import WORKERS_HELP, Entry, default_workers, serve_workers, wor
 if TYPE_CHECKING:
     from bot.astravue.probe import ProbeReport
     from bot.demo.stack import Scheduler  # what serve and the demo do with the jobs: shut down
+    from bot.listeners.ack_gate import AckBoard
     from bot.wiring import Runtime
 
 log = logging.getLogger("bot.cli")
@@ -51,6 +52,7 @@ async def _serve(
     socket_mode: bool,
     listener: socket.socket | None = None,
     worker: int | None = None,
+    ack_board: AckBoard | None = None,
 ) -> None:
     """One serving process, or worker `worker` of `serve --workers N` on the parent's socket."""
     import uvicorn
@@ -62,7 +64,7 @@ async def _serve(
     if listener is None:
         listener = bind_port(settings.port)  # first: a taken port is one line, before any work
         await prepare_database(settings)
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, ack_board)
     bolt = build_bolt(runtime)
     app = create_app(settings, runtime=runtime, bolt=bolt)
     config = uvicorn.Config(app, log_config=None, lifespan="on", access_log=False)

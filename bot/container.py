@@ -27,7 +27,7 @@ from bot.services.feeds import FeedSubscriptions
 from bot.services.feeds_poll import FeedPoller
 from bot.services.link_health import LinkHealth
 from bot.services.linking import LinkingService
-from bot.services.links import Links, NotConnected, OrgMissing
+from bot.services.links import Links, NotConnected, OrgMissing, working
 from bot.services.notification_inbox import NotificationInbox
 from bot.services.notification_poller import NotificationPoller
 from bot.services.notifications import NotificationService
@@ -44,7 +44,7 @@ from bot.services.unfurls import UnfurlService
 from bot.services.zones import UserZones
 from bot.slack.profiles import Profiles
 
-__all__ = ["NotConnected", "OrgMissing", "ServiceContainer"]
+__all__ = ["NotConnected", "OrgMissing", "ServiceContainer", "working"]
 
 
 CommandRunner = Callable[[ResumedCommand], Coroutine[Any, Any, None]]

@@ -23,7 +23,7 @@ from bot.config import ConfigError, Settings
 from bot.container import ServiceContainer
 from bot.db.repositories import DatabaseNonceStore
 from bot.db.session import create_engine, create_sessionmaker
-from bot.listeners.ack_gate import AckGate
+from bot.listeners.ack_gate import AckBoard, AckGate
 from bot.outbound.feed_poster import FeedPoster
 from bot.outbound.home import HomeService
 from bot.outbound.messenger import Messenger
@@ -123,7 +123,7 @@ class Runtime:
     services: ServiceContainer = field(init=False)
     # Lazy listeners in flight: Bolt starts them fire-and-forget, so nothing else holds them.
     lazy_work: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
-    ack_gate: AckGate = field(init=False, default_factory=AckGate)
+    ack_gate: AckGate = field(default_factory=AckGate)
 
     async def close(self) -> None:
         await self.finish_lazy_work()
@@ -145,7 +145,9 @@ class Runtime:
             task.cancel()
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, ack_board: AckBoard | None = None) -> Runtime:
+    """`ack_board`: the requests in flight of every worker of `serve --workers N` (else this
+    process's alone)."""
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     keyring = resolve_keyring(settings)
@@ -164,6 +166,7 @@ def build_runtime(settings: Settings) -> Runtime:
         slack=slack,
         team_clients=distribution.clients if distribution else SingleWorkspaceClients(slack),
         distribution=distribution,
+        ack_gate=AckGate(ack_board),
     )
     runtime.services = build_services(runtime)
     return runtime

@@ -20,12 +20,14 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, MutableSequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING, Any
+
+from bot.listeners.ack_gate import AckBoard, shared_slots
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -91,6 +93,7 @@ def _worker_main(
     overrides: dict[str, Any],
     socket_mode: bool,
     listener: socket.socket,
+    ack_slots: MutableSequence[float],
 ) -> None:
     """Worker process body: the same `serve` as one process, on the inherited socket."""
     import asyncio
@@ -111,7 +114,11 @@ def _worker_main(
     try:
         asyncio.run(
             entry.serve(
-                settings, socket_mode=socket_mode and index == 0, listener=listener, worker=index
+                settings,
+                socket_mode=socket_mode and index == 0,
+                listener=listener,
+                worker=index,
+                ack_board=AckBoard(ack_slots, index),
             )
         )
     except ConfigError as exc:
@@ -134,13 +141,22 @@ class Supervisor:
         self.socket_mode = socket_mode
         self.listener = listener
         self.context = multiprocessing.get_context("spawn")
+        # Each worker's lazy work waits for the acks of all (bot.listeners.ack_gate).
+        self.ack_slots = shared_slots(self.context, count)
         self.workers: dict[int, Worker] = {}
         self.stopping = False
 
     def start(self, index: int) -> None:
         process = self.context.Process(
             target=_worker_main,
-            args=(self.entry, index, self.overrides, self.socket_mode, self.listener),
+            args=(
+                self.entry,
+                index,
+                self.overrides,
+                self.socket_mode,
+                self.listener,
+                self.ack_slots,
+            ),
             name=f"astravue-bot worker {index + 1}",
         )
         process.start()

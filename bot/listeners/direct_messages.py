@@ -67,7 +67,7 @@ def register(app: AsyncApp, services: ServiceContainer, registry: CommandRegistr
         text = command_text(inv.payload.event, inv.context.bot_user_id)
         if text is None:
             return
-        dm = DirectMessage(**{f.name: getattr(inv, f.name) for f in fields(inv)})
+        dm = DirectMessage(**{f.name: getattr(inv, f.name) for f in fields(inv) if f.init})
         try:
             resolution = registry.resolve(text)
             answer = local_answer(registry, resolution)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import metrics
 from bot.astravue.budget import WAIT_OBSERVER
 from bot.astravue.errors import AstravueError, ReauthorizationRequired
-from bot.container import NotConnected, OrgMissing, ServiceContainer
+from bot.container import NotConnected, OrgMissing, ServiceContainer, working
 from bot.db.models import LinkStatus
 from bot.domain.errors import AmbiguousProject, AmbiguousTask, DomainError
 from bot.domain.links import LinkInfo
@@ -54,6 +54,10 @@ class Invocation:
     respond: AsyncRespond | None
     answered: bool = False  # a reply went out
     told_busy: bool = False  # the "will arrive in ~N s" notice went out
+    # The acting user's link, read once per request: the linked-or-not gate and the command
+    # both ask (three reads of one row were a third of a command's SQL, issue 18).
+    _link: LinkInfo | None = field(default=None, init=False, repr=False)
+    _link_read: bool = field(default=False, init=False, repr=False)
 
     @property
     def payload(self) -> Payload:
@@ -92,11 +96,19 @@ class Invocation:
         return f"team={self.team_id} user={self.user_id} what={what}"
 
     async def link(self) -> LinkInfo:
-        return await self.services.active_link(self.team_id, self.user_id)
+        """The acting user's working link (else NotConnected), as it was when first read in
+        this request: a listener that changes the link does not read it back."""
+        return working(await self._read_link())
 
     async def linked(self) -> bool:
-        link = await self.services.link(self.team_id, self.user_id)
+        link = await self._read_link()
         return link is not None and link.status == LinkStatus.ACTIVE
+
+    async def _read_link(self) -> LinkInfo | None:
+        if not self._link_read:
+            self._link = await self.services.link(self.team_id, self.user_id)
+            self._link_read = True
+        return self._link
 
     @property
     def from_home(self) -> bool:

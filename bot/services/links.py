@@ -30,6 +30,13 @@ class NotConnected(Exception):
         self.link = link
 
 
+def working(link: LinkInfo | None) -> LinkInfo:
+    """`link` if it works, else NotConnected."""
+    if link is None or link.status != LinkStatus.ACTIVE:
+        raise NotConnected(link)
+    return link
+
+
 class OrgMissing(Exception):
     """The user is linked but no organisation id is known for them yet."""
 
@@ -44,7 +51,4 @@ class Links:
             return link_info(link) if link else None
 
     async def active_link(self, team_id: str, slack_user_id: str) -> LinkInfo:
-        link = await self.link(team_id, slack_user_id)
-        if link is None or link.status != LinkStatus.ACTIVE:
-            raise NotConnected(link)
-        return link
+        return working(await self.link(team_id, slack_user_id))
