@@ -12,7 +12,6 @@ feeds resume when the link is active again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -40,6 +39,7 @@ from bot.domain.feed_changes import (
     unchanged,
 )
 from bot.services.astravue_access import AstravueAccess
+from bot.services.claimed_polls import poll_claimed
 from bot.services.feeds import feed_info, feed_task
 from bot.services.feeds_ledger import FeedSender, LeaseLost, Ledger, metadata_for, post_payload
 from bot.services.links import link_info
@@ -79,43 +79,34 @@ class FeedPoller:
     # ---- the tick ------------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Poll every subscription due when the tick began, once; returns how many."""
+        """Poll every subscription due when the tick began, once; returns how many.
+
+        The subscriptions are claimed in batches and polled a few at a time
+        (bot.services.claimed_polls)."""
         started = utcnow()
         due_again = started + self.interval
-        queue: asyncio.Queue[FeedTarget | None] = asyncio.Queue(maxsize=BATCH)
-        polled = 0
         # Successful polls are released together: one commit per batch, not per feed (on
         # SQLite every commit waits for the one write lock).
         done: list[int] = []
 
-        async def worker() -> None:
-            nonlocal polled
-            while (target := await queue.get()) is not None:
-                if await self.poll(target.row.id, due_again, defer_release=True, target=target):
-                    done.append(target.row.id)
-                polled += 1
-                if len(done) >= BATCH:
-                    batch = done[:]
-                    done.clear()
-                    await self._release_all(batch, due_again)
+        async def claim_batch() -> tuple[int, list[FeedTarget]]:
+            claimed, targets = await self.claim_and_read(
+                BATCH, due_by=started + self.interval * EARLY
+            )
+            return len(claimed), [targets[feed_id] for feed_id in claimed if feed_id in targets]
 
-        workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
+        async def poll(target: FeedTarget) -> None:
+            if await self.poll(target.row.id, due_again, defer_release=True, target=target):
+                done.append(target.row.id)
+            if len(done) >= BATCH:
+                batch = done[:]
+                done.clear()
+                await self._release_all(batch, due_again)
+
         try:
-            while True:
-                claimed, targets = await self.claim_and_read(
-                    BATCH, due_by=started + self.interval * EARLY
-                )
-                for feed_id in claimed:
-                    if (target := targets.get(feed_id)) is not None:
-                        await queue.put(target)
-                if len(claimed) < BATCH:
-                    break
+            return await poll_claimed(claim_batch, poll, batch=BATCH, concurrency=CONCURRENCY)
         finally:
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
             await self._release_all(done, due_again)
-        return polled
 
     async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
         """A lease on up to `limit` due subscriptions (FOR UPDATE SKIP LOCKED on PostgreSQL)."""

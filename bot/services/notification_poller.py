@@ -14,7 +14,6 @@ live poller renews its leases while its tick runs, see bot/services/poll_leases.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from functools import partial
@@ -39,6 +38,7 @@ from bot.db.repositories import settings_for
 from bot.db.session import session_scope
 from bot.domain.links import LinkInfo
 from bot.services.astravue_access import AstravueAccess
+from bot.services.claimed_polls import poll_claimed
 from bot.services.delivery_ledger import (
     Row,
     insert_rows,
@@ -99,43 +99,32 @@ class NotificationPoller:
     async def tick(self) -> int:
         """Poll every link that was due when the tick began, once; returns how many.
 
-        Workers take claimed links from a short queue while the next batch is claimed, so a
-        slow poll never holds up a whole batch; links falling due during the tick wait for the
-        next one, so a tick always ends even when a pass takes longer than the interval.
+        The links are claimed in batches and polled a few at a time (bot.services.claimed_polls).
         A polled link is due again one interval after the tick began, not after its poll
         ended: ticks come at least once per interval, so each link is polled once per interval.
         """
         started = utcnow()
         due_again = started + self.interval
-        queue: asyncio.Queue[int | None] = asyncio.Queue(maxsize=BATCH)
-        polled = 0
 
-        async def worker() -> None:
-            nonlocal polled
-            while (link_id := await queue.get()) is not None:
-                await self.poll_link(link_id, due_again)
-                polled += 1
+        async def claim_batch() -> tuple[int, list[int]]:
+            claimed, targets = await self.leases.claim_and_read(
+                BATCH, due_by=started + self.interval * EARLY, due_again=due_again
+            )
+            self._targets.update(targets)
+            return len(claimed), claimed
 
         async with self.leases.kept_alive():
-            workers = [asyncio.create_task(worker()) for _ in range(CONCURRENCY)]
             try:
-                while True:
-                    claimed, targets = await self.leases.claim_and_read(
-                        BATCH, due_by=started + self.interval * EARLY, due_again=due_again
-                    )
-                    self._targets.update(targets)
-                    for link_id in claimed:
-                        await queue.put(link_id)
-                    if len(claimed) < BATCH:
-                        break
+                return await poll_claimed(
+                    claim_batch,
+                    partial(self.poll_link, due_again=due_again),
+                    batch=BATCH,
+                    concurrency=CONCURRENCY,
+                )
             finally:
-                for _ in workers:
-                    await queue.put(None)
-                await asyncio.gather(*workers)
                 self.leases.let_lapse(self._targets)  # claimed, not polled: a cancelled tick
                 self._targets.clear()
                 await self._release_unchanged()
-        return polled
 
     @property
     def tick_seconds(self) -> float:
