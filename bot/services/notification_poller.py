@@ -106,6 +106,9 @@ class NotificationPoller:
         started = utcnow()
         due_again = started + self.interval
 
+        async def poll(link_id: int) -> None:
+            await self.poll_link(link_id, due_again)
+
         async def claim_batch() -> tuple[int, list[int]]:
             claimed, targets = await self.leases.claim_and_read(
                 BATCH, due_by=started + self.interval * EARLY, due_again=due_again
@@ -117,7 +120,7 @@ class NotificationPoller:
             try:
                 return await poll_claimed(
                     claim_batch,
-                    partial(self.poll_link, due_again=due_again),
+                    poll,
                     batch=BATCH,
                     concurrency=CONCURRENCY,
                 )
