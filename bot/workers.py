@@ -27,8 +27,6 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from bot.listeners.ack_gate import AckBoard, shared_slots
-
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -99,6 +97,7 @@ def _worker_main(
     import asyncio
 
     from bot.config import ConfigError
+    from bot.listeners.ack_gate import AckBoard
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
     settings = entry.load(**overrides)
@@ -141,7 +140,10 @@ class Supervisor:
         self.socket_mode = socket_mode
         self.listener = listener
         self.context = multiprocessing.get_context("spawn")
-        # Each worker's lazy work waits for the acks of all (bot.listeners.ack_gate).
+        # Each worker's lazy work waits for the acks of all (bot.listeners.ack_gate; imported
+        # here: it pulls in Bolt, which the CLI's other commands do without).
+        from bot.listeners.ack_gate import shared_slots
+
         self.ack_slots = shared_slots(self.context, count)
         self.workers: dict[int, Worker] = {}
         self.stopping = False

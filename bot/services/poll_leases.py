@@ -113,13 +113,13 @@ class PollLeases:
 
     async def release_unchanged(self, link_ids: list[int]) -> None:
         """Give back the leases of polls that changed nothing, in one statement."""
-        self.let_lapse(link_ids)  # should this fail
+        self.let_lapse(link_ids)  # first: should the release fail, the leases lapse
         if link_ids:
             async with session_scope(self.sessions) as session:
                 await release_leases(session, self.owner, link_ids)
 
     async def release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
-        self.let_lapse([link_id])  # should this fail
+        self.let_lapse([link_id])  # first: should the release fail, the lease lapses
         now = utcnow()
         async with session_scope(self.sessions) as session:
             poll = await session.get(PollState, link_id)
