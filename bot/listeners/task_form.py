@@ -138,12 +138,13 @@ def validate_form(view: dict[str, Any]) -> dict[str, str]:
 async def owners_from_form(
     inv: Invocation, link: LinkInfo, view: dict[str, Any]
 ) -> tuple[list[tuple[int, str]], list[str]]:
+    """The chosen Slack users' Astravue accounts, and the names of those without one."""
     mapped: list[tuple[int, str]] = []
     unmapped: list[str] = []
     for slack_id in view_value(view, forms.OWNERS, forms.VALUE) or []:
         person = await inv.services.tasks.person_for_slack(link, slack_id)
         if person is None:
-            unmapped.append(slack_id)
+            unmapped.append(await inv.services.tasks.slack_name(slack_id))
         else:
             mapped.append((person.user_id, person.name))
     return mapped, unmapped
@@ -177,7 +178,7 @@ async def form_submitted(inv: Invocation) -> None:
             raise forbidden("create", exc) from None
         raise
     await after_create(inv, link, draft, meta)
-    note = ":white_check_mark: Created." + _unmapped_note(unmapped)
+    note = ":white_check_mark: Created." + forms.unmapped_note(unmapped)
     card = ui.task_message(task, app_url=app_url(inv), note=note)
     await announce(inv, meta, card)
     if meta.get("s") and meta.get("c"):  # `--share`: the created task, never the draft
@@ -234,7 +235,7 @@ async def edit_submitted(inv: Invocation) -> None:
         return
     except Forbidden as exc:
         raise forbidden("edit", exc) from None
-    note = ":pencil2: Saved." + _unmapped_note(unmapped)
+    note = ":pencil2: Saved." + forms.unmapped_note(unmapped)
     await announce(inv, meta, ui.task_message(task, app_url=app_url(inv), note=note))
 
 
@@ -316,16 +317,6 @@ def _day(value: Any) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-def _unmapped_note(slack_ids: list[str]) -> str:
-    if not slack_ids:
-        return ""
-    who = ", ".join(f"<@{s}>" for s in slack_ids)
-    return (
-        f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
-        "matching email, so I can't map them to an Astravue user."
-    )
 
 
 FEATURE = Feature(

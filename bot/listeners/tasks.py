@@ -16,6 +16,7 @@ from bot.listeners.router import Resolution
 from bot.listeners.safe_lazy import Invocation
 from bot.listeners.task_form import open_edit
 from bot.parsing import parse_date, user_today
+from bot.ui import task_forms as forms
 from bot.ui import tasks as ui
 from bot.ui.components import escape
 from bot.ui.errors import UserFacingError
@@ -87,11 +88,11 @@ async def assign(inv: Invocation, resolution: Resolution) -> None:
     scratch = await tasks.draft_from_text(link, f"x {who}", personal=True)
     if scratch.picks or not scratch.owners:
         raise UserFacingError(
-            " ".join(scratch.notes)
+            escape(" ".join(scratch.notes))
             or f"I couldn't tell who “{who}” is; use their Slack mention or @firstname."
         )
     task = await tasks.assign(link, ref, [i for i, _ in scratch.owners])
-    note = ":bust_in_silhouette: Assigned." + _notes(scratch.notes)
+    note = ":bust_in_silhouette: Assigned." + forms.notes_text(scratch.notes)
     await inv.reply(ui.task_message(task, app_url=app_url(inv), note=note))
 
 
@@ -158,10 +159,6 @@ async def overflow_clicked(inv: Invocation) -> None:
 def _split(args: str) -> tuple[str, str]:
     first, _, rest = args.strip().partition(" ")
     return first, rest.strip()
-
-
-def _notes(notes: list[str]) -> str:
-    return ("\n" + "\n".join(notes)) if notes else ""
 
 
 FEATURE = Feature(

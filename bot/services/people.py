@@ -68,6 +68,10 @@ class PeopleDirectory:
     def by_id(self, org_id: int, user_id: int) -> Person | None:
         return next((p for p in self.known(org_id) if p.user_id == user_id), None)
 
+    async def slack_name(self, slack_user_id: str) -> str:
+        """How to name a Slack user in plain text: their Slack name, else their id."""
+        return (await self.profiles.get(slack_user_id)).name or slack_user_id
+
     async def astravue_user_for(
         self, team_id: str, slack_user_id: str, org_id: int
     ) -> Person | None:

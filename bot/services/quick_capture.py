@@ -119,9 +119,10 @@ class QuickCapture:
         if ref.kind == "slack":
             person = await self.person_for_slack(link, ref.value)
             if person is None:
+                # Named, never mentioned: the app writes only the people it resolved.
                 draft.notes.append(
-                    f"<@{ref.value}> can't be mapped to an Astravue user (no "
-                    "connected account or matching email), so not assigned."
+                    f"{await self.people.slack_name(ref.value)} can't be mapped to an "
+                    "Astravue user (no connected account or matching email), so not assigned."
                 )
             else:
                 draft.owners.append((person.user_id, person.name))
@@ -149,6 +150,9 @@ class QuickCapture:
         if not self.people.known(org):
             await self.all_tasks(link)
         return await self.people.astravue_user_for(link.team_id, slack_user_id, org)
+
+    async def slack_name(self, slack_user_id: str) -> str:
+        return await self.people.slack_name(slack_user_id)
 
     @staticmethod
     def apply_pick(draft: TaskDraft, index: int, value: str) -> None:

@@ -207,13 +207,15 @@ def select_options(choices: list[tuple[str, str]], empty: str) -> dict[str, Any]
 
 
 def notes_text(notes: list[str]) -> str:
-    return ("\n" + "\n".join(notes)) if notes else ""
+    """A draft's notes under a reply; they quote what the user typed, so escaped."""
+    return "".join(f"\n{escape(note)}" for note in notes)
 
 
-def unmapped_note(slack_ids: list[str]) -> str:
-    if not slack_ids:
+def unmapped_note(names: list[str]) -> str:
+    """Who was not assigned, named in plain text: a mention would ping them."""
+    if not names:
         return ""
-    who = ", ".join(f"<@{s}>" for s in slack_ids)
+    who = escape(", ".join(names))
     return (
         f"\n:information_source: Not assigned: {who}: no connected Astravue account or "
         "matching email, so I can't map them to an Astravue user."

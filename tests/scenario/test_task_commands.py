@@ -26,6 +26,11 @@ async def test_assign_by_mention_and_name_then_due_in_the_users_zone(stack: Stac
     assert task.owner_ids == [SAM]
     unknown = text_of(await run(stack, f"task assign {task.task_id} @nobodyhere"))
     assert "nobodyhere" in unknown and task.owner_ids == [SAM]
+    # A Slack user with no Astravue account is named in plain text, never mentioned (pinged).
+    for typed, named in (("<@U0NOBODY|nobody>", "No Body"), ("<@W0GONE|x>", "W0GONE")):
+        unmapped = text_of(await run(stack, f"task assign {task.task_id} {typed}"))
+        assert f"{named} can't be mapped" in unmapped and "<@" not in unmapped
+    assert task.owner_ids == [SAM]
 
     card = text_of(await run(stack, f"task due {task.task_id} 2030-06-30"))
     assert "Due date set" in card

@@ -171,7 +171,8 @@ async def test_form_with_project_select_and_message_shortcut(stack: Stack) -> No
             if "Tablet layout" in text_of(e.as_slack())
         ]
     )
-    assert "U0NOBODY" in text_of(note[-1].as_slack())  # told who couldn't be mapped
+    told_who = text_of(note[-1].as_slack())  # who couldn't be mapped, by name, not pinged
+    assert "Not assigned: No Body" in told_who and "<@U0NOBODY" not in told_who
 
     posted = await stack.runtime.slack.chat_postMessage(
         channel="C0GENERAL", text="Customers can't reset passwords"

@@ -110,3 +110,11 @@ def test_task_urls_and_ids_are_read_back() -> None:
     assert parse_task_locator("#42", APP) == 42
     assert parse_task_locator("https://evil.test/tasks/1", APP) is None
     assert parse_task_locator("login bug", APP) is None
+
+
+def test_notes_under_a_reply_quote_the_user_escaped() -> None:
+    notes = task_forms.notes_text(["Not used, so left in the title: <!channel> <@U0MARIA>."])
+    assert UNESCAPED.search(notes) is None and "&lt;!channel&gt;" in notes
+    unmapped = task_forms.unmapped_note(["No Body", "<@W1>"])
+    assert "Not assigned: No Body, &lt;@W1&gt;" in unmapped and UNESCAPED.search(unmapped) is None
+    assert task_forms.notes_text([]) == task_forms.unmapped_note([]) == ""
