@@ -1,10 +1,11 @@
 """The poller's queries: claim a batch of due links and read everything their polls need, in
 one transaction per batch, so a steady-state poll (nothing new) reads and writes nothing more.
 
-A claim sets the lease, the next poll time and `last_polled_at` at once, so a poll that finds
-nothing new has nothing of its own to write: its lease is given back with others' in one
-statement per batch (`release_leases`). A lease that lapsed while still owned was left by a
-poller that died: its link is claimed again at once, due or not.
+A claim sets the lease and `last_polled_at`; a poll that finds nothing new has nothing of its
+own to write: its lease is given back, and its next poll set, with others' in one statement
+per batch (`release_leases`). A claim leaves `next_poll_at` as it was, so the claim query
+walks the `next_poll_at` index in order and stops after a batch, and a link whose poller
+died before giving it back is due as soon as its lease lapses.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, and_, or_, select, update
+from sqlalchemy import ScalarSelect, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.locks import for_update
@@ -50,15 +51,14 @@ class Claim:
     limit: int
     now: datetime
     due_by: datetime
-    due_again: datetime
     leased_until: datetime
 
 
 async def claim_and_read(
     sessions: async_sessionmaker[AsyncSession], claim: Claim
 ) -> tuple[list[int], dict[int, PollTarget]]:
-    """In one transaction: lease up to `claim.limit` active links due by `claim.due_by`,
-    schedule their next poll, and read them."""
+    """In one transaction: lease up to `claim.limit` active links due by `claim.due_by`, the
+    longest due first, and read them."""
     async with session_scope(sessions) as session:
         claimed = await claim_due(session, claim)
         return claimed, await read_targets(session, claimed)
@@ -66,15 +66,12 @@ async def claim_and_read(
 
 async def claim_due(session: AsyncSession, claim: Claim) -> list[int]:
     free = or_(PollState.lease_expires_at.is_(None), PollState.lease_expires_at < claim.now)
-    abandoned = and_(PollState.lease_owner.is_not(None), PollState.lease_expires_at < claim.now)
+    active = exists().where(
+        AstravueLink.id == PollState.link_id, AstravueLink.status == LinkStatus.ACTIVE
+    )
     due = for_update(
         select(PollState.link_id)
-        .where(
-            or_(and_(PollState.next_poll_at <= claim.due_by, free), abandoned),
-            PollState.link_id.in_(
-                select(AstravueLink.id).where(AstravueLink.status == LinkStatus.ACTIVE)
-            ),
-        )
+        .where(PollState.next_poll_at <= claim.due_by, free, active)
         .order_by(PollState.next_poll_at)
         .limit(claim.limit),
         session,
@@ -86,7 +83,6 @@ async def claim_due(session: AsyncSession, claim: Claim) -> list[int]:
         .values(
             lease_owner=claim.owner,
             lease_expires_at=claim.leased_until,
-            next_poll_at=claim.due_again,
             last_polled_at=claim.now,
         )
         .returning(PollState.link_id)
@@ -99,7 +95,14 @@ async def read_targets(session: AsyncSession, link_ids: list[int]) -> dict[int, 
     if not link_ids:
         return {}
     rows = await session.execute(
-        select(AstravueLink, PollState, UserSettings)
+        select(
+            AstravueLink,
+            PollState.last_seen_id,
+            PollState.initialized,
+            PollState.failures,
+            PollState.last_error,
+            UserSettings,
+        )
         .join(PollState, PollState.link_id == AstravueLink.id)
         .outerjoin(
             UserSettings,
@@ -122,27 +125,24 @@ async def read_targets(session: AsyncSession, link_ids: list[int]) -> dict[int, 
             )
         ).all()
     )
-    return {
+    return {  # the poll state as columns: one ORM instance less per link
         link.id: PollTarget(
-            link,
-            poll.last_seen_id,
-            poll.initialized,
-            poll.failures,
-            poll.last_error,
-            settings,
-            link.id in unfinished,
+            link, cursor, initialized, failures, last_error, settings, link.id in unfinished
         )
-        for link, poll, settings in rows
+        for link, cursor, initialized, failures, last_error, settings in rows
     }
 
 
-async def release_leases(session: AsyncSession, owner: str, link_ids: list[int]) -> None:
-    """Give back `owner`'s leases on links whose polls changed nothing (one statement)."""
+async def release_leases(
+    session: AsyncSession, owner: str, link_ids: list[int], due_again: datetime
+) -> None:
+    """Give back `owner`'s leases on links whose polls changed nothing, each next polled at
+    `due_again` (one statement)."""
     if link_ids:
         await session.execute(
             update(PollState)
             .where(PollState.link_id.in_(_locked_in_order(session, owner, link_ids)))
-            .values(lease_owner=None, lease_expires_at=None)
+            .values(lease_owner=None, lease_expires_at=None, next_poll_at=due_again)
         )
 
 

@@ -111,7 +111,7 @@ class NotificationPoller:
 
         async def claim_batch() -> tuple[int, list[int]]:
             claimed, targets = await self.leases.claim_and_read(
-                BATCH, due_by=started + self.interval * EARLY, due_again=due_again
+                BATCH, due_by=started + self.interval * EARLY
             )
             self._targets.update(targets)
             return len(claimed), claimed
@@ -127,7 +127,7 @@ class NotificationPoller:
             finally:
                 self.leases.let_lapse(self._targets)  # claimed, not polled: a cancelled tick
                 self._targets.clear()
-                await self._release_unchanged()
+                await self._release_unchanged(due_again)
 
     @property
     def tick_seconds(self) -> float:
@@ -162,14 +162,17 @@ class NotificationPoller:
         if error is not None or target is None or target.had_failed:
             await self.leases.release(link_id, error, due_again)
             return
-        # Nothing changed: the claim set the next poll; the lease goes back with a batch.
+        if due_again is None:  # a direct call: nothing to batch with
+            await self.leases.release_unchanged([link_id], utcnow() + self.interval)
+            return
+        # Nothing to write of its own: the lease goes back, and the next poll is set, in a batch.
         self._unchanged.append(link_id)
-        if len(self._unchanged) >= BATCH or due_again is None:
-            await self._release_unchanged()
+        if len(self._unchanged) >= BATCH:
+            await self._release_unchanged(due_again)
 
-    async def _release_unchanged(self) -> None:
+    async def _release_unchanged(self, due_again: datetime) -> None:
         ids, self._unchanged = self._unchanged, []
-        await self.leases.release_unchanged(ids)
+        await self.leases.release_unchanged(ids, due_again)
 
     # ---- one link ------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ which fails once another poller has taken the link over (`LeaseLost`).
 
 Leases are short (`lease`, 30 s to 5 minutes) and a live poller renews those of its polls in
 flight at once every third of one (`kept_alive`), however long its polls take; a lease it
-forgot (a release that failed, a cancelled tick) is left to lapse. A claim that outlives its
-lease still owned was left by a poller that died (or stalled): any tick takes it over,
-whether or not the link is due, so a killed process's users are polled within a lease.
+forgot (a release that failed, a cancelled tick) is left to lapse. A claim does not move a
+link's next poll; giving the link back does. So a link whose poller died (or stalled) with it
+is still due, and any tick takes it over once the lease lapses: a killed process's users are
+polled within a lease.
 """
 
 from __future__ import annotations
@@ -57,28 +58,19 @@ class PollLeases:
         self._held: set[int] = set()  # claimed, not yet given back: what kept_alive renews
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    async def claim(
-        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
-    ) -> list[int]:
+    async def claim(self, limit: int, *, due_by: datetime | None = None) -> list[int]:
         """Lease up to `limit` active links due by `due_by` (now), atomically."""
-        return (await self.claim_and_read(limit, due_by=due_by, due_again=due_again))[0]
+        return (await self.claim_and_read(limit, due_by=due_by))[0]
 
     async def claim_and_read(
-        self, limit: int, *, due_by: datetime | None = None, due_again: datetime | None = None
+        self, limit: int, *, due_by: datetime | None = None
     ) -> tuple[list[int], dict[int, PollTarget]]:
         """Lease up to `limit` active links due by `due_by` (now) and read what their polls
-        need, in one transaction (bot/db/polling.py); next poll at `due_again`."""
+        need, in one transaction (bot/db/polling.py). Their next poll is set when they are
+        given back (`release`, `release_unchanged`)."""
         now = utcnow()
         claimed, targets = await claim_and_read(
-            self.sessions,
-            Claim(
-                self.owner,
-                limit,
-                now,
-                due_by or now,
-                due_again or now + self.interval,
-                now + self.lease,
-            ),
+            self.sessions, Claim(self.owner, limit, now, due_by or now, now + self.lease)
         )
         self._held.update(claimed)
         return claimed, targets
@@ -111,12 +103,13 @@ class PollLeases:
             except Exception as exc:  # the database is away: the next renewal may succeed
                 log.warning("notifications: could not renew poll leases: %s", exc)
 
-    async def release_unchanged(self, link_ids: list[int]) -> None:
-        """Give back the leases of polls that changed nothing, in one statement."""
+    async def release_unchanged(self, link_ids: list[int], due_again: datetime) -> None:
+        """Give back the leases of polls that changed nothing, next polled at `due_again`, in
+        one statement."""
         self.let_lapse(link_ids)  # first: should the release fail, the leases lapse
         if link_ids:
             async with session_scope(self.sessions) as session:
-                await release_leases(session, self.owner, link_ids)
+                await release_leases(session, self.owner, link_ids, due_again)
 
     async def release(self, link_id: int, error: str | None, due_again: datetime | None) -> None:
         self.let_lapse([link_id])  # first: should the release fail, the lease lapses

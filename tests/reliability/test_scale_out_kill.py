@@ -3,8 +3,8 @@ one is SIGKILLed in the middle of an interval. The two left still poll every use
 interval, then exactly once per interval, and no DM is lost or posted twice.
 
 The pollers (tests/reliability/fleet.py) run with a 3-second lease, renewed while they live:
-the killed one's claims lapse still owned, and the others' next tick takes them over although
-those links are no longer due (their claim moved `next_poll_at` on).
+the killed one's claims lapse still owned, and the others' next tick takes them over: a claim
+does not move `next_poll_at`, so those links are still due.
 """
 
 from __future__ import annotations
