@@ -1,13 +1,16 @@
 """Poll cycle: `NotificationService.tick()` over N linked users, every one due, with the
 sandbox Astravue answering each request in 100 ms, against its floor measured in the same run:
 a bare httpx GET of the same notifications page (same client pooling, same concurrency, body
-read and JSON-decoded), N times. Main figure: CPU per user polled in steady state over the
-floor's CPU per GET.
+read and JSON-decoded), N times just before each measured tick and N times after the last.
+Main figure: CPU per user polled in steady state over the floor's CPU per GET, each tick
+against the mean of the two floors bracketing it, so a drift in the machine's speed during
+the run cancels out. `--rounds R` measures R ticks so (and R + 1 floors): on a shared
+machine a single tick's ratio varies by 0.3 either way from run to run.
 
 Steady state: the first tick (cold: each user's first `users.info`, empty caches) is shown
-but not the figure; every link is then made due again and the second tick is measured. Also
-shown: the cycle's wall time against its bound (users x latency / the poller's concurrency),
-Keycloak refreshes and the database statements the measured tick ran.
+but not the figure; every link is then made due again before each measured tick. Also
+shown: the longest measured cycle's wall time against its bound (users x latency / the
+poller's concurrency), Keycloak refreshes and the database statements the measured ticks ran.
 
 The sandbox runs in a child process, so this process's CPU time is the app's alone. Links are
 written directly (real sandbox tokens, sealed as the app seals them), each with its own
@@ -17,7 +20,8 @@ link's cursor is at the newest seeded notification, so a poll is a steady-state 
 notifications page, nothing new to deliver.
 
     .venv/bin/python -m bench.poll_cycle [--users N ...] [--full] [--quick]
-        [--postgres postgresql+asyncpg://user@host:5432/postgres] [--profile FILE.txt]
+        [--rounds R] [--postgres postgresql+asyncpg://user@host:5432/postgres]
+        [--profile FILE.txt]
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -68,12 +73,16 @@ class CycleResult:
     users: int
     polled: int
     cold_cpu: float
-    cycle: float
-    cpu: float
-    floor_cpu: float
+    cycle: float  # the longest measured tick's
+    cpu: float  # all measured ticks'
+    floor_cpus: list[float]  # before each measured tick, and after the last
     refreshes: int
     failures: int
     statements: int
+
+    @property
+    def rounds(self) -> int:
+        return len(self.floor_cpus) - 1
 
     @property
     def bound(self) -> float:
@@ -89,7 +98,9 @@ class CycleResult:
 
     @property
     def floor_per_get(self) -> float:
-        return self.floor_cpu / self.users
+        """Each tick's floor is the mean of the two bracketing it."""
+        pairs = zip(self.floor_cpus, self.floor_cpus[1:], strict=False)
+        return sum((a + b) / 2 for a, b in pairs) / (len(self.floor_cpus) - 1) / self.users
 
     @property
     def ratio(self) -> float:
@@ -101,7 +112,11 @@ def newest_seed_notification() -> int:
 
 
 async def measure(
-    database_url: str, sandbox_env: dict[str, str], users: int, profile: str | None = None
+    database_url: str,
+    sandbox_env: dict[str, str],
+    users: int,
+    rounds: int = 1,
+    profile: str | None = None,
 ) -> CycleResult:
     # An interval longer than any cycle: with the default 60 s, a cycle longer than a minute
     # never ends (links polled first are due again), and one pass is what is measured.
@@ -112,39 +127,44 @@ async def measure(
         cold_started = time.process_time()
         await service.tick()  # cold: first users.info of each user, caches filled
         cold_cpu = time.process_time() - cold_started
-        async with session_scope(runtime.sessions) as session:
-            await session.execute(update(PollState).values(next_poll_at=utcnow()))
         statements = 0
 
         def count(*_args: object) -> None:
             nonlocal statements
             statements += 1
 
-        event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
-        started_at = utcnow()
-        profiler = _profiler() if profile else None
-        cpu_started, started = time.process_time(), time.perf_counter()
-        polled = await service.tick()
-        cycle, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        if profiler is not None and profile:
-            profiler.stop()
-            Path(profile).write_text(profiler.output_text(unicode=False, color=False))  # noqa: ASYNC240
-        event.remove(runtime.engine.sync_engine, "before_cursor_execute", count)
-        refreshes = await refreshed_since(runtime, started_at)
-        floor_cpu = await bare_notifications_get(
+        floor = partial(
+            bare_notifications_get,
             runtime.settings.astravue_api_url,
             await _floor_tokens(runtime.settings.astravue_auth_url),
             users,
             CONCURRENCY,
         )
+        started_at = utcnow()
+        polled, cycle, cpu, floors = 0, 0.0, 0.0, []
+        for index in range(rounds):
+            async with session_scope(runtime.sessions) as session:
+                await session.execute(update(PollState).values(next_poll_at=utcnow()))
+            floors.append(await floor())
+            event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+            profiler = _profiler() if profile and index == 0 else None
+            cpu_started, started = time.process_time(), time.perf_counter()
+            polled += await service.tick()
+            cycle = max(cycle, time.perf_counter() - started)
+            cpu += time.process_time() - cpu_started
+            if profiler is not None and profile:
+                profiler.stop()
+                Path(profile).write_text(profiler.output_text(unicode=False, color=False))  # noqa: ASYNC240
+            event.remove(runtime.engine.sync_engine, "before_cursor_execute", count)
+        floors.append(await floor())
         return CycleResult(
             users,
             polled,
             cold_cpu,
             cycle,
             cpu,
-            floor_cpu,
-            refreshes,
+            floors,
+            await refreshed_since(runtime, started_at),
             await failed_polls(runtime),
             statements,
         )
@@ -180,8 +200,9 @@ def report(results: list[CycleResult], database: str) -> None:
             "bound",
             "wall ratio",
             "CPU/user cold",
+            "rounds",
             "CPU/user",
-            "floor/GET",
+            "floor/GET (each)",
             "CPU ratio",
             "SQL/user",
             "refreshes",
@@ -195,8 +216,9 @@ def report(results: list[CycleResult], database: str) -> None:
                 f"{r.bound:.1f} s",
                 f"{r.wall_ratio:.2f}",
                 ms(r.cold_cpu / max(r.users, 1)),
+                r.rounds,
                 ms(r.cpu_per_user),
-                ms(r.floor_per_get),
+                f"{ms(r.floor_per_get)} ({', '.join(ms(f / r.users) for f in r.floor_cpus)})",
                 f"{r.ratio:.2f}",
                 f"{r.statements / max(r.polled, 1):.2f}",
                 r.refreshes,
@@ -227,7 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse.add_argument(
         "--postgres", metavar="SERVER_URL", help="a PostgreSQL server to make a database on"
     )
-    parse.add_argument("--profile", metavar="FILE", help="pyinstrument text of the measured tick")
+    parse.add_argument(
+        "--rounds", type=int, default=1, help="measured ticks per size, each between two floors"
+    )
+    parse.add_argument(
+        "--profile", metavar="FILE", help="pyinstrument text of the first measured tick"
+    )
     args = parse.parse_args(argv)
     sizes = (
         (50,) if args.quick else tuple(args.users or (FULL_USERS if args.full else DEFAULT_USERS))
@@ -236,7 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with quiet_logging(), sandbox_process(max(sizes), LATENCY) as sandbox_env:
         for users in sizes:
             with temp_database(args.postgres) as database_url:
-                results.append(asyncio.run(measure(database_url, sandbox_env, users, args.profile)))
+                results.append(
+                    asyncio.run(
+                        measure(database_url, sandbox_env, users, max(args.rounds, 1), args.profile)
+                    )
+                )
     report(results, "PostgreSQL" if args.postgres else "SQLite")
     return 0
 
