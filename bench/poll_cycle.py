@@ -31,7 +31,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import httpx
@@ -133,13 +132,14 @@ async def measure(
             nonlocal statements
             statements += 1
 
-        floor = partial(
-            bare_notifications_get,
-            runtime.settings.astravue_api_url,
-            await _floor_tokens(runtime.settings.astravue_auth_url),
-            users,
-            CONCURRENCY,
-        )
+        async def floor() -> float:  # fresh tokens each time: a 10,000-user round outlives one
+            return await bare_notifications_get(
+                runtime.settings.astravue_api_url,
+                await _floor_tokens(runtime.settings.astravue_auth_url),
+                users,
+                CONCURRENCY,
+            )
+
         started_at = utcnow()
         polled, cycle, cpu, floors = 0, 0.0, 0.0, []
         for index in range(rounds):
