@@ -244,6 +244,7 @@ def _serve_sandbox(
     astravue_latency: float,
     env_out: multiprocessing.Queue[dict[str, str]],
     workspaces: int = 0,
+    token_lifespan: int | None = None,
 ) -> None:
     """Child process body: serve a sandbox until terminated."""
     logging.disable(logging.WARNING)
@@ -254,6 +255,8 @@ def _serve_sandbox(
         for team_id in bench_team_ids(workspaces):
             sandbox.slack_oauth.add_static_token(bench_bot_token(team_id), team_id)
         sandbox.astravue_faults.latency = astravue_latency
+        if token_lifespan is not None:
+            sandbox.keycloak.settings.access_token_lifespan = token_lifespan
         server = LoopbackServer(sandbox.app())
         sandbox.set_base_url(await server.start())
         env_out.put(sandbox.env())
@@ -265,16 +268,21 @@ def _serve_sandbox(
 
 @contextmanager
 def sandbox_process(
-    slack_users: int, astravue_latency: float = 0.0, *, workspaces: int = 0
+    slack_users: int,
+    astravue_latency: float = 0.0,
+    *,
+    workspaces: int = 0,
+    token_lifespan: int | None = None,
 ) -> Iterator[dict[str, str]]:
     """A sandbox in a child process, so this process's CPU time and memory are the app's alone.
     Yields the settings pointing at it. `workspaces`: that many installed teams whose bot
-    tokens (`bench_bot_token`) its Slack fake accepts."""
+    tokens (`bench_bot_token`) its Slack fake accepts; `token_lifespan`: Keycloak's access
+    token lifetime in seconds (its default, 300, when None)."""
     context = multiprocessing.get_context("spawn")
     env_out: multiprocessing.Queue[dict[str, str]] = context.Queue()
     child = context.Process(
         target=_serve_sandbox,
-        args=(slack_users, astravue_latency, env_out, workspaces),
+        args=(slack_users, astravue_latency, env_out, workspaces, token_lifespan),
         daemon=True,
     )
     child.start()
