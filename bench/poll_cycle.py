@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -102,8 +103,8 @@ class CycleResult:
     @property
     def floor_per_get(self) -> float:
         """Each tick's floor is the mean of the two bracketing it."""
-        pairs = zip(self.floor_cpus, self.floor_cpus[1:], strict=False)
-        return sum((a + b) / 2 for a, b in pairs) / (len(self.floor_cpus) - 1) / self.users
+        brackets = pairwise(self.floor_cpus)
+        return sum((a + b) / 2 for a, b in brackets) / self.rounds / self.users
 
     @property
     def ratio(self) -> float:
@@ -260,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", metavar="FILE", help="pyinstrument text of the first measured tick"
     )
     args = parse.parse_args(argv)
+    if args.rounds < 1:
+        parse.error("--rounds must be 1 or more")
     sizes = (
         (50,) if args.quick else tuple(args.users or (FULL_USERS if args.full else DEFAULT_USERS))
     )
@@ -272,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with temp_database(args.postgres) as database_url:
                 results.append(
                     asyncio.run(
-                        measure(database_url, sandbox_env, users, max(args.rounds, 1), args.profile)
+                        measure(database_url, sandbox_env, users, args.rounds, args.profile)
                     )
                 )
     report(results, "PostgreSQL" if args.postgres else "SQLite")

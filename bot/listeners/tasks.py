@@ -89,7 +89,8 @@ async def assign(inv: Invocation, resolution: Resolution) -> None:
     if scratch.picks or not scratch.owners:
         raise UserFacingError(
             escape(" ".join(scratch.notes))
-            or f"I couldn't tell who “{who}” is; use their Slack mention or @firstname."
+            or f"I couldn't tell who “{escape(who[:80])}” is; use their Slack mention or "
+            "@firstname."
         )
     task = await tasks.assign(link, ref, [i for i, _ in scratch.owners])
     note = ":bust_in_silhouette: Assigned." + forms.notes_text(scratch.notes)

@@ -119,9 +119,8 @@ class QuickCapture:
         if ref.kind == "slack":
             person = await self.person_for_slack(link, ref.value)
             if person is None:
-                # Named, never mentioned: the app writes only the people it resolved.
                 draft.notes.append(
-                    f"{await self.people.slack_name(ref.value)} can't be mapped to an "
+                    f"{await self.slack_name(ref.value)} can't be mapped to an "
                     "Astravue user (no connected account or matching email), so not assigned."
                 )
             else:
@@ -152,6 +151,8 @@ class QuickCapture:
         return await self.people.astravue_user_for(link.team_id, slack_user_id, org)
 
     async def slack_name(self, slack_user_id: str) -> str:
+        """A Slack user named in plain text (their Slack name, else their id), never as a
+        mention: the app writes only the people it resolved."""
         return await self.people.slack_name(slack_user_id)
 
     @staticmethod
